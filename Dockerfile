@@ -1,0 +1,24 @@
+FROM python:3.12-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    DEBUG=0 \
+    STATIC_ROOT=/app/static
+
+WORKDIR /app
+RUN useradd --system --uid 10001 --home-dir /app suchi
+
+COPY pyproject.toml README.md ./
+COPY config config
+COPY registry registry
+COPY catalog catalog
+COPY consent consent
+COPY manage.py ./
+RUN pip install . \
+    && SECRET_KEY=build-only python manage.py collectstatic --noinput \
+    && mkdir -p /app/var && chown -R suchi /app/var
+
+USER suchi
+EXPOSE 8000
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

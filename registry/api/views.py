@@ -1,0 +1,193 @@
+"""Dataset API: thin views. Input serializer validates → service writes → output serializer."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiExample, extend_schema
+from rest_framework import generics, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .. import selectors
+from ..models import Dataset
+from ..services import Actor, dataset_register, dataset_update, dataset_withdraw
+from .permissions import WriteNeedsScope, caller_institution
+from .serializers import DatasetInput, DatasetOutput, RevisionOutput, ValidationRunOutput
+
+EXAMPLE_DATASET = {
+    "slug": "district-hospital-bed-occupancy",
+    "title": "District hospital bed occupancy, Karnataka",
+    "description": "Daily occupied and available beds in every district hospital of Karnataka, "
+    "by ward type. Published by the State Health Department.",
+    "keywords": ["hospitals", "beds", "occupancy"],
+    "themes": ["HEAL"],
+    "license": "CC-BY-4.0",
+    "access_rights": "open",
+    "spatial": {"states": ["KA"]},
+    "temporal": {"start": "2021-04-01"},
+    "update_frequency": "daily",
+    "languages": ["en", "kn"],
+    "contact_point": {"name": "Data cell", "email": "data@health.example.in"},
+    "distributions": [
+        {
+            "title": "Daily occupancy (CSV)",
+            "access_url": "https://data.health.example.in/beds/occupancy.csv",
+            "media_type": "text/csv",
+            "format": "CSV",
+        }
+    ],
+}
+
+
+class Pagination(PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+def _gone(dataset: Dataset) -> Response:
+    return Response(
+        {"detail": "This dataset was withdrawn.", "withdrawn_at": dataset.withdrawn_at.isoformat()},
+        status=status.HTTP_410_GONE,
+    )
+
+
+class DatasetListCreate(APIView):
+    permission_classes = [WriteNeedsScope]
+    required_scope = "datasets:write"
+
+    @extend_schema(
+        responses=DatasetOutput(many=True),
+        summary="List published datasets",
+        tags=["datasets"],
+    )
+    def get(self, request):
+        paginator = Pagination()
+        page = paginator.paginate_queryset(selectors.datasets_published(), request, view=self)
+        data = DatasetOutput(page, many=True, context={"request": request}).data
+        return paginator.get_paginated_response(data)
+
+    @extend_schema(
+        request=DatasetInput,
+        responses={201: DatasetOutput},
+        summary="Register a dataset",
+        description="Registers the metadata of a dataset held at your institution and queues its "
+        "validation. Needs a token with the `datasets:write` scope.",
+        examples=[OpenApiExample("A complete dataset", value=EXAMPLE_DATASET, request_only=True)],
+        tags=["datasets"],
+    )
+    def post(self, request):
+        serializer = DatasetInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        dataset = dataset_register(
+            institution=request.user.institution,
+            data=serializer.validated_data,
+            actor=Actor.for_token(request.auth),
+        )
+        dataset = selectors.datasets_writable_by(institution=request.user.institution).get(
+            pk=dataset.pk
+        )
+        body = DatasetOutput(dataset, context={"request": request}).data
+        return Response(
+            body, status=status.HTTP_201_CREATED, headers={"Location": body["links"]["self"]}
+        )
+
+
+class DatasetDetail(APIView):
+    permission_classes = [WriteNeedsScope]
+    required_scope = "datasets:write"
+
+    def _writable(self, request, pk) -> Dataset:
+        qs = selectors.datasets_writable_by(institution=request.user.institution)
+        return get_object_or_404(qs, pk=pk)
+
+    @extend_schema(responses=DatasetOutput, summary="Show a dataset", tags=["datasets"])
+    def get(self, request, pk):
+        institution = caller_institution(request)
+        dataset = get_object_or_404(selectors.datasets_visible_to(institution=institution), pk=pk)
+        if dataset.status == Dataset.Status.WITHDRAWN and dataset.institution != institution:
+            return _gone(dataset)
+        return Response(DatasetOutput(dataset, context={"request": request}).data)
+
+    def _update(self, request, pk, *, partial: bool):
+        dataset = self._writable(request, pk)
+        serializer = DatasetInput(data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        dataset_update(
+            dataset=dataset,
+            data=serializer.validated_data,
+            actor=Actor.for_token(request.auth),
+            partial=partial,
+        )
+        dataset = self._writable(request, pk)
+        return Response(DatasetOutput(dataset, context={"request": request}).data)
+
+    @extend_schema(
+        request=DatasetInput,
+        responses=DatasetOutput,
+        summary="Replace a dataset's metadata",
+        description="Accepts the GET representation back as it is. A published dataset stays "
+        "visible, unchanged, until the change passes validation (see `pending_revision`).",
+        tags=["datasets"],
+    )
+    def put(self, request, pk):
+        return self._update(request, pk, partial=False)
+
+    @extend_schema(
+        request=DatasetInput,
+        responses=DatasetOutput,
+        summary="Change some of a dataset's metadata",
+        tags=["datasets"],
+    )
+    def patch(self, request, pk):
+        return self._update(request, pk, partial=True)
+
+    @extend_schema(
+        request=None,
+        responses=DatasetOutput,
+        summary="Withdraw a dataset",
+        description="Removes it from the catalogue. Nothing is deleted; its history remains.",
+        tags=["datasets"],
+    )
+    def delete(self, request, pk):
+        dataset = dataset_withdraw(
+            dataset=self._writable(request, pk), actor=Actor.for_token(request.auth)
+        )
+        dataset = self._writable(request, dataset.pk)
+        return Response(DatasetOutput(dataset, context={"request": request}).data)
+
+
+class _DatasetChildList(generics.GenericAPIView):
+    pagination_class = Pagination
+
+    def dataset_and_owner(self, request, pk) -> tuple[Dataset | None, bool, Response | None]:
+        institution = caller_institution(request)
+        dataset = get_object_or_404(selectors.datasets_visible_to(institution=institution), pk=pk)
+        owner = institution is not None and dataset.institution_id == institution.pk
+        if dataset.status == Dataset.Status.WITHDRAWN and not owner:
+            return None, False, _gone(dataset)
+        return dataset, owner, None
+
+
+class DatasetRevisions(_DatasetChildList):
+    serializer_class = RevisionOutput
+
+    @extend_schema(summary="A dataset's revision history", tags=["datasets"])
+    def get(self, request, pk):
+        dataset, owner, gone = self.dataset_and_owner(request, pk)
+        if gone:
+            return gone
+        page = self.paginate_queryset(selectors.dataset_revisions(dataset=dataset, owner=owner))
+        return self.get_paginated_response(RevisionOutput(page, many=True).data)
+
+
+class DatasetValidations(_DatasetChildList):
+    serializer_class = ValidationRunOutput
+
+    @extend_schema(summary="A dataset's validation runs and their findings", tags=["datasets"])
+    def get(self, request, pk):
+        dataset, owner, gone = self.dataset_and_owner(request, pk)
+        if gone:
+            return gone
+        runs = selectors.dataset_validation_runs(dataset=dataset, owner=owner)
+        page = self.paginate_queryset(runs)
+        return self.get_paginated_response(ValidationRunOutput(page, many=True).data)

@@ -1,0 +1,18 @@
+"""Errors that services raise; the API turns each into a 4xx response naming the field."""
+
+
+class ServiceError(Exception):
+    """A request the service refuses; nothing was written."""
+
+    status_code = 400
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class Conflict(ServiceError):
+    """The request clashes with the current state (a taken slug, a withdrawn dataset)."""
+
+    status_code = 409

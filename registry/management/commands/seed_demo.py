@@ -1,0 +1,81 @@
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from registry.api.serializers import DatasetInput
+from registry.demo.data import CITIZENS, INSTITUTIONS, STAFF, datasets_for
+from registry.models import Dataset, Institution, ValidationRun
+from registry.services import (
+    Actor,
+    dataset_register,
+    institution_create,
+    membership_add,
+    validation_run_execute,
+)
+
+
+class Command(BaseCommand):
+    help = "Load demo institutions, datasets and accounts. Safe to run again: keeps what exists."
+
+    def handle(self, *args, **opts):
+        User = get_user_model()
+        actor = Actor.system("seed_demo")
+        created_institutions = created_datasets = 0
+        for spec in INSTITUTIONS:
+            institution = Institution.objects.filter(slug=spec["slug"]).first()
+            if institution is None:
+                institution = institution_create(**spec, verified=True)
+                created_institutions += 1
+            for payload in datasets_for(spec):
+                if Dataset.objects.filter(institution=institution, slug=payload["slug"]).exists():
+                    continue
+                # Through the API's input validation, so demo data is what a client could send.
+                serializer = DatasetInput(data=payload)
+                serializer.is_valid(raise_exception=True)
+                dataset_register(
+                    institution=institution, data=serializer.validated_data, actor=actor
+                )
+                created_datasets += 1
+
+        # Validate here rather than wait for a worker, so the demo is published even when no
+        # worker runs yet. A worker that later receives the same job finds nothing to claim.
+        for run_id in ValidationRun.objects.filter(status=ValidationRun.Status.QUEUED).values_list(
+            "id", flat=True
+        ):
+            validation_run_execute(run_id=run_id)
+
+        with transaction.atomic():
+            for citizen in CITIZENS:
+                user, created = User.objects.get_or_create(
+                    username=citizen["handle"],
+                    defaults={
+                        "first_name": citizen["name"].split()[0],
+                        "last_name": citizen["name"].split()[-1],
+                    },
+                )
+                if created:
+                    user.set_password(citizen["password"])
+                    user.save()
+            for person in STAFF:
+                user, created = User.objects.get_or_create(
+                    username=person["username"],
+                    defaults={
+                        "is_staff": person["institution"] is None,
+                        "is_superuser": person["institution"] is None,
+                    },
+                )
+                if created:
+                    user.set_password(person["password"])
+                    user.save()
+                if person["institution"]:
+                    membership_add(
+                        user=user,
+                        institution=Institution.objects.get(slug=person["institution"]),
+                        role=person["role"],
+                    )
+
+        published = Dataset.objects.filter(status=Dataset.Status.PUBLISHED).count()
+        self.stdout.write(
+            f"Demo data: {created_institutions} institution(s) and {created_datasets} dataset(s) "
+            f"added; {published} dataset(s) published."
+        )

@@ -1,0 +1,335 @@
+"""Registry models: institutions and their members and tokens, datasets, validation runs.
+
+Models hold fields and invariants only; every write goes through registry/services.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+
+class Institution(models.Model):
+    """An organisation that publishes datasets (provider) and/or asks for consent (consumer)."""
+
+    class Kind(models.TextChoices):
+        GOVERNMENT = "government", "Government"
+        ACADEMIC = "academic", "Academic"
+        PRIVATE = "private", "Private"
+        NGO = "ngo", "Non-governmental organisation"
+
+    class Verification(models.TextChoices):
+        PENDING = "pending", "Pending"
+        VERIFIED = "verified", "Verified"
+        SUSPENDED = "suspended", "Suspended"
+
+    slug = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    description = models.TextField(blank=True)
+    is_provider = models.BooleanField(default=True)
+    is_consumer = models.BooleanField(default=False)
+    state_code = models.CharField(max_length=2, blank=True, help_text="ISO 3166-2:IN code")
+    website = models.URLField(blank=True)
+    contact_email = models.EmailField(blank=True)
+    verification_status = models.CharField(
+        max_length=20, choices=Verification.choices, default=Verification.PENDING
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_provider=True) | Q(is_consumer=True),
+                name="institution_has_a_role",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["government", "academic", "private", "ngo"]),
+                name="institution_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(verification_status__in=["pending", "verified", "suspended"]),
+                name="institution_verification_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A user's role at an institution."""
+
+    class Role(models.TextChoices):
+        ADMIN = "admin", "Administrator"
+        EDITOR = "editor", "Editor"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.EDITOR)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "institution"], name="membership_unique"),
+            models.CheckConstraint(condition=Q(role__in=["admin", "editor"]), name="role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.institution} ({self.role})"
+
+
+class ApiToken(models.Model):
+    """An institution's API credential: a public prefix plus a salted hash of the secret.
+
+    The clear secret exists only in the value handed out once at creation
+    (`suchi_<prefix>_<secret>`); it is never stored.
+    """
+
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=16, unique=True)
+    salt = models.CharField(max_length=32)
+    secret_hash = models.CharField(max_length=64)
+    scopes = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    expires_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+
+class Dataset(models.Model):
+    """A dataset's metadata (DCAT-AP 3). The data itself stays at the institution.
+
+    The row holds the version the public sees. An update to a published dataset waits in
+    `pending_revision` until its validation passes, then is applied to the row.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        VALIDATING = "validating", "Validating"
+        PUBLISHED = "published", "Published"
+        REJECTED = "rejected", "Rejected"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    class Access(models.TextChoices):
+        OPEN = "open", "Open"
+        RESTRICTED = "restricted", "Restricted"
+        CONSENT = "consent", "Per citizen, under consent"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="datasets")
+    slug = models.SlugField(max_length=100)
+    title = models.CharField(max_length=300)
+    description = models.TextField()
+    keywords = models.JSONField(default=list, blank=True)
+    themes = models.JSONField(default=list, blank=True)
+    license = models.CharField(max_length=64, blank=True)
+    access_rights = models.CharField(max_length=12, choices=Access.choices, default=Access.OPEN)
+    contains_personal_data = models.BooleanField(default=False)
+    spatial = models.JSONField(default=dict, blank=True)
+    temporal_start = models.DateField(null=True, blank=True)
+    temporal_end = models.DateField(null=True, blank=True)
+    update_frequency = models.CharField(max_length=20, blank=True)
+    languages = models.JSONField(default=list, blank=True)
+    contact_name = models.CharField(max_length=200, blank=True)
+    contact_email = models.EmailField(blank=True)
+    landing_page = models.URLField(max_length=2000, blank=True)
+    conforms_to = models.JSONField(default=list, blank=True)
+    version = models.CharField(max_length=50, blank=True)
+
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    current_revision = models.ForeignKey(
+        "DatasetRevision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    pending_revision = models.ForeignKey(
+        "DatasetRevision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-modified_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "slug"], name="dataset_slug_unique"),
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=["draft", "validating", "published", "rejected", "withdrawn"]
+                ),
+                name="dataset_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(access_rights__in=["open", "restricted", "consent"]),
+                name="dataset_access_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(access_rights="consent", contains_personal_data=False),
+                name="consent_access_means_personal_data",
+            ),
+            models.CheckConstraint(
+                condition=Q(temporal_start__isnull=True)
+                | Q(temporal_end__isnull=True)
+                | Q(temporal_end__gte=F("temporal_start")),
+                name="dataset_temporal_ordered",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-modified_at"], name="dataset_status_modified"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class Distribution(models.Model):
+    """Where and how to get a dataset's data at its source."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="distributions")
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(max_length=300, blank=True)
+    description = models.TextField(blank=True)
+    access_url = models.URLField(max_length=2000)
+    download_url = models.URLField(max_length=2000, blank=True)
+    media_type = models.CharField(max_length=100, blank=True)
+    format = models.CharField(max_length=30, blank=True)
+    byte_size = models.BigIntegerField(null=True, blank=True)
+    checksum_sha256 = models.CharField(max_length=64, blank=True)
+    schema = models.JSONField(null=True, blank=True, help_text="Frictionless Table Schema")
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(byte_size__isnull=True) | Q(byte_size__gte=0),
+                name="distribution_byte_size_nonnegative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.access_url
+
+
+class DatasetRevision(models.Model):
+    """One change to a dataset: who, when, and the full metadata snapshot after it."""
+
+    class Kind(models.TextChoices):
+        CREATE = "create", "Created"
+        UPDATE = "update", "Updated"
+        WITHDRAW = "withdraw", "Withdrawn"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Awaiting validation"
+        APPLIED = "applied", "Applied"
+        REJECTED = "rejected", "Rejected by validation"
+        SUPERSEDED = "superseded", "Superseded by a later change"
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    snapshot = models.JSONField()
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_token = models.ForeignKey(
+        ApiToken, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["dataset", "number"], name="revision_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dataset_id} r{self.number} ({self.kind})"
+
+
+class ValidationRun(models.Model):
+    """One validation of one dataset revision, executed by a background job."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        PASSED = "passed", "Passed"
+        FAILED = "failed", "Failed"
+        ERROR = "error", "Error"
+
+    FINISHED = (Status.PASSED, Status.FAILED, Status.ERROR)
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="validation_runs")
+    revision = models.ForeignKey(
+        DatasetRevision, on_delete=models.CASCADE, related_name="validation_runs"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempt = models.PositiveSmallIntegerField(default=0)
+    queued_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "running", "passed", "failed", "error"]),
+                name="run_status_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "queued_at"], name="run_status_queued")]
+
+    def __str__(self) -> str:
+        return f"run {self.pk} of {self.dataset_id}: {self.status}"
+
+
+class ValidationFinding(models.Model):
+    """What one check found in one run."""
+
+    class Severity(models.TextChoices):
+        ERROR = "error", "Error"
+        WARNING = "warning", "Warning"
+        INFO = "info", "Information"
+
+    run = models.ForeignKey(ValidationRun, on_delete=models.CASCADE, related_name="findings")
+    check_name = models.CharField(max_length=50)
+    severity = models.CharField(max_length=10, choices=Severity.choices)
+    message = models.TextField()
+    field = models.CharField(max_length=100, blank=True)
+    distribution_id = models.UUIDField(null=True, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(severity__in=["error", "warning", "info"]), name="severity_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.severity}: {self.message}"

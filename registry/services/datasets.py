@@ -1,0 +1,353 @@
+"""Dataset writes: register, update, withdraw. Each is atomic, records a revision and queues a
+validation run once the transaction commits.
+
+A snapshot is the dataset's full writable metadata as plain JSON (the shape the API reads and
+writes). Revisions store snapshots; the Dataset row holds the version the public sees.
+"""
+
+import copy
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.text import slugify
+
+from ..errors import Conflict, ServiceError
+from ..models import ApiToken, Dataset, DatasetRevision, Distribution, Institution, ValidationRun
+
+SNAPSHOT_DEFAULTS: dict = {
+    "slug": "",
+    "title": "",
+    "description": "",
+    "keywords": [],
+    "themes": [],
+    "license": "",
+    "access_rights": Dataset.Access.OPEN.value,
+    "contains_personal_data": False,
+    "spatial": {"states": [], "districts": [], "bbox": None},
+    "temporal": {"start": None, "end": None},
+    "update_frequency": "",
+    "languages": [],
+    "contact_point": {"name": "", "email": ""},
+    "landing_page": "",
+    "conforms_to": [],
+    "version": "",
+    "distributions": [],
+}
+DISTRIBUTION_DEFAULTS: dict = {
+    "title": "",
+    "description": "",
+    "access_url": "",
+    "download_url": "",
+    "media_type": "",
+    "format": "",
+    "byte_size": None,
+    "checksum_sha256": "",
+    "schema": None,
+}
+# Plain columns whose snapshot key is the column name.
+_DIRECT_FIELDS = (
+    "slug",
+    "title",
+    "description",
+    "keywords",
+    "themes",
+    "license",
+    "access_rights",
+    "contains_personal_data",
+    "spatial",
+    "update_frequency",
+    "languages",
+    "landing_page",
+    "conforms_to",
+    "version",
+)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who made a change, for the revision history."""
+
+    label: str
+    user: object | None = None
+    token: ApiToken | None = None
+
+    @classmethod
+    def for_token(cls, token: ApiToken) -> "Actor":
+        return cls(label=f"token {token.name} ({token.prefix})", token=token)
+
+    @classmethod
+    def for_user(cls, user) -> "Actor":
+        return cls(label=f"user {user.get_username()}", user=user)
+
+    @classmethod
+    def system(cls, what: str) -> "Actor":
+        return cls(label=f"system: {what}")
+
+
+def _iso(value) -> str | None:
+    if value is None or value == "":
+        return None
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def dataset_snapshot(dataset: Dataset) -> dict:
+    """The full writable metadata of the row as it stands (the public version)."""
+    return {
+        **{name: copy.deepcopy(getattr(dataset, name)) for name in _DIRECT_FIELDS},
+        "spatial": {**SNAPSHOT_DEFAULTS["spatial"], **(dataset.spatial or {})},
+        "temporal": {"start": _iso(dataset.temporal_start), "end": _iso(dataset.temporal_end)},
+        "contact_point": {"name": dataset.contact_name, "email": dataset.contact_email},
+        "distributions": [
+            {
+                "id": str(d.id),
+                **{name: copy.deepcopy(getattr(d, name)) for name in DISTRIBUTION_DEFAULTS},
+            }
+            for d in dataset.distributions.all()
+        ],
+    }
+
+
+def _normalise(data: dict, *, known_distribution_ids: set[str]) -> dict:
+    """Fill defaults, make every value plain JSON, and give each distribution a stable id.
+
+    A distribution keeps a client-supplied id only if it names one this dataset already has
+    (so a GET → PUT round trip updates in place); any other gets a fresh id.
+    """
+    snapshot = copy.deepcopy(SNAPSHOT_DEFAULTS)
+    for key, value in data.items():
+        if key in SNAPSHOT_DEFAULTS and key != "distributions":
+            snapshot[key] = copy.deepcopy(value)
+    snapshot["spatial"] = {**SNAPSHOT_DEFAULTS["spatial"], **(snapshot["spatial"] or {})}
+    snapshot["temporal"] = {
+        "start": _iso((snapshot["temporal"] or {}).get("start")),
+        "end": _iso((snapshot["temporal"] or {}).get("end")),
+    }
+    snapshot["contact_point"] = {
+        **SNAPSHOT_DEFAULTS["contact_point"],
+        **(snapshot["contact_point"] or {}),
+    }
+    distributions = []
+    seen: set[str] = set()
+    for item in data.get("distributions") or []:
+        dist = {
+            **DISTRIBUTION_DEFAULTS,
+            **{k: v for k, v in item.items() if k in DISTRIBUTION_DEFAULTS},
+        }
+        given = str(item.get("id") or "")
+        dist_id = (
+            given if given in known_distribution_ids and given not in seen else str(uuid.uuid4())
+        )
+        seen.add(dist_id)
+        distributions.append({"id": dist_id, **copy.deepcopy(dist)})
+    snapshot["distributions"] = distributions
+    return snapshot
+
+
+def _unique_slug(institution: Institution, base: str, *, exclude: uuid.UUID | None = None) -> str:
+    base = (base or "dataset")[:90].strip("-") or "dataset"
+    taken = set(
+        Dataset.objects.filter(institution=institution, slug__startswith=base)
+        .exclude(pk=exclude)
+        .values_list("slug", flat=True)
+    )
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+def _check_slug_free(institution: Institution, slug: str, *, exclude: uuid.UUID | None) -> None:
+    clash = Dataset.objects.filter(institution=institution, slug=slug).exclude(pk=exclude)
+    if clash.exists():
+        raise Conflict(f"This institution already has a dataset with slug {slug!r}.", field="slug")
+
+
+def _apply_snapshot(dataset: Dataset, snapshot: dict) -> None:
+    """Write a snapshot onto the row and its distributions. Call inside a transaction."""
+    for name in _DIRECT_FIELDS:
+        setattr(dataset, name, copy.deepcopy(snapshot[name]))
+    temporal = snapshot["temporal"]
+    dataset.temporal_start = date.fromisoformat(temporal["start"]) if temporal["start"] else None
+    dataset.temporal_end = date.fromisoformat(temporal["end"]) if temporal["end"] else None
+    dataset.contact_name = snapshot["contact_point"]["name"] or ""
+    dataset.contact_email = snapshot["contact_point"]["email"] or ""
+    dataset.save()
+
+    wanted = {d["id"]: (position, d) for position, d in enumerate(snapshot["distributions"])}
+    dataset.distributions.exclude(id__in=list(wanted)).delete()
+    existing = {str(d.id): d for d in dataset.distributions.all()}
+    for dist_id, (position, data) in wanted.items():
+        row = existing.get(dist_id) or Distribution(id=uuid.UUID(dist_id), dataset=dataset)
+        row.position = position
+        for name in DISTRIBUTION_DEFAULTS:
+            setattr(row, name, copy.deepcopy(data[name]))
+        row.save()
+
+
+def _record_revision(
+    *, dataset: Dataset, kind: str, snapshot: dict, actor: Actor
+) -> DatasetRevision:
+    last = dataset.revisions.aggregate(n=Max("number"))["n"] or 0
+    return DatasetRevision.objects.create(
+        dataset=dataset,
+        number=last + 1,
+        kind=kind,
+        snapshot=snapshot,
+        actor_user=actor.user,
+        actor_token=actor.token,
+        actor_label=actor.label[:200],
+        status=(
+            DatasetRevision.Status.APPLIED
+            if kind == DatasetRevision.Kind.WITHDRAW
+            else DatasetRevision.Status.PENDING
+        ),
+    )
+
+
+def _queue_validation(*, dataset: Dataset, revision: DatasetRevision) -> ValidationRun:
+    """Write the run row now; enqueue its job only once the transaction has committed."""
+    from ..tasks import enqueue_on_commit, validate_dataset
+
+    run = ValidationRun.objects.create(dataset=dataset, revision=revision, queued_at=timezone.now())
+    enqueue_on_commit(validate_dataset, run.id)
+    return run
+
+
+def _supersede_pending(dataset: Dataset) -> None:
+    if dataset.pending_revision_id:
+        DatasetRevision.objects.filter(
+            pk=dataset.pending_revision_id, status=DatasetRevision.Status.PENDING
+        ).update(status=DatasetRevision.Status.SUPERSEDED)
+
+
+def dataset_register(*, institution: Institution, data: dict, actor: Actor) -> Dataset:
+    """Register a new dataset for an institution and queue its validation.
+
+    `data` is validated input in snapshot shape; missing keys take their defaults. Without a
+    slug, one is derived from the title.
+    """
+    if not institution.is_provider:
+        raise ServiceError("Only provider institutions can register datasets.", field="institution")
+    snapshot = _normalise(data, known_distribution_ids=set())
+    try:
+        with transaction.atomic():
+            if snapshot["slug"]:
+                _check_slug_free(institution, snapshot["slug"], exclude=None)
+            else:
+                snapshot["slug"] = _unique_slug(institution, slugify(snapshot["title"]))
+            dataset = Dataset(institution=institution, status=Dataset.Status.VALIDATING)
+            _apply_snapshot(dataset, snapshot)
+            revision = _record_revision(
+                dataset=dataset, kind=DatasetRevision.Kind.CREATE, snapshot=snapshot, actor=actor
+            )
+            dataset.current_revision = revision
+            dataset.pending_revision = revision
+            dataset.save(update_fields=["current_revision", "pending_revision"])
+            _queue_validation(dataset=dataset, revision=revision)
+    except IntegrityError as exc:
+        # Two registrations raced for the same slug; the loser gets the same answer as a
+        # sequential duplicate would.
+        if "slug" in str(exc).lower() or "unique" in str(exc).lower():
+            raise Conflict(
+                f"This institution already has a dataset with slug {snapshot['slug']!r}.",
+                field="slug",
+            ) from None
+        raise
+    return dataset
+
+
+def dataset_update(*, dataset: Dataset, data: dict, actor: Actor, partial: bool) -> Dataset:
+    """Record a change to a dataset and queue its validation.
+
+    With `partial`, keys absent from `data` keep their latest value (a pending update's, if
+    there is one); otherwise `data` replaces the whole metadata. A published dataset keeps
+    showing its current version until the change passes validation.
+    """
+    with transaction.atomic():
+        dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)
+        if dataset.status == Dataset.Status.WITHDRAWN:
+            raise Conflict(
+                "This dataset has been withdrawn and can no longer change.", field="status"
+            )
+        pending = dataset.pending_revision
+        base = pending.snapshot if pending else dataset_snapshot(dataset)
+        merged = {**base, **data} if partial else {**data}
+        if not merged.get("slug"):
+            merged["slug"] = base["slug"]
+        known = {d["id"] for d in base["distributions"]} | {
+            str(i) for i in dataset.distributions.values_list("id", flat=True)
+        }
+        snapshot = _normalise(merged, known_distribution_ids=known)
+        _check_slug_free(dataset.institution, snapshot["slug"], exclude=dataset.pk)
+
+        _supersede_pending(dataset)
+        revision = _record_revision(
+            dataset=dataset, kind=DatasetRevision.Kind.UPDATE, snapshot=snapshot, actor=actor
+        )
+        if dataset.status == Dataset.Status.PUBLISHED:
+            dataset.pending_revision = revision
+            dataset.save(update_fields=["pending_revision"])
+        else:
+            # Nothing public to protect: the row shows the latest submission while it is checked.
+            _apply_snapshot(dataset, snapshot)
+            dataset.status = Dataset.Status.VALIDATING
+            dataset.current_revision = revision
+            dataset.pending_revision = revision
+            dataset.modified_at = timezone.now()
+            dataset.save(
+                update_fields=["status", "current_revision", "pending_revision", "modified_at"]
+            )
+        _queue_validation(dataset=dataset, revision=revision)
+    return dataset
+
+
+def dataset_withdraw(*, dataset: Dataset, actor: Actor) -> Dataset:
+    """Withdraw a dataset: it leaves the catalogue but is never deleted. Idempotent."""
+    with transaction.atomic():
+        dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)
+        if dataset.status == Dataset.Status.WITHDRAWN:
+            return dataset
+        _supersede_pending(dataset)
+        revision = _record_revision(
+            dataset=dataset,
+            kind=DatasetRevision.Kind.WITHDRAW,
+            snapshot=dataset_snapshot(dataset),
+            actor=actor,
+        )
+        now = timezone.now()
+        dataset.status = Dataset.Status.WITHDRAWN
+        dataset.withdrawn_at = now
+        dataset.modified_at = now
+        dataset.current_revision = revision
+        dataset.pending_revision = None
+        dataset.save(
+            update_fields=[
+                "status",
+                "withdrawn_at",
+                "modified_at",
+                "current_revision",
+                "pending_revision",
+            ]
+        )
+    return dataset
+
+
+def dataset_apply_revision(*, dataset: Dataset, revision: DatasetRevision) -> None:
+    """Make a validated revision the public version. Call inside the transaction that locked
+    the dataset row."""
+    _apply_snapshot(dataset, revision.snapshot)
+    now = timezone.now()
+    dataset.status = Dataset.Status.PUBLISHED
+    dataset.current_revision = revision
+    dataset.pending_revision = None
+    dataset.modified_at = now
+    dataset.published_at = dataset.published_at or now
+    dataset.save()
+    revision.status = DatasetRevision.Status.APPLIED
+    revision.save(update_fields=["status"])

@@ -1,0 +1,102 @@
+"""API tokens: issue (secret shown once), authenticate (constant-time), revoke."""
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..errors import ServiceError
+from ..models import ApiToken, Institution
+from ..scopes import SCOPES
+
+TOKEN_PREFIX = "suchi"
+# last_used_at is a hint for operators, not an audit log: write it at most this often.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: ApiToken
+    secret: str  # the whole bearer value; shown once, never stored
+
+
+def _hash_secret(salt: str, secret: str) -> str:
+    # Secrets are 256 random bits, so a keyed SHA-256 is enough; a slow password hash would
+    # cost every API request tens of milliseconds for no gain.
+    return hmac.new(salt.encode(), secret.encode(), hashlib.sha256).hexdigest()
+
+
+def token_issue(
+    *,
+    institution: Institution,
+    name: str,
+    scopes: list[str],
+    expires_in: timedelta | None = None,
+    created_by=None,
+) -> IssuedToken:
+    """Create a token for an institution and return it with its one-time clear value."""
+    unknown = sorted(set(scopes) - set(SCOPES))
+    if unknown:
+        raise ServiceError(f"Unknown scope(s): {', '.join(unknown)}", field="scopes")
+    if not scopes:
+        raise ServiceError("A token needs at least one scope.", field="scopes")
+    if not name.strip():
+        raise ServiceError("A token needs a name.", field="name")
+    prefix = secrets.token_hex(6)
+    secret = secrets.token_urlsafe(32)
+    salt = secrets.token_hex(16)
+    token = ApiToken.objects.create(
+        institution=institution,
+        name=name.strip(),
+        prefix=prefix,
+        salt=salt,
+        secret_hash=_hash_secret(salt, secret),
+        scopes=sorted(set(scopes)),
+        expires_at=timezone.now() + expires_in if expires_in else None,
+        created_by=created_by,
+    )
+    return IssuedToken(token=token, secret=f"{TOKEN_PREFIX}_{prefix}_{secret}")
+
+
+class TokenInvalid(Exception):
+    """The bearer value is not a usable token; the message says why, without echoing it."""
+
+
+def token_authenticate(bearer: str, *, now: datetime | None = None) -> ApiToken:
+    """Return the live token a bearer value stands for, or raise TokenInvalid."""
+    parts = bearer.split("_", 2)
+    if len(parts) != 3 or parts[0] != TOKEN_PREFIX or not parts[1] or not parts[2]:
+        raise TokenInvalid("Malformed token.")
+    _, prefix, secret = parts
+    token = ApiToken.objects.select_related("institution").filter(prefix=prefix).first()
+    # Hash and compare even when the prefix is unknown so timing does not reveal which
+    # prefixes exist.
+    expected = token.secret_hash if token else "0" * 64
+    actual = _hash_secret(token.salt if token else "x", secret)
+    if not hmac.compare_digest(expected, actual) or token is None:
+        raise TokenInvalid("Invalid token.")
+    now = now or timezone.now()
+    if token.revoked_at is not None:
+        raise TokenInvalid("Token has been revoked.")
+    if token.expires_at is not None and token.expires_at <= now:
+        raise TokenInvalid("Token has expired.")
+    if token.institution.verification_status == Institution.Verification.SUSPENDED:
+        raise TokenInvalid("The token's institution is suspended.")
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    return token
+
+
+def token_revoke(*, token: ApiToken) -> bool:
+    """Revoke a token; True if this call revoked it, False if it already was."""
+    with transaction.atomic():
+        changed = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+    token.refresh_from_db(fields=["revoked_at"])
+    return changed == 1

@@ -1,0 +1,43 @@
+"""Background jobs of the registry. Thin: load by id, call one service, own the retry policy."""
+
+import logging
+
+from celery import shared_task
+from django.db import transaction
+
+from .services import validation_run_execute, validation_runs_sweep
+
+logger = logging.getLogger(__name__)
+
+
+def enqueue_on_commit(task, *args) -> None:
+    """Queue `task(*args)` once the current transaction commits.
+
+    The job's row is already written, so if the broker cannot take the message now the write
+    still succeeds and the sweeper queues the job later; the caller never sees the outage.
+    """
+
+    def send() -> None:
+        try:
+            task.delay(*args)
+        except Exception:
+            logger.warning(
+                "broker unavailable; job left for the sweeper",
+                exc_info=True,
+                extra={"task": task.name, "task_args": list(args)},
+            )
+
+    transaction.on_commit(send)
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=5)
+def validate_dataset(self, run_id: int) -> str:
+    outcome = validation_run_execute(run_id=run_id)
+    if outcome.retry:
+        raise self.retry(countdown=min(300, 10 * 2**self.request.retries))
+    return outcome.status
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def sweep_validation_runs() -> int:
+    return len(validation_runs_sweep())

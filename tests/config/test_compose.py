@@ -1,0 +1,85 @@
+"""docker-compose.yml cannot run here (no Docker engine), so check it agrees with the code."""
+
+import re
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def settings_env_names() -> set[str]:
+    source = (ROOT / "config" / "settings.py").read_text()
+    return set(re.findall(r'env_(?:str|bool|int|list)\(\s*"([A-Z_]+)"', source)) | set(
+        re.findall(r'os\.environ\.get\("([A-Z_]+)"', source)
+    )
+
+
+def test_has_the_production_services():
+    services = compose()["services"]
+    assert {"postgres", "redis", "web", "worker", "beat"} <= set(services)
+    assert services["postgres"]["image"].startswith("postgres:16")
+    assert services["redis"]["image"].startswith("redis:7")
+
+
+def test_every_stateful_service_keeps_its_data_in_a_named_volume():
+    data = compose()
+    volumes = set(data["volumes"])
+    assert any(v.split(":")[0] in volumes for v in data["services"]["postgres"]["volumes"])
+
+
+def test_databases_and_web_have_healthchecks_and_app_waits_for_them():
+    services = compose()["services"]
+    for name in ("postgres", "redis", "web", "worker"):
+        assert services[name].get("healthcheck", {}).get("test"), name
+    for name in ("web", "worker", "beat"):
+        depends = services[name]["depends_on"]
+        assert depends["postgres"]["condition"] == "service_healthy"
+        assert depends["redis"]["condition"] == "service_healthy"
+    assert "/readyz" in " ".join(services["web"]["healthcheck"]["test"])
+
+
+def test_commands_run_the_real_entry_points():
+    services = compose()["services"]
+    web = " ".join(services["web"]["command"])
+    assert web.startswith("gunicorn config.wsgi:application")
+    assert " ".join(services["worker"]["command"]).startswith("celery -A config worker")
+    assert "--queues=suchi" in services["worker"]["command"]
+    assert " ".join(services["beat"]["command"]).startswith("celery -A config beat")
+    assert (ROOT / "config" / "wsgi.py").exists()
+    assert (ROOT / "config" / "celery.py").exists()
+
+
+def test_environment_names_only_settings_that_exist_and_matching_urls():
+    services = compose()["services"]
+    known = settings_env_names()
+    postgres_env = services["postgres"]["environment"]
+    for name in ("web", "worker", "beat"):
+        env = services[name]["environment"]
+        assert set(env) <= known, set(env) - known
+        assert env["DEBUG"] == "0"
+        assert "SECRET_KEY" in env
+        db = env["DATABASE_URL"]
+        assert db.startswith("postgres://") and "@postgres:5432/" in db
+        assert db.rsplit("/", 1)[1] == postgres_env["POSTGRES_DB"]
+        assert db.split("//", 1)[1].split(":", 1)[0] == postgres_env["POSTGRES_USER"]
+        assert env["REDIS_URL"].startswith("redis://redis:6379")
+
+
+def test_worker_queue_is_the_default_queue_of_the_settings():
+    from django.conf import settings
+
+    # Tests move tasks to a queue of their own; the settings' default is what compose must serve.
+    assert 'env_str("SUCHI_CELERY_QUEUE", "suchi")' in (ROOT / "config" / "settings.py").read_text()
+    assert settings.CELERY_TASK_ACKS_LATE is True
+
+
+def test_dockerfile_installs_the_project_and_serves_with_gunicorn():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "pip install ." in dockerfile
+    assert "gunicorn" in dockerfile and "config.wsgi:application" in dockerfile
+    assert "USER suchi" in dockerfile

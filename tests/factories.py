@@ -1,0 +1,66 @@
+"""Test data built through the real services (nothing of ours is mocked)."""
+
+import copy
+import itertools
+
+from registry.models import Institution, ValidationRun
+from registry.services import institution_create, token_issue, validation_run_execute
+
+_counter = itertools.count(1)
+
+COMPLETE_DATASET = {
+    "title": "District hospital bed occupancy",
+    "description": "Daily count of occupied and vacant beds in each district hospital, by ward "
+    "type, reported by hospital superintendents.",
+    "keywords": ["hospitals", "beds"],
+    "themes": ["HEAL"],
+    "license": "CC-BY-4.0",
+    "access_rights": "open",
+    "spatial": {"states": ["KA"]},
+    "temporal": {"start": "2021-04-01", "end": None},
+    "update_frequency": "daily",
+    "languages": ["en", "kn"],
+    "contact_point": {"name": "Data cell", "email": "data@health.ka.example"},
+    "landing_page": "https://health.ka.example/data/beds",
+    "version": "1.0",
+    "distributions": [
+        {
+            "title": "Daily occupancy (CSV)",
+            "access_url": "https://data.health.ka.example/beds.csv",
+            "media_type": "text/csv",
+            "format": "CSV",
+        }
+    ],
+}
+
+
+def dataset_payload(**overrides) -> dict:
+    payload = copy.deepcopy(COMPLETE_DATASET)
+    payload.update(overrides)
+    return payload
+
+
+def make_institution(**overrides) -> Institution:
+    n = next(_counter)
+    fields = {
+        "slug": f"inst-{n}",
+        "name": f"Institution {n}",
+        "kind": "government",
+        "verified": True,
+    }
+    fields.update(overrides)
+    return institution_create(**fields)
+
+
+def make_token(institution: Institution, scopes=("datasets:write",), **kwargs) -> str:
+    return token_issue(institution=institution, name="test", scopes=list(scopes), **kwargs).secret
+
+
+def run_queued_validations() -> list[str]:
+    """Execute every queued run through the real service, as a worker would."""
+    ids = list(
+        ValidationRun.objects.filter(status=ValidationRun.Status.QUEUED)
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+    return [validation_run_execute(run_id=run_id).status for run_id in ids]

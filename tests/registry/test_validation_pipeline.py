@@ -1,0 +1,208 @@
+"""The validation pipeline: claiming, idempotency, superseded changes, crashes, the sweeper."""
+
+from datetime import timedelta
+
+import pytest
+from django.db.models import F
+from django.utils import timezone
+
+from registry.checks import CHECKS, Finding
+from registry.models import Dataset, DatasetRevision, ValidationFinding, ValidationRun
+from registry.services import (
+    Actor,
+    dataset_register,
+    dataset_update,
+    dataset_withdraw,
+    validation_run_execute,
+    validation_runs_sweep,
+)
+from registry.tasks import validate_dataset
+
+from ..factories import dataset_payload, run_queued_validations
+
+pytestmark = pytest.mark.django_db
+ACTOR = Actor.system("test")
+
+
+def register(institution, **overrides):
+    return dataset_register(institution=institution, data=dataset_payload(**overrides), actor=ACTOR)
+
+
+def test_running_a_run_twice_records_one_result(institution):
+    dataset = register(institution, slug="beds")
+    run = dataset.validation_runs.get()
+    assert validation_run_execute(run_id=run.id).status == "passed"
+    assert validation_run_execute(run_id=run.id).status == "skipped"
+    run.refresh_from_db()
+    assert run.attempt == 1
+    findings = ValidationFinding.objects.filter(run=run).count()
+    validation_run_execute(run_id=run.id)
+    assert ValidationFinding.objects.filter(run=run).count() == findings
+
+
+def test_the_task_is_idempotent_too(institution):
+    dataset = register(institution, slug="beds")
+    run = dataset.validation_runs.get()
+    assert validate_dataset.apply(args=[run.id]).get() == "passed"
+    assert validate_dataset.apply(args=[run.id]).get() == "skipped"
+    dataset.refresh_from_db()
+    assert dataset.status == Dataset.Status.PUBLISHED
+
+
+def test_a_missing_run_is_skipped_not_an_error(db):
+    assert validation_run_execute(run_id=999_999).status == "skipped"
+
+
+def test_superseded_update_is_never_applied(institution):
+    dataset = register(institution, slug="beds")
+    run_queued_validations()
+    dataset_update(dataset=dataset, data={"title": "First change"}, actor=ACTOR, partial=True)
+    dataset_update(dataset=dataset, data={"version": "2"}, actor=ACTOR, partial=True)
+    first, second = DatasetRevision.objects.filter(dataset=dataset, kind="update").order_by(
+        "number"
+    )
+    assert first.status == "superseded"
+    # PATCH merges over the pending change, so the second carries the first's title too.
+    assert second.snapshot["title"] == "First change"
+    assert second.snapshot["version"] == "2"
+
+    run_queued_validations()
+    dataset.refresh_from_db()
+    first.refresh_from_db()
+    assert first.status == "superseded"
+    assert dataset.title == "First change"
+    assert dataset.version == "2"
+    assert dataset.current_revision_id == second.pk
+
+
+def test_withdrawal_during_validation_wins(institution):
+    dataset = register(institution, slug="beds")
+    dataset_withdraw(dataset=dataset, actor=ACTOR)
+    run_queued_validations()
+    dataset.refresh_from_db()
+    assert dataset.status == Dataset.Status.WITHDRAWN
+    assert dataset.published_at is None
+
+
+def test_withdraw_is_idempotent(institution):
+    dataset = register(institution, slug="beds")
+    dataset_withdraw(dataset=dataset, actor=ACTOR)
+    dataset_withdraw(dataset=dataset, actor=ACTOR)
+    assert dataset.revisions.filter(kind="withdraw").count() == 1
+
+
+def test_update_of_a_rejected_dataset_is_validated_again(institution):
+    dataset = register(institution, slug="beds", license="")
+    assert run_queued_validations() == ["failed"]
+    dataset.refresh_from_db()
+    assert dataset.status == Dataset.Status.REJECTED
+    dataset_update(dataset=dataset, data={"license": "CC0-1.0"}, actor=ACTOR, partial=True)
+    dataset.refresh_from_db()
+    assert dataset.status == Dataset.Status.VALIDATING
+    assert run_queued_validations() == ["passed"]
+    dataset.refresh_from_db()
+    assert dataset.status == Dataset.Status.PUBLISHED
+    assert dataset.license == "CC0-1.0"
+
+
+def test_put_replaces_distributions_and_keeps_ids_it_names(institution):
+    dataset = register(institution, slug="beds")
+    run_queued_validations()
+    kept = dataset.distributions.get()
+    data = dataset_payload(
+        slug="beds",
+        distributions=[
+            {
+                "id": str(kept.id),
+                "access_url": "https://x.example/new.csv",
+                "media_type": "text/csv",
+            },
+            {"access_url": "https://x.example/extra.json", "media_type": "application/json"},
+        ],
+    )
+    dataset_update(dataset=dataset, data=data, actor=ACTOR, partial=False)
+    run_queued_validations()
+    rows = list(dataset.distributions.order_by("position"))
+    assert [str(r.id) == str(kept.id) for r in rows] == [True, False]
+    assert rows[0].access_url == "https://x.example/new.csv"
+
+
+def test_a_crashing_check_requeues_then_gives_up(institution, monkeypatch, settings):
+    settings.SUCHI_RUN_MAX_ATTEMPTS = 2
+
+    def broken(snapshot, context):
+        raise RuntimeError("source exploded")
+
+    monkeypatch.setitem(CHECKS, "broken", broken)
+    dataset = register(institution, slug="beds")
+    run = dataset.validation_runs.get()
+
+    outcome = validation_run_execute(run_id=run.id)
+    assert (outcome.status, outcome.retry) == ("queued", True)
+    run.refresh_from_db()
+    assert run.error == "RuntimeError: source exploded"
+
+    outcome = validation_run_execute(run_id=run.id)
+    assert (outcome.status, outcome.retry) == ("error", False)
+    run.refresh_from_db()
+    assert run.status == "error"
+    assert run.attempt == 2
+    dataset.refresh_from_db()
+    assert dataset.status == Dataset.Status.VALIDATING  # not the submitter's fault: not rejected
+
+
+def test_sweeper_requeues_runs_whose_job_was_lost(institution):
+    dataset = register(institution, slug="beds")
+    run = dataset.validation_runs.get()
+    # Nothing is stale yet.
+    assert validation_runs_sweep(stale_after=timedelta(minutes=10)) == []
+    ValidationRun.objects.filter(pk=run.pk).update(queued_at=timezone.now() - timedelta(hours=1))
+    assert validation_runs_sweep(stale_after=timedelta(minutes=10)) == [run.id]
+    run.refresh_from_db()
+    assert run.status == "queued"
+    assert run_queued_validations() == ["passed"]
+
+
+def test_sweeper_takes_back_a_run_whose_worker_died(institution):
+    dataset = register(institution, slug="beds")
+    run = dataset.validation_runs.get()
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    ValidationRun.objects.filter(pk=run.pk).update(
+        status="running", attempt=1, started_at=an_hour_ago
+    )
+    assert validation_runs_sweep(stale_after=timedelta(minutes=10)) == [run.id]
+    assert run_queued_validations() == ["passed"]
+    run.refresh_from_db()
+    assert (run.status, run.attempt) == ("passed", 2)
+
+
+def test_sweeper_gives_up_after_the_attempt_limit(institution, settings):
+    settings.SUCHI_RUN_MAX_ATTEMPTS = 3
+    dataset = register(institution, slug="beds")
+    run = dataset.validation_runs.get()
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    ValidationRun.objects.filter(pk=run.pk).update(
+        status="running", attempt=3, started_at=an_hour_ago
+    )
+    assert validation_runs_sweep(stale_after=timedelta(minutes=10)) == []
+    run.refresh_from_db()
+    assert run.status == "error"
+
+
+def test_the_late_result_of_a_taken_back_attempt_is_discarded(institution, monkeypatch):
+    dataset = register(institution, slug="beds")
+    run = dataset.validation_runs.get()
+
+    def slow_check(snapshot, context):
+        # While this attempt is still checking, another attempt takes the run over (as the
+        # sweeper does when a worker looks dead).
+        ValidationRun.objects.filter(pk=run.pk).update(attempt=F("attempt") + 1)
+        yield Finding(severity="warning", message="late")
+
+    monkeypatch.setitem(CHECKS, "slow", slow_check)
+    assert validation_run_execute(run_id=run.id).status == "skipped"
+    assert ValidationFinding.objects.filter(run=run).count() == 0
+    run.refresh_from_db()
+    assert run.status == "running"
+    dataset.refresh_from_db()
+    assert dataset.status == Dataset.Status.VALIDATING
