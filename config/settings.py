@@ -126,6 +126,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Tests use a file too (not shared-cache memory, whose table locks ignore the busy timeout),
+    # so concurrent-writer tests see what the embedded server does.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-suchi.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis, cache and Celery --------------------------------------------------------------------

@@ -239,8 +239,34 @@ def revision_ref(revision: DatasetRevision | None) -> dict | None:
     return {"number": revision.number, "kind": revision.kind, "status": revision.status}
 
 
-class DatasetOutput(serializers.Serializer):
-    """The dataset as the API shows it; also valid input for PUT/POST."""
+class RevisionRef(serializers.Serializer):
+    number = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=DatasetRevision.Kind.values)
+    status = serializers.ChoiceField(choices=DatasetRevision.Status.values)
+
+
+class DatasetLinks(serializers.Serializer):
+    self = serializers.URLField()
+    revisions = serializers.URLField()
+    validations = serializers.URLField()
+
+
+class DatasetOutput(DatasetInput):
+    """The dataset as the API shows it; also valid input for PUT/POST.
+
+    The declared fields document the shape (OpenAPI); `to_representation` builds it directly.
+    """
+
+    id = serializers.UUIDField(read_only=True)
+    institution = InstitutionRef(read_only=True)
+    status = serializers.ChoiceField(choices=Dataset.Status.values, read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    modified_at = serializers.DateTimeField(read_only=True)
+    published_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    withdrawn_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    revision = serializers.IntegerField(read_only=True, allow_null=True)
+    pending_revision = RevisionRef(read_only=True, allow_null=True)
+    links = DatasetLinks(read_only=True)
 
     def to_representation(self, dataset: Dataset) -> dict:
         request = self.context.get("request")
@@ -304,3 +330,22 @@ class ValidationRunOutput(serializers.ModelSerializer):
         for finding in run.findings.all():
             counts[finding.severity] += 1
         return counts
+
+
+def page_of(item_serializer, name: str) -> type[serializers.Serializer]:
+    """An OpenAPI description of a paginated list of `item_serializer`."""
+    return type(
+        name,
+        (serializers.Serializer,),
+        {
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": item_serializer(many=True),
+        },
+    )
+
+
+DatasetPage = page_of(DatasetOutput, "DatasetPage")
+RevisionPage = page_of(RevisionOutput, "RevisionPage")
+ValidationRunPage = page_of(ValidationRunOutput, "ValidationRunPage")

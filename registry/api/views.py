@@ -1,7 +1,7 @@
 """Dataset API: thin views. Input serializer validates → service writes → output serializer."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -11,7 +11,15 @@ from .. import selectors
 from ..models import Dataset
 from ..services import Actor, dataset_register, dataset_update, dataset_withdraw
 from .permissions import WriteNeedsScope, caller_institution
-from .serializers import DatasetInput, DatasetOutput, RevisionOutput, ValidationRunOutput
+from .serializers import (
+    DatasetInput,
+    DatasetOutput,
+    DatasetPage,
+    RevisionOutput,
+    RevisionPage,
+    ValidationRunOutput,
+    ValidationRunPage,
+)
 
 EXAMPLE_DATASET = {
     "slug": "district-hospital-bed-occupancy",
@@ -56,7 +64,12 @@ class DatasetListCreate(APIView):
     required_scope = "datasets:write"
 
     @extend_schema(
-        responses=DatasetOutput(many=True),
+        responses=DatasetPage,
+        parameters=[
+            OpenApiParameter("page", int, description="Page number, from 1."),
+            OpenApiParameter("page_size", int, description="Items a page, at most 100."),
+        ],
+        operation_id="datasets_list",
         summary="List published datasets",
         tags=["datasets"],
     )
@@ -69,6 +82,7 @@ class DatasetListCreate(APIView):
     @extend_schema(
         request=DatasetInput,
         responses={201: DatasetOutput},
+        operation_id="datasets_create",
         summary="Register a dataset",
         description="Registers the metadata of a dataset held at your institution and queues its "
         "validation. Needs a token with the `datasets:write` scope.",
@@ -100,7 +114,12 @@ class DatasetDetail(APIView):
         qs = selectors.datasets_writable_by(institution=request.user.institution)
         return get_object_or_404(qs, pk=pk)
 
-    @extend_schema(responses=DatasetOutput, summary="Show a dataset", tags=["datasets"])
+    @extend_schema(
+        responses=DatasetOutput,
+        operation_id="datasets_retrieve",
+        summary="Show a dataset",
+        tags=["datasets"],
+    )
     def get(self, request, pk):
         institution = caller_institution(request)
         dataset = get_object_or_404(selectors.datasets_visible_to(institution=institution), pk=pk)
@@ -124,6 +143,7 @@ class DatasetDetail(APIView):
     @extend_schema(
         request=DatasetInput,
         responses=DatasetOutput,
+        operation_id="datasets_update",
         summary="Replace a dataset's metadata",
         description="Accepts the GET representation back as it is. A published dataset stays "
         "visible, unchanged, until the change passes validation (see `pending_revision`).",
@@ -135,6 +155,7 @@ class DatasetDetail(APIView):
     @extend_schema(
         request=DatasetInput,
         responses=DatasetOutput,
+        operation_id="datasets_partial_update",
         summary="Change some of a dataset's metadata",
         tags=["datasets"],
     )
@@ -144,6 +165,7 @@ class DatasetDetail(APIView):
     @extend_schema(
         request=None,
         responses=DatasetOutput,
+        operation_id="datasets_withdraw",
         summary="Withdraw a dataset",
         description="Removes it from the catalogue. Nothing is deleted; its history remains.",
         tags=["datasets"],
@@ -171,7 +193,12 @@ class _DatasetChildList(generics.GenericAPIView):
 class DatasetRevisions(_DatasetChildList):
     serializer_class = RevisionOutput
 
-    @extend_schema(summary="A dataset's revision history", tags=["datasets"])
+    @extend_schema(
+        operation_id="dataset_revisions_list",
+        summary="A dataset's revision history",
+        responses=RevisionPage,
+        tags=["datasets"],
+    )
     def get(self, request, pk):
         dataset, owner, gone = self.dataset_and_owner(request, pk)
         if gone:
@@ -183,7 +210,12 @@ class DatasetRevisions(_DatasetChildList):
 class DatasetValidations(_DatasetChildList):
     serializer_class = ValidationRunOutput
 
-    @extend_schema(summary="A dataset's validation runs and their findings", tags=["datasets"])
+    @extend_schema(
+        operation_id="dataset_validations_list",
+        summary="A dataset's validation runs and their findings",
+        responses=ValidationRunPage,
+        tags=["datasets"],
+    )
     def get(self, request, pk):
         dataset, owner, gone = self.dataset_and_owner(request, pk)
         if gone:

@@ -253,7 +253,8 @@ def dataset_register(*, institution: Institution, data: dict, actor: Actor) -> D
     except IntegrityError as exc:
         # Two registrations raced for the same slug; the loser gets the same answer as a
         # sequential duplicate would.
-        if "slug" in str(exc).lower() or "unique" in str(exc).lower():
+        message = str(exc)
+        if "dataset_slug_unique" in message or "registry_dataset.slug" in message:
             raise Conflict(
                 f"This institution already has a dataset with slug {snapshot['slug']!r}.",
                 field="slug",

@@ -134,7 +134,8 @@ def validation_runs_sweep(*, stale_after: timedelta | None = None) -> list[int]:
     """
     from ..tasks import enqueue_on_commit, validate_dataset
 
-    stale_after = stale_after or timedelta(seconds=settings.SUCHI_RUN_STALE_AFTER)
+    if stale_after is None:
+        stale_after = timedelta(seconds=settings.SUCHI_RUN_STALE_AFTER)
     cutoff = timezone.now() - stale_after
     requeued: list[int] = []
     with transaction.atomic():

@@ -5,6 +5,7 @@ import json
 import pytest
 
 from registry.models import Dataset, DatasetRevision, ValidationRun
+from registry.services import Actor, dataset_register
 
 from ..factories import dataset_payload, run_queued_validations
 
@@ -303,3 +304,44 @@ def test_unknown_dataset_id_is_404(api):
     response = api.get("/api/v1/datasets/00000000-0000-0000-0000-000000000000")
     assert response.status_code == 404
     assert response.json() == {"detail": "Not found."}
+
+
+def test_a_form_encoded_body_is_a_415(api):
+    before = counts()
+    response = api.post("/api/v1/datasets", {"title": "x"}, format="multipart")
+    assert response.status_code == 415
+    assert counts() == before
+
+
+def test_list_query_count_does_not_grow_with_the_page(api, client_anon, django_assert_num_queries):
+    for n in range(5):
+        post(
+            api,
+            dataset_payload(
+                slug=f"d{n}",
+                distributions=[
+                    {"access_url": f"https://x.example/{n}.csv", "media_type": "text/csv"},
+                    {"access_url": f"https://x.example/{n}.json", "media_type": "application/json"},
+                ],
+            ),
+        )
+    run_queued_validations()
+    # count + page (with institution and revisions joined) + distributions
+    with django_assert_num_queries(3):
+        body = client_anon.get("/api/v1/datasets?page_size=100").json()
+    assert body["count"] == 5
+    assert all(len(d["distributions"]) == 2 for d in body["results"])
+
+
+def test_page_size_is_capped_at_100(institution, client_anon):
+    from registry.models import Dataset as D
+
+    for n in range(101):
+        dataset_register(
+            institution=institution, data=dataset_payload(slug=f"d{n}"), actor=Actor.system("t")
+        )
+    D.objects.update(status="published")
+    body = client_anon.get("/api/v1/datasets?page_size=1000").json()
+    assert body["count"] == 101
+    assert len(body["results"]) == 100
+    assert body["next"] is not None
