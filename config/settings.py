@@ -179,6 +179,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "registry.tasks.sweep_validation_runs",
         "schedule": env_int("SUCHI_SWEEP_INTERVAL", 60),
     },
+    "schedule-rechecks": {
+        "task": "registry.tasks.schedule_rechecks",
+        "schedule": env_int("SUCHI_RECHECK_SCHEDULER_INTERVAL", 300),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -186,6 +190,13 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # A validation run still queued or running after this many seconds is re-queued by the sweeper.
 SUCHI_RUN_STALE_AFTER = env_int("SUCHI_RUN_STALE_AFTER", 600)
 SUCHI_RUN_MAX_ATTEMPTS = env_int("SUCHI_RUN_MAX_ATTEMPTS", 5)
+# Published datasets are re-validated once per interval (default daily), each at its own phase.
+SUCHI_RECHECK_INTERVAL = env_int("SUCHI_RECHECK_INTERVAL", 86400)
+SUCHI_RECHECK_BATCH = env_int("SUCHI_RECHECK_BATCH", 1000)
+# A dataset whose source failed this many checks in a row is flagged as unreachable.
+SUCHI_SOURCE_FLAG_AFTER = env_int("SUCHI_SOURCE_FLAG_AFTER", 3)
+# `host:port` pairs whose sources may be on non-public addresses (tests, private deployments).
+SUCHI_SOURCE_ALLOWLIST = env_list("SUCHI_SOURCE_ALLOWLIST")
 SUCHI_MAX_BODY_BYTES = env_int("SUCHI_MAX_BODY_BYTES", 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = SUCHI_MAX_BODY_BYTES
 

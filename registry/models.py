@@ -165,6 +165,20 @@ class Dataset(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
 
+    # Health of the public version, kept by validation runs and scheduled re-checks.
+    quality_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    quality = models.JSONField(default=dict, blank=True)
+    last_checked_at = models.DateTimeField(null=True, blank=True)
+    next_check_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    check_status = models.CharField(
+        max_length=12,
+        choices=[("unknown", "Not checked yet"), ("ok", "Passing"), ("failing", "Failing")],
+        default="unknown",
+    )
+    source_failures = models.PositiveIntegerField(
+        default=0, help_text="Consecutive runs that could not reach the source"
+    )
+
     class Meta:
         ordering = ["-modified_at"]
         constraints = [
@@ -285,8 +299,16 @@ class ValidationRun(models.Model):
     revision = models.ForeignKey(
         DatasetRevision, on_delete=models.CASCADE, related_name="validation_runs"
     )
+
+    class Trigger(models.TextChoices):
+        SUBMISSION = "submission", "A change was submitted"
+        RECHECK = "recheck", "Scheduled re-check"
+        MANUAL = "manual", "Requested by the institution"
+
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    trigger = models.CharField(max_length=12, choices=Trigger.choices, default=Trigger.SUBMISSION)
     attempt = models.PositiveSmallIntegerField(default=0)
+    quality = models.JSONField(null=True, blank=True)
     queued_at = models.DateTimeField()
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -299,6 +321,12 @@ class ValidationRun(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=["queued", "running", "passed", "failed", "error"]),
                 name="run_status_valid",
+            ),
+            # Runs are deduplicated: a dataset never waits in the queue twice.
+            models.UniqueConstraint(
+                fields=["dataset"],
+                condition=Q(status="queued"),
+                name="one_queued_run_per_dataset",
             ),
         ]
         indexes = [models.Index(fields=["status", "queued_at"], name="run_status_queued")]

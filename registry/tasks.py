@@ -5,7 +5,7 @@ import logging
 from celery import shared_task
 from django.db import transaction
 
-from .services import validation_run_execute, validation_runs_sweep
+from .services import validation_rechecks_schedule, validation_run_execute, validation_runs_sweep
 
 logger = logging.getLogger(__name__)
 
@@ -41,3 +41,8 @@ def validate_dataset(self, run_id: int) -> str:
 @shared_task(acks_late=True, ignore_result=True)
 def sweep_validation_runs() -> int:
     return len(validation_runs_sweep())
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def schedule_rechecks() -> int:
+    return len(validation_rechecks_schedule())

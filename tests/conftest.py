@@ -5,7 +5,9 @@ from rest_framework.test import APIClient
 
 from config.celery import app as celery_app
 
+from . import factories
 from .factories import make_institution, make_token
+from .sourceserver import SourceServer
 
 # Jobs this test session queues go to a queue of its own, so a shared Redis never hands them
 # to another session's worker (nor theirs to ours).
@@ -16,9 +18,20 @@ def pytest_configure(config):
     celery_app.conf.task_default_queue = TEST_QUEUE
 
 
+@pytest.fixture(scope="session")
+def source_server():
+    """The local stand-in for institutions' data sources, for the whole session."""
+    server = SourceServer()
+    factories.SOURCE["base"] = f"http://{server.host_port}"
+    yield server
+    server.stop()
+
+
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings):
+def _test_settings(settings, source_server):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Only the local source server may be on a non-public address.
+    settings.SUCHI_SOURCE_ALLOWLIST = [source_server.host_port]
 
 
 @pytest.fixture

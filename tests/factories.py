@@ -7,6 +7,8 @@ from registry.models import Institution, ValidationRun
 from registry.services import institution_create, token_issue, validation_run_execute
 
 _counter = itertools.count(1)
+# Set by the session fixture that starts the local source server (tests/conftest.py).
+SOURCE = {"base": "http://127.0.0.1:9"}
 
 COMPLETE_DATASET = {
     "title": "District hospital bed occupancy",
@@ -26,7 +28,7 @@ COMPLETE_DATASET = {
     "distributions": [
         {
             "title": "Daily occupancy (CSV)",
-            "access_url": "https://data.health.ka.example/beds.csv",
+            "access_url": "{source}/beds.csv",
             "media_type": "text/csv",
             "format": "CSV",
         }
@@ -34,8 +36,16 @@ COMPLETE_DATASET = {
 }
 
 
+def source_url(path: str) -> str:
+    """A URL on the test session's local source server (allow-listed)."""
+    return SOURCE["base"] + path
+
+
 def dataset_payload(**overrides) -> dict:
+    """A complete dataset whose distribution is served by the local source server."""
     payload = copy.deepcopy(COMPLETE_DATASET)
+    for dist in payload["distributions"]:
+        dist["access_url"] = dist["access_url"].format(source=SOURCE["base"])
     payload.update(overrides)
     return payload
 

@@ -3,6 +3,7 @@ the output representation, which the input accepts back unchanged (GET → PUT r
 
 import re
 
+from django.conf import settings
 from django.core.validators import URLValidator
 from rest_framework import serializers
 
@@ -156,6 +157,8 @@ class DatasetInput(StrictSerializer):
             "pending_revision",
             "latest_validation",
             "links",
+            "quality",
+            "health",
         }
     )
 
@@ -249,6 +252,43 @@ class DatasetLinks(serializers.Serializer):
     self = serializers.URLField()
     revisions = serializers.URLField()
     validations = serializers.URLField()
+    validate = serializers.URLField()
+
+
+class QualityCriterion(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    points = serializers.IntegerField()
+    max = serializers.IntegerField()
+    met = serializers.BooleanField()
+    note = serializers.CharField()
+
+
+class QualityOutput(serializers.Serializer):
+    score = serializers.IntegerField(min_value=0, max_value=100)
+    criteria = QualityCriterion(many=True)
+
+
+class HealthOutput(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["unknown", "ok", "failing"])
+    last_checked_at = serializers.DateTimeField(allow_null=True)
+    next_check_at = serializers.DateTimeField(allow_null=True)
+    source_failures = serializers.IntegerField(
+        help_text="consecutive checks that could not reach the source"
+    )
+    source_unreachable = serializers.BooleanField(
+        help_text="the source failed SUCHI_SOURCE_FLAG_AFTER checks in a row"
+    )
+
+
+def health_of(dataset: Dataset) -> dict:
+    return {
+        "status": dataset.check_status,
+        "last_checked_at": dataset.last_checked_at.isoformat() if dataset.last_checked_at else None,
+        "next_check_at": dataset.next_check_at.isoformat() if dataset.next_check_at else None,
+        "source_failures": dataset.source_failures,
+        "source_unreachable": dataset.source_failures >= settings.SUCHI_SOURCE_FLAG_AFTER,
+    }
 
 
 class DatasetOutput(DatasetInput):
@@ -266,6 +306,8 @@ class DatasetOutput(DatasetInput):
     withdrawn_at = serializers.DateTimeField(read_only=True, allow_null=True)
     revision = serializers.IntegerField(read_only=True, allow_null=True)
     pending_revision = RevisionRef(read_only=True, allow_null=True)
+    quality = QualityOutput(read_only=True, allow_null=True)
+    health = HealthOutput(read_only=True)
     links = DatasetLinks(read_only=True)
 
     def to_representation(self, dataset: Dataset) -> dict:
@@ -282,10 +324,13 @@ class DatasetOutput(DatasetInput):
             "withdrawn_at": dataset.withdrawn_at.isoformat() if dataset.withdrawn_at else None,
             "revision": dataset.current_revision.number if dataset.current_revision else None,
             "pending_revision": revision_ref(dataset.pending_revision),
+            "quality": dataset.quality or None,
+            "health": health_of(dataset),
             "links": {
                 "self": base,
                 "revisions": f"{base}/revisions",
                 "validations": f"{base}/validations",
+                "validate": f"{base}/validate",
             },
         }
 
@@ -309,6 +354,7 @@ class FindingOutput(serializers.ModelSerializer):
 class ValidationRunOutput(serializers.ModelSerializer):
     revision = serializers.IntegerField(source="revision.number")
     findings = FindingOutput(many=True)
+    quality = QualityOutput(allow_null=True)
     summary = serializers.SerializerMethodField()
 
     class Meta:
@@ -317,11 +363,13 @@ class ValidationRunOutput(serializers.ModelSerializer):
             "id",
             "revision",
             "status",
+            "trigger",
             "attempt",
             "queued_at",
             "started_at",
             "finished_at",
             "summary",
+            "quality",
             "findings",
         ]
 

@@ -13,4 +13,5 @@ urlpatterns = [
         views.DatasetValidations.as_view(),
         name="dataset-validations",
     ),
+    path("datasets/<uuid:pk>/validate", views.DatasetValidate.as_view(), name="dataset-validate"),
 ]

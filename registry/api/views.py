@@ -9,8 +9,14 @@ from rest_framework.views import APIView
 
 from .. import selectors
 from ..models import Dataset
-from ..services import Actor, dataset_register, dataset_update, dataset_withdraw
-from .permissions import WriteNeedsScope, caller_institution
+from ..services import (
+    Actor,
+    dataset_register,
+    dataset_revalidate,
+    dataset_update,
+    dataset_withdraw,
+)
+from .permissions import HasScope, WriteNeedsScope, caller_institution
 from .serializers import (
     DatasetInput,
     DatasetOutput,
@@ -223,3 +229,23 @@ class DatasetValidations(_DatasetChildList):
         runs = selectors.dataset_validation_runs(dataset=dataset, owner=owner)
         page = self.paginate_queryset(runs)
         return self.get_paginated_response(ValidationRunOutput(page, many=True).data)
+
+
+class DatasetValidate(APIView):
+    permission_classes = [HasScope]
+    required_scope = "datasets:write"
+
+    @extend_schema(
+        request=None,
+        responses={202: ValidationRunOutput},
+        operation_id="dataset_validate",
+        summary="Validate a dataset again now",
+        description="Queues a validation run (for example after fixing the source). A dataset "
+        "never has two queued runs: if one is waiting, it is returned. A rejected dataset is "
+        "published if the new run passes; a published one is re-checked as it stands.",
+        tags=["datasets"],
+    )
+    def post(self, request, pk):
+        qs = selectors.datasets_writable_by(institution=request.user.institution)
+        run = dataset_revalidate(dataset=get_object_or_404(qs, pk=pk))
+        return Response(ValidationRunOutput(run).data, status=status.HTTP_202_ACCEPTED)

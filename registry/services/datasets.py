@@ -210,11 +210,29 @@ def _record_revision(
     )
 
 
-def _queue_validation(*, dataset: Dataset, revision: DatasetRevision) -> ValidationRun:
-    """Write the run row now; enqueue its job only once the transaction has committed."""
+def queue_validation(
+    *,
+    dataset: Dataset,
+    revision: DatasetRevision,
+    trigger: str = ValidationRun.Trigger.SUBMISSION,
+) -> ValidationRun:
+    """Write the run row now; enqueue its job only once the transaction has committed.
+
+    Runs are deduplicated: if the dataset already has a queued run, that run is pointed at this
+    revision instead of queueing a second one. Call with the dataset row locked.
+    """
     from ..tasks import enqueue_on_commit, validate_dataset
 
-    run = ValidationRun.objects.create(dataset=dataset, revision=revision, queued_at=timezone.now())
+    run = ValidationRun.objects.filter(dataset=dataset, status=ValidationRun.Status.QUEUED).first()
+    if run is not None:
+        run.revision = revision
+        if trigger != ValidationRun.Trigger.RECHECK:
+            run.trigger = trigger
+        run.save(update_fields=["revision", "trigger"])
+    else:
+        run = ValidationRun.objects.create(
+            dataset=dataset, revision=revision, trigger=trigger, queued_at=timezone.now()
+        )
     enqueue_on_commit(validate_dataset, run.id)
     return run
 
@@ -249,7 +267,7 @@ def dataset_register(*, institution: Institution, data: dict, actor: Actor) -> D
             dataset.current_revision = revision
             dataset.pending_revision = revision
             dataset.save(update_fields=["current_revision", "pending_revision"])
-            _queue_validation(dataset=dataset, revision=revision)
+            queue_validation(dataset=dataset, revision=revision)
     except IntegrityError as exc:
         # Two registrations raced for the same slug; the loser gets the same answer as a
         # sequential duplicate would.
@@ -304,7 +322,7 @@ def dataset_update(*, dataset: Dataset, data: dict, actor: Actor, partial: bool)
             dataset.save(
                 update_fields=["status", "current_revision", "pending_revision", "modified_at"]
             )
-        _queue_validation(dataset=dataset, revision=revision)
+        queue_validation(dataset=dataset, revision=revision)
     return dataset
 
 
@@ -337,6 +355,38 @@ def dataset_withdraw(*, dataset: Dataset, actor: Actor) -> Dataset:
             ]
         )
     return dataset
+
+
+def dataset_revalidate(*, dataset: Dataset) -> ValidationRun:
+    """Validate a dataset again now (its owner asked). Returns the queued run.
+
+    A published dataset is re-checked as it stands; a rejected one has its latest submission
+    validated again (say, after the institution fixed its source) and is published if it passes.
+    A dataset that already waits in the queue keeps its single queued run.
+    """
+    with transaction.atomic():
+        dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)
+        if dataset.status == Dataset.Status.WITHDRAWN:
+            raise Conflict("This dataset has been withdrawn.", field="status")
+        queued = ValidationRun.objects.filter(dataset=dataset, status=ValidationRun.Status.QUEUED)
+        if queued.exists():
+            return queued.get()
+        if dataset.pending_revision_id:
+            return queue_validation(
+                dataset=dataset,
+                revision=dataset.pending_revision,
+                trigger=ValidationRun.Trigger.MANUAL,
+            )
+        revision = dataset.current_revision
+        if dataset.status != Dataset.Status.PUBLISHED:
+            revision.status = DatasetRevision.Status.PENDING
+            revision.save(update_fields=["status"])
+            dataset.pending_revision = revision
+            dataset.status = Dataset.Status.VALIDATING
+            dataset.save(update_fields=["pending_revision", "status"])
+        return queue_validation(
+            dataset=dataset, revision=revision, trigger=ValidationRun.Trigger.MANUAL
+        )
 
 
 def dataset_apply_revision(*, dataset: Dataset, revision: DatasetRevision) -> None:

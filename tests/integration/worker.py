@@ -45,6 +45,8 @@ class WorkerProcess:
             "REDIS_URL": settings.REDIS_URL,
             "SUCHI_CELERY_QUEUE": self.queue,
             "DB_CONN_MAX_AGE": "0",
+            # The worker may read the test session's local source server, like the tests.
+            "SUCHI_SOURCE_ALLOWLIST": ",".join(settings.SUCHI_SOURCE_ALLOWLIST),
         }
         self.process = subprocess.Popen(
             [

@@ -105,7 +105,9 @@ def test_update_of_a_rejected_dataset_is_validated_again(institution):
     assert dataset.license == "CC0-1.0"
 
 
-def test_put_replaces_distributions_and_keeps_ids_it_names(institution):
+def test_put_replaces_distributions_and_keeps_ids_it_names(institution, source_server):
+    new_url = source_server.serve("/new.csv", b"a,b\n1,2\n")
+    extra_url = source_server.serve("/extra.json", b"[]", "application/json")
     dataset = register(institution, slug="beds")
     run_queued_validations()
     kept = dataset.distributions.get()
@@ -114,39 +116,52 @@ def test_put_replaces_distributions_and_keeps_ids_it_names(institution):
         distributions=[
             {
                 "id": str(kept.id),
-                "access_url": "https://x.example/new.csv",
+                "access_url": new_url,
                 "media_type": "text/csv",
             },
-            {"access_url": "https://x.example/extra.json", "media_type": "application/json"},
+            {"access_url": extra_url, "media_type": "application/json"},
         ],
     )
     dataset_update(dataset=dataset, data=data, actor=ACTOR, partial=False)
     run_queued_validations()
     rows = list(dataset.distributions.order_by("position"))
     assert [str(r.id) == str(kept.id) for r in rows] == [True, False]
-    assert rows[0].access_url == "https://x.example/new.csv"
+    assert rows[0].access_url == new_url
 
 
-def test_a_crashing_check_requeues_then_gives_up(institution, monkeypatch, settings):
-    settings.SUCHI_RUN_MAX_ATTEMPTS = 2
-
+def test_a_crashing_check_is_an_error_finding_and_the_run_completes(institution, monkeypatch):
     def broken(snapshot, context):
-        raise RuntimeError("source exploded")
+        raise RuntimeError("source exploded near 9845012345")
 
     monkeypatch.setitem(CHECKS, "broken", broken)
     dataset = register(institution, slug="beds")
     run = dataset.validation_runs.get()
+    assert validation_run_execute(run_id=run.id).status == "failed"
+    finding = ValidationFinding.objects.get(run=run, check_name="broken")
+    assert finding.severity == "error"
+    assert "RuntimeError" in finding.message
+    assert "9845012345" not in finding.message  # exception text may quote data: not kept
+    # The other checks still ran.
+    assert run.findings.exclude(check_name="broken").count() >= 0
+    assert ValidationRun.objects.get(pk=run.pk).quality is not None
+
+
+def test_a_run_that_crashes_outside_the_checks_is_retried_then_closed(institution, settings):
+    settings.SUCHI_RUN_MAX_ATTEMPTS = 2
+    dataset = register(institution, slug="beds")
+    run = dataset.validation_runs.get()
+    # A corrupted revision snapshot makes the run itself fail, not one check.
+    DatasetRevision.objects.filter(pk=run.revision_id).update(snapshot={"title": "x"})
 
     outcome = validation_run_execute(run_id=run.id)
     assert (outcome.status, outcome.retry) == ("queued", True)
     run.refresh_from_db()
-    assert run.error == "RuntimeError: source exploded"
+    assert run.error.startswith("KeyError")
 
     outcome = validation_run_execute(run_id=run.id)
     assert (outcome.status, outcome.retry) == ("error", False)
     run.refresh_from_db()
-    assert run.status == "error"
-    assert run.attempt == 2
+    assert (run.status, run.attempt) == ("error", 2)
     dataset.refresh_from_db()
     assert dataset.status == Dataset.Status.VALIDATING  # not the submitter's fault: not rejected
 

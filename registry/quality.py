@@ -1,0 +1,173 @@
+"""The quality score: 0-100 with its breakdown, in the spirit of udata's.
+
+Each criterion is worth a fixed number of points; the breakdown says which were met and why
+not, so an institution knows what to improve.
+"""
+
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+from . import vocabularies
+
+OPEN_FORMATS = {
+    "CSV",
+    "TSV",
+    "JSON",
+    "GEOJSON",
+    "JSONLD",
+    "JSON-LD",
+    "XML",
+    "RDF",
+    "TTL",
+    "TURTLE",
+    "NT",
+    "PARQUET",
+    "NETCDF",
+    "ODS",
+    "TXT",
+    "GTFS",
+    "PROTOBUF",
+    "GPKG",
+    "KML",
+    "GML",
+    "AVRO",
+    "FHIR",
+}
+OPEN_MEDIA_TYPES = {
+    "text/csv",
+    "text/tab-separated-values",
+    "application/json",
+    "application/geo+json",
+    "application/ld+json",
+    "application/xml",
+    "text/xml",
+    "application/rdf+xml",
+    "text/turtle",
+    "application/n-triples",
+    "application/vnd.apache.parquet",
+    "application/x-netcdf",
+    "application/vnd.oasis.opendocument.spreadsheet",
+    "text/plain",
+    "application/fhir+json",
+    "application/vnd.google-earth.kml+xml",
+    "application/gml+xml",
+    "application/x-protobuf",
+}
+_SOURCE_PROBLEMS = {"unreachable", "unsafe"}
+
+
+def _criterion(name: str, label: str, points: int, met: bool, note: str = "") -> dict:
+    return {
+        "name": name,
+        "label": label,
+        "max": points,
+        "points": points if met else 0,
+        "met": met,
+        "note": "" if met else note,
+    }
+
+
+def _last_updated(context, snapshot: dict, fallback: datetime | None) -> datetime | None:
+    """When the data last changed: the newest Last-Modified among the sources, else the
+    metadata's own modification time."""
+    newest = None
+    for result in context.fetches() if context else []:
+        value = result.headers.get("last-modified")
+        if not value:
+            continue
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            continue
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        newest = max(newest, when) if newest else when
+    return newest or fallback
+
+
+def quality_score(snapshot: dict, findings: list, *, context=None, modified_at=None) -> dict:
+    """Score a snapshot given the findings of its run. `findings` are (check, Finding) pairs."""
+    licence = vocabularies.licences().get(snapshot["license"])
+    if snapshot["access_rights"] == "open":
+        licence_ok, licence_note = bool(licence and licence.is_open), "an open licence (SPDX id)"
+    else:
+        licence_ok = bool(licence) or snapshot["access_rights"] == "consent"
+        licence_note = "a licence (SPDX id)"
+
+    frequency = vocabularies.frequencies().get(snapshot["update_frequency"])
+    if frequency is None or frequency["code"] == "unknown":
+        on_time, on_time_note = False, "state an update frequency"
+    elif frequency["max_age_days"] is None:
+        on_time, on_time_note = True, ""
+    else:
+        updated = _last_updated(context, snapshot, modified_at)
+        age = (datetime.now(UTC) - updated).days if updated else None
+        on_time = age is not None and age <= frequency["max_age_days"]
+        on_time_note = (
+            f"last updated {age} days ago; expected every {frequency['max_age_days']} days or less"
+            if age is not None
+            else "no update time known"
+        )
+
+    distributions = snapshot["distributions"]
+    open_format = any(
+        d["format"].upper() in OPEN_FORMATS or d["media_type"].lower() in OPEN_MEDIA_TYPES
+        for d in distributions
+    )
+    source_problems = [f for _, f in findings if f.detail.get("kind") in _SOURCE_PROBLEMS]
+    reachable = bool(distributions) and not source_problems
+    spatial = snapshot["spatial"]
+    criteria = [
+        _criterion("license", "Licence stated", 15, licence_ok, f"state {licence_note}"),
+        _criterion(
+            "description",
+            "Description of 100 characters or more",
+            10,
+            len(snapshot["description"].strip()) >= 100,
+            "describe the data in more detail",
+        ),
+        _criterion(
+            "temporal",
+            "Temporal coverage",
+            10,
+            bool(snapshot["temporal"].get("start")),
+            "say which period the data covers",
+        ),
+        _criterion(
+            "spatial",
+            "Spatial coverage",
+            10,
+            bool(spatial.get("states") or spatial.get("districts") or spatial.get("bbox")),
+            "say which states, districts or area the data covers",
+        ),
+        _criterion(
+            "update_frequency",
+            "Update frequency",
+            10,
+            bool(frequency and frequency["code"] != "unknown"),
+            "state how often it changes",
+        ),
+        _criterion("up_to_date", "Updated on time for its frequency", 10, on_time, on_time_note),
+        _criterion(
+            "open_format",
+            "Available in an open format",
+            10,
+            open_format,
+            "offer CSV, JSON or another open format",
+        ),
+        _criterion(
+            "reachable",
+            "All distributions reachable",
+            15,
+            reachable,
+            "some distribution URLs could not be reached",
+        ),
+        _criterion(
+            "schema",
+            "Schema documented",
+            10,
+            any(d.get("schema") for d in distributions) or bool(snapshot["conforms_to"]),
+            "describe the columns with a Table Schema or a `conforms_to` standard",
+        ),
+    ]
+    return {"score": sum(c["points"] for c in criteria), "criteria": criteria}
