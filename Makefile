@@ -46,7 +46,7 @@ format: install
 	$(BIN)/ruff check --fix .
 
 bench: install
-	$(BIN)/python -m pytest tests/benchmarks -m benchmark -s -q -p no:randomly $(PYTEST_ARGS)
+	LOG_LEVEL=$${LOG_LEVEL:-WARNING} $(BIN)/python -m pytest tests/benchmarks -m benchmark -s -q -p no:randomly $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) var *.egg-info

@@ -99,8 +99,13 @@ class DatasetAdmin(admin.ModelAdmin):
     search_fields = ["title", "slug", "id"]
     inlines = [DistributionInline]
 
+    # Datasets are created and changed through the API or the console, which validate them and
+    # record revisions; the admin only shows them.
+    def has_add_permission(self, request):
+        return False
+
     def has_change_permission(self, request, obj=None):
-        return False  # datasets change through the API or the console, which record revisions
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -23,7 +23,10 @@ def datasets_published() -> QuerySet[Dataset]:
 def datasets_visible_to(*, institution: Institution | None) -> QuerySet[Dataset]:
     """Published and withdrawn datasets for everyone, plus every dataset of the caller's own
     institution. Withdrawn ones are included so that callers can answer 410, not 404."""
-    visible = Q(status__in=[Dataset.Status.PUBLISHED, Dataset.Status.WITHDRAWN])
+    # A withdrawn dataset that was never public stays unknown to others (404, not 410).
+    visible = Q(status=Dataset.Status.PUBLISHED) | Q(
+        status=Dataset.Status.WITHDRAWN, published_at__isnull=False
+    )
     if institution is not None:
         visible |= Q(institution=institution)
     return _with_related(Dataset.objects.filter(visible))
@@ -35,7 +38,7 @@ def datasets_writable_by(*, institution: Institution) -> QuerySet[Dataset]:
 
 def dataset_revisions(*, dataset: Dataset, owner: bool) -> QuerySet[DatasetRevision]:
     """A dataset's history. Others see only what was made public (applied changes)."""
-    qs = dataset.revisions.order_by("-number")
+    qs = dataset.revisions.select_related("dataset__institution").order_by("-number")
     if not owner:
         qs = qs.filter(status=DatasetRevision.Status.APPLIED)
     return qs

@@ -4,6 +4,8 @@
 each offending field (a dotted path such as `distributions[0].access_url`) to its messages.
 """
 
+import logging
+
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from rest_framework import exceptions, status
@@ -11,6 +13,8 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from ..errors import ServiceError
+
+logger = logging.getLogger("suchi.api")
 
 
 def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
@@ -64,6 +68,15 @@ def exception_handler(exc, context):
     if isinstance(exc, Http404):
         return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
     response = drf_exception_handler(exc, context)
-    if response is not None and isinstance(response.data, dict) and "detail" in response.data:
+    if response is None:
+        # Not an API error: a bug. Log it with its traceback; answer in the API's own shape.
+        request = context.get("request")
+        logger.error("unhandled error in API view", exc_info=exc)
+        request_id = getattr(getattr(request, "_request", request), "request_id", "")
+        return Response(
+            {"detail": f"Internal error. Quote request id {request_id} when reporting it."},
+            status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+        )
+    if isinstance(response.data, dict) and "detail" in response.data:
         response.data = {"detail": str(response.data["detail"])}
     return response

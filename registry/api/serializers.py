@@ -16,6 +16,33 @@ MEDIA_TYPE = re.compile(r"^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}/[a-z0-9][a-z0-9!#$&^_
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
+class StrictCharField(serializers.CharField):
+    """A string, and only a string: numbers are not quietly turned into text."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """true or false, not "yes", 1 or "on"."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """A JSON integer, not a numeric string or a boolean."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class StrictSerializer(serializers.Serializer):
     """Rejects fields it does not know, naming them; silently drops `read_only_names`."""
 
@@ -40,7 +67,7 @@ class StrictSerializer(serializers.Serializer):
         return value
 
 
-class HttpUrlField(serializers.CharField):
+class HttpUrlField(StrictCharField):
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 2000)
         super().__init__(**kwargs)
@@ -51,14 +78,16 @@ class DistributionInput(StrictSerializer):
     read_only_names = frozenset({"links"})
 
     id = serializers.UUIDField(required=False, allow_null=True)
-    title = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    title = StrictCharField(max_length=300, required=False, allow_blank=True, default="")
+    description = StrictCharField(required=False, allow_blank=True, default="")
     access_url = HttpUrlField()
     download_url = HttpUrlField(required=False, allow_blank=True, default="")
-    media_type = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    format = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
-    byte_size = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
-    checksum_sha256 = serializers.CharField(required=False, allow_blank=True, default="")
+    media_type = StrictCharField(max_length=100, required=False, allow_blank=True, default="")
+    format = StrictCharField(max_length=30, required=False, allow_blank=True, default="")
+    byte_size = StrictIntegerField(
+        min_value=0, max_value=2**63 - 1, required=False, allow_null=True, default=None
+    )
+    checksum_sha256 = StrictCharField(required=False, allow_blank=True, default="")
     schema = serializers.JSONField(required=False, allow_null=True, default=None)
 
     def validate_media_type(self, value: str) -> str:
@@ -137,8 +166,8 @@ class TemporalInput(StrictSerializer):
 
 
 class ContactPointInput(StrictSerializer):
-    name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    name = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
+    email = serializers.EmailField(max_length=254, required=False, allow_blank=True, default="")
 
 
 class DatasetInput(StrictSerializer):
@@ -159,23 +188,32 @@ class DatasetInput(StrictSerializer):
             "links",
             "quality",
             "health",
+            "submitted_revision",
         }
     )
 
-    slug = serializers.SlugField(max_length=100, required=False, allow_blank=True)
-    title = serializers.CharField(max_length=300)
-    description = serializers.CharField(max_length=20000)
+    slug = serializers.RegexField(
+        r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        error_messages={
+            "invalid": "Use lowercase letters, digits and single hyphens, e.g. `bus-stops-2024`."
+        },
+    )
+    title = StrictCharField(max_length=300)
+    description = StrictCharField(max_length=20000)
     keywords = serializers.ListField(
-        child=serializers.CharField(max_length=100), required=False, max_length=50
+        child=StrictCharField(max_length=100), required=False, max_length=50
     )
     themes = serializers.ListField(
         child=serializers.ChoiceField(choices=sorted(vocabularies.themes())),
         required=False,
         max_length=13,
     )
-    license = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    license = StrictCharField(max_length=64, required=False, allow_blank=True)
     access_rights = serializers.ChoiceField(choices=Dataset.Access.values, required=False)
-    contains_personal_data = serializers.BooleanField(required=False)
+    contains_personal_data = StrictBooleanField(required=False)
     spatial = SpatialInput(required=False)
     temporal = TemporalInput(required=False)
     update_frequency = serializers.ChoiceField(
@@ -189,7 +227,7 @@ class DatasetInput(StrictSerializer):
     contact_point = ContactPointInput(required=False)
     landing_page = HttpUrlField(required=False, allow_blank=True)
     conforms_to = serializers.ListField(child=HttpUrlField(), required=False, max_length=20)
-    version = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    version = StrictCharField(max_length=50, required=False, allow_blank=True)
     distributions = DistributionInput(many=True, required=False, max_length=100)
 
     def validate_license(self, value: str) -> str:
@@ -336,7 +374,14 @@ class DatasetOutput(DatasetInput):
 
 
 class RevisionOutput(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor_label")
+    """A revision. Who made it is shown in full to the owner; others see the institution."""
+
+    actor = serializers.SerializerMethodField()
+
+    def get_actor(self, revision: DatasetRevision) -> str:
+        if self.context.get("owner"):
+            return revision.actor_label
+        return revision.dataset.institution.name
 
     class Meta:
         model = DatasetRevision
@@ -397,3 +442,12 @@ def page_of(item_serializer, name: str) -> type[serializers.Serializer]:
 DatasetPage = page_of(DatasetOutput, "DatasetPage")
 RevisionPage = page_of(RevisionOutput, "RevisionPage")
 ValidationRunPage = page_of(ValidationRunOutput, "ValidationRunPage")
+
+
+class ErrorOutput(serializers.Serializer):
+    """Every API error: a readable sentence naming the field, and the errors by field path."""
+
+    detail = serializers.CharField()
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()), required=False
+    )

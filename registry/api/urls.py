@@ -1,17 +1,40 @@
-from django.urls import path
+from django.urls import path, re_path, register_converter
 
 from . import views
 
+
+class LooseUUIDConverter:
+    """A UUID in any letter case, with an optional trailing slash tolerated by the patterns."""
+
+    regex = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+
+    def to_python(self, value):
+        import uuid
+
+        return uuid.UUID(value)
+
+    def to_url(self, value):
+        return str(value)
+
+
+register_converter(LooseUUIDConverter, "anyuuid")
+
 urlpatterns = [
     path("datasets", views.DatasetListCreate.as_view(), name="dataset-list"),
-    path("datasets/<uuid:pk>", views.DatasetDetail.as_view(), name="dataset-detail"),
+    path("datasets/<anyuuid:pk>", views.DatasetDetail.as_view(), name="dataset-detail"),
     path(
-        "datasets/<uuid:pk>/revisions", views.DatasetRevisions.as_view(), name="dataset-revisions"
+        "datasets/<anyuuid:pk>/revisions",
+        views.DatasetRevisions.as_view(),
+        name="dataset-revisions",
     ),
     path(
-        "datasets/<uuid:pk>/validations",
+        "datasets/<anyuuid:pk>/validations",
         views.DatasetValidations.as_view(),
         name="dataset-validations",
     ),
-    path("datasets/<uuid:pk>/validate", views.DatasetValidate.as_view(), name="dataset-validate"),
+    path(
+        "datasets/<anyuuid:pk>/validate", views.DatasetValidate.as_view(), name="dataset-validate"
+    ),
+    # Anything else under /api/v1/ is a JSON 404 that says what exists, not an HTML page.
+    re_path(r"^.*$", views.api_not_found),
 ]

@@ -21,11 +21,26 @@ from .serializers import (
     DatasetInput,
     DatasetOutput,
     DatasetPage,
+    ErrorOutput,
     RevisionOutput,
     RevisionPage,
     ValidationRunOutput,
     ValidationRunPage,
+    revision_ref,
 )
+
+ERRORS_READ = {404: ErrorOutput, 410: ErrorOutput}
+ERRORS_WRITE = {
+    400: ErrorOutput,
+    401: ErrorOutput,
+    403: ErrorOutput,
+    404: ErrorOutput,
+    409: ErrorOutput,
+    413: ErrorOutput,
+    415: ErrorOutput,
+}
+# Reads need no token; a token, if sent, must be valid.
+READ_AUTH = [{"institutionToken": []}, {}]
 
 EXAMPLE_DATASET = {
     "slug": "district-hospital-bed-occupancy",
@@ -52,10 +67,28 @@ EXAMPLE_DATASET = {
 }
 
 
+def api_not_found(request, *args, **kwargs):
+    from django.http import JsonResponse
+
+    hint = ""
+    if request.path.endswith("/"):
+        hint = " API paths have no trailing slash."
+    return JsonResponse(
+        {"detail": f"No API endpoint at {request.path}.{hint} See /api/docs/."}, status=404
+    )
+
+
 class Pagination(PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+
+
+def _with_submitted_revision(body: dict, dataset: Dataset) -> dict:
+    """Add the state of the change just written (e.g. `rejected`), which the dataset itself
+    may not show: a published dataset keeps its public version when a change fails."""
+    latest = dataset.revisions.order_by("-number").first()
+    return {**body, "submitted_revision": revision_ref(latest)}
 
 
 def _gone(dataset: Dataset) -> Response:
@@ -70,7 +103,8 @@ class DatasetListCreate(APIView):
     required_scope = "datasets:write"
 
     @extend_schema(
-        responses=DatasetPage,
+        responses={200: DatasetPage, 400: ErrorOutput},
+        auth=READ_AUTH,
         parameters=[
             OpenApiParameter("page", int, description="Page number, from 1."),
             OpenApiParameter("page_size", int, description="Items a page, at most 100."),
@@ -87,7 +121,7 @@ class DatasetListCreate(APIView):
 
     @extend_schema(
         request=DatasetInput,
-        responses={201: DatasetOutput},
+        responses={201: DatasetOutput, **ERRORS_WRITE},
         operation_id="datasets_create",
         summary="Register a dataset",
         description="Registers the metadata of a dataset held at your institution and queues its "
@@ -144,11 +178,12 @@ class DatasetDetail(APIView):
             partial=partial,
         )
         dataset = self._writable(request, pk)
-        return Response(DatasetOutput(dataset, context={"request": request}).data)
+        body = DatasetOutput(dataset, context={"request": request}).data
+        return Response(_with_submitted_revision(body, dataset))
 
     @extend_schema(
         request=DatasetInput,
-        responses=DatasetOutput,
+        responses={200: DatasetOutput, **ERRORS_WRITE},
         operation_id="datasets_update",
         summary="Replace a dataset's metadata",
         description="Accepts the GET representation back as it is. A published dataset stays "
@@ -160,7 +195,7 @@ class DatasetDetail(APIView):
 
     @extend_schema(
         request=DatasetInput,
-        responses=DatasetOutput,
+        responses={200: DatasetOutput, **ERRORS_WRITE},
         operation_id="datasets_partial_update",
         summary="Change some of a dataset's metadata",
         tags=["datasets"],
@@ -170,7 +205,7 @@ class DatasetDetail(APIView):
 
     @extend_schema(
         request=None,
-        responses=DatasetOutput,
+        responses={200: DatasetOutput, **ERRORS_WRITE},
         operation_id="datasets_withdraw",
         summary="Withdraw a dataset",
         description="Removes it from the catalogue. Nothing is deleted; its history remains.",
@@ -202,7 +237,8 @@ class DatasetRevisions(_DatasetChildList):
     @extend_schema(
         operation_id="dataset_revisions_list",
         summary="A dataset's revision history",
-        responses=RevisionPage,
+        responses={200: RevisionPage, **ERRORS_READ},
+        auth=READ_AUTH,
         tags=["datasets"],
     )
     def get(self, request, pk):
@@ -210,7 +246,8 @@ class DatasetRevisions(_DatasetChildList):
         if gone:
             return gone
         page = self.paginate_queryset(selectors.dataset_revisions(dataset=dataset, owner=owner))
-        return self.get_paginated_response(RevisionOutput(page, many=True).data)
+        data = RevisionOutput(page, many=True, context={"owner": owner}).data
+        return self.get_paginated_response(data)
 
 
 class DatasetValidations(_DatasetChildList):
@@ -219,7 +256,8 @@ class DatasetValidations(_DatasetChildList):
     @extend_schema(
         operation_id="dataset_validations_list",
         summary="A dataset's validation runs and their findings",
-        responses=ValidationRunPage,
+        responses={200: ValidationRunPage, **ERRORS_READ},
+        auth=READ_AUTH,
         tags=["datasets"],
     )
     def get(self, request, pk):
@@ -237,7 +275,7 @@ class DatasetValidate(APIView):
 
     @extend_schema(
         request=None,
-        responses={202: ValidationRunOutput},
+        responses={202: ValidationRunOutput, **ERRORS_WRITE},
         operation_id="dataset_validate",
         summary="Validate a dataset again now",
         description="Queues a validation run (for example after fixing the source). A dataset "

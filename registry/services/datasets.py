@@ -303,6 +303,8 @@ def dataset_update(*, dataset: Dataset, data: dict, actor: Actor, partial: bool)
             str(i) for i in dataset.distributions.values_list("id", flat=True)
         }
         snapshot = _normalise(merged, known_distribution_ids=known)
+        if snapshot == base:
+            return dataset  # nothing changed: no revision, no run (PUT is idempotent)
         _check_slug_free(dataset.institution, snapshot["slug"], exclude=dataset.pk)
 
         _supersede_pending(dataset)
@@ -389,16 +391,28 @@ def dataset_revalidate(*, dataset: Dataset) -> ValidationRun:
         )
 
 
-def dataset_apply_revision(*, dataset: Dataset, revision: DatasetRevision) -> None:
+def dataset_apply_revision(
+    *, dataset: Dataset, revision: DatasetRevision, also_save: tuple[str, ...] = ()
+) -> None:
     """Make a validated revision the public version. Call inside the transaction that locked
-    the dataset row."""
-    _apply_snapshot(dataset, revision.snapshot)
+    the dataset row. `also_save` names other fields the caller set on `dataset`."""
+    if dataset.current_revision_id != revision.pk:
+        _apply_snapshot(dataset, revision.snapshot)  # else the row already shows this revision
     now = timezone.now()
     dataset.status = Dataset.Status.PUBLISHED
     dataset.current_revision = revision
     dataset.pending_revision = None
     dataset.modified_at = now
     dataset.published_at = dataset.published_at or now
-    dataset.save()
+    dataset.save(
+        update_fields=[
+            "status",
+            "current_revision",
+            "pending_revision",
+            "modified_at",
+            "published_at",
+            *also_save,
+        ]
+    )
+    DatasetRevision.objects.filter(pk=revision.pk).update(status=DatasetRevision.Status.APPLIED)
     revision.status = DatasetRevision.Status.APPLIED
-    revision.save(update_fields=["status"])

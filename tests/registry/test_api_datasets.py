@@ -74,7 +74,9 @@ def test_get_representation_round_trips_through_put_unchanged(api):
         k: v for k, v in shown.items() if k not in volatile
     }
     assert again["distributions"][0]["id"] == shown["distributions"][0]["id"]
-    assert again["revision"] == 2
+    # Nothing changed, so nothing was recorded: PUT is idempotent.
+    assert again["revision"] == 1
+    assert Dataset.objects.get(pk=created["id"]).revisions.count() == 1
 
 
 def test_get_representation_is_accepted_by_post_as_a_new_dataset(api):
@@ -230,6 +232,22 @@ def test_consent_dataset_is_marked_as_personal_data(api):
         ),
         (dataset_payload(distributions={"access_url": "https://x.example/a"}), "distributions"),
         (["not", "an", "object"], ""),
+        (dataset_payload(title=123), "title"),
+        (dataset_payload(version=1.0), "version"),
+        (dataset_payload(keywords=[1]), "keywords[0]"),
+        (dataset_payload(contains_personal_data="yes"), "contains_personal_data"),
+        (dataset_payload(contains_personal_data=1), "contains_personal_data"),
+        (
+            dataset_payload(
+                distributions=[{"access_url": "https://x.example/a", "byte_size": "12"}]
+            ),
+            "distributions[0].byte_size",
+        ),
+        (dataset_payload(slug="Upper-Case"), "slug"),
+        (dataset_payload(slug="double--hyphen"), "slug"),
+        (dataset_payload(contact_point={"email": "a" * 300 + "@x.example"}), "contact_point.email"),
+        (dataset_payload(title=None), "title"),
+        (dataset_payload(distributions=[None]), "distributions[0]"),
     ],
 )
 def test_bad_input_is_a_400_naming_the_field_and_writes_nothing(api, payload, field):
@@ -350,3 +368,84 @@ def test_page_size_is_capped_at_100(institution, client_anon):
     assert body["count"] == 101
     assert len(body["results"]) == 100
     assert body["next"] is not None
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ('{"title": "x\\ud800", "description": "d"}', "surrogate"),
+        (
+            '{"title": "x", "description": "d", "distributions": [{"access_url": "https://a.example/x", "schema": {"fields": [{"name": "\\ud800"}]}}]}',
+            "surrogate",
+        ),
+        (
+            '{"title": "x", "description": "d", "distributions": [{"access_url": "https://a.example/x", "schema": {"fields": [{"name": "a\\u0000b"}]}}]}',
+            "control",
+        ),
+        ('{"title": "bell \\u0007", "description": "d"}', "control"),
+        ('{"title": "x", "description": "d", "version": NaN}', "NaN"),
+        ('{"title": "x", "description": "d", "x": ' + "[" * 500 + "]" * 500 + "}", "nested"),
+        ("[" * 100_000 + "]" * 100_000, "nested"),
+        (
+            '{"title": "x", "description": "d", "distributions": [{"access_url": "https://a.example/x", "byte_size": 99999999999999999999999999}]}',
+            "out of range",
+        ),
+    ],
+)
+def test_json_that_would_break_storage_is_a_400(api, body, message):
+    before = counts()
+    response = api.post("/api/v1/datasets", body.encode(), content_type="application/json")
+    assert response.status_code == 400, response.content[:300]
+    assert message in response.json()["detail"]
+    assert counts() == before
+
+
+def test_unknown_paths_under_the_api_are_json_404s(client_anon):
+    for path in ["/api/v1/datasets/not-a-uuid", "/api/v1/datasets/", "/api/v1/nothing"]:
+        response = client_anon.get(path)
+        assert response.status_code == 404
+        assert response["Content-Type"] == "application/json"
+        assert "detail" in response.json()
+    assert "trailing slash" in client_anon.get("/api/v1/datasets/").json()["detail"]
+
+
+def test_uuids_are_accepted_in_any_letter_case(api, client_anon):
+    dataset_id = post(api, dataset_payload(slug="beds")).json()["id"]
+    run_queued_validations()
+    assert client_anon.get(f"/api/v1/datasets/{dataset_id.upper()}").status_code == 200
+
+
+def test_write_responses_say_what_became_of_the_change(api):
+    dataset_id = post(api, dataset_payload(slug="beds")).json()["id"]
+    run_queued_validations()
+    body = api.patch(
+        f"/api/v1/datasets/{dataset_id}", {"license": "CC-BY-NC-4.0"}, format="json"
+    ).json()
+    assert body["submitted_revision"] == {"number": 2, "kind": "update", "status": "pending"}
+    run_queued_validations()
+    body = api.patch(
+        f"/api/v1/datasets/{dataset_id}", {"license": "CC-BY-NC-4.0"}, format="json"
+    ).json()
+    # The same change again is a new attempt; the earlier one shows as rejected in the history.
+    history = api.get(f"/api/v1/datasets/{dataset_id}/revisions").json()["results"]
+    assert [r["status"] for r in history][:2] == ["pending", "rejected"]
+
+
+def test_a_withdrawn_dataset_that_was_never_public_is_404_to_others(api, client_anon):
+    dataset_id = post(api, {"title": "Draft", "description": "never complete"}).json()["id"]
+    run_queued_validations()
+    api.delete(f"/api/v1/datasets/{dataset_id}")
+    assert client_anon.get(f"/api/v1/datasets/{dataset_id}").status_code == 404
+
+
+def test_public_history_names_the_institution_not_the_token(api, client_anon):
+    dataset_id = post(api, dataset_payload(slug="beds")).json()["id"]
+    run_queued_validations()
+    public = client_anon.get(f"/api/v1/datasets/{dataset_id}/revisions").json()["results"]
+    assert public[0]["actor"] == "Department of Health, Karnataka"
+    own = api.get(f"/api/v1/datasets/{dataset_id}/revisions").json()["results"]
+    assert own[0]["actor"].startswith("token test (")
+
+
+def test_the_admin_cannot_create_datasets_that_skip_validation(admin_client):
+    assert admin_client.get("/admin/registry/dataset/add/").status_code == 403

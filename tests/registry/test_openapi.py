@@ -44,3 +44,13 @@ def test_swagger_ui_uses_local_assets(client):
     html = client.get("/api/docs/").content.decode()
     assert "swagger-ui" in html
     assert "cdn." not in html and "unpkg.com" not in html and "jsdelivr" not in html
+
+
+def test_schema_matches_behaviour_for_errors_deletes_and_anonymous_reads(client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    detail = schema["paths"]["/api/v1/datasets/{id}"]
+    assert "200" in detail["delete"]["responses"] and "204" not in detail["delete"]["responses"]
+    assert {"400", "401", "403", "404", "409"} <= set(detail["patch"]["responses"])
+    assert {} in detail["get"]["security"]  # reads need no token
+    assert {} in schema["paths"]["/api/v1/datasets"]["get"]["security"]
+    assert {} not in (schema["paths"]["/api/v1/datasets"]["post"].get("security") or [{"x": []}])
