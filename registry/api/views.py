@@ -155,7 +155,8 @@ class DatasetDetail(APIView):
         return get_object_or_404(qs, pk=pk)
 
     @extend_schema(
-        responses=DatasetOutput,
+        responses={200: DatasetOutput, **ERRORS_READ},
+        auth=READ_AUTH,
         operation_id="datasets_retrieve",
         summary="Show a dataset",
         tags=["datasets"],
