@@ -140,7 +140,9 @@ class DatasetListCreate(APIView):
         dataset = selectors.datasets_writable_by(institution=request.user.institution).get(
             pk=dataset.pk
         )
-        body = DatasetOutput(dataset, context={"request": request}).data
+        body = _with_submitted_revision(
+            DatasetOutput(dataset, context={"request": request}).data, dataset
+        )
         return Response(
             body, status=status.HTTP_201_CREATED, headers={"Location": body["links"]["self"]}
         )

@@ -25,6 +25,7 @@ def test_complete_dataset_is_created_validated_and_published(api, client_anon):
     assert response.status_code == 201, response.json()
     body = response.json()
     assert body["status"] == "validating"
+    assert body["submitted_revision"] == {"number": 1, "kind": "create", "status": "pending"}
     assert body["slug"] == "beds"
     assert body["institution"]["slug"] == "ka-health"
     assert response["Location"].endswith(f"/api/v1/datasets/{body['id']}")
