@@ -48,21 +48,6 @@ def test_bench_register_via_api():
     )
 
 
-def test_bench_validation_run():
-    institution = make_institution()
-    for n in range(200):
-        dataset_register(
-            institution=institution,
-            data=dataset_payload(slug=f"v-{n}"),
-            actor=Actor.system("bench"),
-        )
-    started = time.perf_counter()
-    statuses = run_queued_validations()
-    elapsed = time.perf_counter() - started
-    assert statuses == ["passed"] * 200
-    report("validation run (2 checks), per run", n=200, mean_ms=round(elapsed / 200 * 1000, 2))
-
-
 def test_bench_list_page_of_100():
     institution = make_institution()
     for n in range(1000):
