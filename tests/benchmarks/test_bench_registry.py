@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from registry.models import Dataset
 from registry.services import Actor, dataset_register
 
-from ..factories import dataset_payload, make_institution, make_token, run_queued_validations
+from ..factories import dataset_payload, make_institution, make_token
 
 pytestmark = [pytest.mark.benchmark, pytest.mark.django_db]
 
