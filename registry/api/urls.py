@@ -20,7 +20,6 @@ class LooseUUIDConverter:
 register_converter(LooseUUIDConverter, "anyuuid")
 
 urlpatterns = [
-    path("datasets", views.DatasetListCreate.as_view(), name="dataset-list"),
     path("datasets/<anyuuid:pk>", views.DatasetDetail.as_view(), name="dataset-detail"),
     path(
         "datasets/<anyuuid:pk>/revisions",

@@ -1,7 +1,7 @@
 """Dataset API: thin views. Input serializer validates → service writes → output serializer."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import generics, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -20,7 +20,6 @@ from .permissions import HasScope, WriteNeedsScope, caller_institution
 from .serializers import (
     DatasetInput,
     DatasetOutput,
-    DatasetPage,
     ErrorOutput,
     RevisionOutput,
     RevisionPage,
@@ -99,25 +98,10 @@ def _gone(dataset: Dataset) -> Response:
 
 
 class DatasetListCreate(APIView):
+    """POST registers a dataset. (GET, the search, is the catalogue's: catalog.api.views.)"""
+
     permission_classes = [WriteNeedsScope]
     required_scope = "datasets:write"
-
-    @extend_schema(
-        responses={200: DatasetPage, 400: ErrorOutput},
-        auth=READ_AUTH,
-        parameters=[
-            OpenApiParameter("page", int, description="Page number, from 1."),
-            OpenApiParameter("page_size", int, description="Items a page, at most 100."),
-        ],
-        operation_id="datasets_list",
-        summary="List published datasets",
-        tags=["datasets"],
-    )
-    def get(self, request):
-        paginator = Pagination()
-        page = paginator.paginate_queryset(selectors.datasets_published(), request, view=self)
-        data = DatasetOutput(page, many=True, context={"request": request}).data
-        return paginator.get_paginated_response(data)
 
     @extend_schema(
         request=DatasetInput,

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("datasets", views.DatasetCollection.as_view(), name="dataset-list"),
+    path("institutions", views.InstitutionList.as_view(), name="institution-list"),
+    path("institutions/<slug:slug>", views.InstitutionDetail.as_view(), name="institution-detail"),
+    path("themes", views.ThemeList.as_view(), name="theme-list"),
+    path("licenses", views.LicenceList.as_view(), name="license-list"),
+]

@@ -1,0 +1,284 @@
+"""GET /api/v1/datasets: search, filters, facets, sorting, cursors. Runs on SQLite and PostgreSQL
+alike (the suite's database decides the backend)."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from registry.models import Dataset
+from registry.services import Actor, dataset_register, validation_run_execute
+
+from ..factories import dataset_payload, make_institution
+
+pytestmark = pytest.mark.django_db
+
+
+def publish(institution, **overrides) -> Dataset:
+    dataset = dataset_register(
+        institution=institution, data=dataset_payload(**overrides), actor=Actor.system("t")
+    )
+    validation_run_execute(run_id=dataset.validation_runs.get().id, check_sources=False)
+    dataset.refresh_from_db()
+    assert dataset.status == "published"
+    return dataset
+
+
+@pytest.fixture
+def catalogue(db):
+    health = make_institution(slug="ka-health", name="Health Department")
+    transport = make_institution(slug="bmtc", name="Transport Authority")
+    made = {
+        "beds": publish(
+            health,
+            slug="beds",
+            title="District hospital bed occupancy",
+            keywords=["hospitals", "beds"],
+            themes=["HEAL"],
+            spatial={"states": ["KA"]},
+        ),
+        "dengue": publish(
+            health,
+            slug="dengue",
+            title="Dengue weekly surveillance",
+            description="Suspected and confirmed dengue cases by district, weekly.",
+            keywords=["dengue", "vector-borne disease"],
+            themes=["HEAL"],
+            license="ODbL-1.0",
+        ),
+        "hindi": publish(
+            health,
+            slug="hindi",
+            title="जिला अस्पताल बिस्तर उपलब्धता",
+            description="हर जिला अस्पताल में बिस्तरों की दैनिक उपलब्धता।",
+            keywords=["अस्पताल"],
+            themes=["HEAL"],
+            languages=["hi"],
+        ),
+        "stops": publish(
+            transport,
+            slug="stops",
+            title="Bus stops of Bengaluru",
+            description="Every bus stop with its location and shelter.",
+            keywords=["bus stops", "public transport"],
+            themes=["TRAN", "REGI"],
+            spatial={"states": ["KA"]},
+            distributions=[
+                {
+                    "access_url": "https://x.example/s.geojson",
+                    "media_type": "application/geo+json",
+                    "format": "GeoJSON",
+                }
+            ],
+        ),
+        "fares": publish(
+            transport,
+            slug="fares",
+            title="Fare table",
+            description="Fares between stages.",
+            keywords=["fares"],
+            themes=["TRAN"],
+            license="CC0-1.0",
+            access_rights="restricted",
+            spatial={"states": ["MH"]},
+        ),
+    }
+    # Not published: never listed.
+    dataset_register(
+        institution=health,
+        data=dataset_payload(slug="draft", title="Hospital draft"),
+        actor=Actor.system("t"),
+    )
+    return made
+
+
+def slugs(response) -> list[str]:
+    assert response.status_code == 200, response.content
+    return [d["slug"] for d in response.json()["results"]]
+
+
+def test_lists_only_published_datasets_newest_first(client_anon, catalogue):
+    body = client_anon.get("/api/v1/datasets").json()
+    assert body["count"] == 5
+    assert "draft" not in [d["slug"] for d in body["results"]]
+    assert body["results"][0]["slug"] == "fares"
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("hospital", {"beds"}),  # stemmed: matches "hospital" and "hospitals"
+        ("hospitals", {"beds"}),
+        ("dengue", {"dengue"}),
+        ("DENGUE district", {"dengue"}),
+        ('"bus stop"', {"stops"}),
+        ("bus -fares", {"stops"}),
+        ("dengue or fares", {"dengue", "fares"}),
+        ("अस्पताल", {"hindi"}),
+        ("बिस्तर", {"hindi"}),
+        ("nothing-like-this", set()),
+    ],
+)
+def test_full_text_search(client_anon, catalogue, q, expected):
+    assert set(slugs(client_anon.get("/api/v1/datasets", {"q": q}))) == expected
+
+
+def test_title_matches_rank_above_description_matches(client_anon, catalogue, db):
+    health = catalogue["beds"].institution
+    publish(health, slug="mention", title="Annual report", description="Mentions dengue once.")
+    assert slugs(client_anon.get("/api/v1/datasets", {"q": "dengue"}))[0] == "dengue"
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"institution": "bmtc"}, {"stops", "fares"}),
+        ({"theme": "HEAL"}, {"beds", "dengue", "hindi"}),
+        ({"theme": "TRAN,REGI"}, {"stops"}),
+        ({"license": "ODbL-1.0"}, {"dengue"}),
+        ({"access": "restricted"}, {"fares"}),
+        ({"format": "geojson"}, {"stops"}),
+        ({"keyword": "dengue"}, {"dengue"}),
+        ({"state": "KA"}, {"beds", "stops", "dengue", "hindi"}),
+        ({"state": "MH"}, {"fares"}),
+        ({"q": "bus", "institution": "ka-health"}, set()),
+        ({"institution": ["ka-health", "bmtc"], "theme": "TRAN"}, {"stops", "fares"}),
+    ],
+)
+def test_filters(client_anon, catalogue, params, expected):
+    assert set(slugs(client_anon.get("/api/v1/datasets", params))) == expected
+
+
+def test_modified_since(client_anon, catalogue):
+    Dataset.objects.filter(slug="fares").update(modified_at=timezone.now() + timedelta(days=2))
+    since = (timezone.now() + timedelta(days=1)).date().isoformat()
+    assert slugs(client_anon.get("/api/v1/datasets", {"modified_since": since})) == ["fares"]
+    assert client_anon.get("/api/v1/datasets", {"modified_since": "last week"}).status_code == 400
+    assert client_anon.get("/api/v1/datasets", {"modified_since": "2026-13-45"}).status_code == 400
+
+
+def test_facets_count_the_matching_datasets(client_anon, catalogue):
+    facets = client_anon.get("/api/v1/datasets", {"theme": "HEAL"}).json()["facets"]
+    assert set(facets) == {"institution", "theme", "license", "format", "access", "keyword"}
+    assert facets["institution"] == [
+        {"value": "ka-health", "label": "Health Department", "count": 3}
+    ]
+    assert {"value": "HEAL", "label": "Health", "count": 3} in facets["theme"]
+    assert {
+        "value": "CC-BY-4.0",
+        "label": "Creative Commons Attribution 4.0 International",
+        "count": 2,
+    } in facets["license"]
+    assert facets["format"] == [{"value": "CSV", "label": "CSV", "count": 3}]
+    assert facets["access"] == [{"value": "open", "label": "Open", "count": 3}]
+    assert {"value": "dengue", "label": "dengue", "count": 1} in facets["keyword"]
+
+
+def test_sort_by_title_and_unknown_sort(client_anon, catalogue):
+    titles = [
+        d["title"] for d in client_anon.get("/api/v1/datasets", {"sort": "title"}).json()["results"]
+    ]
+    assert titles == sorted(titles)
+    response = client_anon.get("/api/v1/datasets", {"sort": "popularity"})
+    assert response.status_code == 400
+    assert "sort" in response.json()["errors"]
+    assert client_anon.get("/api/v1/datasets", {"sort": "relevance"}).status_code == 400
+
+
+@pytest.mark.parametrize("sort", ["-modified", "title", "relevance"])
+def test_cursor_pages_walk_every_result_once(client_anon, catalogue, sort):
+    params = {"page_size": 2, "sort": sort}
+    if sort == "relevance":
+        params["q"] = "hospital or dengue or bus or fares or अस्पताल"
+    seen, url, pages = [], "/api/v1/datasets", 0
+    response = client_anon.get(url, params)
+    while True:
+        body = response.json()
+        seen += [d["slug"] for d in body["results"]]
+        pages += 1
+        if not body["next"] or pages > 10:
+            break
+        response = client_anon.get(body["next"])
+        assert response.status_code == 200
+    assert len(seen) == len(set(seen)) == body["count"] == 5
+    assert pages == 3
+    back = [d["slug"] for d in client_anon.get(body["previous"]).json()["results"]]
+    if sort == "relevance":
+        # Equal ranks are common; going back among ties keeps the set, not always the order.
+        assert len(back) == 2 and set(back) <= set(seen)
+    else:
+        assert back == seen[2:4]
+
+
+@pytest.mark.parametrize(
+    "cursor", ["bm90LWEtY3Vyc29y", "%%%", "cD0yMDI2", "eyJ4IjoxfQ", "AAAA" * 50]
+)
+def test_forged_or_truncated_cursor_is_a_400(client_anon, catalogue, cursor):
+    response = client_anon.get("/api/v1/datasets", {"cursor": cursor})
+    assert response.status_code == 400
+    assert "cursor" in response.json()["errors"]
+
+
+def test_page_size_is_clamped_and_validated(client_anon, catalogue):
+    assert len(slugs(client_anon.get("/api/v1/datasets", {"page_size": 1_000_000_000}))) == 5
+    assert client_anon.get("/api/v1/datasets", {"page_size": 0}).status_code == 400
+    assert client_anon.get("/api/v1/datasets", {"page_size": "many"}).status_code == 400
+
+
+def test_a_ten_kilobyte_query_is_a_400(client_anon, catalogue):
+    response = client_anon.get("/api/v1/datasets", {"q": "a" * 10_000})
+    assert response.status_code == 400
+    assert "q" in response.json()["errors"]
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "hospital & | ! ( ) : *",
+        "hospital*",
+        "title:hospital",
+        '"unbalanced',
+        'a"b"c"',
+        "'; DROP TABLE registry_dataset; --",
+        "NEAR(a b)",
+        "^hospital",
+        "-",
+        "--",
+        "or",
+        "OR OR",
+        "<->",
+        "!!",
+        "🙂 hospital",
+        "अस्पताल*",
+        "x" * 499,
+        "%",
+        "_",
+        "\\",
+        "{}[]",
+    ],
+)
+def test_query_syntax_never_breaks_search(client_anon, catalogue, q):
+    response = client_anon.get("/api/v1/datasets", {"q": q})
+    assert response.status_code in {200, 400}, response.content
+    assert Dataset.objects.count() == 6
+
+
+def test_nul_in_query_is_a_400(client_anon, catalogue):
+    assert client_anon.get("/api/v1/datasets", {"q": "a\x00b"}).status_code == 400
+
+
+def test_search_query_count_is_constant(client_anon, catalogue, django_assert_num_queries):
+    with django_assert_num_queries(9):
+        client_anon.get("/api/v1/datasets", {"q": "hospital", "theme": "HEAL", "page_size": 100})
+
+
+def test_institutions_themes_and_licences(client_anon, catalogue):
+    institutions = client_anon.get("/api/v1/institutions").json()
+    assert {"ka-health", "bmtc"} <= {i["slug"] for i in institutions}
+    assert client_anon.get("/api/v1/institutions/bmtc").json()["name"] == "Transport Authority"
+    assert client_anon.get("/api/v1/institutions/nope").status_code == 404
+    themes = client_anon.get("/api/v1/themes").json()
+    assert len(themes) == 13 and themes[0]["iri"].startswith("http://publications.europa.eu/")
+    licences = client_anon.get("/api/v1/licenses", {"open": "true"}).json()
+    ids = {lic["id"] for lic in licences}
+    assert {"CC-BY-4.0", "CC0-1.0", "ODbL-1.0"} <= ids and "CC-BY-NC-4.0" not in ids
