@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from catalog import views as catalog_views
+
 from . import health
 
 urlpatterns = [
@@ -12,5 +14,12 @@ urlpatterns = [
     path("api/v1/", include("registry.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("catalog.ttl", catalog_views.catalog, {"fmt": "ttl"}, name="catalog-ttl"),
+    path("catalog.jsonld", catalog_views.catalog, {"fmt": "jsonld"}, name="catalog-jsonld"),
+    path("datasets/<uuid:pk>.ttl", catalog_views.dataset, {"fmt": "ttl"}, name="dataset-ttl"),
+    path(
+        "datasets/<uuid:pk>.jsonld", catalog_views.dataset, {"fmt": "jsonld"}, name="dataset-jsonld"
+    ),
+    path("datasets/<uuid:pk>", catalog_views.dataset, name="dataset-page"),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,240 @@
+"""DCAT-AP 3 views of the catalogue as RDF graphs (rdflib), for Turtle and JSON-LD.
+
+Every linked node carries its `rdf:type`, as the DCAT-AP SHACL range shapes require. Controlled
+vocabularies are the EU Publications Office authority tables that DCAT-AP names (data themes,
+frequencies, languages, access rights, file types), SPDX for licences, IANA for media types.
+"""
+
+import json
+from functools import cache
+from pathlib import Path
+from urllib.parse import quote
+
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
+
+from registry import vocabularies
+from registry.models import Dataset, Institution
+
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
+DCAT_VERSION = URIRef("http://www.w3.org/ns/dcat#version")  # DCAT 3; rdflib's DCAT lacks it
+EU = "http://publications.europa.eu/resource/authority/"
+ACCESS_RIGHTS = {
+    "open": EU + "access-right/PUBLIC",
+    "restricted": EU + "access-right/RESTRICTED",
+    "consent": EU + "access-right/NON_PUBLIC",
+}
+FILE_TYPES = {
+    "CSV": "CSV",
+    "TSV": "TSV",
+    "JSON": "JSON",
+    "GEOJSON": "GEOJSON",
+    "XML": "XML",
+    "XLSX": "XLSX",
+    "PDF": "PDF",
+    "ZIP": "ZIP",
+    "NETCDF": "NETCDF",
+    "GEOTIFF": "TIFF",
+    "TXT": "TXT",
+    "RDF": "RDF",
+    "TTL": "RDF_TURTLE",
+    "PARQUET": "PARQUET",
+}
+
+
+@cache
+def jsonld_context() -> dict:
+    """The official DCAT-AP JSON-LD context, shipped with Suchi (no remote fetch)."""
+    path = Path(__file__).parent / "data" / "dcat-ap-context.jsonld"
+    return json.loads(path.read_text(encoding="utf-8"))["@context"]
+
+
+def new_graph() -> Graph:
+    g = Graph()
+    for prefix, namespace in (
+        ("dcat", DCAT),
+        ("dct", DCTERMS),
+        ("foaf", FOAF),
+        ("vcard", VCARD),
+        ("skos", SKOS),
+        ("spdx", SPDX),
+        ("hydra", HYDRA),
+        ("xsd", XSD),
+    ):
+        g.bind(prefix, namespace)
+    return g
+
+
+def _typed(g: Graph, iri: str, rdf_type: URIRef) -> URIRef:
+    node = URIRef(iri)
+    g.add((node, RDF.type, rdf_type))
+    return node
+
+
+def dataset_iri(base: str, dataset: Dataset) -> URIRef:
+    return URIRef(f"{base}/datasets/{dataset.pk}")
+
+
+def agent_iri(base: str, institution: Institution) -> URIRef:
+    return URIRef(f"{base}/institutions/{quote(institution.slug)}")
+
+
+def add_agent(g: Graph, base: str, institution: Institution) -> URIRef:
+    agent = agent_iri(base, institution)
+    g.add((agent, RDF.type, FOAF.Agent))
+    g.add((agent, RDF.type, FOAF.Organization))
+    g.add((agent, FOAF.name, Literal(institution.name)))
+    return agent
+
+
+def add_dataset(g: Graph, base: str, dataset: Dataset) -> URIRef:
+    """Add one dataset with its distributions. Reads prefetched distributions."""
+    node = dataset_iri(base, dataset)
+    g.add((node, RDF.type, DCAT.Dataset))
+    g.add((node, DCTERMS.identifier, Literal(str(dataset.pk))))
+    g.add((node, DCTERMS.title, Literal(dataset.title)))
+    g.add((node, DCTERMS.description, Literal(dataset.description)))
+    g.add((node, DCTERMS.publisher, add_agent(g, base, dataset.institution)))
+    for keyword in dataset.keywords:
+        g.add((node, DCAT.keyword, Literal(keyword)))
+    themes = vocabularies.themes()
+    for code in dataset.themes:
+        if code in themes:
+            concept = _typed(g, themes[code]["iri"], SKOS.Concept)
+            g.add((concept, SKOS.prefLabel, Literal(themes[code]["label"], lang="en")))
+            g.add((concept, SKOS.prefLabel, Literal(themes[code]["label_hi"], lang="hi")))
+            g.add((node, DCAT.theme, concept))
+    g.add(
+        (
+            node,
+            DCTERMS.accessRights,
+            _typed(g, ACCESS_RIGHTS[dataset.access_rights], DCTERMS.RightsStatement),
+        )
+    )
+    frequency = vocabularies.frequencies().get(dataset.update_frequency)
+    if frequency:
+        g.add((node, DCTERMS.accrualPeriodicity, _typed(g, frequency["iri"], DCTERMS.Frequency)))
+    languages = vocabularies.languages()
+    for code in dataset.languages:
+        if code in languages:
+            g.add(
+                (
+                    node,
+                    DCTERMS.language,
+                    _typed(g, languages[code]["iri"], DCTERMS.LinguisticSystem),
+                )
+            )
+    states = vocabularies.states()
+    for code in (dataset.spatial or {}).get("states", []):
+        location = _typed(g, f"{base}/places/IN-{code}", DCTERMS.Location)
+        g.add((location, SKOS.prefLabel, Literal(states.get(code, {}).get("name", code))))
+        g.add((node, DCTERMS.spatial, location))
+    if dataset.temporal_start or dataset.temporal_end:
+        period = URIRef(f"{node}#temporal")  # IRIs, not blank nodes: they survive JSON-LD
+        g.add((period, RDF.type, DCTERMS.PeriodOfTime))
+        if dataset.temporal_start:
+            g.add((period, DCAT.startDate, Literal(dataset.temporal_start, datatype=XSD.date)))
+        if dataset.temporal_end:
+            g.add((period, DCAT.endDate, Literal(dataset.temporal_end, datatype=XSD.date)))
+        g.add((node, DCTERMS.temporal, period))
+    if dataset.contact_email or dataset.contact_name:
+        contact = URIRef(f"{node}#contact")
+        g.add((contact, RDF.type, VCARD.Kind))
+        g.add((contact, RDF.type, VCARD.Organization))
+        g.add((contact, VCARD.fn, Literal(dataset.contact_name or dataset.institution.name)))
+        if dataset.contact_email:
+            g.add((contact, VCARD.hasEmail, URIRef(f"mailto:{dataset.contact_email}")))
+        g.add((node, DCAT.contactPoint, contact))
+    if dataset.landing_page:
+        g.add((node, DCAT.landingPage, _typed(g, dataset.landing_page, FOAF.Document)))
+    for standard in dataset.conforms_to:
+        g.add((node, DCTERMS.conformsTo, _typed(g, standard, DCTERMS.Standard)))
+    if dataset.version:
+        g.add((node, DCAT_VERSION, Literal(dataset.version)))
+    if dataset.published_at:
+        g.add((node, DCTERMS.issued, Literal(dataset.published_at, datatype=XSD.dateTime)))
+    g.add((node, DCTERMS.modified, Literal(dataset.modified_at, datatype=XSD.dateTime)))
+    licence = vocabularies.licences().get(dataset.license)
+    for dist in dataset.distributions.all():
+        g.add((node, DCAT.distribution, _add_distribution(g, base, dist, licence)))
+    return node
+
+
+def _add_distribution(g: Graph, base: str, dist, licence) -> URIRef:
+    node = URIRef(f"{base}/distributions/{dist.pk}")
+    g.add((node, RDF.type, DCAT.Distribution))
+    g.add((node, DCAT.accessURL, URIRef(dist.access_url)))
+    if dist.download_url:
+        g.add((node, DCAT.downloadURL, URIRef(dist.download_url)))
+    if dist.title:
+        g.add((node, DCTERMS.title, Literal(dist.title)))
+    if dist.description:
+        g.add((node, DCTERMS.description, Literal(dist.description)))
+    if dist.media_type:
+        iri = f"https://www.iana.org/assignments/media-types/{dist.media_type}"
+        g.add((node, DCAT.mediaType, _typed(g, iri, DCTERMS.MediaType)))
+    file_type = FILE_TYPES.get(dist.format.upper())
+    if file_type:
+        g.add(
+            (
+                node,
+                DCTERMS.format,
+                _typed(g, EU + f"file-type/{file_type}", DCTERMS.MediaTypeOrExtent),
+            )
+        )
+    if dist.byte_size is not None:
+        g.add((node, DCAT.byteSize, Literal(dist.byte_size, datatype=XSD.nonNegativeInteger)))
+    if dist.checksum_sha256:
+        checksum = URIRef(f"{node}#checksum")
+        g.add((checksum, RDF.type, SPDX.Checksum))
+        g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+        g.add((checksum, SPDX.checksumValue, Literal(dist.checksum_sha256, datatype=XSD.hexBinary)))
+        g.add((node, SPDX.checksum, checksum))
+    if licence:
+        g.add((node, DCTERMS.license, _typed(g, licence.url, DCTERMS.LicenseDocument)))
+    return node
+
+
+def catalog_graph(base: str, datasets, *, page: int, page_size: int, total: int, page_url) -> Graph:
+    """The catalogue record and one page of its datasets, with hydra paging links.
+    `page_url(n)` gives the URL of page n."""
+    g = new_graph()
+    catalog = URIRef(f"{base}/catalog")
+    g.add((catalog, RDF.type, DCAT.Catalog))
+    g.add((catalog, DCTERMS.title, Literal("Suchi open data catalogue")))
+    g.add(
+        (
+            catalog,
+            DCTERMS.description,
+            Literal(
+                "Datasets registered by institutions on Suchi. The data stays with the "
+                "institutions; this catalogue holds their metadata."
+            ),
+        )
+    )
+    publisher = _typed(g, f"{base}/#operator", FOAF.Agent)
+    g.add((publisher, FOAF.name, Literal("Suchi operators")))
+    g.add((catalog, DCTERMS.publisher, publisher))
+    g.add((catalog, FOAF.homepage, _typed(g, f"{base}/", FOAF.Document)))
+    for dataset in datasets:
+        g.add((catalog, DCAT.dataset, add_dataset(g, base, dataset)))
+    last = max(1, -(-total // page_size))
+    view = URIRef(page_url(page))
+    g.add((view, RDF.type, HYDRA.PartialCollectionView))
+    g.add((view, HYDRA.first, URIRef(page_url(1))))
+    g.add((view, HYDRA.last, URIRef(page_url(last))))
+    if page > 1:
+        g.add((view, HYDRA.previous, URIRef(page_url(page - 1))))
+    if page < last:
+        g.add((view, HYDRA.next, URIRef(page_url(page + 1))))
+    g.add((catalog, HYDRA.totalItems, Literal(total, datatype=XSD.nonNegativeInteger)))
+    g.add((catalog, HYDRA.view, view))
+    return g
+
+
+def serialize(g: Graph, fmt: str) -> str:
+    if fmt == "jsonld":
+        return g.serialize(format="json-ld", context=jsonld_context(), auto_compact=True)
+    return g.serialize(format="turtle")

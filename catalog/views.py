@@ -1,0 +1,70 @@
+"""DCAT-AP endpoints: /catalog.ttl, /catalog.jsonld, /datasets/<id>.ttl|.jsonld and content
+negotiation on /datasets/<id>."""
+
+from django.conf import settings
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.http import require_GET
+
+from registry.selectors import datasets_published, datasets_visible_to
+
+from . import dcat
+
+PAGE_SIZE = 100
+MEDIA_TYPES = {"ttl": "text/turtle; charset=utf-8", "jsonld": "application/ld+json; charset=utf-8"}
+
+
+def _base() -> str:
+    return settings.SUCHI_SITE_URL
+
+
+@require_GET
+def catalog(request, fmt: str):
+    qs = datasets_published().order_by("-modified_at", "id")
+    since = request.GET.get("modified_since")
+    if since:
+        moment = parse_datetime(since)
+        if moment is None:
+            return JsonResponse(
+                {"detail": "modified_since: use an ISO 8601 date-time."}, status=400
+            )
+        qs = qs.filter(modified_at__gte=moment)
+    try:
+        page = int(request.GET.get("page", "1"))
+    except ValueError:
+        return JsonResponse({"detail": "page: a whole number from 1."}, status=400)
+    if page < 1:
+        return JsonResponse({"detail": "page: a whole number from 1."}, status=400)
+    total = qs.count()
+    datasets = list(qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
+    if page > 1 and not datasets:
+        raise Http404("No such page.")
+
+    def page_url(n: int) -> str:
+        params = request.GET.copy()
+        params["page"] = str(n)
+        return f"{_base()}/catalog.{fmt}?{params.urlencode()}"
+
+    graph = dcat.catalog_graph(
+        _base(), datasets, page=page, page_size=PAGE_SIZE, total=total, page_url=page_url
+    )
+    return HttpResponse(dcat.serialize(graph, fmt), content_type=MEDIA_TYPES[fmt])
+
+
+@require_GET
+def dataset(request, pk, fmt: str | None = None):
+    if fmt is None:
+        accept = request.headers.get("Accept", "")
+        if "text/turtle" in accept:
+            fmt = "ttl"
+        elif "application/ld+json" in accept:
+            fmt = "jsonld"
+        else:
+            return redirect(f"/api/v1/datasets/{pk}")
+    obj = get_object_or_404(datasets_visible_to(institution=None), pk=pk)
+    if obj.status != "published":
+        return JsonResponse({"detail": "This dataset was withdrawn."}, status=410)
+    graph = dcat.new_graph()
+    dcat.add_dataset(graph, _base(), obj)
+    return HttpResponse(dcat.serialize(graph, fmt), content_type=MEDIA_TYPES[fmt])
