@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from catalog import views as catalog_views
+from catalog.api.ckan_views import CkanAction
 
 from . import health
 
@@ -14,6 +15,8 @@ urlpatterns = [
     path("api/v1/", include("registry.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/3/action/<str:action>", CkanAction.as_view(), name="ckan-action"),
+    path("api/action/<str:action>", CkanAction.as_view(), name="ckan-action-short"),
     path("catalog.ttl", catalog_views.catalog, {"fmt": "ttl"}, name="catalog-ttl"),
     path("catalog.jsonld", catalog_views.catalog, {"fmt": "jsonld"}, name="catalog-jsonld"),
     path("datasets/<uuid:pk>.ttl", catalog_views.dataset, {"fmt": "ttl"}, name="dataset-ttl"),

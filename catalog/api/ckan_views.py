@@ -1,0 +1,52 @@
+"""One view for every CKAN action, GET (query string) or POST (JSON body)."""
+
+from django.conf import settings
+from drf_spectacular.utils import extend_schema
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .. import ckan
+
+
+def _envelope(action: str, **body) -> dict:
+    return {"help": f"{settings.SUCHI_SITE_URL}/api/3/action/help_show?name={action}", **body}
+
+
+def _error(action: str, status: int, kind: str, message: str, **extra) -> Response:
+    error = {"__type": kind, "message": message, **extra}
+    return Response(_envelope(action, success=False, error=error), status=status)
+
+
+@extend_schema(exclude=True)  # CKAN's own API, documented by CKAN
+class CkanAction(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []  # read-only actions; a CKAN API key header is ignored
+    parser_classes = [JSONParser]
+
+    def get(self, request, action: str):
+        return self._run(
+            action,
+            {k: v for k, v in request.query_params.lists() for v in [v if len(v) > 1 else v[0]]},
+        )
+
+    def post(self, request, action: str):
+        data = request.data if isinstance(request.data, dict) else {}
+        return self._run(action, data)
+
+    def _run(self, action: str, params: dict) -> Response:
+        fn = ckan.ACTIONS.get(action)
+        if fn is None:
+            return _error(
+                action, 400, "Bad Request", f"Bad request - Action name not known: {action}"
+            )
+        try:
+            result = fn(params)
+        except ckan.NotFound as exc:
+            return _error(action, 404, "Not Found Error", str(exc) or "Not found")
+        except ckan.CkanValidationError as exc:
+            return _error(action, 409, "Validation Error", "Validation Error", **exc.errors)
+        except ckan.SearchQueryError as exc:
+            return _error(action, 400, "Search Query Error", f"Search Query Error: {exc}")
+        return Response(_envelope(action, success=True, result=result))

@@ -1,0 +1,405 @@
+"""The CKAN Action API, so that CKAN clients and harvesters work unchanged.
+
+Each action is a function `(params) -> result`; the view wraps results in CKAN's envelope
+`{help, success, result}` and errors in `{__type, message}` with CKAN's status codes.
+"""
+
+import json
+import re
+
+from django.conf import settings
+from django.db.models import Count, Q
+
+from registry import vocabularies
+from registry.models import Dataset, Institution
+from registry.selectors import datasets_published
+
+from .search import DatasetQuery, SearchError, facets, search_datasets
+
+CKAN_VERSION = "2.10.4"  # the API generation we follow, reported by status_show
+MAX_ROWS = 1000
+NAME_SEPARATOR = "--"  # package name = <institution slug>--<dataset slug>; our slugs have no "--"
+
+
+class NotFound(Exception):
+    pass
+
+
+class CkanValidationError(Exception):
+    def __init__(self, errors: dict):
+        super().__init__(str(errors))
+        self.errors = errors
+
+
+class SearchQueryError(Exception):
+    pass
+
+
+# --- dicts --------------------------------------------------------------------------------------
+
+
+def package_name(dataset: Dataset) -> str:
+    return f"{dataset.institution.slug}{NAME_SEPARATOR}{dataset.slug}"
+
+
+def organization_dict(institution: Institution, package_count: int | None = None) -> dict:
+    data = {
+        "id": institution.slug,
+        "name": institution.slug,
+        "title": institution.name,
+        "display_name": institution.name,
+        "description": institution.description,
+        "type": "organization",
+        "is_organization": True,
+        "state": "active",
+        "approval_status": "approved",
+        "image_url": "",
+        "created": institution.created_at.isoformat(),
+    }
+    if package_count is not None:
+        data["package_count"] = package_count
+    return data
+
+
+def group_dict(code: str, theme: dict, package_count: int | None = None) -> dict:
+    data = {
+        "id": code.lower(),
+        "name": code.lower(),
+        "title": theme["label"],
+        "display_name": theme["label"],
+        "description": f"{theme['label']} ({theme['label_hi']})",
+        "type": "group",
+        "is_organization": False,
+        "state": "active",
+        "image_url": "",
+    }
+    if package_count is not None:
+        data["package_count"] = package_count
+    return data
+
+
+def package_dict(dataset: Dataset) -> dict:
+    """A dataset as CKAN clients expect a package. Reads prefetched distributions."""
+    licence = vocabularies.licences().get(dataset.license)
+    themes = vocabularies.themes()
+    created = dataset.created_at.isoformat()
+    modified = dataset.modified_at.isoformat()
+    resources = [
+        {
+            "id": str(dist.pk),
+            "package_id": str(dataset.pk),
+            "url": dist.download_url or dist.access_url,
+            "access_url": dist.access_url,
+            "name": dist.title or dist.access_url,
+            "description": dist.description,
+            "format": dist.format,
+            "mimetype": dist.media_type or None,
+            "size": dist.byte_size,
+            "hash": dist.checksum_sha256,
+            "position": position,
+            "state": "active",
+            "created": created,
+            "last_modified": modified,
+            "url_type": None,
+        }
+        for position, dist in enumerate(dataset.distributions.all())
+    ]
+    tags = [
+        {"name": k, "display_name": k, "state": "active", "vocabulary_id": None}
+        for k in dataset.keywords
+    ]
+    return {
+        "id": str(dataset.pk),
+        "name": package_name(dataset),
+        "title": dataset.title,
+        "notes": dataset.description,
+        "type": "dataset",
+        "state": "active",
+        "private": False,
+        "license_id": dataset.license or "notspecified",
+        "license_title": licence.name if licence else "License not specified",
+        "license_url": licence.url if licence else "",
+        "isopen": bool(licence and licence.is_open and dataset.access_rights == "open"),
+        "url": dataset.landing_page,
+        "version": dataset.version,
+        "author": dataset.institution.name,
+        "author_email": "",
+        "maintainer": dataset.contact_name,
+        "maintainer_email": dataset.contact_email,
+        "owner_org": dataset.institution.slug,
+        "organization": organization_dict(dataset.institution),
+        "groups": [group_dict(code, themes[code]) for code in dataset.themes if code in themes],
+        "tags": tags,
+        "num_tags": len(tags),
+        "resources": resources,
+        "num_resources": len(resources),
+        "metadata_created": created,
+        "metadata_modified": modified,
+        "extras": [
+            {"key": "access_rights", "value": dataset.access_rights},
+            {"key": "update_frequency", "value": dataset.update_frequency},
+            {"key": "spatial_states", "value": ",".join((dataset.spatial or {}).get("states", []))},
+            {"key": "quality_score", "value": str(dataset.quality_score or "")},
+        ],
+    }
+
+
+# --- parameters ---------------------------------------------------------------------------------
+
+
+def _int(params: dict, name: str, default: int, *, minimum: int = 0) -> int:
+    value = params.get(name, default)
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise CkanValidationError({name: ["Invalid integer"]}) from None
+    if number < minimum:
+        raise CkanValidationError({name: [f"Must be at least {minimum}"]})
+    return number
+
+
+def _list(value) -> list[str]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    text = str(value)
+    if text.startswith("["):
+        try:
+            parsed = json.loads(text)
+        except ValueError:
+            raise SearchQueryError(f"Could not parse {text!r} as a JSON list") from None
+        return [str(v) for v in parsed]
+    return [text]
+
+
+_FQ_TERM = re.compile(r'([+-]?)([a-z_]+):(?:"([^"]*)"|(\S+))')
+_FQ_FIELDS = {
+    "organization": "institution",
+    "owner_org": "institution",
+    "tags": "keyword",
+    "res_format": "format",
+    "license_id": "license",
+    "groups": "theme",
+}
+_IGNORED_FQ = {"dataset_type", "capacity", "state"}
+
+
+def _apply_fq(query: DatasetQuery, fq: str) -> None:
+    rest = _FQ_TERM.sub("", fq).strip()
+    if rest:
+        raise SearchQueryError(f"Unsupported fq syntax: {rest[:100]!r}")
+    for sign, key, quoted, bare in _FQ_TERM.findall(fq):
+        value = quoted if quoted else bare
+        if sign == "-":
+            raise SearchQueryError("Negated fq terms are not supported")
+        if key in _IGNORED_FQ:
+            continue
+        if key not in _FQ_FIELDS:
+            raise SearchQueryError(f"Unknown fq field {key!r}")
+        if key == "groups":
+            value = value.upper()
+        getattr(query, _FQ_FIELDS[key]).append(value)
+
+
+_SORTS = {
+    "score desc": "relevance",
+    "score desc, metadata_modified desc": "relevance",
+    "metadata_modified desc": "-modified",
+    "title_string asc": "title",
+    "name asc": "title",
+}
+
+
+# --- actions ------------------------------------------------------------------------------------
+
+
+def package_search(params: dict) -> dict:
+    q = str(params.get("q", "") or "")
+    if q.strip() in {"*:*", "*"}:
+        q = ""
+    sort_param = str(
+        params.get("sort")
+        or ("score desc, metadata_modified desc" if q else "metadata_modified desc")
+    )
+    if sort_param not in _SORTS:
+        raise SearchQueryError(f"Unsupported sort {sort_param!r}; use one of {', '.join(_SORTS)}")
+    sort = _SORTS[sort_param]
+    if sort == "relevance" and not q:
+        sort = "-modified"
+    query = DatasetQuery(q=q, sort=sort)
+    _apply_fq(query, str(params.get("fq", "") or ""))
+    rows = min(_int(params, "rows", 10), MAX_ROWS)
+    start = _int(params, "start", 0)
+    try:
+        qs = search_datasets(query)
+    except SearchError as exc:
+        raise SearchQueryError(str(exc)) from None
+    ordering = {
+        "relevance": ("-rank", "id"),
+        "-modified": ("-modified_at", "id"),
+        "title": ("title", "id"),
+    }[sort]
+    results = [package_dict(d) for d in qs.order_by(*ordering)[start : start + rows]]
+    requested = _list(params.get("facet.field"))
+    facet_limit = _int(params, "facet.limit", 50, minimum=-1)
+    mincount = _int(params, "facet.mincount", 1)
+    search_facets, plain = {}, {}
+    if requested:
+        computed = facets(qs, limit=facet_limit if facet_limit > 0 else 1000)
+        ours = {
+            "organization": "institution",
+            "tags": "keyword",
+            "res_format": "format",
+            "license_id": "license",
+            "groups": "theme",
+        }
+        for field in requested:
+            if field not in ours:
+                raise SearchQueryError(f"Unknown facet field {field!r}")
+            items = [
+                {
+                    "name": item["value"].lower() if field == "groups" else item["value"],
+                    "display_name": item["label"],
+                    "count": item["count"],
+                }
+                for item in computed[ours[field]]
+                if item["count"] >= mincount
+            ]
+            search_facets[field] = {"title": field, "items": items}
+            plain[field] = {item["name"]: item["count"] for item in items}
+    return {
+        "count": qs.count(),
+        "sort": sort_param,
+        "results": results,
+        "facets": plain,
+        "search_facets": search_facets,
+    }
+
+
+def _find_dataset(identifier: str) -> Dataset:
+    qs = datasets_published()
+    if NAME_SEPARATOR in identifier:
+        institution, _, slug = identifier.partition(NAME_SEPARATOR)
+        found = qs.filter(institution__slug=institution, slug=slug).first()
+    else:
+        try:
+            found = qs.filter(pk=identifier).first()
+        except Exception:
+            found = None
+    if found is None:
+        raise NotFound("Dataset not found")
+    return found
+
+
+def package_show(params: dict) -> dict:
+    identifier = str(params.get("id") or params.get("name_or_id") or "")
+    if not identifier:
+        raise CkanValidationError({"id": ["Missing value"]})
+    return package_dict(_find_dataset(identifier))
+
+
+def package_list(params: dict) -> list[str]:
+    limit = _int(params, "limit", 100_000)
+    offset = _int(params, "offset", 0)
+    qs = datasets_published().order_by("institution__slug", "slug")
+    return [
+        f"{i}{NAME_SEPARATOR}{s}"
+        for i, s in qs.values_list("institution__slug", "slug")[offset : offset + limit]
+    ]
+
+
+def _institutions():
+    published = Q(datasets__status=Dataset.Status.PUBLISHED)
+    return (
+        Institution.objects.filter(is_provider=True)
+        .exclude(verification_status="suspended")
+        .annotate(package_count=Count("datasets", filter=published))
+        .order_by("slug")
+    )
+
+
+def organization_list(params: dict) -> list:
+    orgs = _institutions()
+    if str(params.get("all_fields", "")).lower() in {"true", "1"}:
+        return [organization_dict(o, o.package_count) for o in orgs]
+    return [o.slug for o in orgs]
+
+
+def organization_show(params: dict) -> dict:
+    identifier = str(params.get("id", ""))
+    org = _institutions().filter(slug=identifier).first()
+    if org is None:
+        raise NotFound("Organization not found")
+    data = organization_dict(org, org.package_count)
+    if str(params.get("include_datasets", "")).lower() in {"true", "1"}:
+        data["packages"] = [
+            package_dict(d) for d in datasets_published().filter(institution=org)[:1000]
+        ]
+    return data
+
+
+def group_list(params: dict) -> list:
+    themes = vocabularies.themes()
+    if str(params.get("all_fields", "")).lower() in {"true", "1"}:
+        return [group_dict(code, theme) for code, theme in themes.items()]
+    return [code.lower() for code in themes]
+
+
+def tag_list(params: dict) -> list[str]:
+    needle = str(params.get("query", "") or "").casefold()
+    seen: set[str] = set()
+    for keywords in datasets_published().values_list("keywords", flat=True).order_by():
+        seen.update(k for k in keywords if needle in k.casefold())
+    return sorted(seen)
+
+
+def license_list(params: dict) -> list[dict]:
+    return [
+        {
+            "id": lic.id,
+            "title": lic.name,
+            "url": lic.url,
+            "od_conformance": "approved" if lic.is_open else "not reviewed",
+            "osd_conformance": "approved" if lic.osi_approved else "not reviewed",
+            "status": "active",
+        }
+        for lic in sorted(vocabularies.licences().values(), key=lambda lic: lic.id)
+        if not lic.deprecated
+    ]
+
+
+def status_show(params: dict) -> dict:
+    return {
+        "site_title": "Suchi",
+        "site_description": "Federated data registry, open catalogue and consent manager",
+        "site_url": settings.SUCHI_SITE_URL,
+        "ckan_version": CKAN_VERSION,
+        "error_emails_to": None,
+        "locale_default": "en",
+        "extensions": ["suchi"],
+    }
+
+
+def help_show(params: dict) -> str:
+    name = str(params.get("name", ""))
+    if name not in ACTIONS:
+        raise NotFound(f"Action {name!r} not found")
+    return (ACTIONS[name].__doc__ or f"{name}: see the CKAN Action API documentation.").strip()
+
+
+ACTIONS = {
+    fn.__name__: fn
+    for fn in (
+        package_search,
+        package_show,
+        package_list,
+        organization_list,
+        organization_show,
+        group_list,
+        tag_list,
+        license_list,
+        status_show,
+        help_show,
+    )
+}

@@ -1,0 +1,138 @@
+"""The CKAN Action API, exercised with the real `ckanapi` client against a live server."""
+
+import pytest
+import requests
+from ckanapi import NotFound, RemoteCKAN, SearchQueryError, ValidationError
+from django.db import transaction
+
+from registry.services import Actor, dataset_register, validation_run_execute
+
+from ..factories import dataset_payload, make_institution
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def publish(institution, **overrides):
+    """Register and validate in one transaction (as seed_demo does), so the job queued on
+    commit finds nothing to do; the test sources are fictional, so source checks are off."""
+    overrides.setdefault("description", f"About {overrides['title'].lower()}.")
+    with transaction.atomic():
+        dataset = dataset_register(
+            institution=institution, data=dataset_payload(**overrides), actor=Actor.system("t")
+        )
+        validation_run_execute(run_id=dataset.validation_runs.get().id, check_sources=False)
+    dataset.refresh_from_db()
+    assert dataset.status == "published"
+    return dataset
+
+
+@pytest.fixture
+def ckan(live_server):
+    health = make_institution(slug="ka-health", name="Health Department")
+    transport = make_institution(slug="bmtc", name="Transport Authority")
+    publish(
+        health, slug="beds", title="District hospital bed occupancy", keywords=["hospitals", "beds"]
+    )
+    publish(
+        health, slug="dengue", title="Dengue surveillance", keywords=["dengue"], license="ODbL-1.0"
+    )
+    publish(
+        transport,
+        slug="stops",
+        title="Bus stops",
+        keywords=["bus stops"],
+        themes=["TRAN"],
+        distributions=[
+            {
+                "access_url": "https://x.example/s.geojson",
+                "media_type": "application/geo+json",
+                "format": "GeoJSON",
+            }
+        ],
+    )
+    return RemoteCKAN(live_server.url, user_agent="suchi-tests")
+
+
+def test_ckanapi_searches_with_filters_and_facets(ckan):
+    result = ckan.action.package_search(q="hospital")
+    assert result["count"] == 1
+    package = result["results"][0]
+    assert package["name"] == "ka-health--beds"
+    assert package["organization"]["name"] == "ka-health"
+    assert {t["name"] for t in package["tags"]} == {"hospitals", "beds"}
+    assert package["resources"][0]["format"] == "CSV"
+
+    everything = ckan.action.package_search(
+        rows=2,
+        start=0,
+        **{"facet.field": '["organization","tags","res_format","license_id","groups"]'},
+    )
+    assert everything["count"] == 3 and len(everything["results"]) == 2
+    assert everything["facets"]["organization"] == {"ka-health": 2, "bmtc": 1}
+    assert everything["search_facets"]["res_format"]["items"][0]["count"] >= 1
+    rest = ckan.action.package_search(rows=2, start=2)
+    assert len(rest["results"]) == 1
+
+    by_org = ckan.action.package_search(fq="organization:bmtc")
+    assert [p["name"] for p in by_org["results"]] == ["bmtc--stops"]
+    by_tag = ckan.action.package_search(fq='tags:"bus stops" +dataset_type:dataset')
+    assert by_tag["count"] == 1
+    assert ckan.action.package_search(fq="license_id:ODbL-1.0")["count"] == 1
+    assert ckan.action.package_search(fq="res_format:GeoJSON groups:tran")["count"] == 1
+
+
+def test_ckanapi_shows_and_lists(ckan):
+    package = ckan.action.package_show(id="ka-health--dengue")
+    assert package["title"] == "Dengue surveillance"
+    assert ckan.action.package_show(id=package["id"])["name"] == "ka-health--dengue"
+    assert sorted(ckan.action.package_list()) == [
+        "bmtc--stops",
+        "ka-health--beds",
+        "ka-health--dengue",
+    ]
+    assert ckan.action.organization_list() == ["bmtc", "ka-health"]
+    orgs = ckan.action.organization_list(all_fields=True)
+    assert {o["name"]: o["package_count"] for o in orgs} == {"bmtc": 1, "ka-health": 2}
+    assert ckan.action.organization_show(id="bmtc")["title"] == "Transport Authority"
+    assert "heal" in ckan.action.group_list()
+    assert "dengue" in ckan.action.tag_list()
+    assert any(
+        lic["id"] == "CC-BY-4.0" and lic["od_conformance"] == "approved"
+        for lic in ckan.action.license_list()
+    )
+    assert ckan.action.status_show()["ckan_version"].startswith("2.")
+
+
+def test_ckan_error_types_map_to_ckanapi_exceptions(ckan):
+    with pytest.raises(NotFound):
+        ckan.action.package_show(id="00000000-0000-0000-0000-000000000000")
+    with pytest.raises(NotFound):
+        ckan.action.package_show(id="nobody--nothing")
+    with pytest.raises(NotFound):
+        ckan.action.organization_show(id="nope")
+    with pytest.raises(ValidationError):
+        ckan.action.package_show()
+    with pytest.raises(SearchQueryError):
+        ckan.action.package_search(sort="popularity desc")
+    with pytest.raises(SearchQueryError):
+        ckan.action.package_search(fq="colour:blue")
+
+
+def test_rows_are_clamped_and_both_url_prefixes_answer(ckan, live_server):
+    response = requests.get(
+        f"{live_server.url}/api/3/action/package_search", params={"rows": 5000}, timeout=10
+    )
+    body = response.json()
+    assert response.status_code == 200 and body["success"] is True
+    assert body["help"].endswith("help_show?name=package_search")
+    unknown = requests.get(f"{live_server.url}/api/3/action/no_such_action", timeout=10)
+    assert unknown.status_code == 400
+    assert unknown.json()["success"] is False
+    missing = requests.get(
+        f"{live_server.url}/api/3/action/package_show", params={"id": "x--y"}, timeout=10
+    )
+    assert (missing.status_code, missing.json()["error"]["__type"]) == (404, "Not Found Error")
+    bad = requests.get(
+        f"{live_server.url}/api/action/package_search", params={"sort": "nope"}, timeout=10
+    )
+    assert (bad.status_code, bad.json()["error"]["__type"]) == (400, "Search Query Error")
