@@ -5,6 +5,7 @@ from django.conf import settings
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.dateparse import parse_datetime
+from django.utils.http import http_date
 from django.views.decorators.http import require_GET
 
 from registry.selectors import datasets_published, datasets_visible_to
@@ -67,4 +68,6 @@ def dataset(request, pk, fmt: str | None = None):
         return JsonResponse({"detail": "This dataset was withdrawn."}, status=410)
     graph = dcat.new_graph()
     dcat.add_dataset(graph, _base(), obj)
-    return HttpResponse(dcat.serialize(graph, fmt), content_type=MEDIA_TYPES[fmt])
+    response = HttpResponse(dcat.serialize(graph, fmt), content_type=MEDIA_TYPES[fmt])
+    response["Last-Modified"] = http_date(obj.modified_at.timestamp())
+    return response

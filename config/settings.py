@@ -76,6 +76,9 @@ MIDDLEWARE = [
     "registry.middleware.BodySizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Weak ETags from the body and 304s for If-None-Match / If-Modified-Since on GET.
+    "django.middleware.http.ConditionalGetMiddleware",
+    "catalog.http.CorsForReadsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -197,6 +200,8 @@ SUCHI_RECHECK_BATCH = env_int("SUCHI_RECHECK_BATCH", 1000)
 SUCHI_SOURCE_FLAG_AFTER = env_int("SUCHI_SOURCE_FLAG_AFTER", 3)
 # `host:port` pairs whose sources may be on non-public addresses (tests, private deployments).
 SUCHI_SOURCE_ALLOWLIST = env_list("SUCHI_SOURCE_ALLOWLIST")
+# Anonymous API requests per client IP (DRF rate syntax); empty turns the limit off.
+SUCHI_ANON_RATE = env_str("SUCHI_ANON_RATE", "1200/minute")
 SUCHI_MAX_BODY_BYTES = env_int("SUCHI_MAX_BODY_BYTES", 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = SUCHI_MAX_BODY_BYTES
 
@@ -233,6 +238,9 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "registry.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DEFAULT_THROTTLE_CLASSES": ["catalog.http.AnonymousRateThrottle"],
+    # Number of trusted proxies in front of the app, for the client IP in X-Forwarded-For.
+    "NUM_PROXIES": env_int("SUCHI_NUM_PROXIES", 0) or None,
     # `format` is a search filter (distribution format), not a renderer switch.
     "URL_FORMAT_OVERRIDE": None,
 }

@@ -1,6 +1,7 @@
 """Dataset API: thin views. Input serializer validates → service writes → output serializer."""
 
 from django.shortcuts import get_object_or_404
+from django.utils.http import http_date
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import generics, status
@@ -154,7 +155,9 @@ class DatasetDetail(APIView):
         dataset = get_object_or_404(selectors.datasets_visible_to(institution=institution), pk=pk)
         if dataset.status == Dataset.Status.WITHDRAWN and dataset.institution != institution:
             return _gone(dataset)
-        return Response(DatasetOutput(dataset, context={"request": request}).data)
+        response = Response(DatasetOutput(dataset, context={"request": request}).data)
+        response["Last-Modified"] = http_date(dataset.modified_at.timestamp())
+        return response
 
     def _update(self, request, pk, *, partial: bool):
         dataset = self._writable(request, pk)
