@@ -36,6 +36,10 @@ class CkanAction(APIView):
         return self._run(action, data)
 
     def _run(self, action: str, params: dict) -> Response:
+        bad = [k for k, v in params.items() if "\x00" in k or "\x00" in str(v)]
+        if bad:
+            message = f"{bad[0]!r} contains a NUL character"
+            return _error(action, 409, "Validation Error", message, **{bad[0]: [message]})
         fn = ckan.ACTIONS.get(action)
         if fn is None:
             return _error(

@@ -33,7 +33,15 @@ _ORDERINGS = {
 _LIST_PARAMS = ("institution", "theme", "license", "format", "access", "keyword", "state")
 
 
+def _refuse_nul(params) -> None:
+    """PostgreSQL text cannot hold NUL: refuse it in any parameter with a 400 naming it."""
+    for name, values in params.lists():
+        if "\x00" in name or any("\x00" in value for value in values):
+            raise ValidationError({name.replace("\x00", ""): ["Contains a NUL character."]})
+
+
 def _parse_query(params) -> DatasetQuery:
+    _refuse_nul(params)
     query = DatasetQuery(q=params.get("q", "").strip(), sort=params.get("sort", ""))
     for name in _LIST_PARAMS:
         values = [v.strip() for raw in params.getlist(name) for v in raw.split(",") if v.strip()]

@@ -3,27 +3,16 @@
 import pytest
 import requests
 from ckanapi import NotFound, RemoteCKAN, SearchQueryError, ValidationError
-from django.db import transaction
 
-from registry.services import Actor, dataset_register, validation_run_execute
-
-from ..factories import dataset_payload, make_institution
+from .. import factories
+from ..factories import make_institution
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def publish(institution, **overrides):
-    """Register and validate in one transaction (as seed_demo does), so the job queued on
-    commit finds nothing to do; the test sources are fictional, so source checks are off."""
     overrides.setdefault("description", f"About {overrides['title'].lower()}.")
-    with transaction.atomic():
-        dataset = dataset_register(
-            institution=institution, data=dataset_payload(**overrides), actor=Actor.system("t")
-        )
-        validation_run_execute(run_id=dataset.validation_runs.get().id, check_sources=False)
-    dataset.refresh_from_db()
-    assert dataset.status == "published"
-    return dataset
+    return factories.publish(institution, **overrides)
 
 
 @pytest.fixture
@@ -136,3 +125,16 @@ def test_rows_are_clamped_and_both_url_prefixes_answer(ckan, live_server):
         f"{live_server.url}/api/action/package_search", params={"sort": "nope"}, timeout=10
     )
     assert (bad.status_code, bad.json()["error"]["__type"]) == (400, "Search Query Error")
+
+
+def test_nul_in_ckan_parameters_is_a_validation_error(ckan, live_server):
+    for action, params in (
+        ("package_search", {"q": "a\x00b"}),
+        ("package_show", {"id": "x\x00--y"}),
+        ("package_search", {"fq": "organization:a\x00"}),
+    ):
+        response = requests.get(
+            f"{live_server.url}/api/3/action/{action}", params=params, timeout=10
+        )
+        assert response.status_code == 409, (action, response.content)
+        assert response.json()["error"]["__type"] == "Validation Error"

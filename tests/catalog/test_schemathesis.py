@@ -44,7 +44,8 @@ def _catalogue(db, source_server):
 
 
 @schema.parametrize()
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+# Derandomized so CI is reproducible; raise max_examples locally to explore further.
+@settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_api_conforms_to_its_schema(case):
     # The bar: no server error, and every response as the schema says (status codes,
     # content types, bodies). Requests the schema allows but the API refuses with a clear 400
