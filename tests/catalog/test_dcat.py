@@ -126,3 +126,9 @@ def test_withdrawn_and_unknown_datasets(client, demo):
     dataset_withdraw(dataset=dataset, actor=Actor.system("t"))
     assert client.get(f"/datasets/{dataset.pk}.ttl").status_code == 410
     assert client.get("/datasets/00000000-0000-0000-0000-000000000000.ttl").status_code == 404
+
+
+def test_catalogue_page_query_count_is_constant(client, demo, django_assert_num_queries):
+    # count + one page of datasets (institution and revisions joined) + their distributions
+    with django_assert_num_queries(3):
+        client.get("/catalog.ttl")

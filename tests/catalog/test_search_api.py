@@ -294,3 +294,19 @@ def test_nul_in_any_parameter_is_a_400_naming_it(client_anon, catalogue, param):
     response = client_anon.get("/api/v1/datasets", {param: "a\x00b"})
     assert response.status_code == 400
     assert param in response.json()["errors"]
+
+
+def test_ckan_package_search_query_count_is_constant(
+    client_anon, catalogue, django_assert_num_queries
+):
+    # page (joins) + distributions + count; with facets asked for, six more
+    with django_assert_num_queries(3):
+        client_anon.get("/api/3/action/package_search", {"q": "hospital", "rows": 100})
+    with django_assert_num_queries(9):
+        client_anon.get(
+            "/api/3/action/package_search",
+            {
+                "rows": 100,
+                "facet.field": '["organization","tags","res_format","license_id","groups"]',
+            },
+        )
