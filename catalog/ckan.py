@@ -6,6 +6,7 @@ Each action is a function `(params) -> result`; the view wraps results in CKAN's
 
 import json
 import re
+import uuid
 
 from django.conf import settings
 from django.db.models import Count, Q
@@ -22,7 +23,7 @@ NAME_SEPARATOR = "--"  # package name = <institution slug>--<dataset slug>; our 
 
 
 class NotFound(Exception):
-    pass
+    """CKAN's Not Found Error (404)."""
 
 
 class CkanValidationError(Exception):
@@ -32,7 +33,7 @@ class CkanValidationError(Exception):
 
 
 class SearchQueryError(Exception):
-    pass
+    """CKAN's Search Query Error (400)."""
 
 
 # --- dicts --------------------------------------------------------------------------------------
@@ -284,8 +285,8 @@ def _find_dataset(identifier: str) -> Dataset:
         found = qs.filter(institution__slug=institution, slug=slug).first()
     else:
         try:
-            found = qs.filter(pk=identifier).first()
-        except Exception:
+            found = qs.filter(pk=uuid.UUID(identifier)).first()
+        except ValueError:  # neither a package name nor an id
             found = None
     if found is None:
         raise NotFound("Dataset not found")

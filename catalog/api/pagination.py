@@ -6,7 +6,7 @@ Cursors are signed, so a forged or truncated one is a clean 400, never a query w
 from django.core import signing
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import Cursor, CursorPagination
-from rest_framework.utils.urls import remove_query_param, replace_query_param
+from rest_framework.utils.urls import replace_query_param
 
 _SALT = "suchi.catalog.cursor"
 
@@ -48,6 +48,3 @@ class SearchCursorPagination(CursorPagination):
         if size < 1:
             raise ValidationError({"page_size": ["A whole number from 1 to 100."]})
         return min(size, self.max_page_size)
-
-
-__all__ = ["SearchCursorPagination", "remove_query_param"]

@@ -16,13 +16,12 @@ from registry.api.serializers import DatasetOutput, ErrorOutput
 from registry.api.views import READ_AUTH, DatasetListCreate
 
 from ..search import (
-    FACET_FIELDS,
     DatasetQuery,
     SearchError,
     facets,
-    institutions_listed,
     search_datasets,
 )
+from ..selectors import institutions_listed
 from .pagination import SearchCursorPagination
 
 _ORDERINGS = {
@@ -194,13 +193,3 @@ class LicenceList(APIView):
         if request.query_params.get("open") in {"1", "true"}:
             items = [lic for lic in items if lic.is_open]
         return Response(LicenceOutput(sorted(items, key=lambda lic: lic.id), many=True).data)
-
-
-__all__ = [
-    "FACET_FIELDS",
-    "DatasetCollection",
-    "InstitutionDetail",
-    "InstitutionList",
-    "LicenceList",
-    "ThemeList",
-]

@@ -9,18 +9,18 @@ differ (JSON array membership, text match) live in the backend classes.
 import json
 import re
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from django.db import connection
 from django.db.models import Count, Exists, FloatField, OuterRef, QuerySet
 from django.db.models.expressions import RawSQL
 
 from registry import vocabularies
-from registry.models import Dataset, Distribution, Institution
+from registry.models import Dataset, Distribution
 from registry.selectors import datasets_published
 
 MAX_QUERY_LENGTH = 500
 _WORD = re.compile(r"\w", re.UNICODE)
-FACET_FIELDS = ("institution", "theme", "license", "format", "access", "keyword")
 SORTS = ("relevance", "-modified", "title")
 
 
@@ -49,18 +49,19 @@ class DatasetQuery:
         return self.sort or ("relevance" if self.q else "-modified")
 
 
-class _Backend:
-    def match(self, qs: QuerySet, q: str) -> QuerySet:
-        raise NotImplementedError
+class _Backend(Protocol):
+    """What differs between the two databases: the text match and JSON array membership."""
 
-    def json_contains(self, qs: QuerySet, column: str, value: str, path: str = "") -> QuerySet:
-        raise NotImplementedError
+    def match(self, qs: QuerySet, q: str) -> QuerySet: ...
 
-    def json_facet(self, ids_sql: str, params, column: str, limit: int) -> list[tuple[str, int]]:
-        raise NotImplementedError
+    def json_contains(self, qs: QuerySet, column: str, value: str, path: str = "") -> QuerySet: ...
+
+    def json_facet(
+        self, ids_sql: str, params, column: str, limit: int
+    ) -> list[tuple[str, int]]: ...
 
 
-class _Postgres(_Backend):
+class _Postgres:
     def match(self, qs, q):
         tsquery = "websearch_to_tsquery('suchi', %s)"
         return qs.extra(
@@ -117,7 +118,7 @@ def fts5_query(q: str) -> str:
     return expression
 
 
-class _SQLite(_Backend):
+class _SQLite:
     def match(self, qs, q):
         expression = fts5_query(q)
         if not expression:  # only stopwords like "or": nothing can match
@@ -246,7 +247,3 @@ def facets(qs: QuerySet[Dataset], *, limit: int = 20) -> dict[str, list[dict]]:
         for v, n in engine.json_facet(ids_sql, params, "keywords", limit)
     ]
     return result
-
-
-def institutions_listed() -> QuerySet[Institution]:
-    return Institution.objects.exclude(verification_status="suspended").order_by("name")

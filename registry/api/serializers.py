@@ -439,7 +439,6 @@ def page_of(item_serializer, name: str) -> type[serializers.Serializer]:
     )
 
 
-DatasetPage = page_of(DatasetOutput, "DatasetPage")
 RevisionPage = page_of(RevisionOutput, "RevisionPage")
 ValidationRunPage = page_of(ValidationRunOutput, "ValidationRunPage")
 

@@ -100,6 +100,17 @@ def _gone(dataset: Dataset) -> Response:
     )
 
 
+def _readable(request, pk) -> tuple[Dataset | None, bool, Response | None]:
+    """The dataset the caller may read, whether the caller owns it, and a 410 to send instead
+    when it was withdrawn and the caller is not its owner (404 if not visible at all)."""
+    institution = caller_institution(request)
+    dataset = get_object_or_404(selectors.datasets_visible_to(institution=institution), pk=pk)
+    owner = institution is not None and dataset.institution_id == institution.pk
+    if dataset.status == Dataset.Status.WITHDRAWN and not owner:
+        return None, False, _gone(dataset)
+    return dataset, owner, None
+
+
 class DatasetListCreate(APIView):
     """POST registers a dataset. (GET, the search, is the catalogue's: catalog.api.views.)"""
 
@@ -151,10 +162,9 @@ class DatasetDetail(APIView):
         tags=["datasets"],
     )
     def get(self, request, pk):
-        institution = caller_institution(request)
-        dataset = get_object_or_404(selectors.datasets_visible_to(institution=institution), pk=pk)
-        if dataset.status == Dataset.Status.WITHDRAWN and dataset.institution != institution:
-            return _gone(dataset)
+        dataset, _, gone = _readable(request, pk)
+        if gone:
+            return gone
         response = Response(DatasetOutput(dataset, context={"request": request}).data)
         response["Last-Modified"] = http_date(dataset.modified_at.timestamp())
         return response
@@ -214,14 +224,6 @@ class DatasetDetail(APIView):
 class _DatasetChildList(generics.GenericAPIView):
     pagination_class = Pagination
 
-    def dataset_and_owner(self, request, pk) -> tuple[Dataset | None, bool, Response | None]:
-        institution = caller_institution(request)
-        dataset = get_object_or_404(selectors.datasets_visible_to(institution=institution), pk=pk)
-        owner = institution is not None and dataset.institution_id == institution.pk
-        if dataset.status == Dataset.Status.WITHDRAWN and not owner:
-            return None, False, _gone(dataset)
-        return dataset, owner, None
-
 
 class DatasetRevisions(_DatasetChildList):
     serializer_class = RevisionOutput
@@ -234,7 +236,7 @@ class DatasetRevisions(_DatasetChildList):
         tags=["datasets"],
     )
     def get(self, request, pk):
-        dataset, owner, gone = self.dataset_and_owner(request, pk)
+        dataset, owner, gone = _readable(request, pk)
         if gone:
             return gone
         page = self.paginate_queryset(selectors.dataset_revisions(dataset=dataset, owner=owner))
@@ -253,7 +255,7 @@ class DatasetValidations(_DatasetChildList):
         tags=["datasets"],
     )
     def get(self, request, pk):
-        dataset, owner, gone = self.dataset_and_owner(request, pk)
+        dataset, owner, gone = _readable(request, pk)
         if gone:
             return gone
         runs = selectors.dataset_validation_runs(dataset=dataset, owner=owner)

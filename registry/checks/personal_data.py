@@ -127,7 +127,7 @@ def cells_of(body: bytes, dist: dict, served_type: str) -> Iterable[tuple[str, s
         try:
             return _json_cells(json.loads(body.decode("utf-8", errors="replace")))
         except ValueError:
-            pass
+            pass  # not valid JSON (a truncated sample, say): scan it as plain text below
     return [("(whole file)", line) for line in body.decode("utf-8", errors="replace").splitlines()]
 
 
