@@ -295,6 +295,6 @@ LOGGING = {
         # Our request logger replaces Django's own per-request lines.
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "WARNING"},
-        "celery": {"level": "INFO"},
+        "celery": {"level": LOG_LEVEL},
     },
 }
