@@ -186,6 +186,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "registry.tasks.schedule_rechecks",
         "schedule": env_int("SUCHI_RECHECK_SCHEDULER_INTERVAL", 300),
     },
+    "expire-consents": {
+        "task": "consent.tasks.expire_consents",
+        "schedule": env_int("SUCHI_CONSENT_EXPIRY_INTERVAL", 60),
+    },
+    "deliver-due-webhooks": {
+        "task": "consent.tasks.deliver_due_webhooks",
+        "schedule": env_int("SUCHI_WEBHOOK_SWEEP_INTERVAL", 30),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -204,6 +212,25 @@ SUCHI_SOURCE_ALLOWLIST = env_list("SUCHI_SOURCE_ALLOWLIST")
 SUCHI_ANON_RATE = env_str("SUCHI_ANON_RATE", "1200/minute")
 SUCHI_MAX_BODY_BYTES = env_int("SUCHI_MAX_BODY_BYTES", 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = SUCHI_MAX_BODY_BYTES
+
+# --- Consent -------------------------------------------------------------------------------------
+# The Ed25519 private key artefacts and webhooks are signed with (PEM, PKCS#8). Generated on
+# first use only when DEBUG is on; in production create it with `manage.py rotate_signing_key`.
+SUCHI_SIGNING_KEY_FILE = env_str("SUCHI_SIGNING_KEY_FILE", str(VAR_DIR / "signing-key.pem"))
+# A retired key stays in /.well-known/jwks.json this long (and while artefacts it signed live).
+SUCHI_SIGNING_KEY_GRACE_DAYS = env_int("SUCHI_SIGNING_KEY_GRACE_DAYS", 30)
+# Names this consent manager inside artefacts (`consent_manager`).
+SUCHI_CONSENT_MANAGER_ID = env_str("SUCHI_CONSENT_MANAGER_ID", SUCHI_SITE_URL)
+# A request the citizen has not answered expires after this many days (or at its expiry).
+SUCHI_CONSENT_REQUEST_TTL_DAYS = env_int("SUCHI_CONSENT_REQUEST_TTL_DAYS", 30)
+# Lifetime of the bearer tokens citizens' apps get from /api/v1/auth/token.
+SUCHI_CITIZEN_TOKEN_TTL = env_int("SUCHI_CITIZEN_TOKEN_TTL", 900)
+# Password attempts per client IP at /api/v1/auth/token (DRF rate syntax; empty: no limit).
+SUCHI_AUTH_RATE = env_str("SUCHI_AUTH_RATE", "10/minute")
+# Webhooks: per-attempt timeout, first retry delay (doubling, capped at 1 h), give up after.
+SUCHI_WEBHOOK_TIMEOUT = env_int("SUCHI_WEBHOOK_TIMEOUT", 10)
+SUCHI_WEBHOOK_RETRY_BASE = float(env_str("SUCHI_WEBHOOK_RETRY_BASE", "30"))
+SUCHI_WEBHOOK_GIVE_UP_HOURS = env_int("SUCHI_WEBHOOK_GIVE_UP_HOURS", 24)
 
 # --- Auth, i18n, static ------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

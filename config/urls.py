@@ -4,14 +4,17 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from catalog import views as catalog_views
 from catalog.api.ckan_views import CkanAction
+from consent.api import views as consent_views
 
 from . import health
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path(".well-known/jwks.json", consent_views.jwks_view, name="jwks"),
     # The catalogue's read endpoints come first; the rest of /api/v1/ is the registry's.
     path("api/v1/", include("catalog.api.urls")),
+    path("api/v1/", include("consent.api.urls")),
     path("api/v1/", include("registry.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

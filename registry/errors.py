@@ -16,3 +16,9 @@ class Conflict(ServiceError):
     """The request clashes with the current state (a taken slug, a withdrawn dataset)."""
 
     status_code = 409
+
+
+class NotFound(ServiceError):
+    """Nothing the caller may see has this id (also when it exists but belongs to others)."""
+
+    status_code = 404

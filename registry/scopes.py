@@ -3,6 +3,6 @@
 SCOPES: dict[str, str] = {
     "datasets:write": "Register, update and withdraw the institution's datasets",
     "consents:request": "Ask citizens for consent and read the resulting artefacts",
-    "consents:provider": "Check artefact status and report data access as a provider",
+    "consents:verify": "Check artefact status and report data access as a provider",
     "webhooks:write": "Manage the institution's webhook endpoints",
 }

@@ -171,6 +171,7 @@ def fetch(
     url: str,
     *,
     method: str = "GET",
+    body: bytes | None = None,
     max_bytes: int = MAX_SAMPLE_BYTES,
     extra_headers: dict[str, str] | None = None,
     connect_timeout: float = CONNECT_TIMEOUT,
@@ -178,7 +179,8 @@ def fetch(
     max_redirects: int = MAX_REDIRECTS,
     resolver: Resolver | None = None,
 ) -> FetchResult:
-    """Fetch a URL safely. Never raises for network trouble: the result says what happened."""
+    """Fetch a URL safely (GET/HEAD, or POST with `body` for webhooks). Never raises for
+    network trouble: the result says what happened."""
     started = time.monotonic()
     deadline = started + total_timeout
     result = FetchResult(url=url)
@@ -193,13 +195,14 @@ def fetch(
             except Unresolvable as exc:
                 result.error = str(exc)
                 return result
-            response_status, headers, location, body, complete = _one_request(
+            response_status, headers, location, response_body, complete = _one_request(
                 scheme,
                 host,
                 port,
                 address,
                 current,
                 method,
+                body,
                 max_bytes,
                 extra_headers,
                 connect_timeout,
@@ -214,7 +217,7 @@ def fetch(
                 result.redirects.append(current)
                 continue
             result.final_url = current
-            result.body, result.complete = body, complete
+            result.body, result.complete = response_body, complete
             return result
     except TimeoutError:
         result.error = f"timed out after {total_timeout:g} s"
@@ -228,7 +231,17 @@ def fetch(
 
 
 def _one_request(
-    scheme, host, port, address, url, method, max_bytes, extra_headers, connect_timeout, deadline
+    scheme,
+    host,
+    port,
+    address,
+    url,
+    method,
+    request_body,
+    max_bytes,
+    extra_headers,
+    connect_timeout,
+    deadline,
 ):
     remaining = deadline - time.monotonic()
     if remaining <= 0:
@@ -254,7 +267,7 @@ def _one_request(
             "Accept": "*/*",
             **(extra_headers or {}),
         }
-        conn.request(method, path, headers=headers)
+        conn.request(method, path, body=request_body, headers=headers)
         response = conn.getresponse()
         response_headers = {k.lower(): v for k, v in response.getheaders()}
         if response.status in _REDIRECTS or method == "HEAD":

@@ -27,14 +27,27 @@ def source_server():
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def signing_key_file(tmp_path_factory):
+    """One Ed25519 signing key for the session (tests run with DEBUG off, where Suchi never
+    generates a key by itself)."""
+    from consent.keys import _write_new_key
+
+    path = tmp_path_factory.mktemp("keys") / "signing-key.pem"
+    _write_new_key(path)
+    return path
+
+
 @pytest.fixture(autouse=True)
-def _test_settings(settings, source_server):
+def _test_settings(settings, source_server, signing_key_file):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Only the local source server may be on a non-public address.
     settings.SUCHI_SOURCE_ALLOWLIST = [source_server.host_port]
     # The suite makes thousands of anonymous requests from one address; the rate limit has
     # its own test.
     settings.SUCHI_ANON_RATE = ""
+    settings.SUCHI_AUTH_RATE = ""
+    settings.SUCHI_SIGNING_KEY_FILE = str(signing_key_file)
 
 
 @pytest.fixture

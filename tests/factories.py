@@ -96,3 +96,48 @@ def publish(institution: Institution, **overrides) -> Dataset:
     dataset.refresh_from_db()
     assert dataset.status == Dataset.Status.PUBLISHED
     return dataset
+
+
+# --- Consent -----------------------------------------------------------------------------------
+CONSENT_DATASET = {
+    "access_rights": "consent",
+    "contains_personal_data": True,
+    "license": "",
+    "themes": ["HEAL"],
+}
+
+
+def make_citizen(handle: str = "", password: str = "correct-horse-battery", language="en"):
+    from consent.services import citizen_create
+
+    handle = handle or f"citizen{next(_counter)}@suchi"
+    return citizen_create(handle=handle, password=password, language=language, name="Test Citizen")
+
+
+def publish_consent_dataset(institution: Institution, **overrides) -> Dataset:
+    """A published dataset shared only under consent (records about individuals)."""
+    n = next(_counter)
+    fields = {"slug": f"records-{n}", "title": f"Patient records {n}", **CONSENT_DATASET}
+    fields.update(overrides)
+    return publish(institution, **fields)
+
+
+def consent_request_payload(citizen: str, datasets, **overrides) -> dict:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    payload = {
+        "citizen": citizen,
+        "purpose": {"code": "INSCLM", "text": "To settle claim CLM-1 for your March stay."},
+        "datasets": [str(d.pk if hasattr(d, "pk") else d) for d in datasets],
+        "access_mode": "view",
+        "data_range": {"from": "2026-03-01", "to": "2026-03-31"},
+        "fetch_type": "onetime",
+        "frequency": None,
+        "data_life": {"unit": "month", "value": 6},
+        "expires_at": (timezone.now() + timedelta(days=90)).isoformat(),
+        "notice": {"text": "We will read your March discharge summary.", "version": "1"},
+    }
+    payload.update(overrides)
+    return payload

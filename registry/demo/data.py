@@ -76,20 +76,6 @@ def datasets_for(institution: dict) -> list[dict]:
     return payloads
 
 
-CITIZENS = [
-    {
-        "handle": "asha@suchi",
-        "password": "asha-demo-2026",
-        "name": "Asha Kulkarni",
-        "language": "en",
-    },
-    {
-        "handle": "ravi@suchi",
-        "password": "ravi-demo-2026",
-        "name": "Ravi Shankar",
-        "language": "hi",
-    },
-]
 STAFF = [
     {"username": "admin", "password": "admin-demo-2026", "institution": None, "role": None},
     {

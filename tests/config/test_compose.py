@@ -85,13 +85,18 @@ def test_dockerfile_installs_the_project_and_serves_with_gunicorn():
     assert "USER suchi" in dockerfile
 
 
-def test_beat_schedules_the_sweeper_and_the_rechecks_and_compose_runs_beat():
+def test_beat_schedules_sweeps_rechecks_expiry_and_webhooks_and_compose_runs_beat():
     from django.conf import settings
 
     from config.celery import app
 
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert tasks == {"registry.tasks.sweep_validation_runs", "registry.tasks.schedule_rechecks"}
+    assert tasks == {
+        "registry.tasks.sweep_validation_runs",
+        "registry.tasks.schedule_rechecks",
+        "consent.tasks.expire_consents",
+        "consent.tasks.deliver_due_webhooks",
+    }
     app.loader.import_default_modules()
     assert tasks <= set(app.tasks)
     assert "beat" in compose()["services"]

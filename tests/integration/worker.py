@@ -30,7 +30,8 @@ def database_url() -> str:
 
 
 class WorkerProcess:
-    def __init__(self):
+    def __init__(self, **extra_env: str):
+        self.extra_env = extra_env
         self.queue = celery_app.conf.task_default_queue
         self.lines: list[str] = []
         self.process: subprocess.Popen | None = None
@@ -47,6 +48,9 @@ class WorkerProcess:
             "DB_CONN_MAX_AGE": "0",
             # The worker may read the test session's local source server, like the tests.
             "SUCHI_SOURCE_ALLOWLIST": ",".join(settings.SUCHI_SOURCE_ALLOWLIST),
+            # The worker signs webhooks with the session's key.
+            "SUCHI_SIGNING_KEY_FILE": str(settings.SUCHI_SIGNING_KEY_FILE),
+            **self.extra_env,
         }
         self.process = subprocess.Popen(
             [

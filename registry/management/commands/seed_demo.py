@@ -1,9 +1,11 @@
+from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from registry.api.serializers import DatasetInput
-from registry.demo.data import CITIZENS, INSTITUTIONS, STAFF, datasets_for
+from registry.demo.data import INSTITUTIONS, STAFF, datasets_for
 from registry.models import Dataset, Institution
 from registry.services import (
     Actor,
@@ -45,17 +47,6 @@ class Command(BaseCommand):
                 created_datasets += 1
 
         with transaction.atomic():
-            for citizen in CITIZENS:
-                user, created = User.objects.get_or_create(
-                    username=citizen["handle"],
-                    defaults={
-                        "first_name": citizen["name"].split()[0],
-                        "last_name": citizen["name"].split()[-1],
-                    },
-                )
-                if created:
-                    user.set_password(citizen["password"])
-                    user.save()
             for person in STAFF:
                 user, created = User.objects.get_or_create(
                     username=person["username"],
@@ -79,3 +70,7 @@ class Command(BaseCommand):
             f"Demo data: {created_institutions} institution(s) and {created_datasets} dataset(s) "
             f"added; {published} dataset(s) published."
         )
+        # The consent app adds its demo citizens and requests on top (registry does not import
+        # consent; the command is found by name).
+        if apps.is_installed("consent"):
+            call_command("seed_demo_consents", stdout=self.stdout)

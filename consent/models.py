@@ -1,0 +1,339 @@
+"""Consent models: citizens, purposes, requests, signed artefacts, receipts, the ledger, keys
+and webhooks.
+
+Models hold fields and invariants only; every write goes through consent/services.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from registry.models import ApiToken, Dataset, Institution
+
+UNITS = ["hour", "day", "week", "month", "year"]
+
+
+class CitizenProfile(models.Model):
+    """A citizen (data principal), addressed by a handle such as `asha@suchi`.
+
+    The profile holds the head of the citizen's ledger chain; locking this row serialises every
+    consent change that concerns the citizen.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="citizen"
+    )
+    handle = models.CharField(max_length=64, unique=True)
+    language = models.CharField(max_length=8, default="en")
+    ledger_seq = models.PositiveIntegerField(default=0)
+    ledger_head = models.CharField(max_length=64, default="0" * 64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["handle"]
+
+    def __str__(self) -> str:
+        return self.handle
+
+
+class PurposeCode(models.Model):
+    """A published purpose a consumer may ask consent for, aligned with W3C DPV."""
+
+    code = models.CharField(max_length=16, unique=True)
+    name = models.CharField(max_length=120)
+    description = models.TextField()
+    dpv_iri = models.URLField()
+    source = models.CharField(max_length=40, help_text="Where the code comes from (ABDM, Suchi)")
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.name})"
+
+
+class ConsentRequest(models.Model):
+    """A consumer's request for a citizen's consent to receive records from providers."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for the citizen"
+        GRANTED = "granted", "Granted"
+        DENIED = "denied", "Denied"
+        EXPIRED = "expired", "Expired"
+        CANCELLED = "cancelled", "Cancelled by the requester"
+
+    class AccessMode(models.TextChoices):
+        VIEW = "view", "View"
+        STORE = "store", "Store"
+        QUERY = "query", "Query"
+        STREAM = "stream", "Stream"
+
+    class FetchType(models.TextChoices):
+        ONETIME = "onetime", "Once"
+        PERIODIC = "periodic", "Periodically"
+
+    TERMINAL = (Status.GRANTED, Status.DENIED, Status.EXPIRED, Status.CANCELLED)
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    consumer = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="consent_requests"
+    )
+    citizen = models.ForeignKey(
+        CitizenProfile, on_delete=models.PROTECT, related_name="consent_requests"
+    )
+    purpose = models.ForeignKey(PurposeCode, on_delete=models.PROTECT, related_name="+")
+    purpose_text = models.TextField()
+    datasets = models.ManyToManyField(Dataset, related_name="+")
+    access_mode = models.CharField(max_length=8, choices=AccessMode.choices)
+    data_from = models.DateField()
+    data_to = models.DateField()
+    fetch_type = models.CharField(max_length=8, choices=FetchType.choices)
+    frequency_unit = models.CharField(max_length=8, blank=True)
+    frequency_value = models.PositiveIntegerField(null=True, blank=True)
+    data_life_unit = models.CharField(max_length=8)
+    data_life_value = models.PositiveIntegerField()
+    expires_at = models.DateTimeField(help_text="When the consent, once granted, ends")
+    respond_by = models.DateTimeField(help_text="When a pending request expires unanswered")
+    notice_text = models.TextField()
+    notice_version = models.CharField(max_length=40, blank=True)
+    notice_language = models.CharField(max_length=8, default="en")
+    notice_sha256 = models.CharField(max_length=64)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    created_by_token = models.ForeignKey(
+        ApiToken, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "granted", "denied", "expired", "cancelled"]),
+                name="consent_request_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(data_to__gte=F("data_from")), name="consent_request_range_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(access_mode__in=["view", "store", "query", "stream"]),
+                name="consent_request_access_mode_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(fetch_type="onetime")
+                | Q(fetch_type="periodic", frequency_value__isnull=False),
+                name="consent_request_periodic_has_frequency",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["citizen", "status"], name="consent_request_citizen"),
+            models.Index(fields=["status", "respond_by"], name="consent_request_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.consumer.slug} → {self.citizen.handle} ({self.purpose.code})"
+
+
+class ConsentArtefact(models.Model):
+    """The signed record of a grant, one per provider. Its terms never change once issued."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        PAUSED = "paused", "Paused"
+        REVOKED = "revoked", "Revoked"
+        EXPIRED = "expired", "Expired"
+
+    LIVE = (Status.ACTIVE, Status.PAUSED)
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    request = models.ForeignKey(ConsentRequest, on_delete=models.PROTECT, related_name="artefacts")
+    citizen = models.ForeignKey(CitizenProfile, on_delete=models.PROTECT, related_name="artefacts")
+    consumer = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
+    provider = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
+    datasets = models.ManyToManyField(Dataset, related_name="+")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.ACTIVE)
+    valid_from = models.DateTimeField()
+    valid_until = models.DateTimeField()
+    claims = models.JSONField(help_text="The signed body, as issued")
+    jws = models.TextField(help_text="Compact JWS (EdDSA) over the canonical JSON of `claims`")
+    kid = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["active", "paused", "revoked", "expired"]),
+                name="consent_artefact_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__gt=F("valid_from")), name="consent_artefact_window"
+            ),
+            models.UniqueConstraint(
+                fields=["request", "provider"], name="one_artefact_per_provider_per_request"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "valid_until"], name="consent_artefact_due"),
+            models.Index(fields=["citizen", "status"], name="consent_artefact_citizen"),
+        ]
+
+    def __str__(self) -> str:
+        return f"artefact {self.id} ({self.status})"
+
+
+class AccessReceipt(models.Model):
+    """A provider's report that it released records under an artefact."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    artefact = models.ForeignKey(ConsentArtefact, on_delete=models.PROTECT, related_name="receipts")
+    data_from = models.DateField()
+    data_to = models.DateField()
+    record_count = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    served_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by_token = models.ForeignKey(
+        ApiToken, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-served_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(data_to__gte=F("data_from")), name="receipt_range_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"receipt {self.id} for {self.artefact_id}"
+
+
+class ConsentEvent(models.Model):
+    """One entry of a citizen's hash-chained ledger.
+
+    `hash = sha256(prev_hash ‖ canonical JSON of the event)`, where the event is built from the
+    row's own columns (see consent.ledger.event_body), so altering any column breaks the chain.
+    """
+
+    class Kind(models.TextChoices):
+        REQUEST_CREATED = "request.created", "Request created"
+        REQUEST_GRANTED = "request.granted", "Request granted"
+        REQUEST_DENIED = "request.denied", "Request denied"
+        REQUEST_EXPIRED = "request.expired", "Request expired"
+        REQUEST_CANCELLED = "request.cancelled", "Request cancelled"
+        ARTEFACT_ISSUED = "artefact.issued", "Consent issued"
+        ARTEFACT_PAUSED = "artefact.paused", "Consent paused"
+        ARTEFACT_RESUMED = "artefact.resumed", "Consent resumed"
+        ARTEFACT_REVOKED = "artefact.revoked", "Consent revoked"
+        ARTEFACT_EXPIRED = "artefact.expired", "Consent expired"
+        RECEIPT_RECORDED = "receipt.recorded", "Records released"
+        RECEIPT_REFUSED = "receipt.refused", "Release refused: consent not active"
+
+    id = models.BigAutoField(primary_key=True)
+    event_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    citizen = models.ForeignKey(CitizenProfile, on_delete=models.PROTECT, related_name="events")
+    seq = models.PositiveIntegerField()
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    request = models.ForeignKey(
+        ConsentRequest, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+    )
+    artefact = models.ForeignKey(
+        ConsentArtefact, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+    )
+    actor = models.CharField(max_length=200)
+    data = models.JSONField(default=dict)
+    created_at = models.DateTimeField()
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["citizen_id", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["citizen", "seq"], name="ledger_seq_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.citizen_id}#{self.seq} {self.kind}"
+
+
+class SigningKey(models.Model):
+    """A public key Suchi signs with (the private half lives in SUCHI_SIGNING_KEY_FILE)."""
+
+    kid = models.CharField(max_length=64, primary_key=True, help_text="RFC 7638 thumbprint")
+    public_jwk = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.kid
+
+
+class WebhookEndpoint(models.Model):
+    """Where an institution wants consent events delivered."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="webhook_endpoints"
+    )
+    url = models.URLField(max_length=2000)
+    events = models.JSONField(default=list, blank=True, help_text="Event types; empty = all")
+    description = models.CharField(max_length=200, blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class WebhookDelivery(models.Model):
+    """The outbox: one event for one endpoint, written in the transaction of the change."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be delivered"
+        DELIVERED = "delivered", "Delivered"
+        FAILED = "failed", "Given up"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    event_id = models.UUIDField(help_text="The idempotency id: the same for every endpoint")
+    event_type = models.CharField(max_length=24)
+    body = models.TextField(help_text="The exact JSON bytes sent")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField()
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "delivered", "failed"]),
+                name="webhook_delivery_status_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["endpoint", "event_id"], name="one_delivery_per_event_per_endpoint"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="webhook_delivery_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} → {self.endpoint_id} ({self.status})"

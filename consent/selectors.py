@@ -1,0 +1,70 @@
+"""Consent reads, scoped to who is asking."""
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from registry.models import Dataset, Institution
+
+from .models import (
+    AccessReceipt,
+    CitizenProfile,
+    ConsentArtefact,
+    ConsentEvent,
+    ConsentRequest,
+    WebhookDelivery,
+)
+
+_DATASETS = Prefetch("datasets", queryset=Dataset.objects.select_related("institution"))
+
+
+def _requests() -> QuerySet[ConsentRequest]:
+    return ConsentRequest.objects.select_related("consumer", "citizen", "purpose").prefetch_related(
+        _DATASETS
+    )
+
+
+def _artefacts() -> QuerySet[ConsentArtefact]:
+    return ConsentArtefact.objects.select_related("consumer", "provider", "citizen")
+
+
+def requests_of_consumer(*, institution: Institution, status: str | None = None):
+    qs = _requests().filter(consumer=institution)
+    return qs.filter(status=status) if status else qs
+
+
+def requests_of_citizen(*, citizen: CitizenProfile, status: str | None = None):
+    qs = _requests().filter(citizen=citizen)
+    return qs.filter(status=status) if status else qs
+
+
+def artefacts_of_party(*, institution: Institution, request_id=None, status: str | None = None):
+    qs = _artefacts().filter(Q(consumer=institution) | Q(provider=institution))
+    if request_id:
+        qs = qs.filter(request_id=request_id)
+    return qs.filter(status=status) if status else qs
+
+
+def artefacts_of_citizen(*, citizen: CitizenProfile, status: str | None = None):
+    qs = _artefacts().filter(citizen=citizen).prefetch_related(_DATASETS)
+    return qs.filter(status=status) if status else qs
+
+
+def receipts_of_citizen(*, citizen: CitizenProfile):
+    return AccessReceipt.objects.select_related("artefact__provider", "artefact__consumer").filter(
+        artefact__citizen=citizen
+    )
+
+
+def receipts_of_party(*, institution: Institution, artefact_id):
+    return AccessReceipt.objects.select_related("artefact__provider", "artefact__consumer").filter(
+        Q(artefact__consumer=institution) | Q(artefact__provider=institution),
+        artefact_id=artefact_id,
+    )
+
+
+def events_of_citizen(*, citizen: CitizenProfile):
+    return ConsentEvent.objects.select_related("citizen").filter(citizen=citizen).order_by("seq")
+
+
+def deliveries_of(*, institution: Institution, status: str | None = None):
+    qs = WebhookDelivery.objects.filter(endpoint__institution=institution)
+    return qs.filter(status=status) if status else qs

@@ -1,0 +1,53 @@
+"""Consent services: the only code that writes consent rows."""
+
+from .artefacts import (
+    ReceiptInput,
+    artefact_for_party,
+    artefact_pause,
+    artefact_resume,
+    artefact_revoke,
+    consents_expire,
+    receipt_record,
+)
+from .citizens import (
+    citizen_create,
+    citizen_set_language,
+    citizen_token_authenticate,
+    citizen_token_issue,
+)
+from .requests import (
+    Period,
+    consent_deny,
+    consent_grant,
+    consent_request_cancel,
+    consent_request_create,
+)
+from .webhooks import (
+    webhook_deliver,
+    webhook_deliveries_due,
+    webhook_endpoint_create,
+    webhook_endpoint_disable,
+)
+
+__all__ = [
+    "Period",
+    "ReceiptInput",
+    "artefact_for_party",
+    "artefact_pause",
+    "artefact_resume",
+    "artefact_revoke",
+    "citizen_create",
+    "citizen_set_language",
+    "citizen_token_authenticate",
+    "citizen_token_issue",
+    "consent_deny",
+    "consent_grant",
+    "consent_request_cancel",
+    "consent_request_create",
+    "consents_expire",
+    "receipt_record",
+    "webhook_deliver",
+    "webhook_deliveries_due",
+    "webhook_endpoint_create",
+    "webhook_endpoint_disable",
+]

@@ -1,0 +1,140 @@
+"""Recording a consent change: the ledger event and the webhook outbox rows, in the caller's
+transaction, and the delivery jobs queued once it commits."""
+
+import json
+from datetime import UTC, datetime, timedelta
+
+from django.db import transaction
+
+from registry.models import Institution
+
+from ..ledger import ledger_append
+from ..models import (
+    CitizenProfile,
+    ConsentArtefact,
+    ConsentEvent,
+    ConsentRequest,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
+
+# Ledger kinds that are also delivered as webhooks. Request events go to the consumer only (a
+# provider has no business knowing that a citizen denied someone else); artefact events go to
+# the consumer and the artefact's provider.
+WEBHOOK_EVENTS = {
+    ConsentEvent.Kind.REQUEST_GRANTED,
+    ConsentEvent.Kind.REQUEST_DENIED,
+    ConsentEvent.Kind.REQUEST_EXPIRED,
+    ConsentEvent.Kind.REQUEST_CANCELLED,
+    ConsentEvent.Kind.ARTEFACT_ISSUED,
+    ConsentEvent.Kind.ARTEFACT_PAUSED,
+    ConsentEvent.Kind.ARTEFACT_RESUMED,
+    ConsentEvent.Kind.ARTEFACT_REVOKED,
+    ConsentEvent.Kind.ARTEFACT_EXPIRED,
+}
+
+
+def _instant(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def request_summary(request: ConsentRequest) -> dict:
+    return {
+        "id": str(request.id),
+        "status": request.status,
+        "consumer": request.consumer.slug,
+        "citizen": request.citizen.handle,
+        "updated_at": _instant(request.updated_at),
+    }
+
+
+def artefact_summary(artefact: ConsentArtefact) -> dict:
+    return {
+        "id": str(artefact.id),
+        "request": str(artefact.request_id),
+        "status": artefact.status,
+        "consumer": artefact.consumer.slug,
+        "provider": artefact.provider.slug,
+        "valid_until": _instant(artefact.valid_until),
+        "updated_at": _instant(artefact.updated_at),
+    }
+
+
+def event_record(
+    *,
+    citizen: CitizenProfile,
+    kind: str,
+    actor: str,
+    at: datetime,
+    request: ConsentRequest | None = None,
+    artefact: ConsentArtefact | None = None,
+    data: dict | None = None,
+) -> ConsentEvent:
+    """Append a ledger event and, for status changes, write the webhook outbox rows.
+
+    Call inside the transaction that locked `citizen`.
+    """
+    event = ledger_append(
+        citizen=citizen,
+        kind=kind,
+        actor=actor,
+        request=request,
+        artefact=artefact,
+        data=data,
+        at=at,
+    )
+    if kind in WEBHOOK_EVENTS:
+        if artefact is not None:
+            recipients = [artefact.consumer, artefact.provider]
+            payload = {"consent_artefact": artefact_summary(artefact)}
+        else:
+            recipients = [request.consumer]
+            payload = {"consent_request": request_summary(request)}
+        _outbox_write(event, recipients, payload)
+    return event
+
+
+def _outbox_write(event: ConsentEvent, recipients: list[Institution], payload: dict) -> None:
+    endpoints = [
+        endpoint
+        for endpoint in WebhookEndpoint.objects.filter(
+            institution__in={i.pk for i in recipients}, is_active=True
+        )
+        if not endpoint.events or event.kind in endpoint.events
+    ]
+    if not endpoints:
+        return
+    body = json.dumps(
+        {
+            "id": str(event.event_id),
+            "type": event.kind,
+            "created_at": _instant(event.created_at),
+            "data": payload,
+        },
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    deliveries = WebhookDelivery.objects.bulk_create(
+        WebhookDelivery(
+            endpoint=endpoint,
+            event_id=event.event_id,
+            event_type=event.kind,
+            body=body,
+            next_attempt_at=event.created_at,
+            created_at=event.created_at,
+        )
+        for endpoint in endpoints
+    )
+    ids = [str(d.id) for d in deliveries]
+
+    def queue() -> None:
+        from ..tasks import enqueue_deliveries
+
+        enqueue_deliveries(ids)
+
+    transaction.on_commit(queue)
+
+
+def retry_delay(attempts: int, base: float) -> timedelta:
+    """Exponential backoff: base, 2·base, 4·base … capped at one hour."""
+    return timedelta(seconds=min(3600.0, base * 2 ** max(0, attempts - 1)))

@@ -1,0 +1,421 @@
+"""Consent requests: a consumer asks, the citizen grants (issuing one signed artefact per
+provider) or denies, the consumer may cancel while it is pending, and time expires it."""
+
+import hashlib
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import rfc8785
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from registry.errors import Conflict, NotFound, ServiceError
+from registry.models import ApiToken, Dataset, Institution
+
+from ..keys import key_publish, sign_compact
+from ..models import (
+    UNITS,
+    CitizenProfile,
+    ConsentArtefact,
+    ConsentEvent,
+    ConsentRequest,
+    PurposeCode,
+)
+from .events import _instant, event_record
+
+ARTEFACT_SCHEMA = "suchi.consent-artefact/1"
+ARTEFACT_TYP = "consent-artefact+jws"
+MAX_DATASETS = 50
+MAX_CONSENT_YEARS = 5
+
+
+@dataclass(frozen=True)
+class Period:
+    unit: str
+    value: int
+
+    def as_dict(self) -> dict:
+        return {"unit": self.unit, "value": self.value}
+
+
+def _period(value: Period | None, field: str, *, required: bool) -> Period | None:
+    if value is None:
+        if required:
+            raise ServiceError("This field is required.", field=field)
+        return None
+    if value.unit not in UNITS:
+        raise ServiceError(
+            f"Unknown unit {value.unit!r}; use one of {', '.join(UNITS)}.", field=f"{field}.unit"
+        )
+    if not 1 <= value.value <= 1000:
+        raise ServiceError("Must be between 1 and 1000.", field=f"{field}.value")
+    return value
+
+
+def _lock_citizen(citizen: CitizenProfile) -> CitizenProfile:
+    return CitizenProfile.objects.select_for_update().get(pk=citizen.pk)
+
+
+def consent_request_create(
+    *,
+    consumer: Institution,
+    citizen_handle: str,
+    purpose_code: str,
+    purpose_text: str,
+    dataset_ids: list[uuid.UUID],
+    access_mode: str,
+    data_from: date,
+    data_to: date,
+    fetch_type: str,
+    frequency: Period | None,
+    data_life: Period,
+    expires_at: datetime,
+    notice_text: str,
+    notice_version: str = "",
+    notice_language: str = "en",
+    token: ApiToken | None = None,
+    actor: str,
+) -> ConsentRequest:
+    """Record a consumer's request; the citizen sees it as pending."""
+    now = timezone.now()
+    if not consumer.is_consumer:
+        raise ServiceError(
+            f"{consumer.name} is not registered as a consumer of data.", field="consumer"
+        )
+    citizen = CitizenProfile.objects.filter(handle=citizen_handle.strip().lower()).first()
+    if citizen is None:
+        raise ServiceError(f"No citizen has the handle {citizen_handle!r}.", field="citizen")
+    purpose = PurposeCode.objects.filter(code=purpose_code, is_active=True).first()
+    if purpose is None:
+        raise ServiceError(
+            f"Unknown purpose code {purpose_code!r}; see /api/v1/purposes.", field="purpose.code"
+        )
+    if not purpose_text.strip():
+        raise ServiceError("Say in words what the data is for.", field="purpose.text")
+    if access_mode not in ConsentRequest.AccessMode.values:
+        raise ServiceError(
+            f"Unknown access mode {access_mode!r}; use one of "
+            f"{', '.join(ConsentRequest.AccessMode.values)}.",
+            field="access_mode",
+        )
+    if data_from > data_to:
+        raise ServiceError("`from` must not be after `to`.", field="data_range.from")
+    if fetch_type not in ConsentRequest.FetchType.values:
+        raise ServiceError(
+            f"Unknown fetch type {fetch_type!r}; use onetime or periodic.", field="fetch_type"
+        )
+    frequency = _period(frequency, "frequency", required=fetch_type == "periodic")
+    if fetch_type == "onetime" and frequency is not None:
+        raise ServiceError("A one-time fetch has no frequency.", field="frequency")
+    data_life = _period(data_life, "data_life", required=True)
+    if expires_at <= now:
+        raise ServiceError("Must be in the future.", field="expires_at")
+    if expires_at > now + timedelta(days=365 * MAX_CONSENT_YEARS):
+        raise ServiceError(
+            f"Consent may last at most {MAX_CONSENT_YEARS} years.", field="expires_at"
+        )
+    if not notice_text.strip():
+        raise ServiceError("The notice shown to the citizen is required.", field="notice.text")
+    datasets = _consent_datasets(dataset_ids)
+
+    with transaction.atomic():
+        citizen = _lock_citizen(citizen)
+        request = ConsentRequest.objects.create(
+            consumer=consumer,
+            citizen=citizen,
+            purpose=purpose,
+            purpose_text=purpose_text.strip(),
+            access_mode=access_mode,
+            data_from=data_from,
+            data_to=data_to,
+            fetch_type=fetch_type,
+            frequency_unit=frequency.unit if frequency else "",
+            frequency_value=frequency.value if frequency else None,
+            data_life_unit=data_life.unit,
+            data_life_value=data_life.value,
+            expires_at=expires_at,
+            respond_by=min(
+                expires_at, now + timedelta(days=settings.SUCHI_CONSENT_REQUEST_TTL_DAYS)
+            ),
+            notice_text=notice_text,
+            notice_version=notice_version,
+            notice_language=notice_language,
+            notice_sha256=hashlib.sha256(notice_text.encode()).hexdigest(),
+            created_at=now,
+            updated_at=now,
+            created_by_token=token,
+        )
+        request.datasets.set(datasets)
+        event_record(
+            citizen=citizen,
+            kind=ConsentEvent.Kind.REQUEST_CREATED,
+            actor=actor,
+            at=now,
+            request=request,
+            data={
+                "consumer": consumer.slug,
+                "purpose": purpose.code,
+                "datasets": sorted(str(d.pk) for d in datasets),
+            },
+        )
+    return request
+
+
+def _consent_datasets(dataset_ids: list[uuid.UUID]) -> list[Dataset]:
+    if not dataset_ids:
+        raise ServiceError("Name at least one dataset.", field="datasets")
+    if len(dataset_ids) > MAX_DATASETS:
+        raise ServiceError(f"At most {MAX_DATASETS} datasets per request.", field="datasets")
+    if len(set(dataset_ids)) != len(dataset_ids):
+        raise ServiceError("A dataset is listed twice.", field="datasets")
+    found = Dataset.objects.select_related("institution").in_bulk(dataset_ids)
+    for index, dataset_id in enumerate(dataset_ids):
+        dataset = found.get(dataset_id)
+        if dataset is None or dataset.status != Dataset.Status.PUBLISHED:
+            raise ServiceError(f"No published dataset {dataset_id}.", field=f"datasets[{index}]")
+        if dataset.access_rights != Dataset.Access.CONSENT:
+            raise ServiceError(
+                f"Dataset {dataset_id} is `{dataset.access_rights}`, not shared under consent.",
+                field=f"datasets[{index}]",
+            )
+    return [found[dataset_id] for dataset_id in dataset_ids]
+
+
+def _request_for(citizen: CitizenProfile, request_id) -> ConsentRequest:
+    request = (
+        ConsentRequest.objects.select_related("consumer", "purpose", "citizen")
+        .filter(pk=request_id, citizen=citizen)
+        .first()
+    )
+    if request is None:
+        raise NotFound("No such consent request.")
+    return request
+
+
+def _set_request_status(request: ConsentRequest, new: str, now: datetime) -> None:
+    """Guarded move out of `pending`. Raises Conflict if the request already left it."""
+    changed = ConsentRequest.objects.filter(
+        pk=request.pk, status=ConsentRequest.Status.PENDING
+    ).update(status=new, updated_at=now)
+    if changed != 1:
+        request.refresh_from_db(fields=["status"])
+        raise Conflict(f"This request is already {request.status}.", field="status")
+    request.status, request.updated_at = new, now
+
+
+def _expire_request_if_due(request: ConsentRequest, now: datetime, actor: str) -> bool:
+    if request.status != ConsentRequest.Status.PENDING or request.respond_by > now:
+        return False
+    _set_request_status(request, ConsentRequest.Status.EXPIRED, now)
+    event_record(
+        citizen=request.citizen,
+        kind=ConsentEvent.Kind.REQUEST_EXPIRED,
+        actor=actor,
+        at=now,
+        request=request,
+    )
+    return True
+
+
+def consent_grant(
+    *,
+    citizen: CitizenProfile,
+    request_id,
+    dataset_ids: list[uuid.UUID] | None = None,
+    expires_at: datetime | None = None,
+    actor: str,
+) -> tuple[ConsentRequest, list[ConsentArtefact]]:
+    """Grant a pending request, optionally for fewer datasets or a shorter time; issue one
+    signed artefact per provider."""
+    now = timezone.now()
+    expired = False
+    with transaction.atomic():
+        citizen = _lock_citizen(citizen)
+        request = _request_for(citizen, request_id)
+        request.citizen = citizen
+        expired = _expire_request_if_due(request, now, "system: expiry")
+        if not expired:
+            if request.status != ConsentRequest.Status.PENDING:
+                raise Conflict(f"This request is already {request.status}.", field="status")
+            datasets = _granted_datasets(request, dataset_ids)
+            valid_until = request.expires_at
+            if expires_at is not None:
+                if expires_at <= now:
+                    raise ServiceError("Must be in the future.", field="expires_at")
+                if expires_at > request.expires_at:
+                    raise ServiceError(
+                        "You may shorten the consent, not extend it beyond "
+                        f"{_instant(request.expires_at)}.",
+                        field="expires_at",
+                    )
+                valid_until = expires_at
+            _set_request_status(request, ConsentRequest.Status.GRANTED, now)
+            event_record(
+                citizen=citizen,
+                kind=ConsentEvent.Kind.REQUEST_GRANTED,
+                actor=actor,
+                at=now,
+                request=request,
+                data={
+                    "datasets": sorted(str(d.pk) for d in datasets),
+                    "valid_until": _instant(valid_until),
+                },
+            )
+            by_provider: dict[int, list[Dataset]] = defaultdict(list)
+            for dataset in datasets:
+                by_provider[dataset.institution_id].append(dataset)
+            artefacts = [
+                _artefact_issue(
+                    request, group, valid_from=now, valid_until=valid_until, actor=actor
+                )
+                for _, group in sorted(by_provider.items())
+            ]
+    if expired:
+        raise Conflict("This request has expired.", field="status")
+    return request, artefacts
+
+
+def _granted_datasets(request: ConsentRequest, dataset_ids) -> list[Dataset]:
+    asked = list(request.datasets.select_related("institution").order_by("pk"))
+    if dataset_ids is not None:
+        if not dataset_ids:
+            raise ServiceError(
+                "Choose at least one dataset, or deny the request.", field="datasets"
+            )
+        by_id = {d.pk: d for d in asked}
+        chosen = []
+        for index, dataset_id in enumerate(dataset_ids):
+            if dataset_id not in by_id:
+                raise ServiceError(
+                    "This dataset is not part of the request.", field=f"datasets[{index}]"
+                )
+            chosen.append(by_id[dataset_id])
+        asked = chosen
+    for index, dataset in enumerate(asked):
+        if dataset.status != Dataset.Status.PUBLISHED:
+            raise ServiceError(
+                f"{dataset.title} is no longer available; grant the others.",
+                field=f"datasets[{index}]",
+            )
+    return asked
+
+
+def _artefact_issue(
+    request: ConsentRequest,
+    datasets: list[Dataset],
+    *,
+    valid_from: datetime,
+    valid_until: datetime,
+    actor: str,
+) -> ConsentArtefact:
+    provider = datasets[0].institution
+    artefact_id = uuid.uuid4()
+    site = settings.SUCHI_SITE_URL
+    claims = {
+        "schema": ARTEFACT_SCHEMA,
+        "id": str(artefact_id),
+        "request_id": str(request.id),
+        "consent_manager": settings.SUCHI_CONSENT_MANAGER_ID,
+        "citizen": request.citizen.handle,
+        "consumer": {"id": request.consumer.slug, "name": request.consumer.name},
+        "provider": {"id": provider.slug, "name": provider.name},
+        "datasets": [
+            {"id": str(d.pk), "uri": f"{site}/datasets/{d.pk}", "title": d.title}
+            for d in sorted(datasets, key=lambda d: str(d.pk))
+        ],
+        "purpose": {
+            "code": request.purpose.code,
+            "text": request.purpose_text,
+            "dpv": request.purpose.dpv_iri,
+        },
+        "access_mode": request.access_mode,
+        "data_range": {"from": request.data_from.isoformat(), "to": request.data_to.isoformat()},
+        "fetch_type": request.fetch_type,
+        "frequency": (
+            {"unit": request.frequency_unit, "value": request.frequency_value}
+            if request.fetch_type == ConsentRequest.FetchType.PERIODIC
+            else None
+        ),
+        "data_life": {"unit": request.data_life_unit, "value": request.data_life_value},
+        "valid_from": _instant(valid_from),
+        "valid_until": _instant(valid_until),
+        "notice_sha256": request.notice_sha256,
+        "iat": int(valid_from.timestamp()),
+    }
+    jws, kid = sign_compact(rfc8785.dumps(claims), typ=ARTEFACT_TYP)
+    key_publish(kid)
+    artefact = ConsentArtefact.objects.create(
+        id=artefact_id,
+        request=request,
+        citizen=request.citizen,
+        consumer=request.consumer,
+        provider=provider,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        claims=claims,
+        jws=jws,
+        kid=kid,
+        created_at=valid_from,
+        updated_at=valid_from,
+    )
+    artefact.datasets.set(datasets)
+    event_record(
+        citizen=request.citizen,
+        kind=ConsentEvent.Kind.ARTEFACT_ISSUED,
+        actor=actor,
+        at=valid_from,
+        request=request,
+        artefact=artefact,
+        data={"provider": provider.slug, "kid": kid, "valid_until": claims["valid_until"]},
+    )
+    return artefact
+
+
+def consent_deny(*, citizen: CitizenProfile, request_id, actor: str) -> ConsentRequest:
+    """Deny a pending request."""
+    now = timezone.now()
+    with transaction.atomic():
+        citizen = _lock_citizen(citizen)
+        request = _request_for(citizen, request_id)
+        request.citizen = citizen
+        expired = _expire_request_if_due(request, now, "system: expiry")
+        if not expired:
+            _set_request_status(request, ConsentRequest.Status.DENIED, now)
+            event_record(
+                citizen=citizen,
+                kind=ConsentEvent.Kind.REQUEST_DENIED,
+                actor=actor,
+                at=now,
+                request=request,
+            )
+    if expired:
+        raise Conflict("This request has expired.", field="status")
+    return request
+
+
+def consent_request_cancel(*, consumer: Institution, request_id, actor: str) -> ConsentRequest:
+    """The consumer withdraws a request the citizen has not answered yet."""
+    now = timezone.now()
+    request = (
+        ConsentRequest.objects.select_related("citizen")
+        .filter(pk=request_id, consumer=consumer)
+        .first()
+    )
+    if request is None:
+        raise NotFound("No such consent request.")
+    with transaction.atomic():
+        citizen = _lock_citizen(request.citizen)
+        request = _request_for(citizen, request_id)
+        request.citizen = citizen
+        _set_request_status(request, ConsentRequest.Status.CANCELLED, now)
+        event_record(
+            citizen=citizen,
+            kind=ConsentEvent.Kind.REQUEST_CANCELLED,
+            actor=actor,
+            at=now,
+            request=request,
+        )
+    return request

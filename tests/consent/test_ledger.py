@@ -1,0 +1,97 @@
+"""The ledger is a hash chain per citizen: any change to any row is detected."""
+
+import io
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from consent.ledger import ledger_verify
+from consent.models import CitizenProfile, ConsentEvent
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def history(granted, asha_api):
+    """Asha's ledger: created, granted, issued, paused, resumed (5 events)."""
+    asha_api.post(f"/api/v1/me/consent-artefacts/{granted['id']}/pause")
+    asha_api.post(f"/api/v1/me/consent-artefacts/{granted['id']}/resume")
+    assert ConsentEvent.objects.count() == 5
+    return ConsentEvent.objects.order_by("seq")
+
+
+def verify() -> str:
+    out = io.StringIO()
+    call_command("verify_ledger", stdout=out)
+    return out.getvalue()
+
+
+def test_intact_ledger_verifies(history):
+    assert "1 chain(s), 5 event(s) verified" in verify()
+
+
+def third():
+    return ConsentEvent.objects.get(seq=3)
+
+
+TAMPERING = {
+    "kind changed": lambda e: ConsentEvent.objects.filter(pk=e.pk).update(kind="request.denied"),
+    "data changed": lambda e: ConsentEvent.objects.filter(pk=e.pk).update(data={"x": 1}),
+    "time changed": lambda e: ConsentEvent.objects.filter(pk=e.pk).update(
+        created_at=e.created_at + timedelta(microseconds=1)
+    ),
+    "actor changed": lambda e: ConsentEvent.objects.filter(pk=e.pk).update(actor="citizen eve"),
+    "event id changed": lambda e: ConsentEvent.objects.filter(pk=e.pk).update(
+        event_id=uuid.uuid4()
+    ),
+    "artefact unlinked": lambda e: ConsentEvent.objects.filter(pk=e.pk).update(artefact=None),
+    "hash rewritten": lambda e: ConsentEvent.objects.filter(pk=e.pk).update(hash="f" * 64),
+}
+
+
+@pytest.mark.parametrize("how", sorted(TAMPERING))
+def test_tampering_with_a_row_is_reported_at_that_row(history, how):
+    TAMPERING[how](third())
+    with pytest.raises(CommandError, match=r"asha@suchi event #3"):
+        verify()
+
+
+def test_deleting_a_row_is_reported(history):
+    ConsentEvent.objects.filter(seq=3).delete()
+    _, _, broken = ledger_verify()
+    assert broken is not None
+    assert broken.seq == 3
+    assert "missing" in broken.reason
+
+
+def test_dropping_the_last_rows_is_reported_by_the_head(history):
+    ConsentEvent.objects.filter(seq__gte=4).delete()
+    _, _, broken = ledger_verify()
+    assert broken is not None
+    assert "recorded head" in broken.reason
+
+
+def test_rewriting_the_whole_tail_consistently_still_breaks_at_the_head(history):
+    from consent.ledger import chain_hash, event_body
+
+    citizen = CitizenProfile.objects.get(handle="asha@suchi")
+    events = list(history)
+    events[2].data = {"forged": True}
+    prev = events[1].hash
+    for event in events[2:]:
+        event.prev_hash = prev
+        event.hash = chain_hash(prev, event_body(event, handle=citizen.handle))
+        event.save()
+        prev = event.hash
+    # Every link checks out, but the head recorded on the citizen does not match.
+    _, _, broken = ledger_verify()
+    assert broken is not None
+    assert "head" in broken.reason
+
+
+def test_demo_data_ledger_verifies(db):
+    call_command("seed_demo", stdout=io.StringIO())
+    assert "verified" in verify()
+    assert ConsentEvent.objects.filter(kind="receipt.recorded").exists()
