@@ -203,6 +203,22 @@ def _apply_fq(query: DatasetQuery, fq: str) -> None:
         getattr(query, _FQ_FIELDS[key]).append(value)
 
 
+def _split_q(q: str) -> tuple[str, str]:
+    """CKAN hands `q` to Solr, so clients put field queries in it (frictionless reads an
+    organisation with `q=organization:<name>`). Terms on the fields `fq` knows become filters;
+    the rest stays full text."""
+    fields: list[str] = []
+
+    def take(match: re.Match) -> str:
+        if match.group(2) in _FQ_FIELDS or match.group(2) in _IGNORED_FQ:
+            fields.append(match.group(0))
+            return " "
+        return match.group(0)
+
+    text = _FQ_TERM.sub(take, q)
+    return " ".join(text.split()), " ".join(fields)
+
+
 _SORTS = {
     "score desc": "relevance",
     "score desc, metadata_modified desc": "relevance",
@@ -216,8 +232,8 @@ _SORTS = {
 
 
 def package_search(params: dict) -> dict:
-    q = str(params.get("q", "") or "")
-    if q.strip() in {"*:*", "*"}:
+    q, q_fields = _split_q(str(params.get("q", "") or ""))
+    if q in {"*:*", "*"}:
         q = ""
     sort_param = str(
         params.get("sort")
@@ -230,6 +246,7 @@ def package_search(params: dict) -> dict:
         sort = "-modified"
     query = DatasetQuery(q=q, sort=sort)
     _apply_fq(query, str(params.get("fq", "") or ""))
+    _apply_fq(query, q_fields)
     rows = min(_int(params, "rows", 10), MAX_ROWS)
     start = _int(params, "start", 0)
     try:

@@ -1,19 +1,27 @@
 """DCAT-AP endpoints: /catalog.ttl, /catalog.jsonld, /datasets/<id>.ttl|.jsonld and content
-negotiation on /datasets/<id>."""
+negotiation on /datasets/<id> (HTML page, Turtle, JSON-LD, or the API's JSON)."""
 
 from django.conf import settings
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.cache import patch_vary_headers
 from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date
 from django.views.decorators.http import require_GET
 
 from registry.selectors import datasets_published, datasets_visible_to
 
-from . import dcat
+from . import dcat, pages
 
 PAGE_SIZE = 100
 MEDIA_TYPES = {"ttl": "text/turtle; charset=utf-8", "jsonld": "application/ld+json; charset=utf-8"}
+# What /datasets/<id> offers, the first being the answer to */* or no Accept at all.
+NEGOTIATED = {
+    "text/html": "html",
+    "text/turtle": "ttl",
+    "application/ld+json": "jsonld",
+    "application/json": "json",
+}
 
 
 def _base() -> str:
@@ -56,13 +64,31 @@ def catalog(request, fmt: str):
 @require_GET
 def dataset(request, pk, fmt: str | None = None):
     if fmt is None:
-        accept = request.headers.get("Accept", "")
-        if "text/turtle" in accept:
-            fmt = "ttl"
-        elif "application/ld+json" in accept:
-            fmt = "jsonld"
-        else:
-            return redirect(f"/api/v1/datasets/{pk}")
+        response = _negotiated_dataset(request, pk)
+        patch_vary_headers(response, ["Accept"])
+        return response
+    return _dataset_rdf(pk, fmt)
+
+
+def _negotiated_dataset(request, pk):
+    if "HTTP_ACCEPT" not in request.META:
+        chosen = "html"
+    else:
+        chosen = NEGOTIATED.get(request.get_preferred_type(list(NEGOTIATED)) or "", "")
+    if chosen == "html":
+        return pages.public_page(pages.dataset_page)(request, pk)
+    if chosen == "json":
+        return redirect(f"/api/v1/datasets/{pk}")
+    if chosen in MEDIA_TYPES:
+        return _dataset_rdf(pk, chosen)
+    return HttpResponse(
+        "Not acceptable: this dataset is offered as " + ", ".join(NEGOTIATED) + ".\n",
+        status=406,
+        content_type="text/plain; charset=utf-8",
+    )
+
+
+def _dataset_rdf(pk, fmt: str):
     obj = get_object_or_404(datasets_visible_to(institution=None), pk=pk)
     if obj.status != "published":
         return JsonResponse({"detail": "This dataset was withdrawn."}, status=410)

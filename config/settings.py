@@ -99,7 +99,8 @@ ASGI_APPLICATION = "config.asgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Site-wide templates (the base layout the catalogue, portal and console extend).
+        "DIRS": [BASE_DIR / "config" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -246,6 +247,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+# Site-wide assets (the one stylesheet of the public pages); apps keep their own in static/.
+STATICFILES_DIRS = [BASE_DIR / "config" / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from catalog import pages as catalog_pages
 from catalog import views as catalog_views
 from catalog.api.ckan_views import CkanAction
 from consent.api import views as consent_views
@@ -27,5 +28,11 @@ urlpatterns = [
         "datasets/<uuid:pk>.jsonld", catalog_views.dataset, {"fmt": "jsonld"}, name="dataset-jsonld"
     ),
     path("datasets/<uuid:pk>", catalog_views.dataset, name="dataset-page"),
+    # --- public catalogue pages (HTML) ---
+    path("", catalog_pages.home, name="home"),
+    path("datasets", catalog_pages.dataset_list, name="dataset-list-page"),
+    path("institutions", catalog_pages.institution_list, name="institution-list-page"),
+    path("institutions/<slug:slug>", catalog_pages.institution_detail, name="institution-page"),
+    # --- end of public catalogue pages ---
     path("admin/", admin.site.urls),
 ]

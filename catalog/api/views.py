@@ -1,63 +1,52 @@
 """The catalogue's read API: search with facets, institutions, themes, licences."""
 
-from datetime import UTC
-
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from registry import vocabularies
+from registry.api import examples as ex
 from registry.api.serializers import DatasetOutput, ErrorOutput
 from registry.api.views import READ_AUTH, DatasetListCreate
 
-from ..search import (
-    DatasetQuery,
-    SearchError,
-    facets,
-    search_datasets,
-)
+from ..query_params import LIST_PARAMS, ORDERINGS, dataset_query_from
+from ..search import SearchError, facets, search_datasets
 from ..selectors import institutions_listed
-from .pagination import SearchCursorPagination
+from .pagination import SHALLOW_ROWS, SearchCursorPagination
 
-_ORDERINGS = {
-    "relevance": ("-rank", "id"),
-    "-modified": ("-modified_at", "id"),
-    "title": ("title", "id"),
+
+def _facet(value: str, label: str, count: int = 1) -> dict:
+    return {"value": value, "label": label, "count": count}
+
+
+_EXAMPLE_INSTITUTION = {
+    "slug": "ka-health",
+    "name": "Department of Health, Karnataka",
+    "type": "government",
+    "description": "Health and Family Welfare Services, Government of Karnataka.",
+    "is_provider": True,
+    "is_consumer": False,
+    "state_code": "KA",
+    "website": "https://health.example.in",
+    "verification_status": "verified",
 }
-_LIST_PARAMS = ("institution", "theme", "license", "format", "access", "keyword", "state")
-
-
-def _refuse_nul(params) -> None:
-    """PostgreSQL text cannot hold NUL: refuse it in any parameter with a 400 naming it."""
-    for name, values in params.lists():
-        if "\x00" in name or any("\x00" in value for value in values):
-            raise ValidationError({name.replace("\x00", ""): ["Contains a NUL character."]})
-
-
-def _parse_query(params) -> DatasetQuery:
-    _refuse_nul(params)
-    query = DatasetQuery(q=params.get("q", "").strip(), sort=params.get("sort", ""))
-    for name in _LIST_PARAMS:
-        values = [v.strip() for raw in params.getlist(name) for v in raw.split(",") if v.strip()]
-        setattr(query, name, values)
-    if since := params.get("modified_since"):
-        try:
-            moment = parse_datetime(since) or (
-                parse_date(since) and parse_datetime(f"{since}T00:00:00")
-            )
-        except ValueError:
-            moment = None
-        if not moment:
-            raise ValidationError({"modified_since": ["Use an ISO 8601 date or date-time."]})
-        if timezone.is_naive(moment):
-            moment = timezone.make_aware(moment, UTC)
-        query.modified_since = moment
-    return query
+EXAMPLE_SEARCH_PAGE = {
+    "count": 1,
+    "next": None,
+    "previous": None,
+    "results": [ex.DATASET_OUTPUT],
+    "facets": {
+        "institution": [_facet("ka-health", "Department of Health, Karnataka")],
+        "theme": [_facet("HEAL", "Health")],
+        "license": [_facet("CC-BY-4.0", "Creative Commons Attribution 4.0 International")],
+        "format": [_facet("CSV", "CSV")],
+        "access": [_facet("open", "Open")],
+        "keyword": [_facet("beds", "beds"), _facet("hospitals", "hospitals")],
+    },
+}
 
 
 class FacetValue(serializers.Serializer):
@@ -81,28 +70,59 @@ class DatasetCollection(DatasetListCreate):
         operation_id="datasets_list",
         summary="Search published datasets",
         description="Full-text search with filters and facets. Filters take one value or "
-        "several (repeat the parameter or separate with commas); values of one filter are "
-        "ORed, different filters ANDed. Pages are linked by opaque cursors (`next`, "
-        "`previous`).",
+        "several (repeat the parameter or separate with commas): several values of "
+        "`institution`, `license` or `access` are ORed, several values of `theme`, `keyword`, "
+        "`format` or `state` are ANDed (a dataset has many of those), and different filters "
+        "are ANDed. Pages are linked by opaque cursors (`next`, `previous`), which reach any "
+        f"depth; `page=N` jumps to a shallow page, while N * page_size ≤ {SHALLOW_ROWS:,}.",
         parameters=[
             OpenApiParameter("q", str, description='Words, "a phrase", -excluded, a or b.'),
-            *[OpenApiParameter(name, str, many=True) for name in _LIST_PARAMS],
+            *[OpenApiParameter(name, str, many=True) for name in LIST_PARAMS],
             OpenApiParameter("modified_since", str, description="ISO 8601 date or date-time."),
             OpenApiParameter("sort", str, enum=["relevance", "-modified", "title"]),
             OpenApiParameter("page_size", int, description="1 to 100 (larger is clamped)."),
-            OpenApiParameter("cursor", str, description="From a `next`/`previous` link."),
+            OpenApiParameter(
+                "cursor", str, description="From a `next`/`previous` link. Not with `page`."
+            ),
+            OpenApiParameter(
+                "page",
+                int,
+                description=f"A shallow page by number, from 1, while page * page_size ≤ "
+                f"{SHALLOW_ROWS:,}; deeper pages are a 400 naming `page`: follow the `next` "
+                "links instead. Not with `cursor`.",
+            ),
         ],
         responses={200: SearchPage, 400: ErrorOutput},
+        examples=[
+            OpenApiExample(
+                "Health datasets about hospitals",
+                summary="One result, with facets",
+                value=EXAMPLE_SEARCH_PAGE,
+                response_only=True,
+                status_codes=["200"],
+            ),
+            OpenApiExample(
+                "Too deep for page numbers",
+                value={
+                    "detail": f"page: Page numbers reach only the first {SHALLOW_ROWS:,} results "
+                    "(page 500 at this page size); follow the `next` links (cursors) to go "
+                    "deeper.",
+                    "errors": {"page": ["Page numbers reach only the first …"]},
+                },
+                response_only=True,
+                status_codes=["400"],
+            ),
+        ],
         auth=READ_AUTH,
         tags=["catalogue"],
     )
     def get(self, request):
-        query = _parse_query(request.query_params)
         try:
+            query = dataset_query_from(request.query_params)
             qs = search_datasets(query)
         except SearchError as exc:
             raise ValidationError({exc.param: [str(exc)]}) from None
-        paginator = SearchCursorPagination(_ORDERINGS[query.effective_sort()])
+        paginator = SearchCursorPagination(ORDERINGS[query.effective_sort()])
         page = paginator.paginate_queryset(qs, request, view=self)
         return Response(
             {
@@ -134,6 +154,8 @@ class InstitutionList(APIView):
         tags=["catalogue"],
         operation_id="institutions_list",
         summary="Institutions",
+        # drf-spectacular wraps the example of a list response in a list itself.
+        examples=[ex.response("Institutions", _EXAMPLE_INSTITUTION)],
     )
     def get(self, request):
         return Response(InstitutionOutput(institutions_listed(), many=True).data)
@@ -146,6 +168,7 @@ class InstitutionDetail(APIView):
         tags=["catalogue"],
         operation_id="institutions_retrieve",
         summary="An institution",
+        examples=[ex.response("An institution", _EXAMPLE_INSTITUTION), ex.NOT_FOUND],
     )
     def get(self, request, slug):
         return Response(InstitutionOutput(get_object_or_404(institutions_listed(), slug=slug)).data)
@@ -165,6 +188,17 @@ class ThemeList(APIView):
         tags=["catalogue"],
         operation_id="themes_list",
         summary="The sector themes (DCAT-AP data themes)",
+        examples=[
+            ex.response(
+                "Themes",
+                {
+                    "code": "HEAL",
+                    "label": "Health",
+                    "label_hi": "स्वास्थ्य",
+                    "iri": "http://publications.europa.eu/resource/authority/data-theme/HEAL",
+                },
+            )
+        ],
     )
     def get(self, request):
         return Response(ThemeOutput(vocabularies.themes().values(), many=True).data)
@@ -187,6 +221,19 @@ class LicenceList(APIView):
         tags=["catalogue"],
         operation_id="licenses_list",
         summary="Licences (the SPDX list), marking those fit for open data",
+        examples=[
+            ex.response(
+                "Licences",
+                {
+                    "id": "CC-BY-4.0",
+                    "name": "Creative Commons Attribution 4.0 International",
+                    "url": "https://spdx.org/licenses/CC-BY-4.0.html",
+                    "is_open": True,
+                    "osi_approved": False,
+                    "fsf_libre": True,
+                },
+            )
+        ],
     )
     def get(self, request):
         items = [lic for lic in vocabularies.licences().values() if not lic.deprecated]

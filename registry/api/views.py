@@ -3,7 +3,7 @@
 from django.shortcuts import get_object_or_404
 from django.utils.http import http_date
 from django.views.decorators.csrf import csrf_exempt
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -18,6 +18,7 @@ from ..services import (
     dataset_update,
     dataset_withdraw,
 )
+from . import examples as ex
 from .permissions import HasScope, WriteNeedsScope, caller_institution
 from .serializers import (
     DatasetInput,
@@ -43,28 +44,10 @@ ERRORS_WRITE = {
 # Reads need no token; a token, if sent, must be valid.
 READ_AUTH = [{"institutionToken": []}, {}]
 
-EXAMPLE_DATASET = {
-    "slug": "district-hospital-bed-occupancy",
-    "title": "District hospital bed occupancy, Karnataka",
-    "description": "Daily occupied and available beds in every district hospital of Karnataka, "
-    "by ward type. Published by the State Health Department.",
-    "keywords": ["hospitals", "beds", "occupancy"],
-    "themes": ["HEAL"],
-    "license": "CC-BY-4.0",
-    "access_rights": "open",
-    "spatial": {"states": ["KA"]},
-    "temporal": {"start": "2021-04-01"},
-    "update_frequency": "daily",
-    "languages": ["en", "kn"],
-    "contact_point": {"name": "Data cell", "email": "data@health.example.in"},
-    "distributions": [
-        {
-            "title": "Daily occupancy (CSV)",
-            "access_url": "https://data.health.example.in/beds/occupancy.csv",
-            "media_type": "text/csv",
-            "format": "CSV",
-        }
-    ],
+_PENDING_UPDATE = {
+    **ex.DATASET_OUTPUT,
+    "pending_revision": {"number": 2, "kind": "update", "status": "pending"},
+    "submitted_revision": {"number": 2, "kind": "update", "status": "pending"},
 }
 
 
@@ -124,7 +107,24 @@ class DatasetListCreate(APIView):
         summary="Register a dataset",
         description="Registers the metadata of a dataset held at your institution and queues its "
         "validation. Needs a token with the `datasets:write` scope.",
-        examples=[OpenApiExample("A complete dataset", value=EXAMPLE_DATASET, request_only=True)],
+        examples=[
+            ex.dataset_request(),
+            ex.response(
+                "Registered, validation queued",
+                {
+                    **ex.DATASET_OUTPUT,
+                    "status": "validating",
+                    "published_at": None,
+                    "revision": None,
+                    "pending_revision": {"number": 1, "kind": "create", "status": "pending"},
+                    "quality": None,
+                    "submitted_revision": {"number": 1, "kind": "create", "status": "pending"},
+                },
+                status=201,
+            ),
+            ex.INVALID_FIELD,
+            ex.UNAUTHENTICATED,
+        ],
         tags=["datasets"],
     )
     def post(self, request):
@@ -159,6 +159,7 @@ class DatasetDetail(APIView):
         auth=READ_AUTH,
         operation_id="datasets_retrieve",
         summary="Show a dataset",
+        examples=[ex.response("A published dataset", ex.DATASET_OUTPUT), ex.NOT_FOUND, ex.GONE],
         tags=["datasets"],
     )
     def get(self, request, pk):
@@ -190,6 +191,11 @@ class DatasetDetail(APIView):
         summary="Replace a dataset's metadata",
         description="Accepts the GET representation back as it is. A published dataset stays "
         "visible, unchanged, until the change passes validation (see `pending_revision`).",
+        examples=[
+            ex.dataset_request("The full metadata, changed"),
+            ex.response("The public version stays while the change is validated", _PENDING_UPDATE),
+            ex.INVALID_FIELD,
+        ],
         tags=["datasets"],
     )
     def put(self, request, pk):
@@ -200,6 +206,11 @@ class DatasetDetail(APIView):
         responses={200: DatasetOutput, **ERRORS_WRITE},
         operation_id="datasets_partial_update",
         summary="Change some of a dataset's metadata",
+        examples=[
+            ex.dataset_request("A new title", {"title": "District hospital beds, daily"}),
+            ex.response("The public version stays while the change is validated", _PENDING_UPDATE),
+            ex.INVALID_FIELD,
+        ],
         tags=["datasets"],
     )
     def patch(self, request, pk):
@@ -211,6 +222,18 @@ class DatasetDetail(APIView):
         operation_id="datasets_withdraw",
         summary="Withdraw a dataset",
         description="Removes it from the catalogue. Nothing is deleted; its history remains.",
+        examples=[
+            ex.response(
+                "Withdrawn",
+                {
+                    **ex.DATASET_OUTPUT,
+                    "status": "withdrawn",
+                    "withdrawn_at": "2026-11-28T11:02:40+00:00",
+                    "revision": 2,
+                },
+            ),
+            ex.NOT_FOUND,
+        ],
         tags=["datasets"],
     )
     def delete(self, request, pk):
@@ -233,6 +256,7 @@ class DatasetRevisions(_DatasetChildList):
         summary="A dataset's revision history",
         responses={200: RevisionPage, **ERRORS_READ},
         auth=READ_AUTH,
+        examples=[ex.response("One revision", ex.page(ex.REVISION)), ex.NOT_FOUND, ex.GONE],
         tags=["datasets"],
     )
     def get(self, request, pk):
@@ -252,6 +276,11 @@ class DatasetValidations(_DatasetChildList):
         summary="A dataset's validation runs and their findings",
         responses={200: ValidationRunPage, **ERRORS_READ},
         auth=READ_AUTH,
+        examples=[
+            ex.response("A run that passed with a warning", ex.page(ex.VALIDATION_RUN)),
+            ex.NOT_FOUND,
+            ex.GONE,
+        ],
         tags=["datasets"],
     )
     def get(self, request, pk):
@@ -275,6 +304,24 @@ class DatasetValidate(APIView):
         description="Queues a validation run (for example after fixing the source). A dataset "
         "never has two queued runs: if one is waiting, it is returned. A rejected dataset is "
         "published if the new run passes; a published one is re-checked as it stands.",
+        examples=[
+            ex.response(
+                "Queued",
+                {
+                    **ex.VALIDATION_RUN,
+                    "status": "queued",
+                    "trigger": "manual",
+                    "attempt": 0,
+                    "started_at": None,
+                    "finished_at": None,
+                    "summary": {"error": 0, "warning": 0, "info": 0},
+                    "quality": None,
+                    "findings": [],
+                },
+                status=202,
+            ),
+            ex.NOT_FOUND,
+        ],
         tags=["datasets"],
     )
     def post(self, request, pk):

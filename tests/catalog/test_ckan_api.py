@@ -138,3 +138,13 @@ def test_nul_in_ckan_parameters_is_a_validation_error(ckan, live_server):
         )
         assert response.status_code == 409, (action, response.content)
         assert response.json()["error"]["__type"] == "Validation Error"
+
+
+def test_field_queries_in_q_filter_as_solr_would(ckan):
+    assert ckan.action.package_search(q="organization:bmtc")["count"] == 1
+    assert ckan.action.package_search(q='tags:"bus stops"')["count"] == 1
+    both = ckan.action.package_search(q="surveillance organization:ka-health")
+    assert [p["name"] for p in both["results"]] == ["ka-health--dengue"]
+    assert ckan.action.package_search(q="*:*")["count"] == 3
+    # An unknown field is just words.
+    assert ckan.action.package_search(q="colour:blue")["count"] == 0

@@ -310,3 +310,41 @@ def test_ckan_package_search_query_count_is_constant(
                 "facet.field": '["organization","tags","res_format","license_id","groups"]',
             },
         )
+
+
+def test_shallow_pages_by_number_agree_with_cursors(client_anon, catalogue):
+    walked = slugs(client_anon.get("/api/v1/datasets", {"page_size": 2}))
+    walked += slugs(client_anon.get("/api/v1/datasets", {"page_size": 2, "page": 2}))
+    walked += slugs(client_anon.get("/api/v1/datasets", {"page_size": 2, "page": 3}))
+    assert len(walked) == len(set(walked)) == 5
+    body = client_anon.get("/api/v1/datasets", {"page_size": 2, "page": 2}).json()
+    # The links of a numbered page are cursors (no `page` left in them), and lead on.
+    assert "cursor=" in body["next"] and "page=" not in body["next"].replace("page_size", "")
+    assert slugs(client_anon.get(body["next"])) == walked[4:]
+    assert slugs(client_anon.get(body["previous"])) == walked[:2]
+    assert slugs(client_anon.get("/api/v1/datasets", {"page_size": 2, "page": 4})) == []
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"page": 0}, "from 1"),
+        ({"page": -3}, "from 1"),
+        ({"page": "two"}, "from 1"),
+        ({"page": "9" * 5000}, "from 1"),
+        ({"page": 501}, "10,000"),
+        ({"page": 10**30}, "10,000"),
+        ({"page": 101, "page_size": 100}, "10,000"),
+        ({"page": 2, "cursor": "abc"}, "not both"),
+    ],
+)
+def test_page_numbers_only_for_shallow_pages(client_anon, catalogue, params, message):
+    response = client_anon.get("/api/v1/datasets", params)
+    assert response.status_code == 400
+    assert message in response.json()["errors"]["page"][0]
+    assert response.json()["detail"].startswith("page:")
+
+
+def test_the_deepest_numbered_page_is_allowed(client_anon, catalogue):
+    assert slugs(client_anon.get("/api/v1/datasets", {"page": 500})) == []
+    assert slugs(client_anon.get("/api/v1/datasets", {"page": 100, "page_size": 100})) == []

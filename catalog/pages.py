@@ -1,0 +1,301 @@
+"""The public catalogue pages: server-rendered HTML, no JavaScript.
+
+They read through the same search, pagination and selectors as the REST API, so that a page
+and an API answer for the same query always agree.
+"""
+
+import math
+from functools import wraps
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.http import http_date
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+
+from registry import vocabularies
+from registry.models import Dataset, Institution, ValidationFinding
+from registry.selectors import (
+    dataset_revisions,
+    dataset_validation_runs,
+    datasets_published,
+    datasets_visible_to,
+)
+
+from .api.pagination import SearchCursorPagination
+from .query_params import LIST_PARAMS, ORDERINGS, dataset_query_from, list_values
+from .search import SearchError, facets, search_datasets
+from .selectors import institutions_listed
+
+PAGE_SIZE = 20
+# No script, no inline style, nothing from elsewhere: the pages need none of it.
+CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+    "base-uri 'none'; frame-ancestors 'none'"
+)
+FACET_TITLES = {
+    "institution": _("Institution"),
+    "theme": _("Theme"),
+    "license": _("Licence"),
+    "format": _("Format"),
+    "access": _("Access"),
+    "keyword": _("Keyword"),
+}
+FILTER_TITLES = {**FACET_TITLES, "state": _("State"), "modified_since": _("Changed since")}
+CHECK_TITLES = {
+    "metadata_completeness": _("Metadata completeness"),
+    "licence": _("Licence"),
+    "source_url_safety": _("Safety of the source addresses"),
+    "reachability": _("Source reachable"),
+    "sample_conformance": _("Sample of the data"),
+    "personal_data": _("Personal data in open data"),
+}
+SEVERITY_TITLES = {
+    ValidationFinding.Severity.ERROR: _("Problem"),
+    ValidationFinding.Severity.WARNING: _("Warning"),
+    ValidationFinding.Severity.INFO: _("Note"),
+}
+SORT_TITLES = {
+    "relevance": _("Best match"),
+    "-modified": _("Recently changed"),
+    "title": _("Title"),
+}
+
+
+def public_page(view):
+    """A public HTML page: GET/HEAD only, with a strict Content-Security-Policy."""
+
+    @require_safe
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response.setdefault("Content-Security-Policy", CSP)
+        return response
+
+    return wrapped
+
+
+def _error(request, status: int, title, message, *, param: str = "") -> HttpResponse:
+    context = {"title": title, "message": message, "param": param}
+    return render(request, "catalog/error.html", context, status=status)
+
+
+def _path_and_query(url: str | None) -> str | None:
+    """A link of the paginator (absolute) as a path and query, as pages link."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    return f"{parts.path}?{parts.query}" if parts.query else parts.path
+
+
+def _query_string(params, **changes) -> str:
+    """The current query with some parameters replaced (None drops one). Paging is always
+    dropped: a changed search starts again on its first page."""
+    params = params.copy()
+    for name in ("cursor", "page", *changes):
+        params.pop(name, None)
+    for name, values in changes.items():
+        if values:
+            params.setlist(name, values if isinstance(values, list) else [values])
+    return f"?{params.urlencode()}" if params else "?"
+
+
+def _facet_groups(params, counts: dict[str, list[dict]]) -> list[dict]:
+    groups = []
+    for name, values in counts.items():
+        active = list_values(params, name)
+        items = []
+        for item in values:
+            selected = item["value"] in active
+            changed = (
+                [v for v in active if v != item["value"]] if selected else [*active, item["value"]]
+            )
+            items.append(
+                {**item, "selected": selected, "href": _query_string(params, **{name: changed})}
+            )
+        if items:
+            groups.append({"name": name, "title": FACET_TITLES.get(name, name), "items": items})
+    return groups
+
+
+def _active_filters(params, counts: dict[str, list[dict]]) -> list[dict]:
+    labels = {
+        (name, item["value"]): item["label"] for name, items in counts.items() for item in items
+    }
+    states = vocabularies.states()
+    active = []
+    for name in LIST_PARAMS:
+        values = list_values(params, name)
+        for value in values:
+            label = labels.get((name, value)) or (
+                states.get(value, {}).get("name", value) if name == "state" else value
+            )
+            rest = [v for v in values if v != value]
+            active.append(
+                {
+                    "name": name,
+                    "title": FILTER_TITLES[name],
+                    "label": label,
+                    "href": _query_string(params, **{name: rest}),
+                }
+            )
+    if since := params.get("modified_since"):
+        active.append(
+            {
+                "name": "modified_since",
+                "title": FILTER_TITLES["modified_since"],
+                "label": since,
+                "href": _query_string(params, modified_since=None),
+            }
+        )
+    return active
+
+
+def _pages(params, paginator, count: int) -> dict:
+    """Page numbers for the shallow pages, plus next/previous (numbers while shallow, cursors
+    beyond)."""
+    last = min(math.ceil(count / paginator.page_size), paginator.max_page_number())
+    current = paginator.page_number or (1 if "cursor" not in params else None)
+    numbers = []
+    if last > 1:
+        shown = {1, last} | (
+            set(range(max(1, current - 2), min(last, current + 2) + 1)) if current else set()
+        )
+        previous_n = 0
+        for n in sorted(shown):
+            if n - previous_n > 1:
+                numbers.append({"gap": True})
+            numbers.append(
+                {"number": n, "href": _query_string(params, page=str(n)), "current": n == current}
+            )
+            previous_n = n
+    next_href = _path_and_query(paginator.get_next_link())
+    previous_href = _path_and_query(paginator.get_previous_link())
+    if current and current < last:
+        next_href = _query_string(params, page=str(current + 1))
+    if current and current > 1:
+        previous_href = (
+            _query_string(params, page=str(current - 1)) if current > 2 else _query_string(params)
+        )
+    return {"numbers": numbers, "next": next_href, "previous": previous_href, "current": current}
+
+
+@public_page
+def home(request):
+    context = {
+        "dataset_count": datasets_published().count(),
+        "institution_count": institutions_listed().count(),
+    }
+    return render(request, "catalog/home.html", context)
+
+
+@public_page
+def dataset_list(request):
+    params = request.GET.copy()
+    if params.get("sort") == "relevance" and not params.get("q", "").strip():
+        # The form offers "best match" whatever the box holds; without words it means nothing.
+        params.pop("sort")
+    try:
+        query = dataset_query_from(params)
+        qs = search_datasets(query)
+    except SearchError as exc:
+        return _error(request, 400, _("This search cannot be run"), str(exc), param=exc.param)
+    request.GET = params
+    drf_request = Request(request)
+    paginator = SearchCursorPagination(ORDERINGS[query.effective_sort()])
+    paginator.page_size = PAGE_SIZE
+    try:
+        datasets = paginator.paginate_queryset(qs, drf_request)
+    except ValidationError as exc:
+        param, messages = next(iter(exc.detail.items()))
+        return _error(request, 400, _("This page cannot be shown"), str(messages[0]), param=param)
+    count = qs.count()
+    counts = facets(qs)
+    context = {
+        "datasets": datasets,
+        "count": count,
+        "q": query.q,
+        "sort": query.effective_sort(),
+        "sorts": [
+            (value, title)
+            for value, title in SORT_TITLES.items()
+            if value != "relevance" or query.q
+        ],
+        "hidden": [(name, value) for name in LIST_PARAMS for value in list_values(params, name)],
+        "modified_since": params.get("modified_since", ""),
+        "facet_groups": _facet_groups(params, counts),
+        "active_filters": _active_filters(params, counts),
+        "pages": _pages(params, paginator, count),
+        "api_href": "/api/v1/datasets" + _query_string(params).rstrip("?"),
+    }
+    return render(request, "catalog/dataset_list.html", context)
+
+
+def dataset_page(request, pk) -> HttpResponse:
+    """One dataset as HTML (the HTML branch of /datasets/<id>'s content negotiation)."""
+    dataset = get_object_or_404(datasets_visible_to(institution=None), pk=pk)
+    if dataset.status != Dataset.Status.PUBLISHED:
+        return render(request, "catalog/dataset_gone.html", {"dataset": dataset}, status=410)
+    latest_run = dataset_validation_runs(dataset=dataset, owner=False).first()
+    findings = list(latest_run.findings.all()) if latest_run else []
+    licence = vocabularies.licences().get(dataset.license)
+    themes = vocabularies.themes()
+    states = vocabularies.states()
+    frequency = vocabularies.frequencies().get(dataset.update_frequency)
+    languages = vocabularies.languages()
+    context = {
+        "dataset": dataset,
+        "distributions": list(dataset.distributions.all()),
+        "licence": licence,
+        "themes": [themes[c] | {"code": c} for c in dataset.themes if c in themes],
+        "states": [
+            states.get(code, {}).get("name", code) for code in dataset.spatial.get("states", [])
+        ],
+        "districts": dataset.spatial.get("districts", []),
+        "bbox": dataset.spatial.get("bbox"),
+        "frequency": frequency,
+        "languages": [languages.get(code, {}).get("name", code) for code in dataset.languages],
+        "quality": dataset.quality or None,
+        "latest_run": latest_run,
+        "findings": [
+            {
+                "severity": f.severity,
+                "severity_title": SEVERITY_TITLES.get(f.severity, f.severity),
+                "check_title": CHECK_TITLES.get(f.check_name, f.check_name),
+                "message": f.message,
+                "field": f.field,
+            }
+            for f in findings
+        ],
+        "source_unreachable": dataset.source_failures >= settings.SUCHI_SOURCE_FLAG_AFTER,
+        "revisions": list(dataset_revisions(dataset=dataset, owner=False)[:10]),
+    }
+    response = render(request, "catalog/dataset_detail.html", context)
+    response["Last-Modified"] = http_date(dataset.modified_at.timestamp())
+    return response
+
+
+@public_page
+def institution_list(request):
+    published = Q(datasets__status=Dataset.Status.PUBLISHED)
+    institutions = institutions_listed().annotate(dataset_count=Count("datasets", filter=published))
+    return render(request, "catalog/institution_list.html", {"institutions": institutions})
+
+
+@public_page
+def institution_detail(request, slug):
+    institution: Institution = get_object_or_404(institutions_listed(), slug=slug)
+    qs = datasets_published().filter(institution=institution)
+    context = {
+        "institution": institution,
+        "datasets": list(qs[:PAGE_SIZE]),
+        "count": qs.count(),
+        "themes": facets(qs)["theme"],
+        "state": vocabularies.states().get(institution.state_code, {}).get("name", ""),
+    }
+    return render(request, "catalog/institution_detail.html", context)

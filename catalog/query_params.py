@@ -1,0 +1,50 @@
+"""Reading a catalogue search from query parameters, shared by the REST API and the HTML pages
+so that both accept exactly the same filters and refuse the same bad input."""
+
+from datetime import UTC
+
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+from .search import DatasetQuery, SearchError
+
+# Filters that take one value or several (repeated, or comma-separated).
+LIST_PARAMS = ("institution", "theme", "license", "format", "access", "keyword", "state")
+# How each sort orders rows for cursor pagination (ties broken by id).
+ORDERINGS = {
+    "relevance": ("-rank", "id"),
+    "-modified": ("-modified_at", "id"),
+    "title": ("title", "id"),
+}
+
+
+def refuse_nul(params) -> None:
+    """PostgreSQL text cannot hold NUL: refuse it in any parameter, naming the parameter."""
+    for name, values in params.lists():
+        if "\x00" in name or any("\x00" in value for value in values):
+            raise SearchError("Contains a NUL character.", param=name.replace("\x00", ""))
+
+
+def list_values(params, name: str) -> list[str]:
+    return [v.strip() for raw in params.getlist(name) for v in raw.split(",") if v.strip()]
+
+
+def dataset_query_from(params) -> DatasetQuery:
+    """A DatasetQuery from a QueryDict. Raises SearchError naming the offending parameter."""
+    refuse_nul(params)
+    query = DatasetQuery(q=params.get("q", "").strip(), sort=params.get("sort", ""))
+    for name in LIST_PARAMS:
+        setattr(query, name, list_values(params, name))
+    if since := params.get("modified_since"):
+        try:
+            moment = parse_datetime(since) or (
+                parse_date(since) and parse_datetime(f"{since}T00:00:00")
+            )
+        except ValueError:
+            moment = None
+        if not moment:
+            raise SearchError("Use an ISO 8601 date or date-time.", param="modified_since")
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment, UTC)
+        query.modified_since = moment
+    return query
