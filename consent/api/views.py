@@ -7,7 +7,7 @@ citizens (`/me/…`, with a citizen token or the portal session).
 from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import cache_control
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import ValidationError
@@ -39,6 +39,7 @@ from ..services import (
     webhook_endpoint_disable,
 )
 from .auth import CitizenTokenAuthentication, IsCitizen, PasswordAttemptThrottle
+from .examples import EXAMPLES
 from .serializers import (
     ArtefactStatusOutput,
     CitizenOutput,
@@ -62,24 +63,6 @@ ERRORS_WRITE = {**ERRORS, 409: ErrorOutput, 415: ErrorOutput}
 TOKEN_AUTH = [{"institutionToken": []}]
 CITIZEN_AUTH = [{"citizenToken": []}, {"cookieAuth": []}]
 
-EXAMPLE_REQUEST = {
-    "citizen": "asha@suchi",
-    "purpose": {"code": "INSCLM", "text": "To settle your claim for the hospital stay in March."},
-    "datasets": ["8b7f4c2e-6a52-4c1e-9d0b-3f2a1c5e7d90"],
-    "access_mode": "view",
-    "data_range": {"from": "2026-03-01", "to": "2026-03-31"},
-    "fetch_type": "onetime",
-    "frequency": None,
-    "data_life": {"unit": "month", "value": 6},
-    "expires_at": "2027-03-31T23:59:59Z",
-    "notice": {
-        "text": "Suraksha Insurance will read your discharge summary for March 2026 to settle "
-        "claim CLM-2291 and keep it for six months.",
-        "version": "2026-01",
-        "language": "en",
-    },
-}
-
 
 class Pagination(PageNumberPagination):
     page_size = 50
@@ -102,6 +85,7 @@ def _citizen_actor(request) -> str:
 class PurposeList(APIView):
     @extend_schema(
         operation_id="purposes_list",
+        examples=EXAMPLES["purposes_list"],
         summary="The purposes consent may be asked for",
         description="Each purpose has a code (ABDM's where one exists) and a W3C DPV concept.",
         responses={200: PurposeOutput(many=True)},
@@ -131,13 +115,13 @@ class ConsentRequestListCreate(generics.GenericAPIView):
 
     @extend_schema(
         operation_id="consent_requests_create",
+        examples=EXAMPLES["consent_requests_create"],
         summary="Ask a citizen for consent",
         description="Creates a pending request the citizen sees in the portal. The datasets must "
         "be published with access `consent`; they may be held by several providers (one signed "
         "artefact per provider is issued on grant). Needs `consents:request`.",
         request=ConsentRequestInput,
         responses={201: ConsentRequestOutput, **ERRORS_WRITE},
-        examples=[OpenApiExample("An insurance claim", value=EXAMPLE_REQUEST, request_only=True)],
         auth=TOKEN_AUTH,
         tags=["consent: consumers"],
     )
@@ -176,6 +160,7 @@ class ConsentRequestListCreate(generics.GenericAPIView):
 
     @extend_schema(
         operation_id="consent_requests_list",
+        examples=EXAMPLES["consent_requests_list"],
         summary="Your institution's consent requests",
         parameters=[
             OpenApiParameter("status", enum=ConsentRequest.Status.values, required=False),
@@ -197,6 +182,7 @@ class ConsentRequestDetail(APIView):
 
     @extend_schema(
         operation_id="consent_requests_retrieve",
+        examples=EXAMPLES["consent_requests_retrieve"],
         summary="One of your consent requests",
         responses={200: ConsentRequestOutput, **ERRORS},
         auth=TOKEN_AUTH,
@@ -214,6 +200,7 @@ class ConsentRequestCancel(APIView):
 
     @extend_schema(
         operation_id="consent_requests_cancel",
+        examples=EXAMPLES["consent_requests_cancel"],
         summary="Cancel a request the citizen has not answered",
         request=None,
         responses={200: ConsentRequestOutput, **ERRORS_WRITE},
@@ -249,6 +236,7 @@ class ArtefactList(generics.GenericAPIView):
 
     @extend_schema(
         operation_id="consent_artefacts_list",
+        examples=EXAMPLES["consent_artefacts_list"],
         summary="Artefacts your institution is the consumer or provider of",
         description="Each carries its compact JWS in `jws`; verify it with the keys at "
         "`/.well-known/jwks.json`.",
@@ -287,6 +275,7 @@ class ArtefactDetail(APIView):
 
     @extend_schema(
         operation_id="consent_artefacts_retrieve",
+        examples=EXAMPLES["consent_artefacts_retrieve"],
         summary="One artefact your institution is party to",
         responses={200: ConsentArtefactOutput, **ERRORS},
         auth=TOKEN_AUTH,
@@ -304,6 +293,7 @@ class ArtefactStatus(APIView):
 
     @extend_schema(
         operation_id="consent_artefacts_status",
+        examples=EXAMPLES["consent_artefacts_status"],
         summary="Is this consent still in force?",
         description="Ask before every release of records. Answered only to the artefact's "
         "provider or consumer; anyone else gets 404. Needs `consents:verify`.",
@@ -326,24 +316,13 @@ class ArtefactReceipts(generics.GenericAPIView):
 
     @extend_schema(
         operation_id="consent_artefacts_receipts_create",
+        examples=EXAMPLES["consent_artefacts_receipts_create"],
         summary="Report a release of records",
         description="The provider records each release; the citizen sees it in their access "
         "log. Against an artefact that is not active the answer is 409 and the attempt is "
         "written to the citizen's ledger.",
         request=ReceiptInputSerializer,
         responses={201: ReceiptOutput, **ERRORS_WRITE},
-        examples=[
-            OpenApiExample(
-                "A release",
-                value={
-                    "data_range": {"from": "2026-03-01", "to": "2026-03-31"},
-                    "record_count": 3,
-                    "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
-                    "served_at": "2026-04-02T10:15:00Z",
-                },
-                request_only=True,
-            )
-        ],
         auth=TOKEN_AUTH,
         tags=["consent: providers"],
     )
@@ -371,6 +350,7 @@ class ArtefactReceipts(generics.GenericAPIView):
 
     @extend_schema(
         operation_id="consent_artefacts_receipts_list",
+        examples=EXAMPLES["consent_artefacts_receipts_list"],
         summary="Releases reported under an artefact",
         responses={200: page_of(ReceiptOutput, "ReceiptPage"), **ERRORS},
         auth=TOKEN_AUTH,
@@ -392,6 +372,7 @@ class WebhookEndpointListCreate(APIView):
 
     @extend_schema(
         operation_id="webhooks_list",
+        examples=EXAMPLES["webhooks_list"],
         summary="Your institution's webhook endpoints",
         responses={200: WebhookEndpointOutput(many=True), **ERRORS},
         auth=TOKEN_AUTH,
@@ -403,6 +384,7 @@ class WebhookEndpointListCreate(APIView):
 
     @extend_schema(
         operation_id="webhooks_create",
+        examples=EXAMPLES["webhooks_create"],
         summary="Receive consent events at a URL",
         description="Every status change of your consent requests and artefacts is POSTed as "
         "JSON, signed as a detached JWS in `X-Suchi-Signature` (keys at "
@@ -410,13 +392,6 @@ class WebhookEndpointListCreate(APIView):
         "Failed deliveries are retried with exponential backoff for 24 hours.",
         request=WebhookEndpointInput,
         responses={201: WebhookEndpointOutput, **ERRORS_WRITE},
-        examples=[
-            OpenApiExample(
-                "All events",
-                value={"url": "https://api.insurer.example.in/suchi/events", "events": []},
-                request_only=True,
-            )
-        ],
         auth=TOKEN_AUTH,
         tags=["webhooks"],
     )
@@ -435,6 +410,7 @@ class WebhookEndpointDetail(APIView):
 
     @extend_schema(
         operation_id="webhooks_disable",
+        examples=EXAMPLES["webhooks_disable"],
         summary="Stop deliveries to an endpoint",
         request=None,
         responses={200: WebhookEndpointOutput, **ERRORS},
@@ -454,6 +430,7 @@ class WebhookDeliveryList(generics.GenericAPIView):
 
     @extend_schema(
         operation_id="webhook_deliveries_list",
+        examples=EXAMPLES["webhook_deliveries_list"],
         summary="Deliveries to your endpoints, newest first",
         parameters=[
             OpenApiParameter("status", enum=WebhookDelivery.Status.values, required=False),
@@ -476,18 +453,12 @@ class CitizenToken(APIView):
 
     @extend_schema(
         operation_id="auth_token",
+        examples=EXAMPLES["auth_token"],
         summary="A short-lived token for a citizen's app",
         description="Exchange a handle and password for a bearer token valid for 15 minutes. "
         "Attempts are limited per client address.",
         request=TokenRequestInput,
         responses={200: TokenOutput, 400: ErrorOutput, 429: ErrorOutput},
-        examples=[
-            OpenApiExample(
-                "Sign in",
-                value={"handle": "asha@suchi", "password": "asha-demo-2026"},
-                request_only=True,
-            )
-        ],
         auth=[{}],
         tags=["consent: citizens"],
     )
@@ -515,6 +486,7 @@ class _CitizenView(generics.GenericAPIView):
 class Me(_CitizenView):
     @extend_schema(
         operation_id="me_retrieve",
+        examples=EXAMPLES["me_retrieve"],
         summary="The signed-in citizen",
         responses={200: CitizenOutput, **ERRORS},
         auth=CITIZEN_AUTH,
@@ -529,6 +501,7 @@ class MyRequests(_CitizenView):
 
     @extend_schema(
         operation_id="me_consent_requests_list",
+        examples=EXAMPLES["me_consent_requests_list"],
         summary="Requests for your consent",
         parameters=[
             OpenApiParameter("status", enum=ConsentRequest.Status.values, required=False),
@@ -547,6 +520,7 @@ class MyRequests(_CitizenView):
 class MyRequestDetail(_CitizenView):
     @extend_schema(
         operation_id="me_consent_requests_retrieve",
+        examples=EXAMPLES["me_consent_requests_retrieve"],
         summary="One request for your consent",
         responses={200: ConsentRequestOutput, **ERRORS},
         auth=CITIZEN_AUTH,
@@ -560,12 +534,12 @@ class MyRequestDetail(_CitizenView):
 class MyRequestGrant(_CitizenView):
     @extend_schema(
         operation_id="me_consent_requests_grant",
+        examples=EXAMPLES["me_consent_requests_grant"],
         summary="Grant a request",
         description="Optionally for fewer of the datasets asked for, or until an earlier time. "
         "Issues one signed artefact per provider.",
         request=GrantInput,
         responses={200: ConsentArtefactOutput(many=True), **ERRORS_WRITE},
-        examples=[OpenApiExample("Grant as asked", value={}, request_only=True)],
         auth=CITIZEN_AUTH,
         tags=["consent: citizens"],
     )
@@ -588,6 +562,7 @@ class MyRequestGrant(_CitizenView):
 class MyRequestDeny(_CitizenView):
     @extend_schema(
         operation_id="me_consent_requests_deny",
+        examples=EXAMPLES["me_consent_requests_deny"],
         summary="Deny a request",
         request=None,
         responses={200: ConsentRequestOutput, **ERRORS_WRITE},
@@ -605,6 +580,7 @@ class MyArtefacts(_CitizenView):
 
     @extend_schema(
         operation_id="me_consent_artefacts_list",
+        examples=EXAMPLES["me_consent_artefacts_list"],
         summary="Consents you have given",
         parameters=[
             OpenApiParameter("status", enum=ConsentArtefact.Status.values, required=False),
@@ -623,6 +599,7 @@ class MyArtefacts(_CitizenView):
 class MyArtefactDetail(_CitizenView):
     @extend_schema(
         operation_id="me_consent_artefacts_retrieve",
+        examples=EXAMPLES["me_consent_artefacts_retrieve"],
         summary="One consent you have given",
         responses={200: ConsentArtefactOutput, **ERRORS},
         auth=CITIZEN_AUTH,
@@ -637,6 +614,7 @@ def _artefact_action(service, verb: str):
     class ArtefactAction(_CitizenView):
         @extend_schema(
             operation_id=f"me_consent_artefacts_{verb}",
+            examples=EXAMPLES[f"me_consent_artefacts_{verb}"],
             summary=f"{verb.capitalize()} a consent",
             request=None,
             responses={200: ConsentArtefactOutput, **ERRORS_WRITE},
@@ -662,6 +640,7 @@ class MyAccessLog(_CitizenView):
 
     @extend_schema(
         operation_id="me_access_log",
+        examples=EXAMPLES["me_access_log"],
         summary="Who received records about you, and when",
         responses={200: page_of(ReceiptOutput, "MyReceiptPage"), **ERRORS},
         auth=CITIZEN_AUTH,
@@ -675,6 +654,7 @@ class MyAccessLog(_CitizenView):
 class MyExport(_CitizenView):
     @extend_schema(
         operation_id="me_export",
+        examples=EXAMPLES["me_export"],
         summary="Everything Suchi holds about your consents, as one JSON document",
         description="Requests, artefacts (with their JWS), access receipts and your ledger "
         "events with their hash chain, which you can verify yourself.",
