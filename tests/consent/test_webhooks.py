@@ -103,7 +103,7 @@ def test_receiver_down_loses_nothing_and_each_event_arrives(
     drain()
     pending = WebhookDelivery.objects.filter(status="pending")
     assert pending.count() == 3
-    assert all(d.attempts == 1 and "refused" in d.last_error.lower() for d in pending)
+    assert all(d.attempts >= 1 and "refused" in d.last_error.lower() for d in pending)
 
     receiver.start()
     import time

@@ -1,0 +1,146 @@
+"""Consent benchmarks: artefact signing and verification per second (in process), and the
+status check under 32 concurrent keep-alive clients over HTTP on loopback against gunicorn
+(PostgreSQL and Redis when DATABASE_URL/REDIS_URL are set).
+
+Targets on 2 cores (issue #5): status ≥ 1,000 requests/s with p95 ≤ 10 ms; signing ≥ 5,000/s.
+"""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+import rfc8785
+from django.conf import settings
+from django.db import connection, connections
+
+from consent.keys import jwks, sign_compact
+from consent.verify import verify_artefact
+
+from ..consent.conftest import bearer
+from ..factories import (
+    consent_request_payload,
+    make_citizen,
+    make_institution,
+    make_token,
+    publish_consent_dataset,
+)
+from ..integration.worker import database_url
+
+pytestmark = [pytest.mark.benchmark, pytest.mark.django_db(transaction=True)]
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _artefact():
+    from consent.services import consent_grant
+
+    provider = make_institution(slug="ka-health")
+    consumer = make_institution(slug="insurer", is_consumer=True, is_provider=False)
+    citizen = make_citizen("asha@suchi")
+    dataset = publish_consent_dataset(provider)
+    created = bearer(make_token(consumer, scopes=("consents:request",))).post(
+        "/api/v1/consent-requests", consent_request_payload("asha@suchi", [dataset]), format="json"
+    )
+    _, (artefact,) = consent_grant(citizen=citizen, request_id=created.json()["id"], actor="b")
+    return provider, artefact
+
+
+def test_signing_and_verification_per_second():
+    _, artefact = _artefact()
+    claims = artefact.claims
+    n = 3000
+    started = time.perf_counter()
+    for _ in range(n):
+        sign_compact(rfc8785.dumps(claims), typ="consent-artefact+jws")
+    signing = n / (time.perf_counter() - started)
+    started = time.perf_counter()
+    for _ in range(n):
+        sign_compact(b"x" * 900, typ="consent-artefact+jws")
+    signing_only = n / (time.perf_counter() - started)
+    keys = jwks()
+    started = time.perf_counter()
+    for _ in range(n // 3):
+        verify_artefact(artefact.jws, keys)
+    verifying = (n // 3) / (time.perf_counter() - started)
+    print(
+        f"\nBENCH consent signing incl. RFC 8785 canonical JSON: {signing:.0f}/s; "
+        f"signature alone: {signing_only:.0f}/s; verify_artefact (joserfc): {verifying:.0f}/s"
+    )
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_status_check_throughput_under_32_concurrent_clients():
+    if connection.vendor != "postgresql":
+        pytest.skip("the status benchmark runs gunicorn against PostgreSQL (set DATABASE_URL)")
+    provider, artefact = _artefact()
+    token = make_token(provider, scopes=("consents:verify",))
+    connections.close_all()
+    port = _free_port()
+    workers = os.environ.get("SUCHI_BENCH_WORKERS", "3")
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-" + "x" * 40,
+        "DATABASE_URL": database_url(),
+        "REDIS_URL": settings.REDIS_URL or "",
+        "SECURE_SSL_REDIRECT": "0",
+        "SUCHI_SIGNING_KEY_FILE": str(settings.SUCHI_SIGNING_KEY_FILE),
+        "LOG_LEVEL": "WARNING",
+        "DB_CONN_MAX_AGE": "600",
+    }
+    server = subprocess.Popen(
+        [
+            sys.executable, "-m", "gunicorn", "config.wsgi:application",
+            "--bind", f"127.0.0.1:{port}", "--workers", workers,
+            "--worker-class", "gthread", "--threads", "4", "--keep-alive", "30",
+        ],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}/api/v1/consent-artefacts/{artefact.pk}/status"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
+                with urllib.request.urlopen(request, timeout=5) as response:
+                    assert json.loads(response.read())["status"] == "active"
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.2)
+        results = []
+        for duration in (3, 10, 10, 10):  # the first run warms every worker up
+            done = subprocess.run(
+                [
+                    sys.executable, "-m", "tests.benchmarks.loadclient", url,
+                    "--header", f"Authorization: Bearer {token}",
+                    "--concurrency", "32", "--duration", str(duration),
+                ],
+                cwd=ROOT, capture_output=True, text=True, timeout=120, check=True,
+            )  # fmt: skip
+            results.append(json.loads(done.stdout))
+        measured = results[1:]
+        for r in measured:
+            assert r["errors"] == 0, r
+        rps = sorted(r["rps"] for r in measured)[1]
+        p95 = sorted(r["p95_ms"] for r in measured)[1]
+        p50 = sorted(r["p50_ms"] for r in measured)[1]
+        print(
+            f"\nBENCH consent status, 32 clients, gunicorn gthread {workers}x4, "
+            f"{connection.vendor}: median of 3 runs of 10 s: {rps:.0f} req/s, p50 {p50:.1f} ms, "
+            f"p95 {p95:.1f} ms; runs: {[round(r['rps']) for r in measured]}"
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
