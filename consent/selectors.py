@@ -68,3 +68,17 @@ def events_of_citizen(*, citizen: CitizenProfile):
 def deliveries_of(*, institution: Institution, status: str | None = None):
     qs = WebhookDelivery.objects.filter(endpoint__institution=institution)
     return qs.filter(status=status) if status else qs
+
+
+def artefact_status_for_party(*, institution: Institution, artefact_id) -> dict | None:
+    """`{id, status, valid_until, updated_at}` of an artefact the institution is provider or
+    consumer of, or None. The hot path of providers' checks before every release: one indexed
+    statement, no joins, no ordering."""
+    row = (
+        ConsentArtefact.objects.filter(
+            Q(provider_id=institution.pk) | Q(consumer_id=institution.pk), pk=artefact_id
+        )
+        .order_by()
+        .values("id", "status", "valid_until", "updated_at")[:1]
+    )
+    return next(iter(row), None)

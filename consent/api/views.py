@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from registry.api.permissions import HasScope
 from registry.api.serializers import ErrorOutput, page_of
+from registry.errors import NotFound
 from registry.services import Actor
 
 from .. import selectors
@@ -302,8 +303,13 @@ class ArtefactStatus(APIView):
         tags=["consent: providers"],
     )
     def get(self, request, pk):
-        artefact = artefact_for_party(institution=request.user.institution, artefact_id=pk)
-        response = Response(ArtefactStatusOutput(artefact).data)
+        institution = request.user.institution
+        found = selectors.artefact_status_for_party(institution=institution, artefact_id=pk)
+        if found is None:
+            raise NotFound("No such consent artefact.")
+        if found["status"] in ConsentArtefact.LIVE and found["valid_until"] <= timezone.now():
+            found = artefact_for_party(institution=institution, artefact_id=pk)  # expires it
+        response = Response(ArtefactStatusOutput(found).data)
         response["Cache-Control"] = "no-store"
         return response
 

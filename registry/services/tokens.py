@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from ..errors import ServiceError
@@ -66,13 +66,58 @@ class TokenInvalid(Exception):
     """The bearer value is not a usable token; the message says why, without echoing it."""
 
 
+def _token_with_institution(prefix: str) -> ApiToken | None:
+    """The token with this prefix and its institution, in one statement.
+
+    This runs on every authenticated request, so it is written out as SQL: the equivalent ORM
+    query spends more time being compiled than PostgreSQL spends answering it.
+    """
+    token_fields = ApiToken._meta.concrete_fields
+    institution_fields = Institution._meta.concrete_fields
+    columns = ", ".join(
+        [f't."{f.column}"' for f in token_fields] + [f'i."{f.column}"' for f in institution_fields]
+    )
+    # Table and column names come from the models; the prefix is a query parameter.
+    sql = (
+        f"SELECT {columns} FROM {ApiToken._meta.db_table} t "  # noqa: S608
+        f"JOIN {Institution._meta.db_table} i ON i.id = t.institution_id WHERE t.prefix = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [prefix])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    split = len(token_fields)
+    token = ApiToken.from_db(
+        connection.alias, [f.attname for f in token_fields], _converted(token_fields, row[:split])
+    )
+    token.institution = Institution.from_db(
+        connection.alias,
+        [f.attname for f in institution_fields],
+        _converted(institution_fields, row[split:]),
+    )
+    return token
+
+
+def _converted(fields, values) -> list:
+    """Apply the backend's converters (SQLite returns JSON as text, datetimes as strings)."""
+    out = []
+    for field, value in zip(fields, values, strict=True):
+        converters = connection.ops.get_db_converters(field.get_col(field.model._meta.db_table))
+        converters += field.get_db_converters(connection)
+        for converter in converters:
+            value = converter(value, field.get_col(field.model._meta.db_table), connection)
+        out.append(value)
+    return out
+
+
 def token_authenticate(bearer: str, *, now: datetime | None = None) -> ApiToken:
     """Return the live token a bearer value stands for, or raise TokenInvalid."""
     parts = bearer.split("_", 2)
     if len(parts) != 3 or parts[0] != TOKEN_PREFIX or not parts[1] or not parts[2]:
         raise TokenInvalid("Malformed token.")
     _, prefix, secret = parts
-    token = ApiToken.objects.select_related("institution").filter(prefix=prefix).first()
+    token = _token_with_institution(prefix)
     # Hash and compare even when the prefix is unknown so timing does not reveal which
     # prefixes exist.
     expected = token.secret_hash if token else "0" * 64
