@@ -214,3 +214,11 @@ def test_retired_key_leaves_the_jwks_after_grace_once_its_artefacts_end(
     assert granted["kid"] in {k.get("kid") for k in jwks()["keys"]}  # its artefact is live
     ConsentArtefact.objects.filter(pk=granted["id"]).update(status="revoked")
     assert granted["kid"] not in {k.get("kid") for k in jwks()["keys"]}
+
+
+def test_status_check_costs_two_statements(granted, provider, django_assert_num_queries):
+    # The token (with its institution) and the artefact: the hot path of every release.
+    provider.api.get(f"/api/v1/consent-artefacts/{granted['id']}/status")  # last_used_at written
+    with django_assert_num_queries(2):
+        response = provider.api.get(f"/api/v1/consent-artefacts/{granted['id']}/status")
+    assert response.json()["status"] == "active"

@@ -95,3 +95,23 @@ def test_demo_data_ledger_verifies(db):
     call_command("seed_demo", stdout=io.StringIO())
     assert "verified" in verify()
     assert ConsentEvent.objects.filter(kind="receipt.recorded").exists()
+
+
+def test_demo_artefacts_verify_with_an_independent_library_and_only_the_published_jwks(
+    client_anon,
+):
+    import json
+
+    from jwcrypto import jwk, jws
+
+    from consent.models import ConsentArtefact
+
+    call_command("seed_demo", stdout=io.StringIO())
+    keys = jwk.JWKSet.from_json(client_anon.get("/.well-known/jwks.json").content)
+    artefacts = list(ConsentArtefact.objects.all())
+    assert len(artefacts) >= 2
+    for artefact in artefacts:
+        token = jws.JWS()
+        token.deserialize(artefact.jws)
+        token.verify(keys.get_key(token.jose_header["kid"]), alg="EdDSA")
+        assert json.loads(token.payload)["id"] == str(artefact.pk)
