@@ -59,8 +59,9 @@ def exception_handler(exc, context):
             status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
         )
     if isinstance(exc, ServiceError):
-        field = exc.field or ""
-        return validation_response({field: [exc.message]}, status_code=exc.status_code)
+        if not exc.field:
+            return Response({"detail": exc.message}, status=exc.status_code)
+        return validation_response({exc.field: [exc.message]}, status_code=exc.status_code)
     if isinstance(exc, exceptions.ValidationError):
         errors = _flatten(exc.detail)
         if errors:
