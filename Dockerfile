@@ -14,6 +14,7 @@ COPY config config
 COPY registry registry
 COPY catalog catalog
 COPY consent consent
+COPY harvest harvest
 COPY manage.py ./
 RUN pip install . \
     && SECRET_KEY=build-only python manage.py collectstatic --noinput \

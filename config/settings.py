@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "registry",
     "catalog",
     "consent",
+    "harvest",
 ]
 
 MIDDLEWARE = [
@@ -195,6 +196,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "consent.tasks.deliver_due_webhooks",
         "schedule": env_int("SUCHI_WEBHOOK_SWEEP_INTERVAL", 30),
     },
+    "schedule-harvests": {
+        "task": "harvest.tasks.schedule_harvests",
+        "schedule": env_int("SUCHI_HARVEST_SCHEDULER_INTERVAL", 60),
+    },
+    "sweep-harvest-jobs": {
+        "task": "harvest.tasks.sweep_harvest_jobs",
+        "schedule": env_int("SUCHI_HARVEST_SWEEP_INTERVAL", 60),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -213,6 +222,18 @@ SUCHI_SOURCE_ALLOWLIST = env_list("SUCHI_SOURCE_ALLOWLIST")
 SUCHI_ANON_RATE = env_str("SUCHI_ANON_RATE", "1200/minute")
 SUCHI_MAX_BODY_BYTES = env_int("SUCHI_MAX_BODY_BYTES", 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = SUCHI_MAX_BODY_BYTES
+
+# --- Harvesting ----------------------------------------------------------------------------------
+# A catalogue (or a data.json) may be this large; it is parsed as a stream, never held whole.
+SUCHI_HARVEST_MAX_BYTES = env_int("SUCHI_HARVEST_MAX_BYTES", 512 * 1024 * 1024)
+# One page of a paged source (CKAN, Suchi, a DCAT page) is read whole, up to this.
+SUCHI_HARVEST_MAX_PAGE_BYTES = env_int("SUCHI_HARVEST_MAX_PAGE_BYTES", 64 * 1024 * 1024)
+SUCHI_HARVEST_MAX_PAGES = env_int("SUCHI_HARVEST_MAX_PAGES", 100000)
+# A source that sends nothing for this long fails the job; a whole fetch has this deadline.
+SUCHI_HARVEST_READ_TIMEOUT = env_int("SUCHI_HARVEST_READ_TIMEOUT", 30)
+SUCHI_HARVEST_TIMEOUT = env_int("SUCHI_HARVEST_TIMEOUT", 3600)
+# A running job whose heartbeat is older than this is failed by the sweep (its worker died).
+SUCHI_HARVEST_HEARTBEAT_TIMEOUT = env_int("SUCHI_HARVEST_HEARTBEAT_TIMEOUT", 300)
 
 # --- Consent -------------------------------------------------------------------------------------
 # The Ed25519 private key artefacts and webhooks are signed with (PEM, PKCS#8). Generated on

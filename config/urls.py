@@ -16,6 +16,7 @@ urlpatterns = [
     # The catalogue's read endpoints come first; the rest of /api/v1/ is the registry's.
     path("api/v1/", include("catalog.api.urls")),
     path("api/v1/", include("consent.api.urls")),
+    path("api/v1/", include("harvest.api.urls")),
     path("api/v1/", include("registry.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

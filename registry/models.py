@@ -178,6 +178,9 @@ class Dataset(models.Model):
     source_failures = models.PositiveIntegerField(
         default=0, help_text="Consecutive runs that could not reach the source"
     )
+    # Where a harvested dataset came from: {"source": {"id", "name", "kind", "url"},
+    # "remote_id", "remote_url", "publisher", "harvested_at"}; empty for datasets registered here.
+    provenance = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-modified_at"]

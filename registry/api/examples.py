@@ -99,6 +99,7 @@ DATASET_OUTPUT = {
         "source_failures": 0,
         "source_unreachable": False,
     },
+    "provenance": None,
     "links": {
         "self": BASE,
         "revisions": f"{BASE}/revisions",

@@ -188,6 +188,7 @@ class DatasetInput(StrictSerializer):
             "links",
             "quality",
             "health",
+            "provenance",
             "submitted_revision",
         }
     )
@@ -329,6 +330,23 @@ def health_of(dataset: Dataset) -> dict:
     }
 
 
+class HarvestSourceRef(serializers.Serializer):
+    id = serializers.CharField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    url = serializers.URLField()
+
+
+class ProvenanceOutput(serializers.Serializer):
+    """Where a harvested dataset came from (null for datasets registered here)."""
+
+    source = HarvestSourceRef()
+    remote_id = serializers.CharField()
+    remote_url = serializers.CharField(allow_blank=True)
+    publisher = serializers.CharField(allow_blank=True)
+    harvested_at = serializers.DateTimeField()
+
+
 class DatasetOutput(DatasetInput):
     """The dataset as the API shows it; also valid input for PUT/POST.
 
@@ -346,6 +364,7 @@ class DatasetOutput(DatasetInput):
     pending_revision = RevisionRef(read_only=True, allow_null=True)
     quality = QualityOutput(read_only=True, allow_null=True)
     health = HealthOutput(read_only=True)
+    provenance = ProvenanceOutput(read_only=True, allow_null=True)
     links = DatasetLinks(read_only=True)
 
     def to_representation(self, dataset: Dataset) -> dict:
@@ -364,6 +383,7 @@ class DatasetOutput(DatasetInput):
             "pending_revision": revision_ref(dataset.pending_revision),
             "quality": dataset.quality or None,
             "health": health_of(dataset),
+            "provenance": dataset.provenance or None,
             "links": {
                 "self": base,
                 "revisions": f"{base}/revisions",

@@ -244,11 +244,13 @@ def _supersede_pending(dataset: Dataset) -> None:
         ).update(status=DatasetRevision.Status.SUPERSEDED)
 
 
-def dataset_register(*, institution: Institution, data: dict, actor: Actor) -> Dataset:
+def dataset_register(
+    *, institution: Institution, data: dict, actor: Actor, provenance: dict | None = None
+) -> Dataset:
     """Register a new dataset for an institution and queue its validation.
 
     `data` is validated input in snapshot shape; missing keys take their defaults. Without a
-    slug, one is derived from the title.
+    slug, one is derived from the title. `provenance` says where a harvested dataset came from.
     """
     if not institution.is_provider:
         raise ServiceError("Only provider institutions can register datasets.", field="institution")
@@ -259,7 +261,11 @@ def dataset_register(*, institution: Institution, data: dict, actor: Actor) -> D
                 _check_slug_free(institution, snapshot["slug"], exclude=None)
             else:
                 snapshot["slug"] = _unique_slug(institution, slugify(snapshot["title"]))
-            dataset = Dataset(institution=institution, status=Dataset.Status.VALIDATING)
+            dataset = Dataset(
+                institution=institution,
+                status=Dataset.Status.VALIDATING,
+                provenance=provenance or {},
+            )
             _apply_snapshot(dataset, snapshot)
             revision = _record_revision(
                 dataset=dataset, kind=DatasetRevision.Kind.CREATE, snapshot=snapshot, actor=actor
@@ -281,12 +287,15 @@ def dataset_register(*, institution: Institution, data: dict, actor: Actor) -> D
     return dataset
 
 
-def dataset_update(*, dataset: Dataset, data: dict, actor: Actor, partial: bool) -> Dataset:
+def dataset_update(
+    *, dataset: Dataset, data: dict, actor: Actor, partial: bool, provenance: dict | None = None
+) -> Dataset:
     """Record a change to a dataset and queue its validation.
 
     With `partial`, keys absent from `data` keep their latest value (a pending update's, if
     there is one); otherwise `data` replaces the whole metadata. A published dataset keeps
-    showing its current version until the change passes validation.
+    showing its current version until the change passes validation. `provenance`, for
+    harvested datasets, is recorded at once (it describes the harvest, not the metadata).
     """
     with transaction.atomic():
         dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)
@@ -294,6 +303,9 @@ def dataset_update(*, dataset: Dataset, data: dict, actor: Actor, partial: bool)
             raise Conflict(
                 "This dataset has been withdrawn and can no longer change.", field="status"
             )
+        if provenance is not None and provenance != dataset.provenance:
+            dataset.provenance = provenance
+            dataset.save(update_fields=["provenance"])
         pending = dataset.pending_revision
         base = pending.snapshot if pending else dataset_snapshot(dataset)
         merged = {**base, **data} if partial else {**data}

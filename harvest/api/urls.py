@@ -1,0 +1,34 @@
+from django.urls import path, register_converter
+
+from registry.api import urls as _registry_urls  # noqa: F401  (registers the anyuuid converter)
+
+from . import views
+
+
+class JobIdConverter:
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value):
+        return int(value)
+
+    def to_url(self, value):
+        return str(value)
+
+
+register_converter(JobIdConverter, "jobid")
+
+urlpatterns = [
+    path("harvest-sources", views.HarvestSourceListCreate.as_view(), name="harvest-sources"),
+    path(
+        "harvest-sources/<anyuuid:pk>", views.HarvestSourceDetail.as_view(), name="harvest-source"
+    ),
+    path(
+        "harvest-sources/<anyuuid:pk>/jobs",
+        views.HarvestSourceJobs.as_view(),
+        name="harvest-source-jobs",
+    ),
+    path("harvest-jobs/<jobid:pk>", views.HarvestJobDetail.as_view(), name="harvest-job"),
+    path(
+        "harvest-jobs/<jobid:pk>/abort", views.HarvestJobAbort.as_view(), name="harvest-job-abort"
+    ),
+]

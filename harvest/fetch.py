@@ -1,0 +1,144 @@
+"""Reading a remote catalogue safely and as a stream.
+
+The same SSRF guard as validation (registry.sources.resolve_safely: public addresses only,
+unless allow-listed; the connection goes to the address that was checked; every redirect is
+checked again), but the body is handed over as a file-like stream, so a 100 MB catalogue is
+parsed as it arrives and never held whole in memory. A read that stalls longer than the read
+timeout, a whole fetch past its deadline, or a body past the size bound ends the fetch with
+HarvestError naming the reason.
+"""
+
+import contextlib
+import http.client
+import io
+import socket
+import ssl
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+from django.conf import settings
+
+from registry.sources import Unresolvable, UnsafeURL, resolve_safely
+
+USER_AGENT = "Suchi-harvester/1 (+https://github.com/suchi)"
+MAX_REDIRECTS = 3
+_REDIRECTS = {301, 302, 303, 307, 308}
+
+
+class HarvestError(Exception):
+    """The source cannot be harvested now; the message says why (it ends the job)."""
+
+
+@dataclass
+class Response:
+    url: str
+    status: int
+    content_type: str
+    body: "BoundedBody"
+
+
+class BoundedBody(io.RawIOBase):
+    """The response body, read with a size bound and a deadline."""
+
+    def __init__(self, response: http.client.HTTPResponse, limit: int, deadline: float, url: str):
+        self._response, self._limit, self._deadline, self._url = response, limit, deadline, url
+        self.total = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if time.monotonic() > self._deadline:
+            raise HarvestError(f"{self._url}: timed out (whole-fetch deadline)")
+        try:
+            n = self._response.readinto(buffer)
+        except TimeoutError:
+            raise HarvestError(
+                f"{self._url}: timed out (no data for {settings.SUCHI_HARVEST_READ_TIMEOUT} s)"
+            ) from None
+        except (OSError, http.client.HTTPException) as exc:
+            raise HarvestError(f"{self._url}: connection failed while reading ({exc})") from None
+        self.total += n
+        if self.total > self._limit:
+            raise HarvestError(f"{self._url}: larger than {self._limit // (1024 * 1024)} MiB")
+        return n
+
+    def read_all(self) -> bytes:
+        return io.BufferedReader(self, buffer_size=65536).read()
+
+
+@contextlib.contextmanager
+def open_url(url: str, *, accept: str, max_bytes: int | None = None) -> Iterator[Response]:
+    """GET `url` and yield the response with its body as a bounded stream."""
+    limit = max_bytes or settings.SUCHI_HARVEST_MAX_BYTES
+    deadline = time.monotonic() + settings.SUCHI_HARVEST_TIMEOUT
+    current = url
+    for _ in range(MAX_REDIRECTS + 1):
+        try:
+            scheme, port, host, address = resolve_safely(current)
+        except UnsafeURL as exc:
+            raise HarvestError(f"unsafe URL {current}: {exc}") from None
+        except Unresolvable as exc:
+            raise HarvestError(str(exc)) from None
+        try:
+            sock = socket.create_connection(
+                (address, port), timeout=settings.SUCHI_HARVEST_READ_TIMEOUT
+            )
+        except OSError as exc:
+            raise HarvestError(f"{current}: cannot connect ({exc})") from None
+        try:
+            if scheme == "https":
+                sock = ssl.create_default_context().wrap_socket(sock, server_hostname=host)
+            conn_cls = (
+                http.client.HTTPSConnection if scheme == "https" else http.client.HTTPConnection
+            )
+            conn = conn_cls(host, port, timeout=settings.SUCHI_HARVEST_READ_TIMEOUT)
+            conn.sock = sock
+            parts = urlsplit(current)
+            path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+            conn.request(
+                "GET",
+                path,
+                headers={"User-Agent": USER_AGENT, "Accept": accept, "Accept-Encoding": "identity"},
+            )
+            response = conn.getresponse()
+        except TimeoutError:
+            sock.close()
+            raise HarvestError(
+                f"{current}: timed out (no answer for {settings.SUCHI_HARVEST_READ_TIMEOUT} s)"
+            ) from None
+        except (OSError, http.client.HTTPException, ssl.SSLError) as exc:
+            sock.close()
+            raise HarvestError(f"{current}: request failed ({exc})") from None
+        try:
+            location = response.getheader("Location")
+            if response.status in _REDIRECTS and location:
+                current = urljoin(current, location)
+                continue
+            if response.status != 200:
+                raise HarvestError(f"{current}: HTTP {response.status}")
+            yield Response(
+                url=current,
+                status=response.status,
+                content_type=(response.getheader("Content-Type") or "").split(";")[0].strip(),
+                body=BoundedBody(response, limit, deadline, current),
+            )
+            return
+        finally:
+            with contextlib.suppress(OSError):
+                sock.close()
+    raise HarvestError(f"{url}: more than {MAX_REDIRECTS} redirects")
+
+
+def get_json(url: str, *, max_bytes: int | None = None):
+    """A whole (bounded) JSON document."""
+    import json
+
+    with open_url(url, accept="application/json", max_bytes=max_bytes) as response:
+        raw = response.body.read_all()
+    try:
+        return json.loads(raw)
+    except ValueError as exc:
+        raise HarvestError(f"{url}: not valid JSON ({exc})") from None

@@ -1,0 +1,425 @@
+"""Harvest services: sources, jobs, and the run of a job (gather → import → withdraw).
+
+A job finishes itself (finished, failed or aborted), beats its heart while it runs, and a
+sweep fails a job whose heart stopped. One job per source at a time (a partial unique index).
+Records are keyed by (source, remote guid): a re-harvest never duplicates, an unchanged record
+(same content hash) is skipped, and records gone from the source are withdrawn once the grace
+period has passed — but only after a gather that read the whole source.
+"""
+
+import contextlib
+import hashlib
+import json
+import logging
+import time
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from registry.api.serializers import DatasetInput
+from registry.errors import Conflict, NotFound, ServiceError
+from registry.models import Dataset, Institution
+from registry.services import Actor, dataset_register, dataset_update, dataset_withdraw
+from registry.sources import Unresolvable, UnsafeURL, resolve_safely
+
+from .fetch import HarvestError
+from .models import HarvestJob, HarvestRecord, HarvestSource, StagedRecord
+from .readers import READERS, Progress
+
+logger = logging.getLogger(__name__)
+MAX_ERROR_LINES = 200
+STAGE_BATCH = 500
+INTERVALS = {
+    "hourly": timedelta(hours=1),
+    "daily": timedelta(days=1),
+    "weekly": timedelta(weeks=1),
+}
+
+
+# --- sources -----------------------------------------------------------------------------------
+def _check_url(url: str) -> None:
+    try:
+        resolve_safely(url)
+    except UnsafeURL as exc:
+        raise ServiceError(f"Unsafe source URL: {exc}.", field="url") from None
+    except Unresolvable as exc:
+        raise ServiceError(f"{exc}.", field="url") from None
+
+
+def harvest_source_create(
+    *,
+    institution: Institution,
+    name: str,
+    kind: str,
+    url: str,
+    frequency: str = "manual",
+    withdraw_grace_hours: int = 0,
+) -> HarvestSource:
+    """Register a catalogue to harvest into the institution's datasets."""
+    if not institution.is_provider:
+        raise ServiceError("Only provider institutions can harvest datasets.", field="institution")
+    if kind not in HarvestSource.Kind.values:
+        raise ServiceError(
+            f"Unknown kind {kind!r}; use one of {', '.join(HarvestSource.Kind.values)}.",
+            field="kind",
+        )
+    if frequency not in HarvestSource.Frequency.values:
+        raise ServiceError(
+            f"Unknown frequency {frequency!r}; use one of "
+            f"{', '.join(HarvestSource.Frequency.values)}.",
+            field="frequency",
+        )
+    if not name.strip():
+        raise ServiceError("A source needs a name.", field="name")
+    _check_url(url)
+    try:
+        with transaction.atomic():
+            return HarvestSource.objects.create(
+                institution=institution,
+                name=name.strip(),
+                kind=kind,
+                url=url,
+                frequency=frequency,
+                withdraw_grace_hours=withdraw_grace_hours,
+                next_run_at=timezone.now() if frequency != "manual" else None,
+            )
+    except IntegrityError:
+        raise Conflict("This institution already harvests that URL.", field="url") from None
+
+
+def harvest_source_deactivate(*, source: HarvestSource) -> HarvestSource:
+    """Stop scheduling a source. Its datasets stay; its history stays."""
+    HarvestSource.objects.filter(pk=source.pk).update(is_active=False, next_run_at=None)
+    source.is_active, source.next_run_at = False, None
+    return source
+
+
+# --- jobs --------------------------------------------------------------------------------------
+def harvest_job_start(*, source: HarvestSource, trigger: str = "manual") -> HarvestJob:
+    """Create a job for the source and queue it. Conflict if one is already waiting or running."""
+    if not source.is_active:
+        raise Conflict("This source is deactivated.", field="source")
+    try:
+        with transaction.atomic():
+            job = HarvestJob.objects.create(source=source, trigger=trigger)
+            from .tasks import run_harvest_job
+
+            transaction.on_commit(lambda: _enqueue(run_harvest_job, job.pk))
+    except IntegrityError:
+        active = HarvestJob.objects.filter(source=source, status__in=HarvestJob.ACTIVE).first()
+        what = f"Job {active.pk} of this source is {active.status}" if active else "A job is active"
+        raise Conflict(f"{what}; one job per source at a time.", field="source") from None
+    return job
+
+
+def _enqueue(task, *args) -> None:
+    try:
+        task.delay(*args)
+    except Exception:
+        logger.warning("broker unavailable; harvest job left for the sweep", exc_info=True)
+
+
+def harvest_job_abort(*, job: HarvestJob) -> HarvestJob:
+    """Ask a running job to stop (it stops at its next heartbeat); a waiting job stops now."""
+    now = timezone.now()
+    if HarvestJob.objects.filter(pk=job.pk, status=HarvestJob.Status.NEW).update(
+        status=HarvestJob.Status.ABORTED, finished_at=now, error="aborted before it started"
+    ):
+        job.refresh_from_db()
+        return job
+    if not HarvestJob.objects.filter(pk=job.pk, status=HarvestJob.Status.RUNNING).update(
+        abort_requested=True
+    ):
+        job.refresh_from_db()
+        raise Conflict(f"This job is already {job.status}.", field="status")
+    job.refresh_from_db()
+    return job
+
+
+class _Aborted(Exception):
+    pass
+
+
+class _Run:
+    """The state of one job while it runs: counts, error lines, heartbeat."""
+
+    def __init__(self, job: HarvestJob):
+        self.job = job
+        self.counts = {"added": 0, "updated": 0, "unchanged": 0, "withdrawn": 0, "failed": 0}
+        self.errors: list[str] = []
+        self.gathered = 0
+        self.pages = 0
+        self._last_beat = 0.0
+
+    def error(self, line: str) -> None:
+        if len(self.errors) < MAX_ERROR_LINES:
+            self.errors.append(line[:500])
+
+    def beat(self, *, stage: str, force: bool = False) -> None:
+        """Save progress at most every second; raise _Aborted if someone asked to stop."""
+        now = time.monotonic()
+        if not force and now - self._last_beat < 1.0:
+            return
+        self._last_beat = now
+        HarvestJob.objects.filter(pk=self.job.pk).update(
+            heartbeat_at=timezone.now(),
+            stage=stage,
+            pages=self.pages,
+            gathered=self.gathered,
+            errors=self.errors,
+            **self.counts,
+        )
+        if HarvestJob.objects.filter(pk=self.job.pk, abort_requested=True).exists():
+            raise _Aborted
+
+
+def harvest_job_run(*, job_id: int) -> str:
+    """Run a waiting job to its end. Returns its final status ('skipped' if it was not
+    waiting: another worker took it, or it was aborted)."""
+    now = timezone.now()
+    if not HarvestJob.objects.filter(pk=job_id, status=HarvestJob.Status.NEW).update(
+        status=HarvestJob.Status.RUNNING, started_at=now, heartbeat_at=now, stage="gather"
+    ):
+        return "skipped"
+    job = HarvestJob.objects.select_related("source__institution").get(pk=job_id)
+    run = _Run(job)
+    status, error = HarvestJob.Status.FINISHED, ""
+    try:
+        _gather(run)
+        _import(run)
+        _withdraw_missing(run)
+    except _Aborted:
+        status, error = HarvestJob.Status.ABORTED, "aborted on request"
+    except HarvestError as exc:
+        status, error = HarvestJob.Status.FAILED, str(exc)
+    except Exception as exc:  # a bug: fail the job with the reason, keep the traceback in logs
+        logger.exception("harvest job crashed", extra={"job": job_id})
+        status, error = HarvestJob.Status.FAILED, f"internal error: {type(exc).__name__}: {exc}"
+    finally:
+        StagedRecord.objects.filter(job_id=job_id).delete()
+    HarvestJob.objects.filter(pk=job_id, status=HarvestJob.Status.RUNNING).update(
+        status=status,
+        finished_at=timezone.now(),
+        heartbeat_at=timezone.now(),
+        stage="",
+        error=error[:2000],
+        pages=run.pages,
+        gathered=run.gathered,
+        errors=run.errors,
+        **run.counts,
+    )
+    logger.info(
+        "harvest job finished",
+        extra={"job": job_id, "status": status, "gathered": run.gathered, **run.counts},
+    )
+    return status
+
+
+def _content_hash(payload: dict) -> str:
+    return hashlib.sha256(
+        json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    ).hexdigest()
+
+
+def _gather(run: _Run) -> None:
+    """Read the whole source into staged rows. Nothing is imported until this succeeds."""
+    source = run.job.source
+    reader = READERS[source.kind]
+
+    def on_page(pages: int) -> None:
+        run.pages = pages
+        run.beat(stage="gather")
+
+    batch: list[StagedRecord] = []
+    for record in reader(source.url, Progress(on_page=on_page)):
+        batch.append(
+            StagedRecord(
+                job=run.job,
+                position=run.gathered,
+                guid=record.guid[:500],
+                content_hash=_content_hash(record.payload),
+                payload=record.payload,
+                remote_url=record.remote_url[:2000],
+                publisher=record.publisher[:300],
+            )
+        )
+        run.gathered += 1
+        if len(batch) >= STAGE_BATCH:
+            StagedRecord.objects.bulk_create(batch)
+            batch.clear()
+            run.beat(stage="gather")
+    StagedRecord.objects.bulk_create(batch)
+    run.beat(stage="import", force=True)
+
+
+def _provenance(source: HarvestSource, staged: StagedRecord, at) -> dict:
+    return {
+        "source": {
+            "id": str(source.pk),
+            "name": source.name,
+            "kind": source.kind,
+            "url": source.url,
+        },
+        "remote_id": staged.guid,
+        "remote_url": staged.remote_url,
+        "publisher": staged.publisher,
+        "harvested_at": at.isoformat(),
+    }
+
+
+def _import(run: _Run) -> None:
+    source = run.job.source
+    actor = Actor.system(f"harvest {source.name} (job {run.job.pk})")
+    records = {r.guid: r for r in HarvestRecord.objects.filter(source=source)}
+    seen: set[str] = set()
+    for staged in StagedRecord.objects.filter(job=run.job).order_by("position").iterator(500):
+        run.beat(stage="import")
+        if not staged.guid:
+            run.counts["failed"] += 1
+            run.error(f"record #{staged.position + 1}: no identifier; skipped")
+            continue
+        if staged.guid in seen:
+            run.counts["failed"] += 1
+            run.error(f"{staged.guid}: appears more than once in the source; kept the first")
+            continue
+        seen.add(staged.guid)
+        try:
+            outcome = _import_one(run, source, staged, records.get(staged.guid), actor)
+        except (ServiceError, Conflict) as exc:
+            run.counts["failed"] += 1
+            where = f"{exc.field}: " if exc.field else ""
+            run.error(f"{staged.guid}: {where}{exc.message}")
+            continue
+        run.counts[outcome] += 1
+
+
+def _import_one(run, source, staged: StagedRecord, record: HarvestRecord | None, actor) -> str:
+    now = timezone.now()
+    if (
+        record is not None
+        and record.content_hash == staged.content_hash
+        and (record.status == HarvestRecord.Status.ACTIVE)
+    ):
+        HarvestRecord.objects.filter(pk=record.pk).update(last_seen_job=run.job, last_seen_at=now)
+        return "unchanged"
+    serializer = DatasetInput(data=staged.payload)
+    if not serializer.is_valid():
+        field, messages = next(iter(_flat(serializer.errors).items()))
+        raise ServiceError(str(messages[0]), field=field)
+    provenance = _provenance(source, staged, now)
+    with transaction.atomic():
+        dataset = None
+        if record is not None and record.dataset_id:
+            dataset = Dataset.objects.filter(pk=record.dataset_id).first()
+        if dataset is not None and dataset.status != Dataset.Status.WITHDRAWN:
+            dataset_update(
+                dataset=dataset,
+                data=serializer.validated_data,
+                actor=actor,
+                partial=False,
+                provenance=provenance,
+            )
+            outcome = "updated"
+        else:
+            dataset = dataset_register(
+                institution=source.institution,
+                data=serializer.validated_data,
+                actor=actor,
+                provenance=provenance,
+            )
+            outcome = "added"
+        HarvestRecord.objects.update_or_create(
+            source=source,
+            guid=staged.guid,
+            defaults={
+                "content_hash": staged.content_hash,
+                "dataset": dataset,
+                "remote_url": staged.remote_url,
+                "status": HarvestRecord.Status.ACTIVE,
+                "last_seen_job": run.job,
+                "last_seen_at": now,
+            },
+        )
+    return outcome
+
+
+def _flat(errors, prefix: str = "") -> dict:
+    from registry.api.errors import _flatten
+
+    return _flatten(errors, prefix)
+
+
+def _withdraw_missing(run: _Run) -> None:
+    """Withdraw the datasets of records the source no longer has (after the grace period)."""
+    source = run.job.source
+    cutoff = timezone.now() - timedelta(hours=source.withdraw_grace_hours)
+    actor = Actor.system(f"harvest {source.name} (job {run.job.pk}): gone from the source")
+    gone = (
+        HarvestRecord.objects.filter(source=source, status=HarvestRecord.Status.ACTIVE)
+        .exclude(last_seen_job=run.job)
+        .filter(last_seen_at__lte=cutoff)
+        .select_related("dataset")
+    )
+    for record in gone.iterator(500):
+        run.beat(stage="withdraw")
+        with transaction.atomic():
+            if record.dataset is not None:
+                dataset_withdraw(dataset=record.dataset, actor=actor)
+            HarvestRecord.objects.filter(pk=record.pk).update(status=HarvestRecord.Status.WITHDRAWN)
+        run.counts["withdrawn"] += 1
+
+
+# --- schedule and sweep ------------------------------------------------------------------------
+def harvests_schedule(*, now=None) -> list[int]:
+    """Start jobs for active sources whose time has come. Returns the new job ids."""
+    now = now or timezone.now()
+    started = []
+    due = HarvestSource.objects.filter(is_active=True, next_run_at__lte=now).exclude(
+        frequency="manual"
+    )
+    for source in due:
+        HarvestSource.objects.filter(pk=source.pk).update(
+            next_run_at=now + INTERVALS[source.frequency]
+        )
+        # If the previous run is still going, the next tick tries again.
+        with contextlib.suppress(Conflict):
+            started.append(harvest_job_start(source=source, trigger="schedule").pk)
+    return started
+
+
+def harvest_jobs_sweep(*, now=None) -> tuple[list[int], list[int]]:
+    """Fail running jobs whose heartbeat stopped (their worker died) and re-queue waiting jobs
+    the broker may have lost. Returns (failed ids, re-queued ids)."""
+    from .tasks import run_harvest_job
+
+    now = now or timezone.now()
+    stale = now - timedelta(seconds=settings.SUCHI_HARVEST_HEARTBEAT_TIMEOUT)
+    failed = []
+    for job in HarvestJob.objects.filter(status=HarvestJob.Status.RUNNING, heartbeat_at__lt=stale):
+        if HarvestJob.objects.filter(
+            pk=job.pk, status=HarvestJob.Status.RUNNING, heartbeat_at__lt=stale
+        ).update(
+            status=HarvestJob.Status.FAILED,
+            finished_at=now,
+            error=f"no heartbeat for {settings.SUCHI_HARVEST_HEARTBEAT_TIMEOUT} s: the worker "
+            "running it stopped; the next run starts afresh",
+        ):
+            StagedRecord.objects.filter(job=job).delete()
+            failed.append(job.pk)
+    waiting = list(
+        HarvestJob.objects.filter(
+            status=HarvestJob.Status.NEW, created_at__lt=now - timedelta(minutes=1)
+        ).values_list("pk", flat=True)
+    )
+    for job_id in waiting:
+        _enqueue(run_harvest_job, job_id)
+    return failed, waiting
+
+
+def harvest_source_for(*, institution: Institution, source_id) -> HarvestSource:
+    source = HarvestSource.objects.filter(pk=source_id, institution=institution).first()
+    if source is None:
+        raise NotFound("No such harvest source.")
+    return source
