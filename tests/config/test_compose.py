@@ -96,6 +96,8 @@ def test_beat_schedules_sweeps_rechecks_expiry_and_webhooks_and_compose_runs_bea
         "registry.tasks.schedule_rechecks",
         "consent.tasks.expire_consents",
         "consent.tasks.deliver_due_webhooks",
+        "harvest.tasks.schedule_harvests",
+        "harvest.tasks.sweep_harvest_jobs",
     }
     app.loader.import_default_modules()
     assert tasks <= set(app.tasks)
