@@ -15,7 +15,7 @@ from registry import vocabularies
 from registry.models import Dataset, Institution
 from registry.selectors import datasets_published
 
-from .search import DatasetQuery, SearchError, facets, search_datasets
+from .search import DatasetQuery, SearchError, count_and_facets, search_datasets
 
 CKAN_VERSION = "2.10.4"  # the API generation we follow, reported by status_show
 MAX_ROWS = 1000
@@ -247,7 +247,7 @@ def package_search(params: dict) -> dict:
     mincount = _int(params, "facet.mincount", 1)
     search_facets, plain = {}, {}
     if requested:
-        computed = facets(qs, limit=facet_limit if facet_limit > 0 else 1000)
+        total, computed = count_and_facets(qs, limit=facet_limit if facet_limit > 0 else 1000)
         ours = {
             "organization": "institution",
             "tags": "keyword",
@@ -269,8 +269,10 @@ def package_search(params: dict) -> dict:
             ]
             search_facets[field] = {"title": field, "items": items}
             plain[field] = {item["name"]: item["count"] for item in items}
+    else:
+        total = qs.count()
     return {
-        "count": qs.count(),
+        "count": total,
         "sort": sort_param,
         "results": results,
         "facets": plain,

@@ -15,12 +15,7 @@ from registry import vocabularies
 from registry.api.serializers import DatasetOutput, ErrorOutput
 from registry.api.views import READ_AUTH, DatasetListCreate
 
-from ..search import (
-    DatasetQuery,
-    SearchError,
-    facets,
-    search_datasets,
-)
+from ..search import DatasetQuery, SearchError, count_and_facets, search_datasets
 from ..selectors import institutions_listed
 from .pagination import SearchCursorPagination
 
@@ -104,13 +99,14 @@ class DatasetCollection(DatasetListCreate):
             raise ValidationError({exc.param: [str(exc)]}) from None
         paginator = SearchCursorPagination(_ORDERINGS[query.effective_sort()])
         page = paginator.paginate_queryset(qs, request, view=self)
+        total, facet_counts = count_and_facets(qs)
         return Response(
             {
-                "count": qs.count(),
+                "count": total,
                 "next": paginator.get_next_link(),
                 "previous": paginator.get_previous_link(),
                 "results": DatasetOutput(page, many=True, context={"request": request}).data,
-                "facets": facets(qs),
+                "facets": facet_counts,
             }
         )
 
