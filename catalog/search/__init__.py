@@ -58,6 +58,8 @@ class _Backend(Protocol):
 
     def json_values_grouped(self, facet: str, column: str) -> str: ...
 
+    def published_keywords(self) -> list[str]: ...
+
 
 class _Postgres:
     def match(self, qs, q):
@@ -74,6 +76,12 @@ class _Postgres:
         return (
             f"SELECT '{facet}', v, NULL, count(*) FROM matched "
             f"CROSS JOIN LATERAL jsonb_array_elements_text(matched.{column}) v GROUP BY v"
+        )
+
+    def published_keywords(self):
+        return _distinct_values(
+            "SELECT DISTINCT k FROM registry_dataset d "
+            "CROSS JOIN LATERAL jsonb_array_elements_text(d.keywords) k WHERE d.status = %s"
         )
 
 
@@ -142,6 +150,18 @@ class _SQLite:
             f"SELECT '{facet}', j.value, NULL, count(*) FROM matched, "
             f"json_each(matched.{column}) j GROUP BY j.value"
         )
+
+    def published_keywords(self):
+        return _distinct_values(
+            "SELECT DISTINCT j.value FROM registry_dataset d, json_each(d.keywords) j "
+            "WHERE d.status = %s"
+        )
+
+
+def _distinct_values(sql: str) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [Dataset.Status.PUBLISHED.value])
+        return [row[0] for row in cursor.fetchall()]
 
 
 def backend() -> _Backend:

@@ -4,6 +4,8 @@ import pytest
 import requests
 from ckanapi import NotFound, RemoteCKAN, SearchQueryError, ValidationError
 
+from registry.services import Actor, dataset_withdraw
+
 from .. import factories
 from ..factories import make_institution
 
@@ -138,3 +140,16 @@ def test_nul_in_ckan_parameters_is_a_validation_error(ckan, live_server):
         )
         assert response.status_code == 409, (action, response.content)
         assert response.json()["error"]["__type"] == "Validation Error"
+
+
+def test_tag_list_names_each_published_keyword_once_and_filters_by_query(ckan):
+    publish(
+        make_institution(slug="more"), slug="beds-2", title="Beds again", keywords=["Beds", "beds"]
+    )
+    gone = publish(make_institution(slug="gone"), slug="old", title="Old", keywords=["old-tag"])
+    dataset_withdraw(dataset=gone, actor=Actor.system("t"))
+    tags = ckan.action.tag_list()
+    assert tags == sorted(tags) and len(tags) == len(set(tags))
+    assert {"hospitals", "beds", "Beds", "dengue", "bus stops"} <= set(tags)
+    assert "old-tag" not in tags
+    assert ckan.action.tag_list(query="BED") == ["Beds", "beds"]
