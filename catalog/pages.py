@@ -29,7 +29,7 @@ from registry.selectors import (
 
 from .api.pagination import SearchCursorPagination
 from .query_params import LIST_PARAMS, ORDERINGS, dataset_query_from, list_values
-from .search import SearchError, facets, search_datasets
+from .search import SearchError, count_and_facets, facets, search_datasets
 from .selectors import institutions_listed
 
 PAGE_SIZE = 20
@@ -214,8 +214,7 @@ def dataset_list(request):
     except ValidationError as exc:
         param, messages = next(iter(exc.detail.items()))
         return _error(request, 400, _("This page cannot be shown"), str(messages[0]), param=param)
-    count = qs.count()
-    counts = facets(qs)
+    count, counts = count_and_facets(qs)
     context = {
         "datasets": datasets,
         "count": count,

@@ -13,7 +13,7 @@ from registry.api.serializers import DatasetOutput, ErrorOutput
 from registry.api.views import READ_AUTH, DatasetListCreate
 
 from ..query_params import LIST_PARAMS, ORDERINGS, dataset_query_from
-from ..search import SearchError, facets, search_datasets
+from ..search import SearchError, count_and_facets, search_datasets
 from ..selectors import institutions_listed
 from .pagination import SHALLOW_ROWS, SearchCursorPagination
 
@@ -124,13 +124,14 @@ class DatasetCollection(DatasetListCreate):
             raise ValidationError({exc.param: [str(exc)]}) from None
         paginator = SearchCursorPagination(ORDERINGS[query.effective_sort()])
         page = paginator.paginate_queryset(qs, request, view=self)
+        total, facet_counts = count_and_facets(qs)
         return Response(
             {
-                "count": qs.count(),
+                "count": total,
                 "next": paginator.get_next_link(),
                 "previous": paginator.get_previous_link(),
                 "results": DatasetOutput(page, many=True, context={"request": request}).data,
-                "facets": facets(qs),
+                "facets": facet_counts,
             }
         )
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from django.db import connection
-from django.db.models import Count, Exists, FloatField, OuterRef, QuerySet
+from django.db.models import Exists, FloatField, OuterRef, QuerySet
 from django.db.models.expressions import RawSQL
 
 from registry import vocabularies
@@ -56,9 +56,9 @@ class _Backend(Protocol):
 
     def json_contains(self, qs: QuerySet, column: str, value: str, path: str = "") -> QuerySet: ...
 
-    def json_facet(
-        self, ids_sql: str, params, column: str, limit: int
-    ) -> list[tuple[str, int]]: ...
+    def json_values_grouped(self, facet: str, column: str) -> str: ...
+
+    def published_keywords(self) -> list[str]: ...
 
 
 class _Postgres:
@@ -72,15 +72,17 @@ class _Postgres:
         target = f"registry_dataset.{column}" + (f" -> '{path}'" if path else "")
         return qs.extra(where=[f"{target} @> %s::jsonb"], params=[json.dumps([value])])
 
-    def json_facet(self, ids_sql, params, column, limit):
-        sql = (
-            f"SELECT v, count(*) FROM registry_dataset d "
-            f"CROSS JOIN LATERAL jsonb_array_elements_text(d.{column}) v "
-            f"WHERE d.id IN ({ids_sql}) GROUP BY v ORDER BY 2 DESC, 1 LIMIT %s"
+    def json_values_grouped(self, facet, column):
+        return (
+            f"SELECT '{facet}', v, NULL, count(*) FROM matched "
+            f"CROSS JOIN LATERAL jsonb_array_elements_text(matched.{column}) v GROUP BY v"
         )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, limit])
-            return cursor.fetchall()
+
+    def published_keywords(self):
+        return _distinct_values(
+            "SELECT DISTINCT k FROM registry_dataset d "
+            "CROSS JOIN LATERAL jsonb_array_elements_text(d.keywords) k WHERE d.status = %s"
+        )
 
 
 _FTS_TOKEN = re.compile(r'"([^"]*)"|(-?)([\w\u0900-\u0DFF\u0300-\u036f]+)', re.UNICODE)
@@ -143,14 +145,23 @@ class _SQLite:
             params=[value],
         )
 
-    def json_facet(self, ids_sql, params, column, limit):
-        sql = (
-            f"SELECT j.value, count(*) FROM registry_dataset d, json_each(d.{column}) j "
-            f"WHERE d.id IN ({ids_sql}) GROUP BY j.value ORDER BY 2 DESC, 1 LIMIT %s"
+    def json_values_grouped(self, facet, column):
+        return (
+            f"SELECT '{facet}', j.value, NULL, count(*) FROM matched, "
+            f"json_each(matched.{column}) j GROUP BY j.value"
         )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, limit])
-            return cursor.fetchall()
+
+    def published_keywords(self):
+        return _distinct_values(
+            "SELECT DISTINCT j.value FROM registry_dataset d, json_each(d.keywords) j "
+            "WHERE d.status = %s"
+        )
+
+
+def _distinct_values(sql: str) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [Dataset.Status.PUBLISHED.value])
+        return [row[0] for row in cursor.fetchall()]
 
 
 def backend() -> _Backend:
@@ -196,54 +207,74 @@ def search_datasets(query: DatasetQuery) -> QuerySet[Dataset]:
     return qs
 
 
-def facets(qs: QuerySet[Dataset], *, limit: int = 20) -> dict[str, list[dict]]:
-    """Counts of the matching datasets by institution, theme, licence, format, access, keyword."""
+FACETS_ORDER = ("access", "institution", "license", "theme", "keyword", "format")
+
+
+def count_and_facets(
+    qs: QuerySet[Dataset], *, limit: int = 20
+) -> tuple[int, dict[str, list[dict]]]:
+    """How many datasets match, and their counts by institution, theme, licence, format, access
+    and keyword: one statement, which finds the matching datasets once (a materialised CTE) and
+    groups them six ways. Every dataset has exactly one access right, so the access counts add
+    up to the total."""
     engine = backend()
-    ids = qs.order_by().values("id")
-    ids_sql, params = ids.query.sql_with_params()
+    matched_sql, params = (
+        qs.order_by()
+        .values("id", "institution_id", "license", "access_rights", "themes", "keywords")
+        .query.sql_with_params()
+    )
+    top = "SELECT * FROM ({}) AS grouped ORDER BY 4 DESC, 2 LIMIT %s"
+    branches = [
+        "SELECT 'access', access_rights, NULL, count(*) FROM matched GROUP BY access_rights",
+        top.format(
+            "SELECT 'institution', i.slug, i.name, c.n FROM (SELECT institution_id, count(*) AS n "
+            "FROM matched GROUP BY institution_id) AS c "
+            "JOIN registry_institution i ON i.id = c.institution_id"
+        ),
+        top.format(
+            "SELECT 'license', license, NULL, count(*) FROM matched WHERE license <> '' "
+            "GROUP BY license"
+        ),
+        top.format(engine.json_values_grouped("theme", "themes")),
+        top.format(engine.json_values_grouped("keyword", "keywords")),
+        top.format(
+            "SELECT 'format', upper(f.format), NULL, count(DISTINCT f.dataset_id) "
+            "FROM registry_distribution f JOIN matched ON matched.id = f.dataset_id "
+            "WHERE f.format <> '' GROUP BY upper(f.format)"
+        ),
+    ]
+    sql = f"WITH matched AS MATERIALIZED ({matched_sql}) " + " UNION ALL ".join(
+        f"SELECT * FROM ({branch}) AS {facet}"
+        for branch, facet in zip(branches, FACETS_ORDER, strict=True)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *[limit] * 5])
+        rows = cursor.fetchall()
+
+    grouped: dict[str, list[tuple[str, str | None, int]]] = {name: [] for name in FACETS_ORDER}
+    for facet, value, label, n in rows:
+        grouped[facet].append((value, label, n))
     themes = vocabularies.themes()
     licences = vocabularies.licences()
-    result: dict[str, list[dict]] = {}
+    access_labels = dict(Dataset.Access.choices)
+    labels = {
+        "institution": lambda v, label: label,
+        "theme": lambda v, label: themes.get(v, {}).get("label", v),
+        "license": lambda v, label: licences[v].name if v in licences else v,
+        "access": lambda v, label: str(access_labels[v]),
+    }
+    result = {
+        facet: [
+            {"value": v, "label": labels.get(facet, lambda v, label: v)(v, label), "count": n}
+            for v, label, n in grouped[facet]
+        ]
+        for facet in ("institution", "theme", "license", "format", "access", "keyword")
+    }
+    result["access"].sort(key=lambda item: (-item["count"], item["value"]))
+    total = sum(item["count"] for item in result["access"])
+    return total, result
 
-    rows = (
-        qs.order_by()
-        .values("institution__slug", "institution__name")
-        .annotate(n=Count("id"))
-        .order_by("-n", "institution__slug")[:limit]
-    )
-    result["institution"] = [
-        {"value": r["institution__slug"], "label": r["institution__name"], "count": r["n"]}
-        for r in rows
-    ]
-    result["theme"] = [
-        {"value": v, "label": themes.get(v, {}).get("label", v), "count": n}
-        for v, n in engine.json_facet(ids_sql, params, "themes", limit)
-    ]
-    rows = qs.order_by().exclude(license="").values("license").annotate(n=Count("id"))
-    result["license"] = [
-        {
-            "value": r["license"],
-            "label": licences[r["license"]].name if r["license"] in licences else r["license"],
-            "count": r["n"],
-        }
-        for r in rows.order_by("-n", "license")[:limit]
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT upper(format), count(DISTINCT dataset_id) FROM registry_distribution "
-            f"WHERE dataset_id IN ({ids_sql}) AND format <> '' "
-            "GROUP BY upper(format) ORDER BY 2 DESC, 1 LIMIT %s",
-            [*params, limit],
-        )
-        result["format"] = [{"value": v, "label": v, "count": n} for v, n in cursor.fetchall()]
-    labels = dict(Dataset.Access.choices)
-    rows = qs.order_by().values("access_rights").annotate(n=Count("id")).order_by("-n")
-    result["access"] = [
-        {"value": r["access_rights"], "label": str(labels[r["access_rights"]]), "count": r["n"]}
-        for r in rows
-    ]
-    result["keyword"] = [
-        {"value": v, "label": v, "count": n}
-        for v, n in engine.json_facet(ids_sql, params, "keywords", limit)
-    ]
-    return result
+
+def facets(qs: QuerySet[Dataset], *, limit: int = 20) -> dict[str, list[dict]]:
+    """Counts of the matching datasets by institution, theme, licence, format, access, keyword."""
+    return count_and_facets(qs, limit=limit)[1]

@@ -4,6 +4,8 @@ import pytest
 import requests
 from ckanapi import NotFound, RemoteCKAN, SearchQueryError, ValidationError
 
+from registry.services import Actor, dataset_withdraw
+
 from .. import factories
 from ..factories import make_institution
 
@@ -148,3 +150,16 @@ def test_field_queries_in_q_filter_as_solr_would(ckan):
     assert ckan.action.package_search(q="*:*")["count"] == 3
     # An unknown field is just words.
     assert ckan.action.package_search(q="colour:blue")["count"] == 0
+
+
+def test_tag_list_names_each_published_keyword_once_and_filters_by_query(ckan):
+    publish(
+        make_institution(slug="more"), slug="beds-2", title="Beds again", keywords=["Beds", "beds"]
+    )
+    gone = publish(make_institution(slug="gone"), slug="old", title="Old", keywords=["old-tag"])
+    dataset_withdraw(dataset=gone, actor=Actor.system("t"))
+    tags = ckan.action.tag_list()
+    assert tags == sorted(tags) and len(tags) == len(set(tags))
+    assert {"hospitals", "beds", "Beds", "dengue", "bus stops"} <= set(tags)
+    assert "old-tag" not in tags
+    assert ckan.action.tag_list(query="BED") == ["Beds", "beds"]

@@ -1,0 +1,487 @@
+"""Synthetic published datasets for benchmarks and load tests, bulk-loaded.
+
+Words follow a Zipf law over a vocabulary of common domain words followed by a long tail of
+made-up place names, so that some words match most datasets and many match a handful: the
+spread a real catalogue's search sees. Institutions, themes, licences, formats, access rights,
+states, keywords and dates vary the same way. Every dataset is published and complete as the
+API shows it: a row, its distributions and an applied `create` revision holding its snapshot.
+
+Rows are written with COPY on PostgreSQL and executemany on SQLite, in batches, each batch in
+its own transaction. Generated datasets are not scheduled for source re-checks (their sources
+do not exist) and their institutions' slugs start with the given prefix.
+"""
+
+import bisect
+import itertools
+import json
+import random
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from django.db import connection, transaction
+
+from registry import vocabularies
+from registry.models import Dataset, DatasetRevision, Distribution, Institution
+from registry.services import institution_create
+
+# Domain words, most frequent first: the head of the Zipf distribution.
+_COMMON = """
+data district annual report survey records public health state monthly census water school
+village rainfall hospital population road transport crop price market electricity scheme
+beneficiaries households women children employment tax revenue budget expenditure police crime
+court land forest river pollution air quality vaccination disease births deaths literacy
+enrolment teachers students farmers loans bank insurance pension ration shops food grain wheat
+rice pulses sugarcane cotton milk fisheries livestock poultry irrigation canal reservoir dam
+groundwater wells drinking sanitation toilets waste municipal ward urban rural block taluk
+panchayat gram tehsil division circle zone station bus railway metro passengers freight fares
+routes stops accidents vehicles registration licence permits traffic highway bridge port
+airport flights tourism hotels museums monuments libraries sports stadium youth elderly
+disability pensioners migrants labour wages factories industries enterprises startups exports
+imports trade gst excise stamp duty property housing construction cement steel mining coal
+minerals energy solar wind power generation transmission distribution consumers tariff meters
+outages telecom internet broadband mobile towers postal offices courier banking atm credit
+microfinance cooperative societies dairy procurement storage warehouses godowns cold chain
+weather temperature humidity cyclone flood drought earthquake landslide relief rehabilitation
+shelters camps vaccines doses clinics dispensaries doctors nurses beds ambulance blood bank
+maternal infant mortality nutrition anganwadi midday meals stunting anaemia tuberculosis
+malaria dengue leprosy cancer diabetes hypertension screening tests laboratories medicines
+pharmacies insurance claims wellness yoga ayush elections voters constituencies candidates
+polling booths results turnout assembly parliament councillors grievances complaints petitions
+applications approvals certificates caste income domicile birth death marriage ownership
+mutation cadastral survey maps boundaries villages towns cities wards pincodes coordinates
+satellite imagery elevation soil fertility fertiliser seeds pesticides yield harvest sowing
+kharif rabi horticulture fruits vegetables spices tea coffee rubber coconut arecanut cashew
+bamboo timber wildlife sanctuary tiger elephant birds wetlands mangroves coast beaches fishing
+boats catch prices inflation index wholesale retail consumption expenditure savings investment
+"""
+COMMON_WORDS = list(dict.fromkeys(_COMMON.split()))
+
+THEME_TOPICS = {
+    "AGRI": "crop yield sowing harvest mandi procurement fertiliser irrigation horticulture",
+    "ECON": "budget revenue expenditure gst inflation trade exports credit investment",
+    "EDUC": "school enrolment teachers literacy scholarships colleges examinations libraries",
+    "ENER": "electricity generation solar tariff consumption outages substations meters",
+    "ENVI": "air quality pollution forest cover rainfall groundwater wetlands emissions",
+    "GOVE": "grievances certificates schemes beneficiaries panchayat elections budget",
+    "HEAL": "hospital beds vaccination disease surveillance clinics doctors mortality",
+    "INTR": "exports imports tourists visas remittances trade partners treaties",
+    "JUST": "crime police stations court cases prisons accidents complaints",
+    "REGI": "ward municipal property tax building permits roads drainage boundaries",
+    "SOCI": "census population households migration pensions disability gender",
+    "TECH": "research patents startups broadband internet laboratories satellites",
+    "TRAN": "bus routes stops fares passengers railway traffic vehicles registration",
+}
+DEPARTMENTS = [
+    ("Health and Family Welfare", "government", ["HEAL", "SOCI"]),
+    ("Agriculture", "government", ["AGRI", "ENVI"]),
+    ("School Education", "government", ["EDUC", "SOCI"]),
+    ("Transport", "government", ["TRAN", "REGI"]),
+    ("Energy", "government", ["ENER", "ECON"]),
+    ("Finance", "government", ["ECON", "GOVE"]),
+    ("Home", "government", ["JUST", "GOVE"]),
+    ("Urban Development", "government", ["REGI", "TRAN"]),
+    ("Forest, Ecology and Environment", "government", ["ENVI", "AGRI"]),
+    ("Revenue", "government", ["GOVE", "REGI"]),
+    ("Statistics and Programme Implementation", "government", ["SOCI", "ECON", "GOVE"]),
+    ("Science and Technology", "government", ["TECH", "EDUC"]),
+    ("Commerce and Industries", "government", ["ECON", "INTR"]),
+    ("Institute of Public Health", "academic", ["HEAL", "TECH"]),
+    ("University Department of Economics", "academic", ["ECON", "SOCI"]),
+    ("Centre for Urban Mobility", "ngo", ["TRAN", "REGI"]),
+    ("Water and Sanitation Trust", "ngo", ["ENVI", "HEAL"]),
+    ("Power Distribution Company", "private", ["ENER"]),
+]
+LICENCES = [("CC-BY-4.0", 50), ("CC0-1.0", 15), ("ODbL-1.0", 10), ("CC-BY-SA-4.0", 10),
+            ("GODL-1.0", 0), ("PDDL-1.0", 5), ("CC-BY-NC-4.0", 5), ("ODC-By-1.0", 5)]  # fmt: skip
+FORMATS = [
+    ("CSV", "text/csv", "csv", 45),
+    ("JSON", "application/json", "json", 15),
+    ("XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx", 12),
+    ("GeoJSON", "application/geo+json", "geojson", 8),
+    ("PDF", "application/pdf", "pdf", 8),
+    ("XML", "application/xml", "xml", 5),
+    ("Parquet", "application/vnd.apache.parquet", "parquet", 3),
+    ("Shapefile", "application/zip", "zip", 2),
+    ("API", "application/json", "", 2),
+]
+FREQUENCIES = [
+    "daily",
+    "weekly",
+    "monthly",
+    "monthly",
+    "quarterly",
+    "annual",
+    "annual",
+    "irregular",
+]
+_ONSETS = [
+    "k",
+    "g",
+    "ch",
+    "j",
+    "t",
+    "d",
+    "n",
+    "p",
+    "b",
+    "m",
+    "y",
+    "r",
+    "l",
+    "v",
+    "sh",
+    "s",
+    "h",
+    "kh",
+    "bh",
+    "dh",
+    "th",
+    "ph",
+    "gh",
+    "tr",
+    "pr",
+    "sr",
+]
+_VOWELS = ["a", "a", "a", "i", "i", "u", "e", "o", "aa", "ee", "oo", "ai"]
+_SUFFIXES = [
+    "pur",
+    "abad",
+    "nagar",
+    "halli",
+    "palli",
+    "gaon",
+    "ganj",
+    "wadi",
+    "kot",
+    "garh",
+    "patti",
+    "puram",
+    "oor",
+    "kere",
+]
+TAIL_WORDS = 120_000
+EPOCH = datetime(2026, 11, 1, tzinfo=UTC)
+
+
+def vocabulary(seed: int = 0) -> list[str]:
+    """Words by rank: the domain words, then made-up place names (the rare tail)."""
+    rng = random.Random(seed)  # noqa: S311 (reproducible test data)
+    words, seen = list(COMMON_WORDS), set(COMMON_WORDS)
+    while len(words) < len(COMMON_WORDS) + TAIL_WORDS:
+        syllables = "".join(
+            rng.choice(_ONSETS) + rng.choice(_VOWELS) for _ in range(rng.randint(1, 3))
+        )
+        name = syllables + rng.choice(_SUFFIXES)
+        if name not in seen:
+            seen.add(name)
+            words.append(name)
+    return words
+
+
+class Zipf:
+    """Draws items with probability proportional to 1 / (rank + 2)^s."""
+
+    def __init__(self, items: list, s: float = 1.0):
+        self.items = items
+        self.cum = list(itertools.accumulate(1.0 / (r + 2) ** s for r in range(len(items))))
+
+    def draw(self, rng: random.Random, k: int) -> list:
+        return rng.choices(self.items, cum_weights=self.cum, k=k)
+
+    def rank_share(self, rank: int) -> float:
+        """The probability one draw gives the item of this rank."""
+        return (self.cum[rank] - (self.cum[rank - 1] if rank else 0.0)) / self.cum[-1]
+
+
+def _weighted(pairs: list[tuple]) -> tuple[list, list[float]]:
+    return [p[:-1] for p in pairs], list(itertools.accumulate(p[-1] for p in pairs))
+
+
+@dataclass
+class Generated:
+    institutions: int
+    datasets: int
+    distributions: int
+
+
+class _Plan:
+    """Everything random about the catalogue, derived from one seed."""
+
+    def __init__(self, seed: int):
+        self.rng = random.Random(seed)  # noqa: S311 (reproducible test data)  # noqa: S311 (reproducible test data)
+        self.words = vocabulary(seed)
+        self.text = Zipf(self.words, s=1.0)
+        self.places = Zipf(self.words[len(COMMON_WORDS) :], s=0.9)
+        self.topics = {t: Zipf(w.split(), s=0.6) for t, w in THEME_TOPICS.items()}
+        self.licences, self.licence_cum = _weighted([p for p in LICENCES if p[1]])
+        self.formats, self.format_cum = _weighted(FORMATS)
+        self.states = list(vocabularies.states())
+        self.theme_codes = list(vocabularies.themes())
+
+    def pick(self, items: list, cum: list[float]):
+        return items[bisect.bisect(cum, self.rng.random() * cum[-1])][0]
+
+
+def _create_institutions(plan: _Plan, count: int, prefix: str) -> list[tuple]:
+    """(id, slug, themes) of `count` new verified provider institutions."""
+    made = []
+    states = vocabularies.states()
+    for n in range(count):
+        department, kind, themes = DEPARTMENTS[n % len(DEPARTMENTS)]
+        state = plan.states[(n // len(DEPARTMENTS)) % len(plan.states)]
+        slug = f"{prefix}-{n:05d}-{state.lower()}"
+        institution = institution_create(
+            slug=slug,
+            name=f"{department}, {states[state]['name']} ({n})",
+            kind=kind,
+            state_code=state,
+            website=f"https://{slug}.example.in",
+            description=f"Synthetic {department.lower()} publisher for load tests.",
+            verified=True,
+        )
+        made.append((institution.id, slug, themes, state))
+    return made
+
+
+def _sentence(plan: _Plan) -> str:
+    words = plan.text.draw(plan.rng, plan.rng.randint(7, 14))
+    return words[0].capitalize() + " " + " ".join(words[1:]) + "."
+
+
+def _dataset(plan: _Plan, institution: tuple, n: int) -> tuple[dict, list[dict]]:
+    """One dataset's columns and its distributions' columns."""
+    rng = plan.rng
+    inst_id, inst_slug, inst_themes, inst_state = institution
+    themes = [rng.choice(inst_themes)]
+    if rng.random() < 0.25:
+        themes.append(rng.choice(plan.theme_codes))
+    themes = list(dict.fromkeys(themes))
+    topic = plan.topics[themes[0]]
+    place = plan.places.draw(rng, 1)[0]
+    year = rng.randint(2005, 2026)
+    head = topic.draw(rng, 2)
+    extra = plan.text.draw(rng, rng.randint(1, 2))
+    title = f"{head[0].capitalize()} {head[1]} {' '.join(extra)} in {place.capitalize()}, {year}"
+    description = " ".join(_sentence(plan) for _ in range(rng.randint(2, 5)))
+    keywords = list(
+        dict.fromkeys(topic.draw(rng, rng.randint(1, 3)) + plan.text.draw(rng, rng.randint(1, 3)))
+    )
+    if rng.random() < 0.3:
+        keywords.append(place)
+    access = rng.choices(["open", "restricted", "consent"], weights=[85, 11, 4])[0]
+    states = [inst_state] if rng.random() < 0.9 else rng.sample(plan.states, rng.randint(1, 3))
+    created = EPOCH - timedelta(seconds=rng.randint(0, 6 * 365 * 86400))
+    published = created + timedelta(seconds=rng.randint(60, 86400))
+    modified = published + timedelta(
+        seconds=rng.randint(0, max(0, int((EPOCH - published).total_seconds())))
+    )
+    start = date(year, 1, 1)
+    slug = f"{head[0]}-{head[1]}-{place}-{year}-{n}"[:100]
+    dataset_id = uuid.uuid4()
+    row = {
+        "id": dataset_id,
+        "institution_id": inst_id,
+        "slug": slug,
+        "title": title,
+        "description": description,
+        "keywords": keywords,
+        "themes": themes,
+        "license": plan.pick(plan.licences, plan.licence_cum),
+        "access_rights": access,
+        "contains_personal_data": access == "consent" or rng.random() < 0.03,
+        "spatial": {"states": states, "districts": [], "bbox": None},
+        "temporal_start": start,
+        "temporal_end": None
+        if rng.random() < 0.4
+        else date(min(year + rng.randint(0, 5), 2026), 12, 31),
+        "update_frequency": rng.choice(FREQUENCIES),
+        "languages": ["en"] if rng.random() < 0.8 else ["en", "hi"],
+        "contact_name": "Data cell",
+        "contact_email": f"data@{inst_slug}.example.in",
+        "landing_page": f"https://{inst_slug}.example.in/data/{slug}",
+        "conforms_to": [],
+        "version": f"1.{rng.randint(0, 9)}",
+        "status": Dataset.Status.PUBLISHED.value,
+        "current_revision_id": None,
+        "pending_revision_id": None,
+        "created_at": created,
+        "modified_at": modified,
+        "published_at": published,
+        "withdrawn_at": None,
+        "quality_score": rng.randint(40, 100),
+        "quality": {},
+        "last_checked_at": None,
+        "next_check_at": None,
+        "check_status": "unknown",
+        "source_failures": 0,
+        "provenance": {},
+    }
+    distributions = []
+    count = rng.choices([1, 2, 3], weights=[60, 30, 10])[0]
+    for position in range(count):
+        fmt, media_type, ext = plan.formats[
+            bisect.bisect(plan.format_cum, rng.random() * plan.format_cum[-1])
+        ]
+        url = f"https://{inst_slug}.example.in/files/{slug}/{position}" + (f".{ext}" if ext else "")
+        distributions.append(
+            {
+                "id": uuid.uuid4(),
+                "dataset_id": dataset_id,
+                "position": position,
+                "title": f"{title} ({fmt})",
+                "description": "",
+                "access_url": url,
+                "download_url": url if ext else "",
+                "media_type": media_type,
+                "format": fmt,
+                "byte_size": rng.randint(1_000, 500_000_000),
+                "checksum_sha256": "",
+                "schema": None,
+            }
+        )
+    return row, distributions
+
+
+def _snapshot(row: dict, distributions: list[dict]) -> dict:
+    """The revision snapshot, in the shape registry.services.dataset_snapshot gives."""
+    snapshot = {
+        key: row[key]
+        for key in ("slug", "title", "description", "keywords", "themes", "license",
+                    "access_rights", "contains_personal_data", "spatial", "update_frequency",
+                    "languages", "landing_page", "conforms_to", "version")
+    }  # fmt: skip
+    snapshot["temporal"] = {
+        "start": row["temporal_start"].isoformat(),
+        "end": row["temporal_end"].isoformat() if row["temporal_end"] else None,
+    }
+    snapshot["contact_point"] = {"name": row["contact_name"], "email": row["contact_email"]}
+    snapshot["distributions"] = [
+        {
+            "id": str(d["id"]),
+            **{k: v for k, v in d.items() if k not in ("id", "dataset_id", "position")},
+        }
+        for d in distributions
+    ]
+    return snapshot
+
+
+class _Writer:
+    """Appends rows to a table: COPY on PostgreSQL, executemany elsewhere."""
+
+    def __init__(self):
+        self.postgres = connection.vendor == "postgresql"
+
+    def reserve_ids(self, model, n: int) -> list[int]:
+        """n fresh primary keys for an auto-increment table. Call inside the batch's
+        transaction (SQLite has one writer, so max(id) stays ours until it commits)."""
+        table = model._meta.db_table
+        with connection.cursor() as cursor:
+            if self.postgres:
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                    [table, n],
+                )
+                return [r[0] for r in cursor.fetchall()]
+            cursor.execute(f"SELECT coalesce(max(id), 0) FROM {table}")  # noqa: S608
+            start = cursor.fetchone()[0] + 1
+            return list(range(start, start + n))
+
+    def write(self, model, rows: list[dict]) -> None:
+        fields = model._meta.concrete_fields
+        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        table = model._meta.db_table
+        with connection.cursor() as cursor:
+            if self.postgres:
+                json_fields = {f.attname for f in fields if f.get_internal_type() == "JSONField"}
+                names = [f.attname for f in fields]
+                with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(
+                            [
+                                json.dumps(row[name]) if name in json_fields else row[name]
+                                for name in names
+                            ]
+                        )
+            else:
+                marks = ", ".join(["%s"] * len(fields))
+                cursor.executemany(
+                    f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608
+                    [
+                        [f.get_db_prep_save(row[f.attname], connection) for f in fields]
+                        for row in rows
+                    ],
+                )
+
+    def finish(self, models) -> None:
+        """Fresh planner statistics (and, on PostgreSQL, a visibility map) for the new rows."""
+        with connection.cursor() as cursor:
+            for model in models:
+                table = model._meta.db_table
+                # VACUUM cannot run inside a transaction (a caller's, or a test's).
+                vacuum = self.postgres and not connection.in_atomic_block
+                cursor.execute(f"VACUUM ANALYZE {table}" if vacuum else f"ANALYZE {table}")
+
+
+def generate_datasets(
+    *,
+    count: int,
+    institutions: int | None = None,
+    seed: int = 0,
+    prefix: str = "gen",
+    batch_size: int = 10_000,
+    progress: Callable[[int], None] | None = None,
+) -> Generated:
+    """Create `count` published datasets (with distributions and revisions) under new
+    institutions whose slugs start with `prefix`. The same seed gives the same catalogue (but
+    fresh ids, so that one database can hold several)."""
+    if count < 0:
+        raise ValueError("count must not be negative")
+    plan = _Plan(seed)
+    n_institutions = institutions or min(max(count // 1000, 1), 2000)
+    with transaction.atomic():
+        made = _create_institutions(plan, n_institutions, prefix)
+    publishers = Zipf(made, s=0.8)
+    writer = _Writer()
+    done = distributions = 0
+    while done < count:
+        n = min(batch_size, count - done)
+        rows, dists, revisions = [], [], []
+        with transaction.atomic():
+            revision_ids = writer.reserve_ids(DatasetRevision, n)
+            for i, institution in enumerate(publishers.draw(plan.rng, n)):
+                row, its_dists = _dataset(plan, institution, done + i)
+                row["current_revision_id"] = revision_ids[i]
+                rows.append(row)
+                dists += its_dists
+                revisions.append(
+                    {
+                        "id": revision_ids[i],
+                        "dataset_id": row["id"],
+                        "number": 1,
+                        "kind": DatasetRevision.Kind.CREATE.value,
+                        "status": DatasetRevision.Status.APPLIED.value,
+                        "snapshot": _snapshot(row, its_dists),
+                        "actor_user_id": None,
+                        "actor_token_id": None,
+                        "actor_label": "system: generate_datasets",
+                        "created_at": row["created_at"],
+                    }
+                )
+            writer.write(Dataset, rows)
+            writer.write(DatasetRevision, revisions)
+            writer.write(Distribution, dists)
+        done += n
+        distributions += len(dists)
+        if progress:
+            progress(done)
+    writer.finish([Institution, Dataset, DatasetRevision, Distribution])
+    return Generated(institutions=len(made), datasets=done, distributions=distributions)
+
+
+def iter_words(seed: int = 0) -> Iterator[tuple[int, str, float]]:
+    """(rank, word, share of draws) of the text vocabulary, most frequent first."""
+    zipf = Zipf(vocabulary(seed))
+    for rank, word in enumerate(zipf.items):
+        yield rank, word, zipf.rank_share(rank)
