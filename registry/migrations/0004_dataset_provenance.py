@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0003_search_vector'),
+        ("registry", "0003_search_vector"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='dataset',
-            name='provenance',
+            model_name="dataset",
+            name="provenance",
             field=models.JSONField(blank=True, default=dict),
         ),
     ]
