@@ -219,12 +219,16 @@ def _split_q(q: str) -> tuple[str, str]:
     return " ".join(text.split()), " ".join(fields)
 
 
+# CKAN sort → (our search's sort, the row order). `metadata_created asc` is what harvesters
+# page with: datasets added meanwhile land on later pages instead of shifting earlier ones.
 _SORTS = {
-    "score desc": "relevance",
-    "score desc, metadata_modified desc": "relevance",
-    "metadata_modified desc": "-modified",
-    "title_string asc": "title",
-    "name asc": "title",
+    "score desc": ("relevance", None),
+    "score desc, metadata_modified desc": ("relevance", None),
+    "metadata_modified desc": ("-modified", None),
+    "metadata_created asc": ("-modified", ("created_at", "id")),
+    "metadata_created desc": ("-modified", ("-created_at", "id")),
+    "title_string asc": ("title", None),
+    "name asc": ("title", None),
 }
 
 
@@ -241,7 +245,7 @@ def package_search(params: dict) -> dict:
     )
     if sort_param not in _SORTS:
         raise SearchQueryError(f"Unsupported sort {sort_param!r}; use one of {', '.join(_SORTS)}")
-    sort = _SORTS[sort_param]
+    sort, row_order = _SORTS[sort_param]
     if sort == "relevance" and not q:
         sort = "-modified"
     query = DatasetQuery(q=q, sort=sort)
@@ -253,11 +257,14 @@ def package_search(params: dict) -> dict:
         qs = search_datasets(query)
     except SearchError as exc:
         raise SearchQueryError(str(exc)) from None
-    ordering = {
-        "relevance": ("-rank", "id"),
-        "-modified": ("-modified_at", "id"),
-        "title": ("title", "id"),
-    }[sort]
+    ordering = (
+        row_order
+        or {
+            "relevance": ("-rank", "id"),
+            "-modified": ("-modified_at", "id"),
+            "title": ("title", "id"),
+        }[sort]
+    )
     results = [package_dict(d) for d in qs.order_by(*ordering)[start : start + rows]]
     requested = _list(params.get("facet.field"))
     facet_limit = _int(params, "facet.limit", 50, minimum=-1)

@@ -19,6 +19,7 @@ from registry.models import Dataset, Institution
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
+PROV = Namespace("http://www.w3.org/ns/prov#")
 DCAT_VERSION = URIRef("http://www.w3.org/ns/dcat#version")  # DCAT 3; rdflib's DCAT lacks it
 EU = "http://publications.europa.eu/resource/authority/"
 ACCESS_RIGHTS = {
@@ -61,6 +62,7 @@ def new_graph() -> Graph:
         ("skos", SKOS),
         ("spdx", SPDX),
         ("hydra", HYDRA),
+        ("prov", PROV),
         ("xsd", XSD),
     ):
         g.bind(prefix, namespace)
@@ -156,6 +158,11 @@ def add_dataset(g: Graph, base: str, dataset: Dataset) -> URIRef:
     if dataset.published_at:
         g.add((node, DCTERMS.issued, Literal(dataset.published_at, datatype=XSD.dateTime)))
     g.add((node, DCTERMS.modified, Literal(dataset.modified_at, datatype=XSD.dateTime)))
+    remote = (dataset.provenance or {}).get("remote_url", "")
+    if remote.startswith(("http://", "https://")):
+        # A harvested dataset names the record it was derived from (not dct:source, whose
+        # DCAT-AP range would make the remote record a dcat:Dataset that must be described).
+        g.add((node, PROV.wasDerivedFrom, URIRef(remote)))
     licence = vocabularies.licences().get(dataset.license)
     for dist in dataset.distributions.all():
         g.add((node, DCAT.distribution, _add_distribution(g, base, dist, licence)))
