@@ -13,6 +13,7 @@ from .tokens import IssuedToken, token_authenticate, token_issue, token_revoke
 from .validation import (
     validation_rechecks_schedule,
     validation_run_execute,
+    validation_runs_execute,
     validation_runs_sweep,
 )
 
@@ -31,5 +32,6 @@ __all__ = [
     "token_revoke",
     "validation_rechecks_schedule",
     "validation_run_execute",
+    "validation_runs_execute",
     "validation_runs_sweep",
 ]
