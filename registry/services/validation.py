@@ -33,9 +33,11 @@ SOURCE_FAILURE_KINDS = {"unreachable"}
 def _relax_durability() -> None:
     """Let PostgreSQL acknowledge this transaction's commit before it reaches disk.
 
-    Safe for validation results: if a crash loses the last moments of commits, the affected
-    runs are left queued or running, and the sweeper runs them again (runs are idempotent).
-    It halves the cost of a run. Call first thing inside the transaction.
+    Safe for validation claims and results: if a database crash loses the last moments of
+    commits, the affected runs are left queued or running, and the sweeper runs them again (runs
+    are idempotent). A worker's crash loses nothing: the commit is visible at once. Waiting for
+    the disk is the largest single cost of a run on a busy machine. Call first thing inside the
+    transaction.
     """
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -91,6 +93,8 @@ def validation_runs_execute(
     checked = []
     deadline = time.monotonic() + settings.SUCHI_RUN_BATCH_SECONDS
     claimed = _claim(run_ids)
+    for run_id in set(run_ids) - {run.id for run in claimed}:
+        logger.info("validation run not claimable", extra={"run_id": run_id})
     for position, run in enumerate(claimed):
         if position and time.monotonic() > deadline:
             # Slow sources: the runs still waiting would hold their claim too long (and the
@@ -116,16 +120,21 @@ def validation_runs_execute(
         run.status = ValidationRun.Status.FAILED if failed else ValidationRun.Status.PASSED
         checked.append(run)
 
-    if len(checked) > 1:
-        try:
-            outcomes.update(_record_results(checked))
-            checked = []
-        except Exception:
-            # Recording them together rolled back: record each on its own below, so that one
-            # bad run cannot hold back the others.
-            logger.exception("recording validation results together failed")
-    for run in checked:
-        outcomes.update(_record_results([run]))
+    if len(checked) <= 1:
+        outcomes.update(_record_results(checked))
+        return outcomes
+    try:
+        outcomes.update(_record_results(checked))
+    except Exception:
+        # Recording them together rolled back: record each on its own, so that one bad run
+        # cannot hold back the others. One that fails again stays running, for the sweeper.
+        logger.exception("recording validation results together failed")
+        for run in checked:
+            try:
+                outcomes.update(_record_results([run]))
+            except Exception:
+                logger.exception("recording a validation result failed", extra={"run_id": run.id})
+                outcomes[run.id] = RunOutcome(status=ValidationRun.Status.RUNNING)
     return outcomes
 
 
@@ -156,7 +165,10 @@ def _claim(run_ids: list[int]) -> list[ClaimedRun]:
         "UPDATE registry_validationrun SET status = %s, started_at = %s, attempt = attempt + 1 "  # noqa: S608
         f"WHERE status = %s AND id IN ({', '.join(['%s'] * len(run_ids))}) RETURNING id, attempt"
     )
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        # A claim lost in a database crash takes every later write of the run with it (the log
+        # is written in order): the run is simply queued again.
+        _relax_durability()
         cursor.execute(
             claim,
             [
@@ -188,6 +200,8 @@ def _record_results(runs: list[ClaimedRun]) -> dict[int, RunOutcome]:
     Only the attempt that still holds a run's claim writes its result: if the sweeper handed
     the run to another attempt meanwhile, that one owns it.
     """
+    if not runs:
+        return {}
     by_id = {run.id: run for run in runs}
     with transaction.atomic():
         _relax_durability()

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 
@@ -292,3 +293,35 @@ def test_a_taken_back_run_in_a_batch_is_discarded_and_the_others_settle(institut
     assert (outcomes[taken].status, outcomes[kept].status) == ("skipped", "passed")
     assert not ValidationFinding.objects.filter(run_id=taken).exists()
     assert ValidationRun.objects.get(id=taken).status == "running"
+
+
+POISON_TRIGGER = {
+    # A failure of the database itself while one dataset is settled (not a failing check).
+    "sqlite": [
+        "CREATE TRIGGER poison BEFORE UPDATE ON registry_dataset WHEN NEW.slug = 'poison' "
+        "BEGIN SELECT RAISE(ABORT, 'poisoned row'); END"
+    ],
+    "postgresql": [
+        "CREATE FUNCTION poison() RETURNS trigger AS $$ BEGIN "
+        "IF NEW.slug = 'poison' THEN RAISE EXCEPTION 'poisoned row'; END IF; RETURN NEW; "
+        "END $$ LANGUAGE plpgsql",
+        "CREATE TRIGGER poison BEFORE UPDATE ON registry_dataset "
+        "FOR EACH ROW EXECUTE FUNCTION poison()",
+    ],
+}
+
+
+def test_one_run_that_cannot_be_recorded_does_not_hold_back_its_batch(institution):
+    datasets = [register(institution, slug=slug) for slug in ("beds-1", "poison", "beds-2")]
+    run_ids = [d.validation_runs.get().id for d in datasets]
+    with connection.cursor() as cursor:  # rolled back with the test's transaction
+        for statement in POISON_TRIGGER[connection.vendor]:
+            cursor.execute(statement)
+
+    outcomes = validation_runs_execute(run_ids=run_ids)
+    assert [outcomes[i].status for i in run_ids] == ["passed", "running", "passed"]
+    statuses = dict(Dataset.objects.values_list("slug", "status"))
+    assert statuses == {"beds-1": "published", "poison": "validating", "beds-2": "published"}
+    # The poisoned run wrote nothing and stays claimed, for the sweeper to take back.
+    assert ValidationRun.objects.get(id=run_ids[1]).status == "running"
+    assert not ValidationFinding.objects.filter(run_id=run_ids[1]).exists()
