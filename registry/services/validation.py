@@ -159,11 +159,20 @@ def _claim(run_ids: list[int]) -> list[ClaimedRun]:
     counts even if the worker dies) and read what their checks need."""
     if not run_ids:
         return []
-    # UPDATE … RETURNING (PostgreSQL; SQLite ≥ 3.35) tells which runs were claimed, and at
-    # which attempt: the ORM's update() only counts rows. Only placeholders are interpolated.
+    # One statement claims the runs and returns what the checks need (UPDATE … RETURNING:
+    # PostgreSQL; SQLite ≥ 3.35); the ORM's update() only counts rows. Only placeholders are
+    # interpolated.
     claim = (
         "UPDATE registry_validationrun SET status = %s, started_at = %s, attempt = attempt + 1 "  # noqa: S608
-        f"WHERE status = %s AND id IN ({', '.join(['%s'] * len(run_ids))}) RETURNING id, attempt"
+        f"WHERE status = %s AND id IN ({', '.join(['%s'] * len(run_ids))}) "
+        "RETURNING id, attempt, dataset_id, revision_id, "
+        "(SELECT snapshot FROM registry_datasetrevision AS r"
+        " WHERE r.id = registry_validationrun.revision_id), "
+        "(SELECT created_at FROM registry_datasetrevision AS r"
+        " WHERE r.id = registry_validationrun.revision_id), "
+        "(SELECT i.slug FROM registry_dataset AS d"
+        " JOIN registry_institution AS i ON i.id = d.institution_id"
+        " WHERE d.id = registry_validationrun.dataset_id)"
     )
     with transaction.atomic(), connection.cursor() as cursor:
         # A claim lost in a database crash takes every later write of the run with it (the log
@@ -178,20 +187,35 @@ def _claim(run_ids: list[int]) -> list[ClaimedRun]:
                 *run_ids,
             ],
         )
-        attempts = dict(cursor.fetchall())
-    rows = (
-        ValidationRun.objects.filter(id__in=attempts)
-        .order_by("id")
-        .values_list(
-            "id",
-            "dataset_id",
-            "revision_id",
-            "revision__snapshot",
-            "revision__created_at",
-            "dataset__institution__slug",
+        rows = sorted(cursor.fetchall())
+    load_dataset_id = _loader(ValidationRun, "dataset_id")
+    load_snapshot = _loader(DatasetRevision, "snapshot")
+    load_created_at = _loader(DatasetRevision, "created_at")
+    return [
+        ClaimedRun(
+            id=run_id,
+            attempt=attempt,
+            dataset_id=load_dataset_id(dataset_id),
+            revision_id=revision_id,
+            snapshot=load_snapshot(snapshot),
+            revision_created_at=load_created_at(created_at),
+            institution_slug=slug,
         )
-    )
-    return [ClaimedRun(run_id, attempts[run_id], *rest) for run_id, *rest in rows]
+        for run_id, attempt, dataset_id, revision_id, snapshot, created_at, slug in rows
+    ]
+
+
+def _loader(model, name: str):
+    """Turn a column value read by raw SQL into the Python value the ORM would give."""
+    column = model._meta.get_field(name).get_col(model._meta.db_table)
+    converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+
+    def load(value):
+        for converter in converters:
+            value = converter(value, column, connection)
+        return value
+
+    return load
 
 
 def _record_results(runs: list[ClaimedRun]) -> dict[int, RunOutcome]:

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from registry.checks import CHECKS, Finding
@@ -325,3 +326,25 @@ def test_one_run_that_cannot_be_recorded_does_not_hold_back_its_batch(institutio
     # The poisoned run wrote nothing and stays claimed, for the sweeper to take back.
     assert ValidationRun.objects.get(id=run_ids[1]).status == "running"
     assert not ValidationFinding.objects.filter(run_id=run_ids[1]).exists()
+
+
+def statements_of(function, **kwargs) -> list[str]:
+    """The SQL statements `function` runs, leaving out the savepoints that the test's own
+    transaction turns the service's transactions into."""
+    with CaptureQueriesContext(connection) as captured:
+        function(**kwargs)
+    return [
+        q["sql"] for q in captured.captured_queries if "SAVEPOINT" not in q["sql"].split(" ", 2)[:2]
+    ]
+
+
+def test_the_statements_a_run_costs_are_pinned(institution):
+    """Claim (1), lock run + revision + dataset (1), result (1), findings (1), dataset (1),
+    revision (1); PostgreSQL adds SET LOCAL synchronous_commit to each of the two transactions.
+    A batch shares the claim, the lock and the findings."""
+    extra = 2 if connection.vendor == "postgresql" else 0
+    run_ids = [register(institution, slug=f"beds-{i}").validation_runs.get().id for i in range(6)]
+    single = statements_of(validation_run_execute, run_id=run_ids[0], check_sources=False)
+    assert len(single) == 6 + extra, single
+    batch = statements_of(validation_runs_execute, run_ids=run_ids[1:], check_sources=False)
+    assert len(batch) == 3 + 3 * 5 + extra, batch
