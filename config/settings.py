@@ -211,6 +211,11 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # A validation run still queued or running after this many seconds is re-queued by the sweeper.
 SUCHI_RUN_STALE_AFTER = env_int("SUCHI_RUN_STALE_AFTER", 600)
 SUCHI_RUN_MAX_ATTEMPTS = env_int("SUCHI_RUN_MAX_ATTEMPTS", 5)
+# Runs queued in bulk (re-checks) are executed this many to a job, their results recorded in one
+# transaction; a job checks no new run after SUCHI_RUN_BATCH_SECONDS (well within the task time
+# limit and SUCHI_RUN_STALE_AFTER) and queues the rest again singly.
+SUCHI_RUN_BATCH = env_int("SUCHI_RUN_BATCH", 20)
+SUCHI_RUN_BATCH_SECONDS = env_int("SUCHI_RUN_BATCH_SECONDS", 60)
 # Published datasets are re-validated once per interval (default daily), each at its own phase.
 SUCHI_RECHECK_INTERVAL = env_int("SUCHI_RECHECK_INTERVAL", 86400)
 SUCHI_RECHECK_BATCH = env_int("SUCHI_RECHECK_BATCH", 1000)

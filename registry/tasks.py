@@ -5,7 +5,12 @@ import logging
 from celery import shared_task
 from django.db import transaction
 
-from .services import validation_rechecks_schedule, validation_run_execute, validation_runs_sweep
+from .services import (
+    validation_rechecks_schedule,
+    validation_run_execute,
+    validation_runs_execute,
+    validation_runs_sweep,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +41,17 @@ def validate_dataset(self, run_id: int) -> str:
     if outcome.retry:
         raise self.retry(countdown=min(300, 10 * 2**self.request.retries))
     return outcome.status
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def validate_datasets(run_ids: list[int]) -> dict[str, str]:
+    """Runs queued in bulk, executed together. A run that must be retried becomes a job of its
+    own, with validate_dataset's retry policy."""
+    outcomes = validation_runs_execute(run_ids=run_ids)
+    for run_id, outcome in outcomes.items():
+        if outcome.retry:
+            validate_dataset.apply_async((run_id,), countdown=10)
+    return {str(run_id): outcome.status for run_id, outcome in outcomes.items()}
 
 
 @shared_task(acks_late=True, ignore_result=True)

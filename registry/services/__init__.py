@@ -10,11 +10,8 @@ from .datasets import (
 )
 from .institutions import institution_create, membership_add
 from .tokens import IssuedToken, token_authenticate, token_issue, token_revoke
-from .validation import (
-    validation_rechecks_schedule,
-    validation_run_execute,
-    validation_runs_sweep,
-)
+from .validation import validation_run_execute, validation_runs_execute
+from .validation_queue import validation_rechecks_schedule, validation_runs_sweep
 
 __all__ = [
     "Actor",
@@ -31,5 +28,6 @@ __all__ = [
     "token_revoke",
     "validation_rechecks_schedule",
     "validation_run_execute",
+    "validation_runs_execute",
     "validation_runs_sweep",
 ]

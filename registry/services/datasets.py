@@ -215,11 +215,13 @@ def queue_validation(
     dataset: Dataset,
     revision: DatasetRevision,
     trigger: str = ValidationRun.Trigger.SUBMISSION,
+    enqueue: bool = True,
 ) -> ValidationRun:
     """Write the run row now; enqueue its job only once the transaction has committed.
 
     Runs are deduplicated: if the dataset already has a queued run, that run is pointed at this
-    revision instead of queueing a second one. Call with the dataset row locked.
+    revision instead of queueing a second one. Call with the dataset row locked. With
+    `enqueue=False` the caller queues the job (several runs to a job, for instance).
     """
     from ..tasks import enqueue_on_commit, validate_dataset
 
@@ -233,7 +235,8 @@ def queue_validation(
         run = ValidationRun.objects.create(
             dataset=dataset, revision=revision, trigger=trigger, queued_at=timezone.now()
         )
-    enqueue_on_commit(validate_dataset, run.id)
+    if enqueue:
+        enqueue_on_commit(validate_dataset, run.id)
     return run
 
 

@@ -8,18 +8,21 @@ the claim.
 
 import hashlib
 import logging
+import time
+import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import field as dataclass_field
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from ..checks import CheckContext, Severity, run_checks
 from ..models import Dataset, DatasetRevision, ValidationFinding, ValidationRun
 from ..quality import quality_score
-from .datasets import dataset_apply_revision, queue_validation
+from .datasets import dataset_apply_revision
+from .validation_queue import requeue_or_close
 
 logger = logging.getLogger(__name__)
 
@@ -30,13 +33,31 @@ SOURCE_FAILURE_KINDS = {"unreachable"}
 def _relax_durability() -> None:
     """Let PostgreSQL acknowledge this transaction's commit before it reaches disk.
 
-    Safe for validation results: if a crash loses the last moments of commits, the affected
-    runs are left queued or running, and the sweeper runs them again (runs are idempotent).
-    It halves the cost of a run. Call first thing inside the transaction.
+    Safe for validation claims and results: if a database crash loses the last moments of
+    commits, the affected runs are left queued or running, and the sweeper runs them again (runs
+    are idempotent). A worker's crash loses nothing: the commit is visible at once. Waiting for
+    the disk is the largest single cost of a run on a busy machine. Call first thing inside the
+    transaction.
     """
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+
+@dataclass
+class ClaimedRun:
+    """A run this attempt holds, with what its checks need and, once checked, their results."""
+
+    id: int
+    attempt: int
+    dataset_id: uuid.UUID
+    revision_id: int
+    snapshot: dict
+    revision_created_at: datetime
+    institution_slug: str
+    status: str = ValidationRun.Status.RUNNING
+    quality: dict | None = None
+    results: list = dataclass_field(default_factory=list)  # (check name, Finding) pairs
 
 
 @dataclass(frozen=True)
@@ -52,62 +73,212 @@ def validation_run_execute(*, run_id: int, resolver=None, check_sources: bool = 
     `check_sources=False` skips the checks that contact sources (demo data only); the run
     records that it did.
     """
-    now = timezone.now()
-    claimed = ValidationRun.objects.filter(id=run_id, status=ValidationRun.Status.QUEUED).update(
-        status=ValidationRun.Status.RUNNING, started_at=now, attempt=F("attempt") + 1
+    outcomes = validation_runs_execute(
+        run_ids=[run_id], resolver=resolver, check_sources=check_sources
     )
-    if not claimed:
-        logger.info("validation run not claimable", extra={"run_id": run_id})
-        return RunOutcome(status="skipped")
-    run = ValidationRun.objects.select_related("revision", "dataset__institution").get(id=run_id)
-    context = CheckContext(
-        institution_slug=run.dataset.institution.slug,
-        dataset_id=str(run.dataset_id),
-        resolver=resolver,
-        check_sources=check_sources,
-    )
-    snapshot = run.revision.snapshot
-    try:
-        results = run_checks(snapshot, context)
-        quality = quality_score(
-            snapshot, results, context=context, modified_at=run.revision.created_at
-        )
-    except Exception as exc:
-        logger.exception("validation run crashed", extra={"run_id": run_id})
-        return _record_crash(run, exc)
+    return outcomes[run_id]
 
-    failed = any(finding.severity == Severity.ERROR for _, finding in results)
-    status = ValidationRun.Status.FAILED if failed else ValidationRun.Status.PASSED
+
+def validation_runs_execute(
+    *, run_ids: list[int], resolver=None, check_sources: bool = True
+) -> dict[int, RunOutcome]:
+    """Execute queued validation runs together; returns each run's outcome. Safe to call twice.
+
+    The runs are claimed in one statement and their results recorded in one transaction, which
+    costs little more than recording one. Runs not queued are skipped. A worker that dies after
+    the claim leaves its runs `running`, and the sweeper takes them back. Runs not reached
+    within SUCHI_RUN_BATCH_SECONDS are queued again as single jobs.
+    """
+    outcomes = {run_id: RunOutcome(status="skipped") for run_id in run_ids}
+    checked = []
+    deadline = time.monotonic() + settings.SUCHI_RUN_BATCH_SECONDS
+    claimed = _claim(run_ids)
+    for run_id in set(run_ids) - {run.id for run in claimed}:
+        logger.info("validation run not claimable", extra={"run_id": run_id})
+    for position, run in enumerate(claimed):
+        if position and time.monotonic() > deadline:
+            # Slow sources: the runs still waiting would hold their claim too long (and the
+            # task could hit its time limit), so they go back to the queue, each as its own job.
+            outcomes.update(_hand_back(claimed[position:]))
+            break
+        context = CheckContext(
+            institution_slug=run.institution_slug,
+            dataset_id=str(run.dataset_id),
+            resolver=resolver,
+            check_sources=check_sources,
+        )
+        try:
+            run.results = run_checks(run.snapshot, context)
+            run.quality = quality_score(
+                run.snapshot, run.results, context=context, modified_at=run.revision_created_at
+            )
+        except Exception as exc:
+            logger.exception("validation run crashed", extra={"run_id": run.id})
+            outcomes[run.id] = _record_crash(run, exc)
+            continue
+        failed = any(finding.severity == Severity.ERROR for _, finding in run.results)
+        run.status = ValidationRun.Status.FAILED if failed else ValidationRun.Status.PASSED
+        checked.append(run)
+
+    if len(checked) <= 1:
+        outcomes.update(_record_results(checked))
+        return outcomes
+    try:
+        outcomes.update(_record_results(checked))
+    except Exception:
+        # Recording them together rolled back: record each on its own, so that one bad run
+        # cannot hold back the others. One that fails again stays running, for the sweeper.
+        logger.exception("recording validation results together failed")
+        for run in checked:
+            try:
+                outcomes.update(_record_results([run]))
+            except Exception:
+                logger.exception("recording a validation result failed", extra={"run_id": run.id})
+                outcomes[run.id] = RunOutcome(status=ValidationRun.Status.RUNNING)
+    return outcomes
+
+
+def _hand_back(runs: list[ClaimedRun]) -> dict[int, RunOutcome]:
+    """Queue claimed runs again, unchecked, each as its own job."""
+    from ..tasks import enqueue_on_commit, validate_dataset
+
+    outcomes = {}
+    with transaction.atomic():
+        for run in runs:
+            status = requeue_or_close(
+                run, error="Not reached within its batch's time; queued again.", give_up=False
+            )
+            if status == ValidationRun.Status.QUEUED:
+                enqueue_on_commit(validate_dataset, run.id)
+            outcomes[run.id] = RunOutcome(status=status)
+    return outcomes
+
+
+def _claim(run_ids: list[int]) -> list[ClaimedRun]:
+    """Take the runs that are queued (a conditional UPDATE, committed at once so that an attempt
+    counts even if the worker dies) and read what their checks need."""
+    if not run_ids:
+        return []
+    # One statement claims the runs and returns what the checks need (UPDATE … RETURNING:
+    # PostgreSQL; SQLite ≥ 3.35); the ORM's update() only counts rows. Only placeholders are
+    # interpolated.
+    claim = (
+        "UPDATE registry_validationrun SET status = %s, started_at = %s, attempt = attempt + 1 "  # noqa: S608
+        f"WHERE status = %s AND id IN ({', '.join(['%s'] * len(run_ids))}) "
+        "RETURNING id, attempt, dataset_id, revision_id, "
+        "(SELECT snapshot FROM registry_datasetrevision AS r"
+        " WHERE r.id = registry_validationrun.revision_id), "
+        "(SELECT created_at FROM registry_datasetrevision AS r"
+        " WHERE r.id = registry_validationrun.revision_id), "
+        "(SELECT i.slug FROM registry_dataset AS d"
+        " JOIN registry_institution AS i ON i.id = d.institution_id"
+        " WHERE d.id = registry_validationrun.dataset_id)"
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        # A claim lost in a database crash takes every later write of the run with it (the log
+        # is written in order): the run is simply queued again.
+        _relax_durability()
+        cursor.execute(
+            claim,
+            [
+                ValidationRun.Status.RUNNING.value,
+                connection.ops.adapt_datetimefield_value(timezone.now()),
+                ValidationRun.Status.QUEUED.value,
+                *run_ids,
+            ],
+        )
+        rows = sorted(cursor.fetchall())
+    load_dataset_id = _loader(ValidationRun, "dataset_id")
+    load_snapshot = _loader(DatasetRevision, "snapshot")
+    load_created_at = _loader(DatasetRevision, "created_at")
+    return [
+        ClaimedRun(
+            id=run_id,
+            attempt=attempt,
+            dataset_id=load_dataset_id(dataset_id),
+            revision_id=revision_id,
+            snapshot=load_snapshot(snapshot),
+            revision_created_at=load_created_at(created_at),
+            institution_slug=slug,
+        )
+        for run_id, attempt, dataset_id, revision_id, snapshot, created_at, slug in rows
+    ]
+
+
+def _loader(model, name: str):
+    """Turn a column value read by raw SQL into the Python value the ORM would give."""
+    column = model._meta.get_field(name).get_col(model._meta.db_table)
+    converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+
+    def load(value):
+        for converter in converters:
+            value = converter(value, column, connection)
+        return value
+
+    return load
+
+
+def _record_results(runs: list[ClaimedRun]) -> dict[int, RunOutcome]:
+    """Write the results of checked runs and settle their datasets, in one transaction.
+
+    Only the attempt that still holds a run's claim writes its result: if the sweeper handed
+    the run to another attempt meanwhile, that one owns it.
+    """
+    if not runs:
+        return {}
+    by_id = {run.id: run for run in runs}
     with transaction.atomic():
         _relax_durability()
-        # Only the attempt that still holds the claim writes a result; if the sweeper handed
-        # the run to another attempt meanwhile, that one owns it.
-        owned = ValidationRun.objects.filter(
-            id=run_id, status=ValidationRun.Status.RUNNING, attempt=run.attempt
-        ).update(status=status, finished_at=timezone.now(), error="", quality=quality)
-        if not owned:
-            return RunOutcome(status="skipped")
-        if results:
-            ValidationFinding.objects.bulk_create(
-                ValidationFinding(
-                    run_id=run_id,
-                    check_name=name,
-                    severity=f.severity,
-                    message=f.message,
-                    field=f.field,
-                    distribution_id=f.distribution_id,
-                    detail=f.detail,
-                )
-                for name, f in results
+        # One read locks the runs, their revisions and their datasets (which settling changes).
+        locked = (
+            ValidationRun.objects.select_for_update(of=("self", "revision", "dataset"))
+            .select_related("revision", "dataset")
+            .only(
+                "status",
+                "attempt",
+                "revision",
+                "revision__status",
+                "dataset",
+                *(f"dataset__{name}" for name in _SETTLE_READS),
             )
-        run.status, run.quality = status, quality
-        source_failed = any(f.detail.get("kind") in SOURCE_FAILURE_KINDS for _, f in results)
-        _settle(run, source_failed=source_failed)
-    logger.info(
-        "validation run finished",
-        extra={"run_id": run_id, "status": run.status, "findings": len(results)},
-    )
-    return RunOutcome(status=run.status)
+            .filter(id__in=by_id)
+            .order_by("id")
+        )
+        owned = [
+            row
+            for row in locked
+            if row.status == ValidationRun.Status.RUNNING and row.attempt == by_id[row.id].attempt
+        ]
+        now = timezone.now()
+        for row in owned:  # one UPDATE a run: cheaper than bulk_update's CASE expressions
+            run = by_id[row.id]
+            ValidationRun.objects.filter(id=run.id).update(
+                status=run.status, quality=run.quality, finished_at=now, error=""
+            )
+        ValidationFinding.objects.bulk_create(
+            ValidationFinding(
+                run_id=row.id,
+                check_name=name,
+                severity=f.severity,
+                message=f.message,
+                field=f.field,
+                distribution_id=f.distribution_id,
+                detail=f.detail,
+            )
+            for row in owned
+            for name, f in by_id[row.id].results
+        )
+        for row in owned:
+            _settle(by_id[row.id], row.revision, row.dataset)
+    for row in owned:
+        run = by_id[row.id]
+        logger.info(
+            "validation run finished",
+            extra={"run_id": run.id, "status": run.status, "findings": len(run.results)},
+        )
+    outcomes = {run.id: RunOutcome(status="skipped") for run in runs}
+    outcomes.update({row.id: RunOutcome(status=by_id[row.id].status) for row in owned})
+    return outcomes
 
 
 def _recheck_offset(dataset_id) -> timedelta:
@@ -117,7 +288,7 @@ def _recheck_offset(dataset_id) -> timedelta:
     return timedelta(seconds=int.from_bytes(digest[:4], "big") % max(1, period))
 
 
-def _set_health(dataset: Dataset, run: ValidationRun, *, source_failed: bool) -> tuple[str, ...]:
+def _set_health(dataset: Dataset, run: ClaimedRun, *, source_failed: bool) -> tuple[str, ...]:
     """Set the public version's health from a run: quality, last check, consecutive source
     failures. Returns the fields set, for the caller's save."""
     now = timezone.now()
@@ -138,15 +309,21 @@ def _set_health(dataset: Dataset, run: ValidationRun, *, source_failed: bool) ->
     )
 
 
-def _settle(run: ValidationRun, *, source_failed: bool) -> None:
+# What settling reads of the dataset; the rest of the row is loaded only when a change is applied.
+_SETTLE_READS = (
+    "status",
+    "current_revision",
+    "pending_revision",
+    "published_at",
+    "source_failures",
+    "next_check_at",
+)
+
+
+def _settle(run: ClaimedRun, revision: DatasetRevision, dataset: Dataset) -> None:
     """Publish or reject the run's revision, or record the health of the public version.
-    Call inside the transaction that wrote the run's result."""
-    revision = (
-        DatasetRevision.objects.select_for_update(of=("self", "dataset"))
-        .select_related("dataset")
-        .get(pk=run.revision_id)
-    )
-    dataset = revision.dataset
+    Call inside the transaction that wrote the run's result and locked revision and dataset."""
+    source_failed = any(f.detail.get("kind") in SOURCE_FAILURE_KINDS for _, f in run.results)
     if dataset.status == Dataset.Status.WITHDRAWN:
         return
     if revision.status == DatasetRevision.Status.APPLIED:
@@ -173,7 +350,7 @@ def _settle(run: ValidationRun, *, source_failed: bool) -> None:
             # Another dataset took the slug while this change was being validated.
             dataset.refresh_from_db()
             ValidationFinding.objects.create(
-                run=run,
+                run_id=run.id,
                 check_name="publication",
                 severity=Severity.ERROR,
                 message=f"Slug {revision.snapshot['slug']!r} was taken by another dataset "
@@ -181,7 +358,7 @@ def _settle(run: ValidationRun, *, source_failed: bool) -> None:
                 field="slug",
             )
             run.status = ValidationRun.Status.FAILED
-            ValidationRun.objects.filter(pk=run.pk).update(status=run.status)
+            ValidationRun.objects.filter(pk=run.id).update(status=run.status)
     revision.status = DatasetRevision.Status.REJECTED
     revision.save(update_fields=["status"])
     dataset.pending_revision = None
@@ -190,102 +367,9 @@ def _settle(run: ValidationRun, *, source_failed: bool) -> None:
     dataset.save(update_fields=["pending_revision", "status"])
 
 
-def _requeue_or_close(run: ValidationRun, *, error: str, give_up: bool) -> str:
-    """Put a run back in the queue, unless it is out of attempts or a newer run is queued for
-    the same dataset (runs are deduplicated). Returns the new status."""
-    newer_queued = ValidationRun.objects.filter(
-        dataset_id=run.dataset_id, status=ValidationRun.Status.QUEUED
-    ).exclude(pk=run.pk)
-    if give_up or newer_queued.exists():
-        status = ValidationRun.Status.ERROR
-    else:
-        status = ValidationRun.Status.QUEUED
-    ValidationRun.objects.filter(pk=run.pk, status=run.status, attempt=run.attempt).update(
-        status=status,
-        error=error[:2000],
-        finished_at=timezone.now() if status == ValidationRun.Status.ERROR else None,
-        queued_at=timezone.now(),
-    )
-    return status
-
-
-def _record_crash(run: ValidationRun, exc: Exception) -> RunOutcome:
+def _record_crash(run: ClaimedRun, exc: Exception) -> RunOutcome:
     """The run itself failed (not a check: those are isolated): retry, or give up."""
     give_up = run.attempt >= settings.SUCHI_RUN_MAX_ATTEMPTS
     with transaction.atomic():
-        status = _requeue_or_close(run, error=f"{type(exc).__name__}: {exc}", give_up=give_up)
+        status = requeue_or_close(run, error=f"{type(exc).__name__}: {exc}", give_up=give_up)
     return RunOutcome(status=status, retry=status == ValidationRun.Status.QUEUED)
-
-
-def validation_runs_sweep(*, stale_after: timedelta | None = None) -> list[int]:
-    """Re-queue runs whose job was lost: queued or running for longer than `stale_after`.
-
-    Returns the ids re-queued. A running run past the timeout is taken back (its worker died or
-    hung); one past the attempt limit is closed as an error instead.
-    """
-    from ..tasks import enqueue_on_commit, validate_dataset
-
-    if stale_after is None:
-        stale_after = timedelta(seconds=settings.SUCHI_RUN_STALE_AFTER)
-    cutoff = timezone.now() - stale_after
-    requeued: list[int] = []
-    with transaction.atomic():
-        stale = ValidationRun.objects.select_for_update(skip_locked=True).filter(
-            Q(status=ValidationRun.Status.QUEUED, queued_at__lt=cutoff)
-            | Q(status=ValidationRun.Status.RUNNING, started_at__lt=cutoff)
-        )
-        for run in stale:
-            if run.status == ValidationRun.Status.QUEUED:
-                ValidationRun.objects.filter(pk=run.pk).update(queued_at=timezone.now())
-                requeued.append(run.id)
-                continue
-            status = _requeue_or_close(
-                run,
-                error=run.error or "The worker running this job stopped answering.",
-                give_up=run.attempt >= settings.SUCHI_RUN_MAX_ATTEMPTS,
-            )
-            if status == ValidationRun.Status.QUEUED:
-                requeued.append(run.id)
-        for run_id in requeued:
-            enqueue_on_commit(validate_dataset, run_id)
-    if requeued:
-        logger.warning("re-queued stale validation runs", extra={"run_ids": requeued})
-    return requeued
-
-
-def validation_rechecks_schedule(*, limit: int | None = None) -> list[int]:
-    """Queue a re-check for every published dataset that is due. Returns the new run ids.
-
-    Each dataset is due once per SUCHI_RECHECK_INTERVAL at its own phase, so the load spreads
-    over the period. Datasets already waiting in the queue are skipped (runs are deduplicated).
-    """
-    limit = limit or settings.SUCHI_RECHECK_BATCH
-    now = timezone.now()
-    period = timedelta(seconds=settings.SUCHI_RECHECK_INTERVAL)
-    queued = ValidationRun.objects.filter(
-        dataset=OuterRef("pk"), status=ValidationRun.Status.QUEUED
-    )
-    run_ids = []
-    with transaction.atomic():
-        due = (
-            Dataset.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(status=Dataset.Status.PUBLISHED, next_check_at__lte=now, pending_revision=None)
-            .exclude(Exists(queued))
-            .select_related("current_revision")
-            .order_by("next_check_at")[:limit]
-        )
-        for dataset in due:
-            run = queue_validation(
-                dataset=dataset,
-                revision=dataset.current_revision,
-                trigger=ValidationRun.Trigger.RECHECK,
-            )
-            # Keep the dataset's phase: the next check is one period after this one was due.
-            next_at = dataset.next_check_at + period
-            while next_at <= now:
-                next_at += period
-            Dataset.objects.filter(pk=dataset.pk).update(next_check_at=next_at)
-            run_ids.append(run.id)
-    if run_ids:
-        logger.info("queued re-checks", extra={"count": len(run_ids)})
-    return run_ids

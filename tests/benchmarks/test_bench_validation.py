@@ -12,7 +12,12 @@ import pytest
 from django.db import connection
 
 from registry.models import ValidationRun
-from registry.services import Actor, dataset_register, validation_run_execute
+from registry.services import (
+    Actor,
+    dataset_register,
+    validation_run_execute,
+    validation_runs_execute,
+)
 
 from ..factories import dataset_payload, make_institution
 
@@ -68,6 +73,23 @@ def test_bench_metadata_only_runs():
     run_ids = queue_runs(400)
     durations, wall = execute_all(run_ids, check_sources=False)
     report("validation runs, metadata-only", durations, wall)
+
+
+def test_bench_metadata_only_runs_in_batches():
+    """Runs queued in bulk (re-checks, the sweeper) are executed BATCH at a time."""
+    run_ids = queue_runs(400)
+    batch = 20
+    durations = []
+    started = time.perf_counter()
+    for i in range(0, len(run_ids), batch):
+        chunk = run_ids[i : i + batch]
+        t = time.perf_counter()
+        outcomes = validation_runs_execute(run_ids=chunk, check_sources=False)
+        durations.extend([(time.perf_counter() - t) / len(chunk)] * len(chunk))
+        assert {o.status for o in outcomes.values()} == {"passed"}, outcomes
+    report(
+        f"validation runs, metadata-only, {batch} a batch", durations, time.perf_counter() - started
+    )
 
 
 def test_bench_runs_with_a_one_mebibyte_sample(source_server):

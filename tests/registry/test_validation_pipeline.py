@@ -3,7 +3,9 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from registry.checks import CHECKS, Finding
@@ -14,6 +16,7 @@ from registry.services import (
     dataset_update,
     dataset_withdraw,
     validation_run_execute,
+    validation_runs_execute,
     validation_runs_sweep,
 )
 from registry.tasks import validate_dataset
@@ -221,3 +224,127 @@ def test_the_late_result_of_a_taken_back_attempt_is_discarded(institution, monke
     assert run.status == "running"
     dataset.refresh_from_db()
     assert dataset.status == Dataset.Status.VALIDATING
+
+
+def test_runs_executed_together_are_each_settled_once(institution):
+    good = [register(institution, slug=f"beds-{i}") for i in range(3)]
+    bad = register(institution, slug="incomplete", license="", themes=[])
+    run_ids = [d.validation_runs.get().id for d in [*good, bad]]
+
+    outcomes = validation_runs_execute(run_ids=run_ids)
+    assert [outcomes[i].status for i in run_ids] == ["passed", "passed", "passed", "failed"]
+    assert set(validation_runs_execute(run_ids=run_ids).values()) == {
+        validation_run_execute(run_id=run_ids[0])
+    }  # all skipped the second time
+    for dataset in good:
+        dataset.refresh_from_db()
+        assert dataset.status == Dataset.Status.PUBLISHED
+    bad.refresh_from_db()
+    assert bad.status == Dataset.Status.REJECTED
+    runs = ValidationRun.objects.filter(id__in=run_ids)
+    assert {(r.status in ("passed", "failed"), r.attempt, r.quality is not None) for r in runs} == {
+        (True, 1, True)
+    }
+    # Each run has its own findings, written once.
+    assert ValidationFinding.objects.filter(run_id=run_ids[3], severity="error").count() == 2
+    assert not ValidationFinding.objects.filter(run_id__in=run_ids[:3], severity="error").exists()
+
+
+def test_a_run_that_crashes_in_a_batch_is_retried_alone_and_the_others_settle(institution):
+    datasets = [register(institution, slug=f"beds-{i}") for i in range(3)]
+    run_ids = [d.validation_runs.get().id for d in datasets]
+    DatasetRevision.objects.filter(pk=datasets[1].pending_revision_id).update(
+        snapshot={"title": "x"}
+    )
+    outcomes = validation_runs_execute(run_ids=run_ids)
+    assert [(outcomes[i].status, outcomes[i].retry) for i in run_ids] == [
+        ("passed", False),
+        ("queued", True),
+        ("passed", False),
+    ]
+    assert ValidationRun.objects.get(id=run_ids[1]).error.startswith("KeyError")
+
+
+def test_runs_a_batch_does_not_reach_in_time_go_back_to_the_queue(institution, settings):
+    settings.SUCHI_RUN_BATCH_SECONDS = 0
+    datasets = [register(institution, slug=f"beds-{i}") for i in range(3)]
+    run_ids = [d.validation_runs.get().id for d in datasets]
+    outcomes = validation_runs_execute(run_ids=run_ids)
+    # The first run is always checked; the others were claimed but are handed back.
+    assert [outcomes[i].status for i in run_ids] == ["passed", "queued", "queued"]
+    assert run_queued_validations() == ["passed", "passed"]
+    assert list(
+        ValidationRun.objects.filter(id__in=run_ids)
+        .order_by("id")
+        .values_list("attempt", flat=True)
+    ) == [1, 2, 2]
+
+
+def test_a_taken_back_run_in_a_batch_is_discarded_and_the_others_settle(institution, monkeypatch):
+    datasets = [register(institution, slug=f"beds-{i}") for i in range(2)]
+    taken, kept = (d.validation_runs.get().id for d in datasets)
+
+    def takeover(snapshot, context):
+        # While the batch is checking, the sweeper hands the first run to another attempt.
+        ValidationRun.objects.filter(pk=taken).update(attempt=F("attempt") + 1)
+        return iter(())
+
+    monkeypatch.setitem(CHECKS, "takeover", takeover)
+    outcomes = validation_runs_execute(run_ids=[taken, kept])
+    assert (outcomes[taken].status, outcomes[kept].status) == ("skipped", "passed")
+    assert not ValidationFinding.objects.filter(run_id=taken).exists()
+    assert ValidationRun.objects.get(id=taken).status == "running"
+
+
+POISON_TRIGGER = {
+    # A failure of the database itself while one dataset is settled (not a failing check).
+    "sqlite": [
+        "CREATE TRIGGER poison BEFORE UPDATE ON registry_dataset WHEN NEW.slug = 'poison' "
+        "BEGIN SELECT RAISE(ABORT, 'poisoned row'); END"
+    ],
+    "postgresql": [
+        "CREATE FUNCTION poison() RETURNS trigger AS $$ BEGIN "
+        "IF NEW.slug = 'poison' THEN RAISE EXCEPTION 'poisoned row'; END IF; RETURN NEW; "
+        "END $$ LANGUAGE plpgsql",
+        "CREATE TRIGGER poison BEFORE UPDATE ON registry_dataset "
+        "FOR EACH ROW EXECUTE FUNCTION poison()",
+    ],
+}
+
+
+def test_one_run_that_cannot_be_recorded_does_not_hold_back_its_batch(institution):
+    datasets = [register(institution, slug=slug) for slug in ("beds-1", "poison", "beds-2")]
+    run_ids = [d.validation_runs.get().id for d in datasets]
+    with connection.cursor() as cursor:  # rolled back with the test's transaction
+        for statement in POISON_TRIGGER[connection.vendor]:
+            cursor.execute(statement)
+
+    outcomes = validation_runs_execute(run_ids=run_ids)
+    assert [outcomes[i].status for i in run_ids] == ["passed", "running", "passed"]
+    statuses = dict(Dataset.objects.values_list("slug", "status"))
+    assert statuses == {"beds-1": "published", "poison": "validating", "beds-2": "published"}
+    # The poisoned run wrote nothing and stays claimed, for the sweeper to take back.
+    assert ValidationRun.objects.get(id=run_ids[1]).status == "running"
+    assert not ValidationFinding.objects.filter(run_id=run_ids[1]).exists()
+
+
+def statements_of(function, **kwargs) -> list[str]:
+    """The SQL statements `function` runs, leaving out the savepoints that the test's own
+    transaction turns the service's transactions into."""
+    with CaptureQueriesContext(connection) as captured:
+        function(**kwargs)
+    return [
+        q["sql"] for q in captured.captured_queries if "SAVEPOINT" not in q["sql"].split(" ", 2)[:2]
+    ]
+
+
+def test_the_statements_a_run_costs_are_pinned(institution):
+    """Claim (1), lock run + revision + dataset (1), result (1), findings (1), dataset (1),
+    revision (1); PostgreSQL adds SET LOCAL synchronous_commit to each of the two transactions.
+    A batch shares the claim, the lock and the findings."""
+    extra = 2 if connection.vendor == "postgresql" else 0
+    run_ids = [register(institution, slug=f"beds-{i}").validation_runs.get().id for i in range(6)]
+    single = statements_of(validation_run_execute, run_id=run_ids[0], check_sources=False)
+    assert len(single) == 6 + extra, single
+    batch = statements_of(validation_runs_execute, run_ids=run_ids[1:], check_sources=False)
+    assert len(batch) == 3 + 3 * 5 + extra, batch
