@@ -105,15 +105,21 @@ def _errors_into(form, formset, errors: dict) -> None:
     """Put the API serializer's errors (keyed by field path) on the form fields they name."""
     nested = {"contact_point": "contact_", "temporal": "temporal_", "spatial": ""}
     for key, value in errors.items():
-        if key == "distributions" and isinstance(value, list):
+        if key == "distributions" and isinstance(value, list | dict):
+            # DRF reports item errors as a list (one entry per item) or as {index: errors}.
+            by_index = dict(enumerate(value)) if isinstance(value, list) else value
             forms_with_data = [f for f in formset.forms if f.payload(None) is not None]
-            for sub, sub_errors in zip(forms_with_data, value, strict=False):
-                for name, messages_ in (sub_errors or {}).items():
+            for index, sub_errors in by_index.items():
+                if not isinstance(sub_errors, dict):
+                    form.add_error(None, str(sub_errors))
+                    continue
+                if not isinstance(index, int) or index >= len(forms_with_data):
+                    continue
+                sub = forms_with_data[index]
+                for name, messages_ in sub_errors.items():
                     field = name if name in sub.fields else None
                     for message in messages_ if isinstance(messages_, list) else [messages_]:
                         sub.add_error(field, str(message))
-            if not isinstance(value[0], dict):
-                form.add_error(None, " ".join(str(v) for v in value))
             continue
         if key in nested and isinstance(value, dict):
             for name, messages_ in value.items():

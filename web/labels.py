@@ -66,7 +66,11 @@ REVISION_STATUS = {
     "rejected": _("Rejected by validation"),
     "superseded": _("Superseded by a later change"),
 }
-REVISION_KIND = {"create": _("Created"), "update": _("Updated"), "withdraw": _("Withdrawn")}
+REVISION_KIND = {
+    "create": _("Created"),
+    "update": _("Updated"),
+    "withdraw": pgettext_lazy("dataset", "Withdrawn"),
+}
 ACCESS_RIGHTS = {
     "open": _("Open: anyone may use it"),
     "restricted": _("Restricted: on request to the institution"),
