@@ -21,7 +21,7 @@ class LoginForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["username"].widget.attrs.update(autocomplete="username", autofocus=True)
+        self.fields["username"].widget.attrs.update(autocomplete="username")
         self.fields["password"].widget.attrs.update(autocomplete="current-password")
 
 
