@@ -15,8 +15,14 @@ COPY registry registry
 COPY catalog catalog
 COPY consent consent
 COPY harvest harvest
+COPY web web
+COPY locale locale
 COPY manage.py ./
-RUN pip install . \
+# gettext only to compile the Hindi catalogue (locale/hi/…/django.mo), then removed.
+RUN apt-get update && apt-get install -y --no-install-recommends gettext \
+    && pip install . \
+    && SECRET_KEY=build-only python manage.py compilemessages --locale hi \
+    && apt-get purge -y gettext && apt-get autoremove -y && rm -rf /var/lib/apt/lists/* \
     && SECRET_KEY=build-only python manage.py collectstatic --noinput \
     && mkdir -p /app/var && chown -R suchi /app/var
 

@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install run test worker beat lint format bench migrate clean
+.PHONY: install run test worker beat lint format bench migrate clean messages screenshots
 
 $(BIN)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Suchi needs Python 3.11 or newer; set PYTHON=python3.x")'
@@ -15,7 +15,25 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@
 
-install: $(BIN)/.installed
+# The Hindi catalogue is compiled here, not committed: Django's compilemessages (GNU msgfmt),
+# or polib where gettext is not installed.
+MO := locale/hi/LC_MESSAGES/django.mo
+$(MO): locale/hi/LC_MESSAGES/django.po $(BIN)/.installed
+	@if command -v msgfmt >/dev/null; then \
+	  $(BIN)/python manage.py compilemessages --locale hi --ignore '.venv' --ignore 'var' -v0; \
+	else \
+	  $(BIN)/python -c 'import polib; polib.pofile("$<").save_as_mofile("$@")'; \
+	fi
+
+install: $(BIN)/.installed $(MO)
+
+## Refresh locale/hi/LC_MESSAGES/django.po from the templates and code (then translate the new entries)
+messages: install
+	$(BIN)/python manage.py makemessages --locale hi --no-obsolete --ignore '.venv' --ignore 'var' --ignore 'tests'
+
+## docs/screenshots/*.png: the main pages at 1280 and 390 px wide (needs Debian's chromium)
+screenshots: install
+	$(BIN)/python -m tests.web.screenshots docs/screenshots
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "catalog",
     "consent",
     "harvest",
+    "web",
 ]
 
 MIDDLEWARE = [
@@ -76,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "registry.middleware.BodySizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Pages speak the reader's language (cookie, then Accept-Language); the APIs stay English.
+    "web.middleware.PageLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Weak ETags from the body and 304s for If-None-Match / If-Modified-Since on GET.
     "django.middleware.http.ConditionalGetMiddleware",
@@ -84,6 +87,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A strict Content-Security-Policy on HTML pages; no caching of portal and console pages.
+    "web.middleware.PageSecurityMiddleware",
 ]
 
 if not DEBUG:
@@ -270,6 +275,18 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("hi", "हिन्दी")]
 TIME_ZONE = "UTC"  # APIs speak UTC; pages convert to the reader's zone
 USE_I18N = True
+# The Hindi catalogue: locale/hi/LC_MESSAGES/django.po, compiled to .mo by `make install`.
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "suchi_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Portal and console pages show times in this zone (the APIs answer in UTC).
+SUCHI_PAGE_TIME_ZONE = env_str("SUCHI_PAGE_TIME_ZONE", "Asia/Kolkata")
+LOGIN_URL = "/portal/login"
+# Wrong passwords at the portal and console sign-in: after this many failures in a row from one
+# client address, or for one account, sign-in is refused for the window (seconds).
+SUCHI_LOGIN_MAX_FAILURES = env_int("SUCHI_LOGIN_MAX_FAILURES", 10)
+SUCHI_LOGIN_FAILURE_WINDOW = env_int("SUCHI_LOGIN_FAILURE_WINDOW", 900)
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -315,6 +332,8 @@ SPECTACULAR_SETTINGS = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
@@ -323,6 +342,7 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
 # --- Logging: one JSON object a line, each carrying the request id -----------------------------

@@ -6,6 +6,7 @@ from catalog import pages as catalog_pages
 from catalog import views as catalog_views
 from catalog.api.ckan_views import CkanAction
 from consent.api import views as consent_views
+from web import urls as web_urls
 
 from . import health
 
@@ -35,5 +36,9 @@ urlpatterns = [
     path("institutions", catalog_pages.institution_list, name="institution-list-page"),
     path("institutions/<slug:slug>", catalog_pages.institution_detail, name="institution-page"),
     # --- end of public catalogue pages ---
+    # --- the citizen portal and the institution console (HTML) ---
+    path("portal/", include(web_urls.portal_urls)),
+    path("console/", include(web_urls.console_urls)),
+    path("", include("web.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,70 @@
+"""Parties for the portal and console tests: a consumer, a provider with a consent-gated
+dataset, citizens with pending requests, and a provider's staff member."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from consent.services import Period, consent_request_create
+from registry.services import membership_add
+
+from ..factories import make_citizen, make_institution, publish_consent_dataset
+
+PASSWORD = "correct-horse-battery"
+
+
+@dataclass
+class World:
+    consumer: object
+    provider: object
+    dataset: object
+    asha: object
+    ravi: object
+    staff: object
+
+
+def ask(world_or_consumer, citizen, datasets, **overrides):
+    consumer = getattr(world_or_consumer, "consumer", world_or_consumer)
+    fields = {
+        "consumer": consumer,
+        "citizen_handle": citizen.handle,
+        "purpose_code": "INSCLM",
+        "purpose_text": "To settle claim CLM-1 for your March stay.",
+        "dataset_ids": [d.pk for d in datasets],
+        "access_mode": "view",
+        "data_from": date(2026, 3, 1),
+        "data_to": date(2026, 3, 31),
+        "fetch_type": "onetime",
+        "frequency": None,
+        "data_life": Period("month", 6),
+        "expires_at": timezone.now() + timedelta(days=90),
+        "notice_text": "We will read your March discharge summary.",
+        "notice_version": "1",
+        "actor": "test",
+    }
+    fields.update(overrides)
+    return consent_request_create(**fields)
+
+
+@pytest.fixture
+def world(db):
+    consumer = make_institution(
+        slug="suraksha", name="Suraksha Insurance", kind="private", is_consumer=True,
+        is_provider=False,
+    )  # fmt: skip
+    provider = make_institution(slug="ka-health", name="Department of Health, Karnataka")
+    dataset = publish_consent_dataset(provider, title="Discharge summaries")
+    asha = make_citizen("asha@suchi", PASSWORD, language="en")
+    ravi = make_citizen("ravi@suchi", PASSWORD, language="hi")
+    staff = get_user_model().objects.create_user("health.editor", password=PASSWORD)
+    membership_add(user=staff, institution=provider, role="admin")
+    return World(consumer, provider, dataset, asha, ravi, staff)
+
+
+def sign_in(client, username: str, path: str = "/portal/login"):
+    response = client.post(path, {"username": username, "password": PASSWORD})
+    assert response.status_code == 302, response.content
+    return client

@@ -1,0 +1,187 @@
+"""The institution console through Django's test client: datasets through the forms (the
+API's validation), tokens, webhooks, and what a description may not smuggle in."""
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django.test import Client
+
+from registry.models import ApiToken, Dataset
+from registry.services import token_authenticate
+
+from ..factories import make_institution, publish, run_queued_validations, source_url
+from .conftest import sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+def _form(**overrides) -> dict:
+    data = {
+        "title": "Ward bed occupancy",
+        "description": "Occupied and vacant beds per ward, reported daily by each hospital.",
+        "keywords": "hospitals, beds",
+        "themes": ["HEAL"],
+        "license": "CC-BY-4.0",
+        "access_rights": "open",
+        "states": ["KA"],
+        "update_frequency": "daily",
+        "languages": ["en"],
+        "contact_email": "data@health.ka.example",
+        "dist-TOTAL_FORMS": "1",
+        "dist-INITIAL_FORMS": "0",
+        "dist-0-title": "Daily CSV",
+        "dist-0-access_url": source_url("/beds.csv"),
+        "dist-0-media_type": "text/csv",
+        "dist-0-format": "CSV",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_register_a_dataset_through_the_form(world, client):
+    sign_in(client, "health.editor", "/console/login")
+    response = client.post("/console/ka-health/datasets/new", _form())
+    assert response.status_code == 302, response.content.decode()[:2000]
+    dataset = Dataset.objects.get(title="Ward bed occupancy")
+    assert dataset.keywords == ["hospitals", "beds"]
+    assert dataset.distributions.get().media_type == "text/csv"
+    run_queued_validations()
+    page = client.get(response["Location"]).content.decode()
+    assert "Published" in page and "Passed" in page
+
+
+def test_form_errors_are_the_api_errors_on_the_right_fields(world, client):
+    sign_in(client, "health.editor", "/console/login")
+    response = client.post(
+        "/console/ka-health/datasets/new",
+        _form(license="NOT-A-LICENCE", **{"dist-0-access_url": "ftp://x.example/a.csv"}),
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Unknown licence &#x27;NOT-A-LICENCE&#x27;" in page
+    assert 'id="id_license_error"' in page
+    assert 'id="id_dist-0-access_url_error"' in page
+    assert not Dataset.objects.filter(title="Ward bed occupancy").exists()
+
+
+def test_edit_keeps_what_the_form_does_not_show(world, client):
+    dataset = publish(
+        world.provider,
+        slug="beds",
+        spatial={"states": ["KA"], "districts": ["572"]},
+        conforms_to=["https://specs.example/beds"],
+    )
+    sign_in(client, "health.editor", "/console/login")
+    edit = client.get(f"/console/ka-health/datasets/{dataset.pk}/edit").content.decode()
+    assert 'value="District hospital bed occupancy"' in edit
+    distribution = dataset.distributions.get()
+    response = client.post(
+        f"/console/ka-health/datasets/{dataset.pk}/edit",
+        _form(
+            title="Beds, renamed",
+            slug="beds",
+            **{
+                "dist-INITIAL_FORMS": "1",
+                "dist-0-id": str(distribution.pk),
+                "dist-0-access_url": distribution.access_url,
+            },
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    revision = dataset.revisions.order_by("-number").first().snapshot
+    assert revision["title"] == "Beds, renamed"
+    assert revision["spatial"]["districts"] == ["572"]
+    assert revision["conforms_to"] == ["https://specs.example/beds"]
+    assert revision["distributions"][0]["id"] == str(distribution.pk)
+
+
+class Elements(HTMLParser):
+    """Every element of an HTML fragment with its attributes: what a browser would build."""
+
+    def __init__(self):
+        super().__init__()
+        self.found: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.found.append((tag, dict(attrs)))
+
+
+def test_description_with_script_renders_inert(world, client):
+    nasty = (
+        "Hello <script>alert(1)</script> and [click](javascript:alert(2)) and "
+        '<img src=x onerror="alert(3)"> and <a href="#" onclick="alert(4)">x</a>'
+    )
+    dataset = publish(world.provider, slug="nasty", description=nasty)
+    sign_in(client, "health.editor", "/console/login")
+    for page in (
+        client.get(f"/console/ka-health/datasets/{dataset.pk}").content.decode(),
+        Client().get(f"/datasets/{dataset.pk}", HTTP_ACCEPT="text/html").content.decode(),
+    ):
+        description = re.search(r'<div class="description">(.*?)</div>', page, re.S).group(1)
+        elements = Elements()
+        elements.feed(description)
+        tags = {tag for tag, _ in elements.found}
+        assert tags <= {"p", "a"}, tags  # the Markdown link stays a link; no script, no img
+        for tag, attrs in elements.found:
+            assert not [name for name in attrs if name.startswith("on")], (tag, attrs)
+            assert not attrs.get("href", "").lower().startswith("javascript"), attrs
+        assert "Hello" in description
+
+
+def test_tokens_secret_shown_once_then_revoked(world, client):
+    sign_in(client, "health.editor", "/console/login")
+    response = client.post(
+        "/console/ka-health/tokens", {"name": "Nightly sync", "scopes": ["datasets:write"]}
+    )
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    secret = re.search(r'id="token-secret">([^<]+)<', response.content.decode()).group(1)
+    assert token_authenticate(secret).name == "Nightly sync"
+    assert secret not in client.get("/console/ka-health/tokens").content.decode()
+    token = ApiToken.objects.get(name="Nightly sync")
+    client.post(f"/console/ka-health/tokens/{token.pk}/revoke")
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+
+
+def test_webhook_endpoint_refuses_a_private_address(world, client):
+    sign_in(client, "health.editor", "/console/login")
+    response = client.post("/console/ka-health/webhooks", {"url": "http://127.0.0.1:1/hook"})
+    assert response.status_code == 400
+    assert "Unsafe webhook URL" in response.content.decode()
+
+
+def test_other_institutions_pages_are_404(world, client):
+    other = make_institution(slug="bmtc", name="Transport")
+    theirs = publish(other, slug="stops")
+    sign_in(client, "health.editor", "/console/login")
+    assert client.get("/console/bmtc/").status_code == 404
+    assert client.get(f"/console/ka-health/datasets/{theirs.pk}").status_code == 404
+    assert client.post(f"/console/ka-health/datasets/{theirs.pk}/withdraw").status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.status == "published"
+
+
+def test_editors_do_not_manage_tokens(world, client):
+    from registry.services import membership_add
+
+    membership_add(user=world.staff, institution=world.provider, role="editor")
+    sign_in(client, "health.editor", "/console/login")
+    assert client.get("/console/ka-health/").status_code == 200
+    assert client.get("/console/ka-health/tokens").status_code == 404
+
+
+def test_consent_requests_sent_are_listed_for_the_consumer(world, client):
+    from django.contrib.auth import get_user_model
+
+    from registry.services import membership_add
+
+    from .conftest import ask
+
+    ask(world, world.asha, [world.dataset])
+    user = get_user_model().objects.create_user("claims.desk", password="correct-horse-battery")
+    membership_add(user=user, institution=world.consumer)
+    sign_in(client, "claims.desk", "/console/login")
+    page = client.get("/console/suraksha/consent-requests").content.decode()
+    assert "asha@suchi" in page and "Waiting for the citizen" in page

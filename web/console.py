@@ -1,0 +1,354 @@
+"""The institution console (/console/<institution>/…): thin views over registry/services and
+consent/services for the institution's members.
+
+Datasets are validated by the API's own input serializer (DatasetInput) and written by the
+same services as the API, so a form and an API call accept and refuse exactly the same things.
+Editors manage datasets; administrators also manage API tokens and webhooks.
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from catalog.pages import CHECK_TITLES
+from consent import selectors as consent_selectors
+from consent.services import webhook_endpoint_create, webhook_endpoint_disable
+from registry import selectors
+from registry.api.serializers import DatasetInput
+from registry.errors import ServiceError
+from registry.models import ApiToken, Dataset, Membership
+from registry.services import (
+    Actor,
+    dataset_register,
+    dataset_revalidate,
+    dataset_snapshot,
+    dataset_update,
+    dataset_withdraw,
+    token_issue,
+    token_revoke,
+)
+
+from . import labels
+from .forms import DatasetForm, DistributionFormSet, TokenForm, WebhookForm
+from .portal import sign_in
+from .security import safe_next
+
+
+def member_required(*, admin: bool = False):
+    """The view gets the membership of the signed-in user at the institution in the URL.
+    Not a member (or not an administrator, where one is needed): 404, as for no institution."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, slug, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect(f"/console/login?next={request.path}")
+            membership = (
+                Membership.objects.select_related("institution")
+                .filter(user=request.user, institution__slug=slug)
+                .first()
+            )
+            if membership is None or (admin and membership.role != Membership.Role.ADMIN):
+                raise Http404
+            request.membership = membership
+            request.institution = membership.institution
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def login_view(request):
+    return sign_in(
+        request, audience="console", default_next="/console/", template="web/console/login.html"
+    )
+
+
+@require_GET
+def home(request):
+    if not request.user.is_authenticated:
+        return redirect("/console/login?next=/console/")
+    memberships = list(
+        Membership.objects.select_related("institution")
+        .filter(user=request.user)
+        .order_by("institution__name")
+    )
+    if len(memberships) == 1:
+        return redirect(f"/console/{memberships[0].institution.slug}/")
+    return render(request, "web/console/home.html", {"memberships": memberships})
+
+
+def _context(request, **extra) -> dict:
+    return {
+        "institution": request.institution,
+        "is_admin": request.membership.role == Membership.Role.ADMIN,
+        **extra,
+    }
+
+
+@member_required()
+@require_GET
+def overview(request):
+    datasets = list(Dataset.objects.filter(institution=request.institution).order_by("title"))
+    for dataset in datasets:
+        dataset.status_label = labels.DATASET_STATUS.get(dataset.status, dataset.status)
+    return render(request, "web/console/overview.html", _context(request, datasets=datasets))
+
+
+def _errors_into(form, formset, errors: dict) -> None:
+    """Put the API serializer's errors (keyed by field path) on the form fields they name."""
+    nested = {"contact_point": "contact_", "temporal": "temporal_", "spatial": ""}
+    for key, value in errors.items():
+        if key == "distributions" and isinstance(value, list | dict):
+            # DRF reports item errors as a list (one entry per item) or as {index: errors}.
+            by_index = dict(enumerate(value)) if isinstance(value, list) else value
+            forms_with_data = [f for f in formset.forms if f.payload(None) is not None]
+            for index, sub_errors in by_index.items():
+                if not isinstance(sub_errors, dict):
+                    form.add_error(None, str(sub_errors))
+                    continue
+                if not isinstance(index, int) or index >= len(forms_with_data):
+                    continue
+                sub = forms_with_data[index]
+                for name, messages_ in sub_errors.items():
+                    field = name if name in sub.fields else None
+                    for message in messages_ if isinstance(messages_, list) else [messages_]:
+                        sub.add_error(field, str(message))
+            continue
+        if key in nested and isinstance(value, dict):
+            for name, messages_ in value.items():
+                field = nested[key] + name
+                if key == "temporal":
+                    field = "temporal_start" if name == "start" else "temporal_end"
+                target = field if field in form.fields else None
+                for message in messages_ if isinstance(messages_, list) else [messages_]:
+                    form.add_error(target, str(message))
+            continue
+        target = key if key in form.fields else None
+        for message in value if isinstance(value, list) else [value]:
+            form.add_error(target, str(message))
+
+
+def _dataset_form(request, *, dataset: Dataset | None):
+    """Create (dataset None) or edit a dataset: forms → DatasetInput → the service."""
+    base = None
+    if dataset is not None:
+        base = dataset.pending_revision.snapshot if dataset.pending_revision else None
+        base = base or dataset_snapshot(dataset)
+    if request.method == "POST":
+        form = DatasetForm(request.POST)
+        formset = DistributionFormSet(request.POST, prefix="dist")
+        if form.is_valid() and formset.is_valid():
+            existing = {d["id"]: d for d in (base or {}).get("distributions", [])}
+            distributions = [
+                payload
+                for sub in formset.forms
+                if (payload := sub.payload(existing.get(sub.cleaned_data.get("id")))) is not None
+            ]
+            payload = {**form.payload(base), "distributions": distributions}
+            serializer = DatasetInput(data=payload)
+            if serializer.is_valid():
+                try:
+                    if dataset is None:
+                        dataset = dataset_register(
+                            institution=request.institution,
+                            data=serializer.validated_data,
+                            actor=Actor.for_user(request.user),
+                        )
+                        messages.success(request, _("Dataset registered; it is being checked."))
+                    else:
+                        dataset_update(
+                            dataset=dataset,
+                            data=serializer.validated_data,
+                            actor=Actor.for_user(request.user),
+                            partial=True,
+                        )
+                        messages.success(request, _("Change saved; it is being checked."))
+                except ServiceError as exc:
+                    target = exc.field if exc.field in form.fields else None
+                    form.add_error(target, exc.message)
+                else:
+                    return redirect(f"/console/{request.institution.slug}/datasets/{dataset.pk}")
+            else:
+                _errors_into(form, formset, serializer.errors)
+    else:
+        initial = DatasetForm.initial_from(base) if base else {}
+        form = DatasetForm(initial=initial)
+        formset = DistributionFormSet(
+            initial=[
+                {k: d.get(k, "") for k in ("id", "title", "access_url", "download_url")}
+                | {"media_type": d.get("media_type", ""), "format": d.get("format", "")}
+                for d in (base or {}).get("distributions", [])
+            ],
+            prefix="dist",
+        )
+    status = 400 if request.method == "POST" else 200
+    context = _context(request, form=form, formset=formset, dataset=dataset)
+    return render(request, "web/console/dataset_form.html", context, status=status)
+
+
+@member_required()
+@require_http_methods(["GET", "HEAD", "POST"])
+def dataset_create(request):
+    return _dataset_form(request, dataset=None)
+
+
+def _own_dataset(request, pk) -> Dataset:
+    return get_object_or_404(selectors.datasets_writable_by(institution=request.institution), pk=pk)
+
+
+@member_required()
+@require_http_methods(["GET", "HEAD", "POST"])
+def dataset_edit(request, pk):
+    dataset = _own_dataset(request, pk)
+    if dataset.status == Dataset.Status.WITHDRAWN:
+        raise Http404
+    return _dataset_form(request, dataset=dataset)
+
+
+@member_required()
+@require_GET
+def dataset_detail(request, pk):
+    dataset = _own_dataset(request, pk)
+    runs = list(selectors.dataset_validation_runs(dataset=dataset, owner=True)[:10])
+    for run in runs:
+        run.status_label = labels.RUN_STATUS.get(run.status, run.status)
+        run.finding_rows = [
+            {
+                "severity": f.severity,
+                "check_title": CHECK_TITLES.get(f.check_name, f.check_name),
+                "message": f.message,
+                "field": f.field,
+            }
+            for f in run.findings.all()
+        ]
+    revisions = list(selectors.dataset_revisions(dataset=dataset, owner=True)[:20])
+    for revision in revisions:
+        revision.kind_label = labels.REVISION_KIND.get(revision.kind, revision.kind)
+        revision.status_label = labels.REVISION_STATUS.get(revision.status, revision.status)
+    context = _context(
+        request,
+        dataset=dataset,
+        status_label=labels.DATASET_STATUS.get(dataset.status, dataset.status),
+        runs=runs,
+        latest=runs[0] if runs else None,
+        revisions=revisions,
+        quality=dataset.quality or None,
+    )
+    return render(request, "web/console/dataset_detail.html", context)
+
+
+@member_required()
+@require_POST
+def dataset_withdraw_view(request, pk):
+    dataset = _own_dataset(request, pk)
+    dataset_withdraw(dataset=dataset, actor=Actor.for_user(request.user))
+    messages.success(request, _("The dataset was withdrawn from the catalogue."))
+    return redirect(f"/console/{request.institution.slug}/datasets/{dataset.pk}")
+
+
+@member_required()
+@require_POST
+def dataset_revalidate_view(request, pk):
+    dataset = _own_dataset(request, pk)
+    try:
+        dataset_revalidate(dataset=dataset)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("A new check was started."))
+    return redirect(f"/console/{request.institution.slug}/datasets/{dataset.pk}")
+
+
+# --- Tokens -----------------------------------------------------------------------------------
+@member_required(admin=True)
+@require_http_methods(["GET", "HEAD", "POST"])
+def tokens(request):
+    form = TokenForm(request.POST or None)
+    issued = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            issued = token_issue(
+                institution=request.institution,
+                name=form.cleaned_data["name"],
+                scopes=form.cleaned_data["scopes"],
+                created_by=request.user,
+            )
+        except ServiceError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            form = TokenForm()
+    rows = list(ApiToken.objects.filter(institution=request.institution).order_by("-created_at"))
+    for token in rows:
+        token.scope_labels = [labels.SCOPES.get(s, s) for s in token.scopes]
+    response = render(
+        request,
+        "web/console/tokens.html",
+        _context(request, form=form, tokens=rows, issued=issued),
+        status=400 if form.errors else 200,
+    )
+    if issued:
+        response["Cache-Control"] = "no-store"  # the secret is on this page, once
+    return response
+
+
+@member_required(admin=True)
+@require_POST
+def token_revoke_view(request, token_id):
+    token = get_object_or_404(ApiToken, pk=token_id, institution=request.institution)
+    token_revoke(token=token)
+    messages.success(request, _("The token was revoked; it no longer works."))
+    return redirect(f"/console/{request.institution.slug}/tokens")
+
+
+# --- Webhooks ---------------------------------------------------------------------------------
+@member_required(admin=True)
+@require_http_methods(["GET", "HEAD", "POST"])
+def webhooks(request):
+    form = WebhookForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            webhook_endpoint_create(
+                institution=request.institution,
+                url=form.cleaned_data["url"].strip(),
+                events=[],
+                description=form.cleaned_data["description"],
+            )
+        except ServiceError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("Endpoint added."))
+            return redirect(f"/console/{request.institution.slug}/webhooks")
+    endpoints = request.institution.webhook_endpoints.order_by("-created_at")
+    deliveries = list(consent_selectors.deliveries_of(institution=request.institution)[:50])
+    for delivery in deliveries:
+        delivery.status_label = labels.DELIVERY_STATUS.get(delivery.status, delivery.status)
+    context = _context(request, form=form, endpoints=endpoints, deliveries=deliveries)
+    return render(request, "web/console/webhooks.html", context, status=400 if form.errors else 200)
+
+
+@member_required(admin=True)
+@require_POST
+def webhook_disable_view(request, pk):
+    try:
+        webhook_endpoint_disable(institution=request.institution, endpoint_id=pk)
+    except ServiceError as exc:
+        raise Http404 from exc
+    messages.success(request, _("Deliveries to this endpoint were stopped."))
+    return redirect(safe_next(request, f"/console/{request.institution.slug}/webhooks"))
+
+
+# --- Consent requests sent --------------------------------------------------------------------
+@member_required()
+@require_GET
+def consent_requests(request):
+    rows = list(consent_selectors.requests_of_consumer(institution=request.institution)[:200])
+    for row in rows:
+        row.status_label = labels.CONSUMER_REQUEST_STATUS.get(row.status, row.status)
+    return render(request, "web/console/consent_requests.html", _context(request, rows=rows))

@@ -1,0 +1,273 @@
+"""Forms of the portal and console. They turn form posts into the plain values the services
+(and, for datasets, the API's own input serializer) take; they hold no business rules."""
+
+from django import forms
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from registry import vocabularies
+from registry.models import Dataset
+from registry.scopes import SCOPES
+
+from . import labels
+
+LANGUAGE_CHOICES = [("en", "English"), ("hi", "हिन्दी")]
+
+
+class LoginForm(forms.Form):
+    username = forms.CharField(label=_("Handle or user name"), max_length=150)
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].widget.attrs.update(autocomplete="username")
+        self.fields["password"].widget.attrs.update(autocomplete="current-password")
+
+
+class SignupForm(forms.Form):
+    handle = forms.CharField(
+        label=_("Handle"),
+        max_length=64,
+        help_text=_("How institutions address you, e.g. meera@suchi."),
+    )
+    name = forms.CharField(label=_("Your name (optional)"), max_length=150, required=False)
+    password = forms.CharField(
+        label=_("Password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters, not only digits, not a common password."),
+    )
+    password_again = forms.CharField(
+        label=_("Password again"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    language = forms.ChoiceField(
+        label=_("Preferred language"), choices=LANGUAGE_CHOICES, widget=forms.RadioSelect
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password") != data.get("password_again"):
+            self.add_error("password_again", _("The two passwords differ."))
+        return data
+
+
+class GrantForm(forms.Form):
+    """Grant a request: for some or all of its datasets, until its expiry or earlier."""
+
+    datasets = forms.MultipleChoiceField(
+        label=_("Datasets you agree to share"), widget=forms.CheckboxSelectMultiple
+    )
+    expires_on = forms.DateField(
+        label=_("End my consent earlier (optional)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args, datasets=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["datasets"].choices = [
+            (str(d.pk), f"{d.title} — {d.institution.name}") for d in datasets
+        ]
+        self.fields["datasets"].initial = [str(d.pk) for d in datasets]
+
+
+# --- Console -------------------------------------------------------------------------------
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in text.replace("\n", ",").split(",") if part.strip()]
+
+
+class DatasetForm(forms.Form):
+    """The dataset metadata a person edits in the console. `payload()` turns it into the
+    API's input shape, which DatasetInput then validates exactly as for the API."""
+
+    title = forms.CharField(label=_("Title"), max_length=300)
+    slug = forms.CharField(
+        label=_("Short name in addresses (optional)"),
+        max_length=100,
+        required=False,
+        help_text=_("Lowercase letters, digits and hyphens; made from the title if empty."),
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What the data is, how it is collected. Markdown: **bold**, lists, links."),
+    )
+    keywords = forms.CharField(
+        label=_("Keywords"), required=False, help_text=_("Separated by commas.")
+    )
+    themes = forms.MultipleChoiceField(
+        label=_("Themes"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    license = forms.CharField(
+        label=_("Licence"),
+        max_length=64,
+        required=False,
+        help_text=_("An SPDX licence id such as CC-BY-4.0; required for open data."),
+    )
+    access_rights = forms.ChoiceField(
+        label=_("Who may get the data"),
+        choices=[(k, v) for k, v in labels.ACCESS_RIGHTS.items()],
+        widget=forms.RadioSelect,
+        initial=Dataset.Access.OPEN,
+    )
+    contains_personal_data = forms.BooleanField(
+        label=_("The data holds records about individuals"), required=False
+    )
+    states = forms.MultipleChoiceField(
+        label=_("States and union territories covered"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    temporal_start = forms.DateField(
+        label=_("Covers from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    temporal_end = forms.DateField(
+        label=_("Covers until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    update_frequency = forms.ChoiceField(label=_("Updated"), required=False)
+    languages = forms.MultipleChoiceField(
+        label=_("Languages of the data"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+    contact_name = forms.CharField(label=_("Contact name"), max_length=200, required=False)
+    contact_email = forms.CharField(label=_("Contact e-mail"), max_length=254, required=False)
+    landing_page = forms.CharField(label=_("Web page about the data"), required=False)
+    version = forms.CharField(label=_("Version"), max_length=50, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        hindi = get_language() == "hi"
+        self.fields["themes"].choices = [
+            (code, theme.get("label_hi") if hindi else theme["label"])
+            for code, theme in sorted(vocabularies.themes().items())
+        ]
+        self.fields["states"].choices = [
+            (code, state["name"]) for code, state in sorted(vocabularies.states().items())
+        ]
+        self.fields["update_frequency"].choices = [("", "—")] + [
+            (code, item.get("label", code)) for code, item in vocabularies.frequencies().items()
+        ]
+        self.fields["languages"].choices = [
+            (code, item.get("name", code)) for code, item in vocabularies.languages().items()
+        ]
+
+    @staticmethod
+    def initial_from(snapshot: dict) -> dict:
+        """Form values from a dataset snapshot (the API shape)."""
+        return {
+            **{
+                name: snapshot[name]
+                for name in (
+                    "title",
+                    "slug",
+                    "description",
+                    "themes",
+                    "license",
+                    "access_rights",
+                    "contains_personal_data",
+                    "update_frequency",
+                    "languages",
+                    "landing_page",
+                    "version",
+                )
+            },
+            "keywords": ", ".join(snapshot["keywords"]),
+            "states": snapshot["spatial"].get("states", []),
+            "temporal_start": snapshot["temporal"]["start"],
+            "temporal_end": snapshot["temporal"]["end"],
+            "contact_name": snapshot["contact_point"]["name"],
+            "contact_email": snapshot["contact_point"]["email"],
+        }
+
+    def payload(self, base: dict | None) -> dict:
+        """The API input for these values. Metadata the form does not show (districts, a
+        bounding box, conformance) is carried over from `base`, the snapshot being edited."""
+        data = self.cleaned_data
+        spatial = dict((base or {}).get("spatial") or {})
+        spatial["states"] = data["states"]
+        payload = {
+            "title": data["title"],
+            "description": data["description"],
+            "keywords": _split(data["keywords"]),
+            "themes": data["themes"],
+            "license": data["license"].strip(),
+            "access_rights": data["access_rights"],
+            "contains_personal_data": data["contains_personal_data"],
+            "spatial": {k: v for k, v in spatial.items() if v is not None},
+            "temporal": {
+                "start": data["temporal_start"].isoformat() if data["temporal_start"] else None,
+                "end": data["temporal_end"].isoformat() if data["temporal_end"] else None,
+            },
+            "update_frequency": data["update_frequency"],
+            "languages": data["languages"],
+            "contact_point": {
+                "name": data["contact_name"].strip(),
+                "email": data["contact_email"].strip(),
+            },
+            "landing_page": data["landing_page"].strip(),
+            "version": data["version"].strip(),
+        }
+        if data["slug"].strip():
+            payload["slug"] = data["slug"].strip()
+        if base is not None:
+            payload["conforms_to"] = base.get("conforms_to", [])
+        return payload
+
+
+class DistributionForm(forms.Form):
+    id = forms.CharField(required=False, widget=forms.HiddenInput)
+    title = forms.CharField(label=_("Title"), max_length=300, required=False)
+    access_url = forms.CharField(
+        label=_("Access address (URL)"),
+        required=False,
+        help_text=_("Where the data can be reached at your institution."),
+    )
+    download_url = forms.CharField(label=_("Download address (URL)"), required=False)
+    media_type = forms.CharField(
+        label=_("Media type"), max_length=100, required=False, help_text=_("e.g. text/csv")
+    )
+    format = forms.CharField(label=_("Format"), max_length=30, required=False)
+
+    def payload(self, base: dict | None) -> dict | None:
+        """The API input for this distribution, or None if the form was left empty. Fields
+        the form does not show (checksum, size, Table Schema) are carried over from `base`."""
+        data = self.cleaned_data
+        if not data or not any(data.get(k) for k in ("title", "access_url", "download_url")):
+            return None
+        kept = {k: v for k, v in (base or {}).items() if v not in ("", None)}
+        return {
+            **kept,
+            "title": data["title"].strip(),
+            "access_url": data["access_url"].strip(),
+            "download_url": data["download_url"].strip(),
+            "media_type": data["media_type"].strip(),
+            "format": data["format"].strip(),
+            **({"id": data["id"]} if data["id"] else {}),
+        }
+
+
+DistributionFormSet = forms.formset_factory(DistributionForm, extra=1, max_num=100)
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100, help_text=_("What the token is for."))
+    scopes = forms.MultipleChoiceField(
+        label=_("What it may do"), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scopes"].choices = [(s, labels.SCOPES.get(s, s)) for s in SCOPES]
+
+
+class WebhookForm(forms.Form):
+    url = forms.CharField(label=_("Address (https URL)"), max_length=2000)
+    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+
+
+class LanguagePreferenceForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Preferred language"), choices=LANGUAGE_CHOICES, widget=forms.RadioSelect
+    )

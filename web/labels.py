@@ -1,0 +1,97 @@
+"""Words for the states and terms the portal and console show, translated (the models' own
+choice labels are English-only API text)."""
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+REQUEST_STATUS = {
+    "pending": _("Waiting for your answer"),
+    "granted": _("Granted"),
+    "denied": _("Denied"),
+    "expired": _("Expired"),
+    "cancelled": _("Cancelled by the requester"),
+}
+CONSUMER_REQUEST_STATUS = {**REQUEST_STATUS, "pending": _("Waiting for the citizen")}
+ARTEFACT_STATUS = {
+    "active": _("Active"),
+    "paused": _("Paused"),
+    "revoked": _("Withdrawn"),
+    "expired": _("Expired"),
+}
+ACCESS_MODE = {
+    "view": _("view the records (not keep a copy)"),
+    "store": _("store a copy of the records"),
+    "query": _("ask questions of the records"),
+    "stream": _("receive the records as they are created"),
+}
+FETCH_TYPE = {"onetime": _("once"), "periodic": _("repeatedly")}
+UNIT = {
+    "hour": (_("hour"), _("hours")),
+    "day": (_("day"), _("days")),
+    "week": (_("week"), _("weeks")),
+    "month": (_("month"), _("months")),
+    "year": (_("year"), _("years")),
+}
+EVENT_KIND = {
+    "request.created": _("A request arrived"),
+    "request.granted": _("You granted a request"),
+    "request.denied": _("You denied a request"),
+    "request.expired": _("A request expired unanswered"),
+    "request.cancelled": _("The requester cancelled a request"),
+    "artefact.issued": _("Consent issued"),
+    "artefact.paused": _("Consent paused"),
+    "artefact.resumed": _("Consent resumed"),
+    "artefact.revoked": _("Consent withdrawn"),
+    "artefact.expired": _("Consent expired"),
+    "receipt.recorded": _("Records released"),
+    "receipt.refused": _("A release was refused: consent not active"),
+}
+DATASET_STATUS = {
+    "draft": _("Draft"),
+    "validating": _("Being checked"),
+    "published": _("Published"),
+    "rejected": _("Rejected"),
+    "withdrawn": pgettext_lazy("dataset", "Withdrawn"),
+}
+RUN_STATUS = {
+    "queued": _("Waiting to be checked"),
+    "running": _("Being checked"),
+    "passed": _("Passed"),
+    "failed": _("Failed"),
+    "error": _("Could not be checked"),
+}
+REVISION_STATUS = {
+    "pending": _("Awaiting validation"),
+    "applied": _("Applied"),
+    "rejected": _("Rejected by validation"),
+    "superseded": _("Superseded by a later change"),
+}
+REVISION_KIND = {
+    "create": _("Created"),
+    "update": _("Updated"),
+    "withdraw": pgettext_lazy("dataset", "Withdrawn"),
+}
+ACCESS_RIGHTS = {
+    "open": _("Open: anyone may use it"),
+    "restricted": _("Restricted: on request to the institution"),
+    "consent": _("Per citizen, under consent"),
+}
+DELIVERY_STATUS = {
+    "pending": _("Waiting to be delivered"),
+    "delivered": _("Delivered"),
+    "failed": _("Given up"),
+}
+SCOPES = {
+    "datasets:write": _("Register, update and withdraw datasets"),
+    "consents:request": _("Ask citizens for consent and read the artefacts"),
+    "consents:verify": _("Check consent status and report data access (as a provider)"),
+    "webhooks:write": _("Manage webhook endpoints"),
+}
+
+
+def period(unit: str, value: int | None) -> str:
+    """`6 months`, `1 day`, in the active language."""
+    if value is None:
+        return ""
+    one, many = UNIT.get(unit, (unit, unit))
+    return f"{value} {one if value == 1 else many}"

@@ -1,0 +1,401 @@
+"""The citizen portal (/portal/): thin views over consent/services and consent/selectors.
+
+Every write is one service call; a request or consent id that is not the signed-in citizen's
+answers 404, exactly as an id that does not exist.
+"""
+
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
+from django.contrib.auth.forms import PasswordChangeForm
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from consent import selectors
+from consent.api.views import MyExport
+from consent.models import ConsentArtefact, ConsentRequest
+from consent.services import (
+    artefact_pause,
+    artefact_resume,
+    artefact_revoke,
+    citizen_create,
+    citizen_set_language,
+    consent_deny,
+    consent_grant,
+)
+from registry.errors import ServiceError
+
+from . import labels
+from .forms import GrantForm, LanguagePreferenceForm, LoginForm, SignupForm
+from .security import login_failed, login_succeeded, login_throttled, safe_next
+
+DASHBOARD = "/portal/"
+
+
+def citizen_required(view):
+    """Signed in as a citizen, or off to the sign-in page (coming back here afterwards)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated:
+            return redirect(f"/portal/login?next={request.path}")
+        if not hasattr(user, "citizen"):
+            return render(request, "web/portal/not_citizen.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _actor(request) -> str:
+    return f"citizen {request.user.citizen.handle} (portal)"
+
+
+def _service_error(request, exc: ServiceError) -> None:
+    messages.error(request, exc.message)
+
+
+def set_language_cookie(response, language: str) -> None:
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=False,
+    )
+
+
+# --- Account ----------------------------------------------------------------------------------
+def sign_in(request, *, audience: str, default_next: str, template: str):
+    """The sign-in form of the portal or console, with the wrong-password limit."""
+    form = LoginForm(request.POST or None, initial={"next": safe_next(request, "")})
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        username = form.cleaned_data["username"].strip().lower()
+        if login_throttled(request, username):
+            form.add_error(
+                None,
+                _("Too many wrong passwords in a row. Wait %(minutes)d minutes and try again.")
+                % {"minutes": settings.SUCHI_LOGIN_FAILURE_WINDOW // 60},
+            )
+            status = 429
+        else:
+            user = authenticate(request, username=username, password=form.cleaned_data["password"])
+            if user is None and audience == "console":
+                user = authenticate(
+                    request,
+                    username=form.cleaned_data["username"].strip(),
+                    password=form.cleaned_data["password"],
+                )
+            if user is None:
+                login_failed(request, username)
+                form.add_error(None, _("Unknown name or wrong password."))
+                status = 400
+            else:
+                login_succeeded(request, username)
+                login(request, user)
+                response = redirect(safe_next(request, default_next))
+                citizen = getattr(user, "citizen", None)
+                if citizen is not None:
+                    set_language_cookie(response, citizen.language)
+                return response
+    elif request.method == "POST":
+        status = 400
+    return render(request, template, {"form": form}, status=status)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def login_view(request):
+    return sign_in(
+        request, audience="portal", default_next=DASHBOARD, template="web/portal/login.html"
+    )
+
+
+@require_POST
+def logout_view(request):
+    logout(request)
+    return redirect(safe_next(request, "/"))
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def signup(request):
+    form = SignupForm(request.POST or None, initial={"language": translation.get_language()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            citizen = citizen_create(
+                handle=data["handle"],
+                password=data["password"],
+                language=data["language"],
+                name=data["name"],
+            )
+        except ServiceError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            login(request, citizen.user, backend="django.contrib.auth.backends.ModelBackend")
+            response = redirect(DASHBOARD)
+            set_language_cookie(response, citizen.language)
+            return response
+    return render(
+        request, "web/portal/signup.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+def _account(request, *, password_form=None, language_form=None, status=200):
+    citizen = request.user.citizen
+    context = {
+        "citizen": citizen,
+        "password_form": password_form or PasswordChangeForm(request.user),
+        "language_form": language_form
+        or LanguagePreferenceForm(initial={"language": citizen.language}),
+    }
+    return render(request, "web/portal/account.html", context, status=status)
+
+
+@citizen_required
+@require_GET
+def account(request):
+    return _account(request)
+
+
+@citizen_required
+@require_POST
+def password_change(request):
+    form = PasswordChangeForm(request.user, request.POST)
+    if not form.is_valid():
+        return _account(request, password_form=form, status=400)
+    user = form.save()  # Django's own form: it sets and saves the new password hash
+    update_session_auth_hash(request, user)
+    messages.success(request, _("Your password was changed."))
+    return redirect("/portal/account")
+
+
+@citizen_required
+@require_POST
+def language_preference(request):
+    form = LanguagePreferenceForm(request.POST)
+    if not form.is_valid():
+        return _account(request, language_form=form, status=400)
+    language = form.cleaned_data["language"]
+    citizen_set_language(citizen=request.user.citizen, language=language)
+    translation.activate(language)
+    messages.success(request, _("Your preferred language was saved."))
+    response = redirect("/portal/account")
+    set_language_cookie(response, language)
+    return response
+
+
+# --- Reading ---------------------------------------------------------------------------------
+@citizen_required
+@require_GET
+def dashboard(request):
+    citizen = request.user.citizen
+    context = {
+        "citizen": citizen,
+        "pending": list(selectors.requests_of_citizen(citizen=citizen, status="pending")),
+        "live": list(
+            selectors.artefacts_of_citizen(citizen=citizen).filter(status__in=ConsentArtefact.LIVE)
+        ),
+        "receipts": list(selectors.receipts_of_citizen(citizen=citizen)[:5]),
+    }
+    return render(request, "web/portal/dashboard.html", context)
+
+
+def _request_context(consent_request: ConsentRequest) -> dict:
+    datasets = list(consent_request.datasets.all())
+    return {
+        "req": consent_request,
+        "datasets": datasets,
+        "providers": sorted({d.institution.name for d in datasets}),
+        "status_label": labels.REQUEST_STATUS.get(consent_request.status),
+        "mode_label": labels.ACCESS_MODE.get(consent_request.access_mode),
+        "fetch_label": labels.FETCH_TYPE.get(consent_request.fetch_type),
+        "frequency": labels.period(consent_request.frequency_unit, consent_request.frequency_value),
+        "data_life": labels.period(consent_request.data_life_unit, consent_request.data_life_value),
+    }
+
+
+@citizen_required
+@require_GET
+def request_detail(request, pk):
+    citizen = request.user.citizen
+    consent_request = get_object_or_404(selectors.requests_of_citizen(citizen=citizen), pk=pk)
+    context = _request_context(consent_request)
+    if consent_request.status == ConsentRequest.Status.PENDING:
+        context["form"] = GrantForm(datasets=context["datasets"])
+    context["artefacts"] = list(
+        selectors.artefacts_of_citizen(citizen=citizen).filter(request=consent_request)
+    )
+    context["live_artefacts"] = [a for a in context["artefacts"] if a.status in a.LIVE]
+    return render(request, "web/portal/request.html", context)
+
+
+@citizen_required
+@require_POST
+def request_grant(request, pk):
+    citizen = request.user.citizen
+    consent_request = get_object_or_404(selectors.requests_of_citizen(citizen=citizen), pk=pk)
+    datasets = list(consent_request.datasets.all())
+    form = GrantForm(request.POST, datasets=datasets)
+    if not form.is_valid():
+        context = {**_request_context(consent_request), "form": form}
+        return render(request, "web/portal/request.html", context, status=400)
+    expires_at = None
+    if form.cleaned_data["expires_on"]:
+        end_of_day = timezone.datetime.combine(
+            form.cleaned_data["expires_on"], timezone.datetime.max.time()
+        )
+        expires_at = timezone.make_aware(end_of_day.replace(microsecond=0))
+    chosen = {str(d.pk): d.pk for d in datasets}
+    try:
+        consent_grant(
+            citizen=citizen,
+            request_id=consent_request.pk,
+            dataset_ids=[chosen[value] for value in form.cleaned_data["datasets"]],
+            expires_at=expires_at,
+            actor=_actor(request),
+        )
+    except ServiceError as exc:
+        _service_error(request, exc)
+        return redirect(f"/portal/requests/{consent_request.pk}")
+    messages.success(
+        request,
+        _("You granted consent to %(consumer)s.") % {"consumer": consent_request.consumer.name},
+    )
+    return redirect(f"/portal/requests/{consent_request.pk}")
+
+
+@citizen_required
+@require_POST
+def request_deny(request, pk):
+    citizen = request.user.citizen
+    consent_request = get_object_or_404(selectors.requests_of_citizen(citizen=citizen), pk=pk)
+    try:
+        consent_deny(citizen=citizen, request_id=consent_request.pk, actor=_actor(request))
+    except ServiceError as exc:
+        _service_error(request, exc)
+    else:
+        messages.success(
+            request,
+            _("You denied the request from %(consumer)s.")
+            % {"consumer": consent_request.consumer.name},
+        )
+    return redirect(f"/portal/requests/{consent_request.pk}")
+
+
+@citizen_required
+@require_POST
+def request_withdraw(request, pk):
+    """Withdraw every consent a grant issued (one per provider) in one step, so that taking
+    consent back is never more work than giving it."""
+    citizen = request.user.citizen
+    consent_request = get_object_or_404(selectors.requests_of_citizen(citizen=citizen), pk=pk)
+    live = selectors.artefacts_of_citizen(citizen=citizen).filter(
+        request=consent_request, status__in=ConsentArtefact.LIVE
+    )
+    try:
+        with transaction.atomic():
+            for artefact in live:
+                artefact_revoke(citizen=citizen, artefact_id=artefact.pk, actor=_actor(request))
+    except ServiceError as exc:
+        _service_error(request, exc)
+    else:
+        messages.success(
+            request,
+            _("You withdrew your consent. %(consumer)s may no longer receive these records.")
+            % {"consumer": consent_request.consumer.name},
+        )
+    return redirect(f"/portal/requests/{consent_request.pk}")
+
+
+@citizen_required
+@require_GET
+def consent_list(request):
+    citizen = request.user.citizen
+    artefacts = list(selectors.artefacts_of_citizen(citizen=citizen))
+    return render(
+        request,
+        "web/portal/consents.html",
+        {
+            "live": [a for a in artefacts if a.status in ConsentArtefact.LIVE],
+            "ended": [a for a in artefacts if a.status not in ConsentArtefact.LIVE],
+        },
+    )
+
+
+@citizen_required
+@require_GET
+def consent_detail(request, pk):
+    citizen = request.user.citizen
+    artefact = get_object_or_404(selectors.artefacts_of_citizen(citizen=citizen), pk=pk)
+    context = {
+        "artefact": artefact,
+        "req": artefact.request,
+        "datasets": list(artefact.datasets.all()),
+        "receipts": list(selectors.receipts_of_citizen(citizen=citizen).filter(artefact=artefact)),
+        "mode_label": labels.ACCESS_MODE.get(artefact.request.access_mode),
+        "data_life": labels.period(
+            artefact.request.data_life_unit, artefact.request.data_life_value
+        ),
+    }
+    return render(request, "web/portal/consent.html", context)
+
+
+_ACTIONS = {
+    "pause": (
+        artefact_pause,
+        gettext_lazy("Paused. No records are released until you resume."),
+    ),
+    "resume": (artefact_resume, gettext_lazy("Resumed.")),
+    "revoke": (artefact_revoke, gettext_lazy("Withdrawn. No more records will be released.")),
+}
+
+
+@citizen_required
+@require_POST
+def consent_action(request, pk, action):
+    if action not in _ACTIONS:
+        raise Http404
+    citizen = request.user.citizen
+    artefact = get_object_or_404(selectors.artefacts_of_citizen(citizen=citizen), pk=pk)
+    service, done = _ACTIONS[action]
+    try:
+        service(citizen=citizen, artefact_id=artefact.pk, actor=_actor(request))
+    except ServiceError as exc:
+        _service_error(request, exc)
+    else:
+        messages.success(request, str(done))
+    return redirect(safe_next(request, f"/portal/consents/{artefact.pk}"))
+
+
+@citizen_required
+@require_GET
+def access_log(request):
+    receipts = selectors.receipts_of_citizen(citizen=request.user.citizen)[:200]
+    return render(request, "web/portal/access_log.html", {"receipts": receipts})
+
+
+@citizen_required
+@require_GET
+def history(request):
+    events = selectors.events_of_citizen(citizen=request.user.citizen).select_related(
+        "request__consumer", "artefact__provider"
+    )
+    rows = [{"event": e, "label": labels.EVENT_KIND.get(e.kind, e.kind)} for e in events]
+    return render(request, "web/portal/history.html", {"rows": rows[::-1]})
+
+
+@citizen_required
+@require_GET
+def export(request):
+    """The "download my data" file: the very document of GET /api/v1/me/export (the API
+    view answers, authenticated by this session), so the two can never differ."""
+    return MyExport.as_view()(request)

@@ -1,0 +1,52 @@
+from django.urls import path
+
+from registry.api import urls as _registry_urls  # noqa: F401  (registers the anyuuid converter)
+
+from . import console, portal, views
+
+portal_urls = [
+    path("", portal.dashboard, name="portal"),
+    path("login", portal.login_view, name="portal-login"),
+    path("logout", portal.logout_view, name="portal-logout"),
+    path("signup", portal.signup, name="portal-signup"),
+    path("account", portal.account, name="portal-account"),
+    path("account/password", portal.password_change, name="portal-password"),
+    path("account/language", portal.language_preference, name="portal-language"),
+    path("requests/<uuid:pk>", portal.request_detail, name="portal-request"),
+    path("requests/<uuid:pk>/grant", portal.request_grant, name="portal-request-grant"),
+    path("requests/<uuid:pk>/deny", portal.request_deny, name="portal-request-deny"),
+    path("requests/<uuid:pk>/withdraw", portal.request_withdraw, name="portal-request-withdraw"),
+    path("consents", portal.consent_list, name="portal-consents"),
+    path("consents/<uuid:pk>", portal.consent_detail, name="portal-consent"),
+    path("consents/<uuid:pk>/<str:action>", portal.consent_action, name="portal-consent-action"),
+    path("access-log", portal.access_log, name="portal-access-log"),
+    path("history", portal.history, name="portal-history"),
+    path("export", portal.export, name="portal-export"),
+]
+
+console_urls = [
+    path("", console.home, name="console"),
+    path("login", console.login_view, name="console-login"),
+    path("logout", portal.logout_view, name="console-logout"),
+    path("<slug:slug>/", console.overview, name="console-overview"),
+    path("<slug:slug>/datasets/new", console.dataset_create, name="console-dataset-new"),
+    path("<slug:slug>/datasets/<uuid:pk>", console.dataset_detail, name="console-dataset"),
+    path("<slug:slug>/datasets/<uuid:pk>/edit", console.dataset_edit, name="console-dataset-edit"),
+    path(
+        "<slug:slug>/datasets/<uuid:pk>/withdraw",
+        console.dataset_withdraw_view,
+        name="console-dataset-withdraw",
+    ),
+    path(
+        "<slug:slug>/datasets/<uuid:pk>/revalidate",
+        console.dataset_revalidate_view,
+        name="console-dataset-revalidate",
+    ),
+    path("<slug:slug>/tokens", console.tokens, name="console-tokens"),
+    path("<slug:slug>/tokens/<int:token_id>/revoke", console.token_revoke_view),
+    path("<slug:slug>/webhooks", console.webhooks, name="console-webhooks"),
+    path("<slug:slug>/webhooks/<uuid:pk>/disable", console.webhook_disable_view),
+    path("<slug:slug>/consent-requests", console.consent_requests, name="console-requests"),
+]
+
+urlpatterns = [path("language", views.language, name="language")]
