@@ -10,7 +10,20 @@ import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-WORDS = ["water", "rainfall", "district", "hospital", "school", "census", "crop", "market", "road", "bus", "power", "forest"]
+WORDS = [
+    "water",
+    "rainfall",
+    "district",
+    "hospital",
+    "school",
+    "census",
+    "crop",
+    "market",
+    "road",
+    "bus",
+    "power",
+    "forest",
+]
 
 
 def package(i: int) -> dict:
