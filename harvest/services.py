@@ -21,7 +21,13 @@ from django.utils import timezone
 from registry.api.serializers import DatasetInput
 from registry.errors import Conflict, NotFound, ServiceError
 from registry.models import Dataset, Institution
-from registry.services import Actor, dataset_register, dataset_update, dataset_withdraw
+from registry.services import (
+    Actor,
+    dataset_register,
+    dataset_update,
+    dataset_withdraw,
+    datasets_register_bulk,
+)
 from registry.sources import Unresolvable, UnsafeURL, resolve_safely
 
 from .fetch import HarvestError
@@ -269,13 +275,40 @@ def _provenance(source: HarvestSource, staged: StagedRecord, at) -> dict:
     }
 
 
+IMPORT_BATCH = 200
+
+
 def _import(run: _Run) -> None:
+    """Import the staged records in batches of IMPORT_BATCH, each batch one transaction."""
     source = run.job.source
     actor = Actor.system(f"harvest {source.name} (job {run.job.pk})")
-    records = {r.guid: r for r in HarvestRecord.objects.filter(source=source)}
     seen: set[str] = set()
+    batch: list[StagedRecord] = []
     for staged in StagedRecord.objects.filter(job=run.job).order_by("position").iterator(500):
-        run.beat(stage="import")
+        batch.append(staged)
+        if len(batch) >= IMPORT_BATCH:
+            _import_batch(run, source, batch, seen, actor)
+            batch = []
+            run.beat(stage="import")
+    _import_batch(run, source, batch, seen, actor)
+
+
+def _import_batch(run: _Run, source, batch: list[StagedRecord], seen: set[str], actor) -> None:
+    """Skip what is unchanged, update what changed, register what is new (in bulk)."""
+    if not batch:
+        return
+    now = timezone.now()
+    records = {
+        r.guid: r
+        for r in HarvestRecord.objects.filter(source=source, guid__in=[s.guid for s in batch])
+    }
+    live = set(
+        Dataset.objects.filter(pk__in=[r.dataset_id for r in records.values() if r.dataset_id])
+        .exclude(status=Dataset.Status.WITHDRAWN)
+        .values_list("pk", flat=True)
+    )
+    unchanged, changed, new = [], [], []
+    for staged in batch:
         if not staged.guid:
             run.counts["failed"] += 1
             run.error(f"record #{staged.position + 1}: no identifier; skipped")
@@ -285,64 +318,113 @@ def _import(run: _Run) -> None:
             run.error(f"{staged.guid}: appears more than once in the source; kept the first")
             continue
         seen.add(staged.guid)
-        try:
-            outcome = _import_one(run, source, staged, records.get(staged.guid), actor)
-        except (ServiceError, Conflict) as exc:
-            run.counts["failed"] += 1
-            where = f"{exc.field}: " if exc.field else ""
-            run.error(f"{staged.guid}: {where}{exc.message}")
+        record = records.get(staged.guid)
+        if (
+            record is not None
+            and record.content_hash == staged.content_hash
+            and record.status == HarvestRecord.Status.ACTIVE
+        ):
+            unchanged.append(record.pk)
             continue
-        run.counts[outcome] += 1
-
-
-def _import_one(run, source, staged: StagedRecord, record: HarvestRecord | None, actor) -> str:
-    now = timezone.now()
-    if (
-        record is not None
-        and record.content_hash == staged.content_hash
-        and (record.status == HarvestRecord.Status.ACTIVE)
-    ):
-        HarvestRecord.objects.filter(pk=record.pk).update(last_seen_job=run.job, last_seen_at=now)
-        return "unchanged"
-    serializer = DatasetInput(data=staged.payload)
-    if not serializer.is_valid():
-        field, messages = next(iter(_flat(serializer.errors).items()))
-        raise ServiceError(str(messages[0]), field=field)
-    provenance = _provenance(source, staged, now)
-    with transaction.atomic():
-        dataset = None
-        if record is not None and record.dataset_id:
-            dataset = Dataset.objects.filter(pk=record.dataset_id).first()
-        if dataset is not None and dataset.status != Dataset.Status.WITHDRAWN:
-            dataset_update(
-                dataset=dataset,
-                data=serializer.validated_data,
-                actor=actor,
-                partial=False,
-                provenance=provenance,
+        serializer = DatasetInput(data=staged.payload)
+        if not serializer.is_valid():
+            field, messages = next(iter(_flat(serializer.errors).items()))
+            run.counts["failed"] += 1
+            run.error(
+                f"{staged.guid}: {field}: {messages[0]}"
+                if field
+                else f"{staged.guid}: {messages[0]}"
             )
-            outcome = "updated"
+            continue
+        item = (staged, serializer.validated_data, _provenance(source, staged, now))
+        if record is not None and record.dataset_id in live:
+            changed.append((record, item))
         else:
-            dataset = dataset_register(
-                institution=source.institution,
-                data=serializer.validated_data,
-                actor=actor,
-                provenance=provenance,
-            )
-            outcome = "added"
-        HarvestRecord.objects.update_or_create(
-            source=source,
-            guid=staged.guid,
-            defaults={
-                "content_hash": staged.content_hash,
-                "dataset": dataset,
-                "remote_url": staged.remote_url,
-                "status": HarvestRecord.Status.ACTIVE,
-                "last_seen_job": run.job,
-                "last_seen_at": now,
-            },
+            new.append((record, item))
+    with transaction.atomic():
+        HarvestRecord.objects.filter(pk__in=unchanged).update(
+            last_seen_job=run.job, last_seen_at=now
         )
-    return outcome
+        run.counts["unchanged"] += len(unchanged)
+        for record, (staged, data, provenance) in changed:
+            try:
+                with transaction.atomic():
+                    dataset_update(
+                        dataset=record.dataset,
+                        data=data,
+                        actor=actor,
+                        partial=False,
+                        provenance=provenance,
+                    )
+                    _record_seen(record, staged, run.job, now, dataset=record.dataset)
+                run.counts["updated"] += 1
+            except ServiceError as exc:
+                _failed(run, staged, exc)
+        _register_new(run, source, new, actor, now)
+
+
+def _register_new(run: _Run, source, new: list, actor, now) -> None:
+    if not new:
+        return
+    try:
+        with transaction.atomic():
+            datasets = datasets_register_bulk(
+                institution=source.institution,
+                items=[(data, provenance) for _, (_, data, provenance) in new],
+                actor=actor,
+            )
+            fresh = []
+            for (record, (staged, _, _)), dataset in zip(new, datasets, strict=True):
+                if record is None:
+                    fresh.append(
+                        HarvestRecord(
+                            source=source,
+                            guid=staged.guid,
+                            content_hash=staged.content_hash,
+                            dataset=dataset,
+                            remote_url=staged.remote_url,
+                            last_seen_job=run.job,
+                            last_seen_at=now,
+                        )
+                    )
+                else:  # back at the source after being withdrawn: a new dataset
+                    _record_seen(record, staged, run.job, now, dataset=dataset)
+            HarvestRecord.objects.bulk_create(fresh)
+        run.counts["added"] += len(new)
+    except (ServiceError, IntegrityError):
+        # Find the one that spoils the batch: register each on its own.
+        for record, (staged, data, provenance) in new:
+            try:
+                with transaction.atomic():
+                    dataset = dataset_register(
+                        institution=source.institution,
+                        data=data,
+                        actor=actor,
+                        provenance=provenance,
+                    )
+                    if record is None:
+                        record = HarvestRecord(source=source, guid=staged.guid)
+                    _record_seen(record, staged, run.job, now, dataset=dataset)
+                run.counts["added"] += 1
+            except (ServiceError, IntegrityError) as exc:
+                _failed(run, staged, exc)
+
+
+def _record_seen(record: HarvestRecord, staged: StagedRecord, job, now, *, dataset) -> None:
+    record.content_hash = staged.content_hash
+    record.dataset = dataset
+    record.remote_url = staged.remote_url
+    record.status = HarvestRecord.Status.ACTIVE
+    record.last_seen_job = job
+    record.last_seen_at = now
+    record.save()
+
+
+def _failed(run: _Run, staged: StagedRecord, exc: Exception) -> None:
+    run.counts["failed"] += 1
+    field = getattr(exc, "field", None)
+    message = getattr(exc, "message", None) or str(exc)
+    run.error(f"{staged.guid}: {field}: {message}" if field else f"{staged.guid}: {message}")
 
 
 def _flat(errors, prefix: str = "") -> dict:

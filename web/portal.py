@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
@@ -29,6 +28,7 @@ from consent.services import (
     citizen_set_language,
     consent_deny,
     consent_grant,
+    consent_withdraw,
 )
 from registry.errors import ServiceError
 
@@ -298,13 +298,8 @@ def request_withdraw(request, pk):
     consent back is never more work than giving it."""
     citizen = request.user.citizen
     consent_request = get_object_or_404(selectors.requests_of_citizen(citizen=citizen), pk=pk)
-    live = selectors.artefacts_of_citizen(citizen=citizen).filter(
-        request=consent_request, status__in=ConsentArtefact.LIVE
-    )
     try:
-        with transaction.atomic():
-            for artefact in live:
-                artefact_revoke(citizen=citizen, artefact_id=artefact.pk, actor=_actor(request))
+        consent_withdraw(citizen=citizen, request_id=consent_request.pk, actor=_actor(request))
     except ServiceError as exc:
         _service_error(request, exc)
     else:

@@ -264,6 +264,7 @@ EXAMPLES = {
         ),
         ok("One artefact per provider", ARTEFACT),
     ],
+    "me_consent_requests_withdraw": [ok("Revoked", {**ARTEFACT, "status": "revoked"})],
     "me_consent_requests_deny": [ok("Denied", {**REQUEST, "status": "denied"})],
     "me_consent_artefacts_list": [ok("One active consent", page(ARTEFACT))],
     "me_consent_artefacts_retrieve": [ok("An active consent", ARTEFACT)],

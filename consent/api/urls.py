@@ -42,6 +42,11 @@ urlpatterns = [
         name="my-request-grant",
     ),
     path(
+        "me/consent-requests/<anyuuid:pk>/withdraw",
+        views.MyRequestWithdraw.as_view(),
+        name="my-request-withdraw",
+    ),
+    path(
         "me/consent-requests/<anyuuid:pk>/deny",
         views.MyRequestDeny.as_view(),
         name="my-request-deny",

@@ -35,6 +35,7 @@ from ..services import (
     consent_grant,
     consent_request_cancel,
     consent_request_create,
+    consent_withdraw,
     receipt_record,
     webhook_endpoint_create,
     webhook_endpoint_disable,
@@ -579,6 +580,28 @@ class MyRequestDeny(_CitizenView):
         consent_deny(citizen=self.citizen, request_id=pk, actor=_citizen_actor(request))
         qs = selectors.requests_of_citizen(citizen=self.citizen)
         return Response(ConsentRequestOutput(qs.get(pk=pk)).data)
+
+
+class MyRequestWithdraw(_CitizenView):
+    @extend_schema(
+        operation_id="me_consent_requests_withdraw",
+        summary="Withdraw a granted request",
+        description="Revokes every consent the grant issued (one per provider) in one call, as "
+        "granting took one call. Returns the consents revoked.",
+        request=None,
+        responses={200: ConsentArtefactOutput(many=True), **ERRORS_WRITE},
+        examples=EXAMPLES["me_consent_requests_withdraw"],
+        auth=CITIZEN_AUTH,
+        tags=["consent: citizens"],
+    )
+    def post(self, request, pk):
+        revoked = consent_withdraw(
+            citizen=self.citizen, request_id=pk, actor=_citizen_actor(request)
+        )
+        qs = selectors.artefacts_of_citizen(citizen=self.citizen).filter(
+            pk__in=[a.pk for a in revoked]
+        )
+        return Response(ConsentArtefactOutput(qs, many=True).data)
 
 
 class MyArtefacts(_CitizenView):

@@ -6,6 +6,7 @@ from .artefacts import (
     artefact_pause,
     artefact_resume,
     artefact_revoke,
+    consent_withdraw,
     consents_expire,
     receipt_record,
 )
@@ -44,6 +45,7 @@ __all__ = [
     "consent_grant",
     "consent_request_cancel",
     "consent_request_create",
+    "consent_withdraw",
     "consents_expire",
     "receipt_record",
     "webhook_deliver",

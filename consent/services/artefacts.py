@@ -252,3 +252,21 @@ def consents_expire(*, now: datetime | None = None, batch: int = 500) -> tuple[i
             artefact.citizen = citizen
             artefacts_done += _expire_if_due(artefact, now)
     return requests_done, artefacts_done
+
+
+def consent_withdraw(*, citizen: CitizenProfile, request_id, actor: str) -> list[ConsentArtefact]:
+    """Revoke every live artefact a grant issued (one per provider), in one step, so that
+    taking consent back is never more work than giving it. Returns the artefacts revoked
+    (none if nothing was live); NotFound if the request is not the citizen's."""
+    if not ConsentRequest.objects.filter(pk=request_id, citizen=citizen).exists():
+        raise NotFound("No such consent request.")
+    live = list(
+        ConsentArtefact.objects.filter(
+            request_id=request_id, citizen=citizen, status__in=ConsentArtefact.LIVE
+        ).values_list("pk", flat=True)
+    )
+    with transaction.atomic():
+        return [
+            artefact_revoke(citizen=citizen, artefact_id=artefact_id, actor=actor)
+            for artefact_id in live
+        ]

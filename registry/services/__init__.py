@@ -1,5 +1,6 @@
 """Registry services: the only code that writes registry rows."""
 
+from .bulk import datasets_register_bulk
 from .datasets import (
     Actor,
     dataset_register,
@@ -21,6 +22,7 @@ __all__ = [
     "dataset_snapshot",
     "dataset_update",
     "dataset_withdraw",
+    "datasets_register_bulk",
     "institution_create",
     "membership_add",
     "token_authenticate",

@@ -168,8 +168,8 @@ def _check_slug_free(institution: Institution, slug: str, *, exclude: uuid.UUID 
         raise Conflict(f"This institution already has a dataset with slug {slug!r}.", field="slug")
 
 
-def _apply_snapshot(dataset: Dataset, snapshot: dict) -> None:
-    """Write a snapshot onto the row and its distributions. Call inside a transaction."""
+def _assign_snapshot(dataset: Dataset, snapshot: dict) -> None:
+    """Set a snapshot's values on the row's fields (not saved)."""
     for name in _DIRECT_FIELDS:
         setattr(dataset, name, copy.deepcopy(snapshot[name]))
     temporal = snapshot["temporal"]
@@ -177,6 +177,11 @@ def _apply_snapshot(dataset: Dataset, snapshot: dict) -> None:
     dataset.temporal_end = date.fromisoformat(temporal["end"]) if temporal["end"] else None
     dataset.contact_name = snapshot["contact_point"]["name"] or ""
     dataset.contact_email = snapshot["contact_point"]["email"] or ""
+
+
+def _apply_snapshot(dataset: Dataset, snapshot: dict) -> None:
+    """Write a snapshot onto the row and its distributions. Call inside a transaction."""
+    _assign_snapshot(dataset, snapshot)
     dataset.save()
 
     wanted = {d["id"]: (position, d) for position, d in enumerate(snapshot["distributions"])}

@@ -235,3 +235,20 @@ def test_access_log_lists_receipts(granted, asha_api, provider):
     assert log["count"] == 1
     assert log["results"][0]["provider"] == "ka-health"
     assert log["results"][0]["consumer"] == "suraksha"
+
+
+def test_withdrawing_a_grant_revokes_every_consent_it_issued_in_one_call(
+    consumer, asha, records, records_b, asha_api, ravi_api
+):
+    created = consumer.api.post(
+        "/api/v1/consent-requests",
+        consent_request_payload("asha@suchi", [records, records_b]),
+        format="json",
+    ).json()
+    url = f"/api/v1/me/consent-requests/{created['id']}"
+    assert len(asha_api.post(f"{url}/grant", {}, format="json").json()) == 2
+    assert ravi_api.post(f"{url}/withdraw").status_code == 404
+    revoked = asha_api.post(f"{url}/withdraw").json()
+    assert sorted(a["status"] for a in revoked) == ["revoked", "revoked"]
+    assert asha_api.post(f"{url}/withdraw").json() == []  # nothing left to revoke
+    assert ledger_verify()[2] is None
