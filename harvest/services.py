@@ -15,7 +15,7 @@ import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, reset_queries, transaction
 from django.utils import timezone
 
 from registry.api.serializers import DatasetInput
@@ -165,6 +165,9 @@ class _Run:
 
     def beat(self, *, stage: str, force: bool = False) -> None:
         """Save progress at most every second; raise _Aborted if someone asked to stop."""
+        # With DEBUG on (the embedded default) Django keeps every statement it ran; a long
+        # harvest's bulk inserts would hold hundreds of MB of SQL text.
+        reset_queries()
         now = time.monotonic()
         if not force and now - self._last_beat < 1.0:
             return
