@@ -1,5 +1,6 @@
 """The catalogue's read API: search with facets, institutions, themes, licences."""
 
+from django.conf import settings
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -14,14 +15,13 @@ from registry.api.views import READ_AUTH, DatasetListCreate
 
 from ..query_params import LIST_PARAMS, ORDERINGS, dataset_query_from
 from ..search import (
-    RELEVANCE_WINDOW,
     SearchError,
     for_paging,
     relevance_is_approximate,
     search_datasets,
     summarize,
 )
-from ..search.postgres import SAMPLE_FRACTION, SAMPLE_MIN
+from ..search.postgres import SAMPLE_FRACTION
 from ..selectors import institutions_listed
 from .pagination import SHALLOW_ROWS, SearchCursorPagination
 
@@ -70,7 +70,8 @@ class SearchPage(serializers.Serializer):
     count = serializers.IntegerField()
     count_is_estimate = serializers.BooleanField(
         help_text="True when `count` was estimated from a 1/32 sample of the catalogue "
-        f"(PostgreSQL, when about {SAMPLE_MIN * SAMPLE_FRACTION:,} or more datasets match); "
+        f"(PostgreSQL, when about {settings.SUCHI_SEARCH_SAMPLE_MIN * SAMPLE_FRACTION:,} or "
+        "more datasets match); "
         "false when it was counted."
     )
     facets_are_estimates = serializers.BooleanField(
@@ -78,8 +79,9 @@ class SearchPage(serializers.Serializer):
         "is a multiple of 32, and values rarer than about 1 in 200 matches may be missing)."
     )
     relevance_is_approximate = serializers.BooleanField(
-        help_text=f"True when sorting by relevance and more than {RELEVANCE_WINDOW:,} datasets "
-        f"match: relevance then orders the {RELEVANCE_WINDOW:,} most recently modified matches."
+        help_text="True when sorting by relevance and more than "
+        f"{settings.SUCHI_SEARCH_RELEVANCE_WINDOW:,} datasets match: relevance then orders the "
+        f"{settings.SUCHI_SEARCH_RELEVANCE_WINDOW:,} most recently modified matches."
     )
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)

@@ -43,7 +43,11 @@ FORWARD = [
         search_vector tsvector NOT NULL
     )
     """,
-    "CREATE TABLE catalog_facetcount (term_id integer PRIMARY KEY, n bigint NOT NULL)",
+    """
+    CREATE TABLE catalog_facetcount (
+        term_id integer PRIMARY KEY, facet varchar(12) NOT NULL, n bigint NOT NULL
+    )
+    """,
     """
     CREATE TABLE catalog_facetdelta (
         id bigserial PRIMARY KEY, term_id integer NOT NULL, delta integer NOT NULL
@@ -173,8 +177,10 @@ FORWARD = [
     CREATE FUNCTION catalog_fold_facet_deltas() RETURNS bigint LANGUAGE sql AS $$
         WITH moved AS (DELETE FROM catalog_facetdelta RETURNING term_id, delta),
         folded AS (
-            INSERT INTO catalog_facetcount (term_id, n)
-            SELECT term_id, sum(delta) FROM moved GROUP BY term_id ORDER BY term_id
+            INSERT INTO catalog_facetcount (term_id, facet, n)
+            SELECT m.term_id, t.facet, sum(m.delta) FROM moved m
+            JOIN catalog_facetterm t ON t.id = m.term_id
+            GROUP BY m.term_id, t.facet ORDER BY m.term_id
             ON CONFLICT (term_id) DO UPDATE SET n = catalog_facetcount.n + excluded.n
             RETURNING 1
         )
@@ -202,9 +208,12 @@ FORWARD = [
     WHERE catalog_in_sample(e.dataset_id)
     """,
     """
-    INSERT INTO catalog_facetcount (term_id, n)
-    SELECT u, count(*) FROM catalog_searchentry, unnest(terms) u GROUP BY u
+    INSERT INTO catalog_facetcount (term_id, facet, n)
+    SELECT c.u, t.facet, c.n FROM (
+        SELECT u, count(*) AS n FROM catalog_searchentry, unnest(terms) u GROUP BY u
+    ) AS c JOIN catalog_facetterm t ON t.id = c.u
     """,
+    "CREATE INDEX catalog_facetcount_top ON catalog_facetcount (facet, n DESC)",
     "CREATE INDEX catalog_searchsample_vector ON catalog_searchsample USING gin (search_vector)",
     "CREATE INDEX catalog_searchsample_terms ON catalog_searchsample USING gin (terms)",
     "ANALYZE catalog_facetterm",

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Exists, FloatField, OuterRef, QuerySet
 from django.db.models.expressions import RawSQL
@@ -24,8 +25,6 @@ from . import postgres
 MAX_QUERY_LENGTH = 500
 _WORD = re.compile(r"\w", re.UNICODE)
 SORTS = ("relevance", "-modified", "title")
-# Relevance orders at most this many matches, the most recently modified (see search_datasets).
-RELEVANCE_WINDOW = 2000
 
 
 class SearchError(ValueError):
@@ -222,14 +221,16 @@ def for_paging(qs: QuerySet[Dataset], query: DatasetQuery) -> QuerySet[Dataset]:
     """The search results to page through (count and facet `qs` itself, not this).
 
     Ranking reads every match's tsvector; for a word in a quarter of a million datasets that
-    alone takes a second. So relevance orders the RELEVANCE_WINDOW most recently modified
-    matches: exact when fewer match, and reported as approximate when more do."""
+    alone takes a second. So relevance orders the SUCHI_SEARCH_RELEVANCE_WINDOW most recently
+    modified matches: exact when fewer match, and reported as approximate when more do."""
     if query.effective_sort() != "relevance":
         return qs
     # Compiled on its own, not as a Django subquery: the backends' raw `registry_dataset.…`
     # conditions must name the inner table, which a subquery would alias.
     sql, params = (
-        qs.order_by("-modified_at", "-id").values("id")[:RELEVANCE_WINDOW].query.sql_with_params()
+        qs.order_by("-modified_at", "-id")
+        .values("id")[: settings.SUCHI_SEARCH_RELEVANCE_WINDOW]
+        .query.sql_with_params()
     )
     return qs.extra(
         where=[f"registry_dataset.id IN (SELECT id FROM ({sql}) AS window_)"], params=params
@@ -238,7 +239,7 @@ def for_paging(qs: QuerySet[Dataset], query: DatasetQuery) -> QuerySet[Dataset]:
 
 def relevance_is_approximate(query: DatasetQuery, count: int) -> bool:
     """Whether the relevance order covered only the most recent matches (see search_datasets)."""
-    return query.effective_sort() == "relevance" and count > RELEVANCE_WINDOW
+    return query.effective_sort() == "relevance" and count > settings.SUCHI_SEARCH_RELEVANCE_WINDOW
 
 
 FACETS_ORDER = ("access", "institution", "license", "theme", "keyword", "format")
