@@ -15,7 +15,7 @@ from registry import vocabularies
 from registry.models import Dataset, Institution
 from registry.selectors import datasets_published
 
-from .search import DatasetQuery, SearchError, backend, count_and_facets, search_datasets
+from .search import DatasetQuery, SearchError, backend, for_paging, search_datasets, summarize
 
 CKAN_VERSION = "2.10.4"  # the API generation we follow, reported by status_show
 MAX_ROWS = 1000
@@ -265,13 +265,17 @@ def package_search(params: dict) -> dict:
             "title": ("title", "id"),
         }[sort]
     )
-    results = [package_dict(d) for d in qs.order_by(*ordering)[start : start + rows]]
+    results = [
+        package_dict(d) for d in for_paging(qs, query).order_by(*ordering)[start : start + rows]
+    ]
     requested = _list(params.get("facet.field"))
     facet_limit = _int(params, "facet.limit", 50, minimum=-1)
     mincount = _int(params, "facet.mincount", 1)
     search_facets, plain = {}, {}
     if requested:
-        total, computed = count_and_facets(qs, limit=facet_limit if facet_limit > 0 else 1000)
+        # CKAN's envelope cannot say a count is estimated, so these are always counted.
+        summary = summarize(qs, query, limit=facet_limit if facet_limit > 0 else 1000)
+        total, computed = summary.count, summary.facets
         ours = {
             "organization": "institution",
             "tags": "keyword",

@@ -29,7 +29,7 @@ from registry.selectors import (
 
 from .api.pagination import SearchCursorPagination
 from .query_params import LIST_PARAMS, ORDERINGS, dataset_query_from, list_values
-from .search import SearchError, count_and_facets, facets, search_datasets
+from .search import SearchError, facets, for_paging, search_datasets, summarize
 from .selectors import institutions_listed
 
 PAGE_SIZE = 20
@@ -210,14 +210,16 @@ def dataset_list(request):
     paginator = SearchCursorPagination(ORDERINGS[query.effective_sort()])
     paginator.page_size = PAGE_SIZE
     try:
-        datasets = paginator.paginate_queryset(qs, drf_request)
+        datasets = paginator.paginate_queryset(for_paging(qs, query), drf_request)
     except ValidationError as exc:
         param, messages = next(iter(exc.detail.items()))
         return _error(request, 400, _("This page cannot be shown"), str(messages[0]), param=param)
-    count, counts = count_and_facets(qs)
+    summary = summarize(qs, query, allow_estimate=True)
+    count, counts = summary.count, summary.facets
     context = {
         "datasets": datasets,
         "count": count,
+        "count_is_estimate": summary.estimated,
         "q": query.q,
         "sort": query.effective_sort(),
         "sorts": [

@@ -205,6 +205,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "harvest.tasks.schedule_harvests",
         "schedule": env_int("SUCHI_HARVEST_SCHEDULER_INTERVAL", 60),
     },
+    "fold-facet-counts": {
+        "task": "catalog.tasks.fold_facet_counts",
+        "schedule": env_int("SUCHI_FACET_FOLD_INTERVAL", 60),
+    },
     "sweep-harvest-jobs": {
         "task": "harvest.tasks.sweep_harvest_jobs",
         "schedule": env_int("SUCHI_HARVEST_SWEEP_INTERVAL", 60),
@@ -261,6 +265,10 @@ SUCHI_CITIZEN_TOKEN_TTL = env_int("SUCHI_CITIZEN_TOKEN_TTL", 900)
 SUCHI_AUTH_RATE = env_str("SUCHI_AUTH_RATE", "10/minute")
 # Webhooks: per-attempt timeout, first retry delay (doubling, capped at 1 h), give up after.
 SUCHI_WEBHOOK_TIMEOUT = env_int("SUCHI_WEBHOOK_TIMEOUT", 10)
+# Catalogue search (docs/api.md): relevance orders at most this many of the newest matches, and
+# on PostgreSQL a result set with at least this many matches in the 1/32 sample is estimated.
+SUCHI_SEARCH_RELEVANCE_WINDOW = env_int("SUCHI_SEARCH_RELEVANCE_WINDOW", 1000)
+SUCHI_SEARCH_SAMPLE_MIN = env_int("SUCHI_SEARCH_SAMPLE_MIN", 200)
 SUCHI_WEBHOOK_RETRY_BASE = float(env_str("SUCHI_WEBHOOK_RETRY_BASE", "30"))
 SUCHI_WEBHOOK_GIVE_UP_HOURS = env_int("SUCHI_WEBHOOK_GIVE_UP_HOURS", 24)
 

@@ -1,5 +1,6 @@
 """The catalogue's read API: search with facets, institutions, themes, licences."""
 
+from django.conf import settings
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -13,7 +14,14 @@ from registry.api.serializers import DatasetOutput, ErrorOutput
 from registry.api.views import READ_AUTH, DatasetListCreate
 
 from ..query_params import LIST_PARAMS, ORDERINGS, dataset_query_from
-from ..search import SearchError, count_and_facets, search_datasets
+from ..search import (
+    SearchError,
+    for_paging,
+    relevance_is_approximate,
+    search_datasets,
+    summarize,
+)
+from ..search.postgres import SAMPLE_FRACTION
 from ..selectors import institutions_listed
 from .pagination import SHALLOW_ROWS, SearchCursorPagination
 
@@ -35,6 +43,9 @@ _EXAMPLE_INSTITUTION = {
 }
 EXAMPLE_SEARCH_PAGE = {
     "count": 1,
+    "count_is_estimate": False,
+    "facets_are_estimates": False,
+    "relevance_is_approximate": False,
     "next": None,
     "previous": None,
     "results": [ex.DATASET_OUTPUT],
@@ -57,6 +68,21 @@ class FacetValue(serializers.Serializer):
 
 class SearchPage(serializers.Serializer):
     count = serializers.IntegerField()
+    count_is_estimate = serializers.BooleanField(
+        help_text="True when `count` was estimated from a 1/32 sample of the catalogue "
+        f"(PostgreSQL, when about {settings.SUCHI_SEARCH_SAMPLE_MIN * SAMPLE_FRACTION:,} or "
+        "more datasets match); "
+        "false when it was counted."
+    )
+    facets_are_estimates = serializers.BooleanField(
+        help_text="True when the facet counts were estimated from the sample (then each count "
+        "is a multiple of 32, and values rarer than about 1 in 200 matches may be missing)."
+    )
+    relevance_is_approximate = serializers.BooleanField(
+        help_text="True when sorting by relevance and more than "
+        f"{settings.SUCHI_SEARCH_RELEVANCE_WINDOW:,} datasets match: relevance then orders the "
+        f"{settings.SUCHI_SEARCH_RELEVANCE_WINDOW:,} most recently modified matches."
+    )
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
     results = DatasetOutput(many=True)
@@ -123,15 +149,18 @@ class DatasetCollection(DatasetListCreate):
         except SearchError as exc:
             raise ValidationError({exc.param: [str(exc)]}) from None
         paginator = SearchCursorPagination(ORDERINGS[query.effective_sort()])
-        page = paginator.paginate_queryset(qs, request, view=self)
-        total, facet_counts = count_and_facets(qs)
+        page = paginator.paginate_queryset(for_paging(qs, query), request, view=self)
+        summary = summarize(qs, query, allow_estimate=True)
         return Response(
             {
-                "count": total,
+                "count": summary.count,
+                "count_is_estimate": summary.estimated,
+                "facets_are_estimates": summary.estimated,
+                "relevance_is_approximate": relevance_is_approximate(query, summary.count),
                 "next": paginator.get_next_link(),
                 "previous": paginator.get_previous_link(),
                 "results": DatasetOutput(page, many=True, context={"request": request}).data,
-                "facets": facet_counts,
+                "facets": summary.facets,
             }
         )
 

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Exists, FloatField, OuterRef, QuerySet
 from django.db.models.expressions import RawSQL
@@ -18,6 +19,8 @@ from django.db.models.expressions import RawSQL
 from registry import vocabularies
 from registry.models import Dataset, Distribution
 from registry.selectors import datasets_published
+
+from . import postgres
 
 MAX_QUERY_LENGTH = 500
 _WORD = re.compile(r"\w", re.UNICODE)
@@ -47,6 +50,13 @@ class DatasetQuery:
 
     def effective_sort(self) -> str:
         return self.sort or ("relevance" if self.q else "-modified")
+
+    def is_unfiltered(self) -> bool:
+        """The whole published catalogue: no words, no filters."""
+        lists = (self.institution, self.theme, self.license, self.format, self.access)
+        return not (
+            self.q.strip() or any(lists) or self.keyword or self.state or self.modified_since
+        )
 
 
 class _Backend(Protocol):
@@ -207,16 +217,47 @@ def search_datasets(query: DatasetQuery) -> QuerySet[Dataset]:
     return qs
 
 
+def for_paging(qs: QuerySet[Dataset], query: DatasetQuery) -> QuerySet[Dataset]:
+    """The search results to page through (count and facet `qs` itself, not this).
+
+    Ranking reads every match's tsvector; for a word in a quarter of a million datasets that
+    alone takes a second. So relevance orders the SUCHI_SEARCH_RELEVANCE_WINDOW most recently
+    modified matches: exact when fewer match, and reported as approximate when more do."""
+    if query.effective_sort() != "relevance":
+        return qs
+    # Compiled on its own, not as a Django subquery: the backends' raw `registry_dataset.…`
+    # conditions must name the inner table, which a subquery would alias.
+    sql, params = (
+        qs.order_by("-modified_at", "-id")
+        .values("id")[: settings.SUCHI_SEARCH_RELEVANCE_WINDOW]
+        .query.sql_with_params()
+    )
+    return qs.extra(
+        where=[f"registry_dataset.id IN (SELECT id FROM ({sql}) AS window_)"], params=params
+    )
+
+
+def relevance_is_approximate(query: DatasetQuery, count: int) -> bool:
+    """Whether the relevance order covered only the most recent matches (see search_datasets)."""
+    return query.effective_sort() == "relevance" and count > settings.SUCHI_SEARCH_RELEVANCE_WINDOW
+
+
 FACETS_ORDER = ("access", "institution", "license", "theme", "keyword", "format")
 
 
-def count_and_facets(
-    qs: QuerySet[Dataset], *, limit: int = 20
-) -> tuple[int, dict[str, list[dict]]]:
-    """How many datasets match, and their counts by institution, theme, licence, format, access
-    and keyword: one statement, which finds the matching datasets once (a materialised CTE) and
-    groups them six ways. Every dataset has exactly one access right, so the access counts add
-    up to the total."""
+@dataclass
+class Summary:
+    """How many datasets match and their facet counts. `estimated` says both were estimated from
+    the catalogue's sample (PostgreSQL, large result sets) rather than counted."""
+
+    count: int
+    facets: dict[str, list[dict]]
+    estimated: bool = False
+
+
+def _exact_parts(qs: QuerySet[Dataset], limit: int) -> tuple[str, str, list, list]:
+    """The exact count-and-facets statement, in parts: `matched AS MATERIALIZED (...)`, the six
+    grouped branches over it, and the parameters of each."""
     engine = backend()
     matched_sql, params = (
         qs.order_by()
@@ -243,17 +284,40 @@ def count_and_facets(
             "WHERE f.format <> '' GROUP BY upper(f.format)"
         ),
     ]
-    sql = f"WITH matched AS MATERIALIZED ({matched_sql}) " + " UNION ALL ".join(
+    body = " UNION ALL ".join(
         f"SELECT * FROM ({branch}) AS {facet}"
         for branch, facet in zip(branches, FACETS_ORDER, strict=True)
     )
+    return f"matched AS MATERIALIZED ({matched_sql})", body, list(params), [limit] * 5
+
+
+def summarize(
+    qs: QuerySet[Dataset],
+    query: DatasetQuery | None = None,
+    *,
+    limit: int = 20,
+    allow_estimate: bool = False,
+) -> Summary:
+    """Count and facet the datasets of `qs` (the result of search_datasets(query)) in one
+    statement. On PostgreSQL, given the query: the unfiltered catalogue is read from counters
+    (exact), and with `allow_estimate` a large result set is estimated from the sample."""
+    ctes, body, cte_params, body_params = _exact_parts(qs, limit)
+    sql, params = f"WITH {ctes} {body}", [*cte_params, *body_params]
+    if connection.vendor == "postgresql" and query is not None:
+        if query.is_unfiltered():
+            sql, params = postgres.catalogue_statement(limit)
+        elif allow_estimate:
+            sql, params = postgres.estimated_or_exact_statement(
+                query, (ctes, body, cte_params, body_params), limit
+            )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *[limit] * 5])
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
 
+    estimated = any(row[4] for row in rows if len(row) > 4)
     grouped: dict[str, list[tuple[str, str | None, int]]] = {name: [] for name in FACETS_ORDER}
-    for facet, value, label, n in rows:
-        grouped[facet].append((value, label, n))
+    for facet, value, label, n, *_ in rows:
+        grouped[facet].append((value, label, int(n)))
     themes = vocabularies.themes()
     licences = vocabularies.licences()
     access_labels = dict(Dataset.Access.choices)
@@ -271,8 +335,19 @@ def count_and_facets(
         for facet in ("institution", "theme", "license", "format", "access", "keyword")
     }
     result["access"].sort(key=lambda item: (-item["count"], item["value"]))
+    # Every dataset has exactly one access right, so the access counts add up to the total.
     total = sum(item["count"] for item in result["access"])
-    return total, result
+    return Summary(total, result, estimated)
+
+
+def count_and_facets(
+    qs: QuerySet[Dataset], *, limit: int = 20
+) -> tuple[int, dict[str, list[dict]]]:
+    """How many datasets match, and their counts by institution, theme, licence, format, access
+    and keyword, counted exactly: one statement, which finds the matching datasets once (a
+    materialised CTE) and groups them six ways."""
+    summary = summarize(qs, limit=limit)
+    return summary.count, summary.facets
 
 
 def facets(qs: QuerySet[Dataset], *, limit: int = 20) -> dict[str, list[dict]]:

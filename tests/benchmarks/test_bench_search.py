@@ -134,6 +134,7 @@ def measure(name: str, url: str, params: dict, *, check=None) -> dict:
     figures = {
         "n": REPEAT,
         "count": body["count"],
+        "estimated": body.get("count_is_estimate"),
         "queries": len(statements),
         "p50_ms": percentile(api, 0.5),
         "p95_ms": percentile(api, 0.95),

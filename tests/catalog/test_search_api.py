@@ -349,3 +349,19 @@ def test_page_numbers_only_for_shallow_pages(client_anon, catalogue, params, mes
 def test_the_deepest_numbered_page_is_allowed(client_anon, catalogue):
     assert slugs(client_anon.get("/api/v1/datasets", {"page": 500})) == []
     assert slugs(client_anon.get("/api/v1/datasets", {"page": 100, "page_size": 100})) == []
+
+
+def test_relevance_beyond_the_window_orders_the_newest_matches_and_says_so(
+    client_anon, catalogue, settings
+):
+    # "hospital" matches the bed-occupancy dataset, the dengue one does not: use words in both.
+    everything = client_anon.get("/api/v1/datasets", {"q": "district"}).json()
+    assert everything["count"] == 2 and everything["relevance_is_approximate"] is False
+    assert everything["count_is_estimate"] is False
+
+    settings.SUCHI_SEARCH_RELEVANCE_WINDOW = 1
+    body = client_anon.get("/api/v1/datasets", {"q": "district"}).json()
+    assert body["count"] == 2 and body["relevance_is_approximate"] is True
+    newest = client_anon.get("/api/v1/datasets", {"q": "district", "sort": "-modified"}).json()
+    assert [d["id"] for d in body["results"]] == [newest["results"][0]["id"]]
+    assert newest["relevance_is_approximate"] is False  # only relevance is windowed

@@ -1,0 +1,15 @@
+"""Background jobs of the catalogue."""
+
+from celery import shared_task
+from django.db import connection
+
+from .search.postgres import facet_counts_fold
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def fold_facet_counts() -> int:
+    """Fold the search triggers' facet deltas into the counters (PostgreSQL only)."""
+    if connection.vendor != "postgresql":
+        return 0
+    with connection.cursor() as cursor:
+        return facet_counts_fold(cursor)
