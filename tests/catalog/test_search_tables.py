@@ -16,14 +16,16 @@ from registry.models import Dataset
 from registry.services import Actor, dataset_withdraw
 
 from ..factories import make_institution, publish
-from ..services import require, using_postgres
+from ..services import using_postgres
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
 def postgres():
-    require("PostgreSQL", using_postgres(), "set DATABASE_URL=postgres://…")
+    if not using_postgres():
+        # The tables exist only on PostgreSQL; SQLite searches its FTS5 table directly.
+        pytest.skip("PostgreSQL-only search tables (the PostgreSQL CI run covers them)")
 
 
 def query(**params):
