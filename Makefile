@@ -41,7 +41,7 @@ migrate: install
 ## Serve the embedded default (SQLite, in-process tasks) with demo data on http://$(HOST):$(PORT)
 run: migrate
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	SUCHI_SITE_URL=$${SUCHI_SITE_URL:-http://$(HOST):$(PORT)} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## The whole test suite (PostgreSQL + Redis + a real worker when DATABASE_URL/REDIS_URL are set)
 test: install

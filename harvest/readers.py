@@ -81,7 +81,27 @@ def licence_id(value: str | None) -> str:
             return code
     if "spdx.org/licenses/" in normalised:
         return vocabularies.licence_canonical_id(normalised.rsplit("/", 1)[-1]) or ""
+    # Creative Commons by URL, as real feeds give it: /licenses/by-sa/4.0/ → CC-BY-SA-4.0.
+    if match := _CC_URL.search(normalised):
+        kind, version = match.groups()
+        return vocabularies.licence_canonical_id(f"CC-{kind.upper()}-{version}") or ""
+    if _CC0_URL.search(normalised):
+        return "CC0-1.0"
+    for fragment, code in _OTHER_LICENCE_URLS.items():
+        if fragment in normalised:
+            return vocabularies.licence_canonical_id(code) or ""
     return ""
+
+
+_CC_URL = re.compile(r"creativecommons\.org/licenses/([a-z-]+)/(\d\.\d)")
+_CC0_URL = re.compile(r"creativecommons\.org/publicdomain/zero/1\.0")
+_OTHER_LICENCE_URLS = {
+    "opendatacommons.org/licenses/odbl": "ODbL-1.0",
+    "opendatacommons.org/licenses/by": "ODC-By-1.0",
+    "opendatacommons.org/licenses/pddl": "PDDL-1.0",
+    "data.gov.in/government-open-data-license-india": "LicenseRef-GODL-India",
+    "nationalarchives.gov.uk/doc/open-government-licence": "OGL-UK-3.0",
+}
 
 
 def _http(url) -> str:

@@ -115,7 +115,9 @@ def quality_score(snapshot: dict, findings: list, *, context=None, modified_at=N
         for d in distributions
     )
     source_problems = [f for _, f in findings if f.detail.get("kind") in _SOURCE_PROBLEMS]
-    reachable = bool(distributions) and not source_problems
+    sources_skipped = any(f.detail.get("kind") == "sources_skipped" for _, f in findings)
+    # Unchecked is not reachable: a run that skipped the source checks earns no points here.
+    reachable = bool(distributions) and not source_problems and not sources_skipped
     spatial = snapshot["spatial"]
     criteria = [
         _criterion("license", "Licence stated", 15, licence_ok, f"state {licence_note}"),
@@ -160,14 +162,16 @@ def quality_score(snapshot: dict, findings: list, *, context=None, modified_at=N
             "All distributions reachable",
             15,
             reachable,
-            "some distribution URLs could not be reached",
+            "the sources were not checked in this run"
+            if sources_skipped
+            else "some distribution URLs could not be reached",
         ),
         _criterion(
             "schema",
             "Schema documented",
             10,
             any(d.get("schema") for d in distributions) or bool(snapshot["conforms_to"]),
-            "describe the columns with a Table Schema or a `conforms_to` standard",
+            "describe the columns with a Table Schema or name the standard they conform to",
         ),
     ]
     return {"score": sum(c["points"] for c in criteria), "criteria": criteria}

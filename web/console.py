@@ -98,7 +98,14 @@ def overview(request):
     datasets = list(Dataset.objects.filter(institution=request.institution).order_by("title"))
     for dataset in datasets:
         dataset.status_label = labels.DATASET_STATUS.get(dataset.status, dataset.status)
-    return render(request, "web/console/overview.html", _context(request, datasets=datasets))
+    sources = list(request.institution.harvest_sources.order_by("name"))
+    for source in sources:
+        source.last_job = source.jobs.order_by("-id").first()
+    return render(
+        request,
+        "web/console/overview.html",
+        _context(request, datasets=datasets, harvest_sources=sources),
+    )
 
 
 def _errors_into(form, formset, errors: dict) -> None:

@@ -45,7 +45,7 @@ _CRITERIA = [
         "Schema documented",
         10,
         False,
-        "describe the columns with a Table Schema or a `conforms_to` standard",
+        "describe the columns with a Table Schema or name the standard they conform to",
     ),
 ]
 QUALITY = {
