@@ -68,11 +68,18 @@ def harvest_in_child(name: str, port: int) -> tuple[HarvestJob, float, float]:
     return job, took, peak / 1024
 
 
-# manage.py in this process, printing its own peak RSS (the kernel's ru_maxrss) on exit.
+# manage.py in this process, printing its own peak RSS on exit: VmHWM of this process's
+# address space. (Not ru_maxrss: Linux folds the parent's high-water mark into a child's at
+# fork/exec, so a child of a big pytest process would report the parent's size.)
 _MEASURED = """
-import atexit, resource, runpy, sys
-atexit.register(lambda: print(f"PEAK_RSS_KB={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}",
-                              file=sys.stderr))
+import atexit, re, resource, runpy, sys
+def peak_kb():
+    try:
+        with open("/proc/self/status") as status:
+            return int(re.search(r"VmHWM:\\s+(\\d+) kB", status.read()).group(1))
+    except (OSError, AttributeError):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+atexit.register(lambda: print(f"PEAK_RSS_KB={peak_kb()}", file=sys.stderr))
 sys.argv = ["manage.py", *sys.argv[1:]]
 runpy.run_path("manage.py", run_name="__main__")
 """
