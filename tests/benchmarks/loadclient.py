@@ -14,11 +14,23 @@ import time
 from urllib.parse import urlsplit
 
 
-async def client(host, port, request: bytes, until: float, latencies: list, statuses: dict):
+async def client(
+    host, port, request: bytes, until: float, latencies: list, statuses: dict, interval: float = 0
+):
+    """One keep-alive connection. With `interval`, requests are sent on a fixed schedule (an
+    open-loop load: latency is measured from the scheduled time, so queueing counts)."""
     reader, writer = await asyncio.open_connection(host, port)
+    next_at = time.perf_counter()
     try:
         while time.perf_counter() < until:
-            started = time.perf_counter()
+            if interval:
+                delay = next_at - time.perf_counter()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                started = next_at
+                next_at += interval
+            else:
+                started = time.perf_counter()
             writer.write(request)
             await writer.drain()
             status_line = await reader.readline()
@@ -45,7 +57,9 @@ async def client(host, port, request: bytes, until: float, latencies: list, stat
         writer.close()
 
 
-async def run(url: str, headers: list[str], concurrency: int, duration: float) -> dict:
+async def run(
+    url: str, headers: list[str], concurrency: int, duration: float, rate: float = 0
+) -> dict:
     parts = urlsplit(url)
     path = parts.path + (f"?{parts.query}" if parts.query else "")
     lines = [f"GET {path} HTTP/1.1", f"Host: {parts.netloc}", "Accept: application/json"]
@@ -54,9 +68,10 @@ async def run(url: str, headers: list[str], concurrency: int, duration: float) -
     statuses: dict[str, int] = {}
     started = time.perf_counter()
     until = started + duration
+    interval = concurrency / rate if rate else 0
     await asyncio.gather(
         *(
-            client(parts.hostname, parts.port or 80, request, until, latencies, statuses)
+            client(parts.hostname, parts.port or 80, request, until, latencies, statuses, interval)
             for _ in range(concurrency)
         )
     )
@@ -83,8 +98,10 @@ def main() -> None:
     parser.add_argument("--header", action="append", default=[])
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--duration", type=float, default=10.0)
+    parser.add_argument("--rate", type=float, default=0, help="requests/s in all (open loop)")
     args = parser.parse_args()
-    print(json.dumps(asyncio.run(run(args.url, args.header, args.concurrency, args.duration))))
+    result = asyncio.run(run(args.url, args.header, args.concurrency, args.duration, args.rate))
+    print(json.dumps(result))
 
 
 if __name__ == "__main__":
