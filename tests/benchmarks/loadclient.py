@@ -15,12 +15,20 @@ from urllib.parse import urlsplit
 
 
 async def client(
-    host, port, request: bytes, until: float, latencies: list, statuses: dict, interval: float = 0
+    host,
+    port,
+    request: bytes,
+    until: float,
+    latencies: list,
+    statuses: dict,
+    interval: float = 0,
+    offset: float = 0,
 ):
     """One keep-alive connection. With `interval`, requests are sent on a fixed schedule (an
-    open-loop load: latency is measured from the scheduled time, so queueing counts)."""
+    open-loop load: latency is measured from the scheduled time, so queueing counts); the
+    connections' schedules are staggered by `offset` so the load is even, not in bursts."""
     reader, writer = await asyncio.open_connection(host, port)
-    next_at = time.perf_counter()
+    next_at = time.perf_counter() + offset
     try:
         while time.perf_counter() < until:
             if interval:
@@ -71,8 +79,17 @@ async def run(
     interval = concurrency / rate if rate else 0
     await asyncio.gather(
         *(
-            client(parts.hostname, parts.port or 80, request, until, latencies, statuses, interval)
-            for _ in range(concurrency)
+            client(
+                parts.hostname,
+                parts.port or 80,
+                request,
+                until,
+                latencies,
+                statuses,
+                interval,
+                offset=interval * i / concurrency,
+            )
+            for i in range(concurrency)
         )
     )
     wall = time.perf_counter() - started

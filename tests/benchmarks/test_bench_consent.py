@@ -146,14 +146,15 @@ def test_status_check_throughput_under_32_concurrent_clients():
             f"p50 {median(closed, 'p50_ms'):.1f} ms, p95 {median(closed, 'p95_ms'):.1f} ms; "
             f"runs: {[round(r['rps']) for r in closed]}"
         )
-        # Open loop: 1,000 requests/s offered over 32 connections (the target load),
-        # latency counted from each request's scheduled time.
-        opened = [load(10, rate=1000) for _ in range(3)]
-        print(
-            f"BENCH consent status, 1,000 req/s offered on 32 connections: median of 3 runs: "
-            f"{median(opened, 'rps'):.0f} req/s served, p50 {median(opened, 'p50_ms'):.1f} ms, "
-            f"p95 {median(opened, 'p95_ms'):.1f} ms, p99 {median(opened, 'p99_ms'):.1f} ms"
-        )
+        # Open loop: a fixed rate offered over 32 connections, latency counted from each
+        # request's scheduled time; the target is 1,000 req/s with p95 ≤ 10 ms.
+        for rate in (250, 500, 750, 1000):
+            r = load(10, rate=rate)
+            print(
+                f"BENCH consent status, {rate:,} req/s offered on 32 connections: "
+                f"{r['rps']:.0f} served, p50 {r['p50_ms']:.1f} ms, p95 {r['p95_ms']:.1f} ms, "
+                f"p99 {r['p99_ms']:.1f} ms"
+            )
     finally:
         server.terminate()
         server.wait(timeout=20)
