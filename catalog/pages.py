@@ -216,6 +216,15 @@ def dataset_list(request):
         return _error(request, 400, _("This page cannot be shown"), str(messages[0]), param=param)
     summary = summarize(qs, query, allow_estimate=True)
     count, counts = summary.count, summary.facets
+    if not datasets and (paginator.page_number or 1) > 1:
+        # Past the last page: say so, rather than "nothing matches" beside a count.
+        return _error(
+            request,
+            404,
+            _("No such page"),
+            _("This search has fewer pages. Go back to its first page."),
+            param="page",
+        )
     context = {
         "datasets": datasets,
         "count": count,

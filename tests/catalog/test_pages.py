@@ -372,3 +372,10 @@ def test_withdrawn_datasets_are_not_listed(client, catalogue):
     assert "2 datasets found" in html
     assert str(catalogue["stops"].pk) not in html
     assert Dataset.objects.filter(status="withdrawn").count() == 1
+
+
+def test_a_page_past_the_last_is_a_404_page_not_an_empty_result(client, catalogue):
+    response = client.get("/datasets", {"page": 99})
+    assert response.status_code == 404
+    assert "fewer pages" in response.content.decode()
+    assert client.get("/datasets", {"page": 1}).status_code == 200
