@@ -1,6 +1,9 @@
 """Racing consent writers, each on its own connection: one outcome, a consistent ledger."""
 
+from datetime import date, timedelta
+
 import pytest
+from django.utils import timezone
 
 from consent.ledger import ledger_verify
 from consent.models import ConsentArtefact, ConsentEvent
@@ -21,12 +24,8 @@ from .test_concurrency import in_threads
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _artefact(citizen, consumer, dataset):
-    from datetime import date, timedelta
-
-    from django.utils import timezone
-
-    request = consent_request_create(
+def _request(citizen, consumer, dataset):
+    return consent_request_create(
         consumer=consumer,
         citizen_handle=citizen.handle,
         purpose_code="CAREMGT",
@@ -42,6 +41,10 @@ def _artefact(citizen, consumer, dataset):
         notice_text="notice",
         actor="test",
     )
+
+
+def _artefact(citizen, consumer, dataset):
+    request = _request(citizen, consumer, dataset)
     _, (artefact,) = consent_grant(citizen=citizen, request_id=request.pk, actor="test")
     return artefact
 
@@ -74,30 +77,11 @@ def test_concurrent_revoke_and_pause_leave_one_outcome_and_a_verifiable_ledger()
 
 
 def test_concurrent_grants_of_one_request_issue_one_set_of_artefacts():
-    from datetime import date, timedelta
-
-    from django.utils import timezone
-
     citizen = make_citizen("ravi@suchi")
     consumer = make_institution(slug="bank", is_consumer=True, is_provider=False)
     provider = make_institution(slug="university")
     dataset = publish_consent_dataset(provider)
-    request = consent_request_create(
-        consumer=consumer,
-        citizen_handle=citizen.handle,
-        purpose_code="EDUVER",
-        purpose_text="Your degree",
-        dataset_ids=[dataset.pk],
-        access_mode="view",
-        data_from=date(2020, 1, 1),
-        data_to=date(2024, 1, 1),
-        fetch_type="onetime",
-        frequency=None,
-        data_life=Period("day", 30),
-        expires_at=timezone.now() + timedelta(days=30),
-        notice_text="notice",
-        actor="test",
-    )
+    request = _request(citizen, consumer, dataset)
     results = in_threads(
         4, lambda i: consent_grant(citizen=citizen, request_id=request.pk, actor=f"t{i}")
     )
@@ -108,8 +92,6 @@ def test_concurrent_grants_of_one_request_issue_one_set_of_artefacts():
 
 
 def test_receipts_racing_a_revocation_are_either_recorded_before_it_or_refused():
-    from django.utils import timezone
-
     citizen = make_citizen("meera@suchi")
     consumer = make_institution(slug="insurer2", is_consumer=True, is_provider=False)
     provider = make_institution(slug="hospital")
