@@ -5,6 +5,8 @@ from django.conf import settings
 from rest_framework import authentication, exceptions, permissions
 from rest_framework.throttling import SimpleRateThrottle
 
+from registry.services.tokens import TOKEN_PREFIX
+
 from ..services import citizen_token_authenticate
 from ..services.citizens import CITIZEN_TOKEN_PREFIX
 
@@ -15,8 +17,13 @@ class CitizenTokenAuthentication(authentication.BaseAuthentication):
     def authenticate(self, request):
         scheme, _, value = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
         value = value.strip()
+        if scheme.lower() == "bearer" and value.startswith(f"{TOKEN_PREFIX}_"):
+            raise exceptions.AuthenticationFailed(
+                "An institution token cannot act for a citizen; use a citizen token from "
+                "/api/v1/auth/token."
+            )
         if scheme.lower() != "bearer" or not value.startswith(CITIZEN_TOKEN_PREFIX):
-            return None  # not ours: an institution token, or no credentials at all
+            return None  # no bearer credentials: the session may authenticate
         user = citizen_token_authenticate(value)
         if user is None:
             raise exceptions.AuthenticationFailed(

@@ -115,7 +115,10 @@ def token_authenticate(bearer: str, *, now: datetime | None = None) -> ApiToken:
     """Return the live token a bearer value stands for, or raise TokenInvalid."""
     parts = bearer.split("_", 2)
     if len(parts) != 3 or parts[0] != TOKEN_PREFIX or not parts[1] or not parts[2]:
-        raise TokenInvalid("Malformed token.")
+        raise TokenInvalid(
+            "Malformed token: this endpoint takes an institution API token "
+            f"({TOKEN_PREFIX}_<prefix>_<secret>)."
+        )
     _, prefix, secret = parts
     token = _token_with_institution(prefix)
     # Hash and compare even when the prefix is unknown so timing does not reveal which

@@ -252,3 +252,12 @@ def test_withdrawing_a_grant_revokes_every_consent_it_issued_in_one_call(
     assert sorted(a["status"] for a in revoked) == ["revoked", "revoked"]
     assert asha_api.post(f"{url}/withdraw").json() == []  # nothing left to revoke
     assert ledger_verify()[2] is None
+
+
+def test_the_wrong_kind_of_token_is_told_what_it_is(consumer, asha_api):
+    wrong_way = consumer.api.get("/api/v1/me/consent-requests")
+    assert wrong_way.status_code == 401
+    assert "institution token cannot act for a citizen" in wrong_way.json()["detail"]
+    other_way = asha_api.post("/api/v1/datasets", {}, format="json")
+    assert other_way.status_code == 401
+    assert "institution API token" in other_way.json()["detail"]
