@@ -261,3 +261,27 @@ def test_the_wrong_kind_of_token_is_told_what_it_is(consumer, asha_api):
     other_way = asha_api.post("/api/v1/datasets", {}, format="json")
     assert other_way.status_code == 401
     assert "institution API token" in other_way.json()["detail"]
+
+
+def test_passwords_and_citizen_tokens_never_reach_the_logs(asha, client_anon, capfd, caplog):
+    import logging
+
+    with caplog.at_level(logging.DEBUG):
+        issued = client_anon.post(
+            "/api/v1/auth/token", {"handle": "asha@suchi", "password": PASSWORD}, format="json"
+        ).json()["access_token"]
+        client_anon.post(
+            "/api/v1/auth/token",
+            {"handle": "asha@suchi", "password": "wrong-Secret-42"},
+            format="json",
+        )
+        client_anon.credentials(HTTP_AUTHORIZATION=f"Bearer {issued}")
+        client_anon.get("/api/v1/me")
+        client_anon.credentials(HTTP_AUTHORIZATION=f"Bearer {issued}x")
+        client_anon.get("/api/v1/me")
+        client_anon.credentials()
+        client_anon.post("/portal/login", {"username": "asha@suchi", "password": "wrong-Secret-42"})
+    captured = capfd.readouterr()
+    everything = captured.out + captured.err + caplog.text
+    for secret in (PASSWORD, "wrong-Secret-42", issued.removeprefix("cit_")):
+        assert secret not in everything
