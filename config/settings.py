@@ -73,6 +73,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.metrics.MetricsMiddleware",
     "registry.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "registry.middleware.BodySizeLimitMiddleware",
@@ -236,6 +237,10 @@ SUCHI_SOURCE_ALLOWLIST = env_list("SUCHI_SOURCE_ALLOWLIST")
 SUCHI_ANON_RATE = env_str("SUCHI_ANON_RATE", "1200/minute")
 SUCHI_MAX_BODY_BYTES = env_int("SUCHI_MAX_BODY_BYTES", 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = SUCHI_MAX_BODY_BYTES
+
+# --- Operations ----------------------------------------------------------------------------------
+# When set, /metrics answers only requests with `Authorization: Bearer <this>`.
+SUCHI_METRICS_TOKEN = env_str("SUCHI_METRICS_TOKEN")
 
 # --- Harvesting ----------------------------------------------------------------------------------
 # A catalogue (or a data.json) may be this large; it is parsed as a stream, never held whole.

@@ -8,11 +8,12 @@ from catalog.api.ckan_views import CkanAction
 from consent.api import views as consent_views
 from web import urls as web_urls
 
-from . import health
+from . import health, metrics
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics, name="metrics"),
     path(".well-known/jwks.json", consent_views.jwks_view, name="jwks"),
     # The catalogue's read endpoints come first; the rest of /api/v1/ is the registry's.
     path("api/v1/", include("catalog.api.urls")),
