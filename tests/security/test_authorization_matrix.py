@@ -630,6 +630,24 @@ for _model in admin_site._registry:
     ]
 
 
+A_CITIZEN = {"cit_a", "cit_a_session"}
+B_CITIZEN = {"cit_b", "cit_b_session"}
+# Lists that every caller may read but that hold only the caller's own things: (route, method)
+# -> (ids, who must see them, who must not). The first half proves the second is not vacuous.
+LISTS = {
+    ("api/v1/consent-requests", "GET"): (("req",), {"x_token"}, {"y_token"}),
+    ("api/v1/consent-artefacts", "GET"): (("art",), {"x_token"}, {"y_token"}),
+    ("api/v1/webhooks", "GET"): (("wh_disable",), {"x_token"}, {"y_token"}),
+    ("api/v1/harvest-sources", "GET"): (("hs",), {"x_token"}, {"y_token"}),
+    ("api/v1/me/consent-requests", "GET"): (("req",), A_CITIZEN, B_CITIZEN),
+    ("api/v1/me/consent-artefacts", "GET"): (("art",), A_CITIZEN, B_CITIZEN),
+    ("api/v1/me/export", "GET"): (("req", "art"), A_CITIZEN, B_CITIZEN),
+    ("portal/", "GET"): (("req",), {"cit_a_session"}, {"cit_b_session"}),
+    ("portal/consents", "GET"): (("art",), {"cit_a_session"}, {"cit_b_session"}),
+    ("portal/export", "GET"): (("req", "art"), {"cit_a_session"}, {"cit_b_session"}),
+}
+
+
 def _is_allow(status: int) -> bool:
     return 200 <= status < 300
 
@@ -771,8 +789,22 @@ def run_matrix(world):
         order = sorted(ACTORS, key=lambda a: _phase(row.expect[a]))
         for actor in order:
             client = unscoped_clients[row.scopes] if actor == "x_unscoped" else clients[actor]
-            status = _request(client, row, url).status_code
+            response = _request(client, row, url)
+            status = response.status_code
             expected = row.expect[actor]
+            if (row.pattern, row.method) in LISTS and _is_allow(status):
+                keys, owners, others = LISTS[row.pattern, row.method]
+                body = response.content.decode()
+                for key in keys:
+                    shown = str(ids[key]) in body
+                    if actor in owners and not shown:
+                        wrong.append(
+                            (row.pattern, row.method, actor, url, status, [], f"{key} missing")
+                        )
+                    if actor in others and shown:
+                        wrong.append(
+                            (row.pattern, row.method, actor, url, status, [], f"LEAK of {key}")
+                        )
             if status not in expected:
                 kind = "UNEXPECTED ALLOW" if _is_allow(status) else "wrong status"
                 wrong.append((row.pattern, row.method, actor, url, status, sorted(expected), kind))
