@@ -1,0 +1,831 @@
+"""The authorization matrix: every URL pattern by every kind of caller, with the status each
+should get. The one property that matters most: no caller is allowed (2xx) where the table
+says it must be refused. A route added without a row here fails `test_every_route_is_in_the_table`.
+
+One database setup for the whole matrix (a single test walks it and reports every wrong cell
+at once); requests that change state use objects of their own, and the caller expected to
+succeed goes last in its row, so a success never changes what another cell sees.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.contrib.admin.sites import site as admin_site
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.test import Client
+from django.urls import URLResolver, get_resolver
+from django.utils import timezone
+
+from harvest.models import HarvestJob
+from harvest.services import harvest_source_create
+from registry.models import ApiToken, Dataset, Membership
+from registry.scopes import SCOPES
+from registry.services import Actor, dataset_register
+
+from ..consent.conftest import PASSWORD, bearer, citizen_client
+from ..factories import (
+    consent_request_payload,
+    dataset_payload,
+    make_citizen,
+    make_institution,
+    make_token,
+    publish,
+    publish_consent_dataset,
+    source_url,
+)
+
+ACTORS = (
+    "anon",
+    "cit_a",  # citizen A's API token (cit_…)
+    "cit_a_session",  # citizen A signed in to the portal
+    "cit_b",  # citizen B's API token
+    "cit_b_session",
+    "member_x",  # an administrator of institution X, signed in to the console (not Django staff)
+    "editor_x",  # an editor of X: datasets yes, tokens and webhooks no
+    "x_token",  # X's API token holding every scope
+    "x_unscoped",  # X's token holding every scope but the one(s) the route needs
+    "y_token",  # institution Y's token holding every scope
+    "superuser",  # Django staff + superuser session, member of no institution
+)
+SESSION_ACTORS = {"cit_a_session", "cit_b_session", "member_x", "editor_x", "superuser"}
+CITIZENS = ("cit_a", "cit_a_session", "cit_b", "cit_b_session")
+TOKENS = ("x_token", "x_unscoped", "y_token")
+
+
+def walk(resolver=None, prefix=""):
+    """Every URL pattern as its full route string, recursively through include()s."""
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            yield from walk(pattern, route)
+        else:
+            yield route
+
+
+@dataclass
+class Row:
+    pattern: str
+    url: str  # formatted with the fixture's ids
+    method: str = "GET"
+    expect: dict = field(default_factory=dict)
+    scopes: tuple = ()  # the scope(s) x_unscoped lacks
+    body: dict | Callable | None = None  # a callable is called per request
+    last: bool = False  # ends sessions (logout): runs after every other row
+
+
+def cells(default, **overrides) -> dict:
+    """Expected statuses for every actor: `default` unless overridden (ints or sets)."""
+    out = {}
+    for actor in ACTORS:
+        value = overrides.get(actor, default)
+        out[actor] = {value} if isinstance(value, int) else set(value)
+    return out
+
+
+def only(allowed: dict, deny) -> dict:
+    """`deny` for every actor but those named in `allowed`."""
+    return cells(deny, **allowed)
+
+
+PUBLIC = cells(200)
+# Public API reads: the API's authentication reads only institution tokens, so a citizen's
+# cit_… token is refused as an invalid token (401) even where anonymous callers may read.
+PUBLIC_API = cells(200, cit_a=401, cit_b=401)
+# Institution API endpoints: callers without an institution token get 401; a token without
+# the scope 403; another institution's token a 404 for X's objects (it must not learn they exist).
+NO_TOKEN = 401
+
+
+def inst_api(ok, *, y=404, unscoped=403):
+    return cells(NO_TOKEN, x_token=ok, x_unscoped=unscoped, y_token=y)
+
+
+def inst_api_collection(ok, *, unscoped=403):
+    """A collection scoped to the caller's own institution: Y sees its own (empty) list."""
+    return cells(NO_TOKEN, x_token=ok, x_unscoped=unscoped, y_token=ok)
+
+
+def citizen_api(ok, *, b=404, session=None):
+    """Citizen API: A's token or session is allowed; B gets 404 for A's objects; a session
+    that is not a citizen's is authenticated but refused (403). Where A's token has already
+    changed the object, A's session is allowed but refused on state (`session`=409)."""
+    return cells(
+        401,
+        cit_a=ok,
+        cit_a_session=ok if session is None else session,
+        cit_b=b,
+        cit_b_session=b,
+        member_x=403,
+        editor_x=403,
+        superuser=403,
+    )
+
+
+def portal(ok, *, b=404):
+    # Not signed in: redirect to the portal's login; signed in but no citizen: 403.
+    return cells(302, cit_a_session=ok, cit_b_session=b, member_x=403, editor_x=403, superuser=403)
+
+
+def console(ok, *, editor=None):
+    """Not signed in: redirect to the console's login; not a member of X: 404. An editor
+    gets `editor` (administrators' pages: 404, as for a stranger)."""
+    return cells(
+        302,
+        cit_a_session=404,
+        cit_b_session=404,
+        member_x=ok,
+        editor_x=ok if editor is None else editor,
+        superuser=404,
+    )
+
+
+def receipt() -> dict:
+    """A release report, as a provider sends it just after serving the records."""
+    return {
+        "data_range": {"from": "2026-03-01", "to": "2026-03-31"},
+        "record_count": 1,
+        "sha256": "0" * 64,
+        "served_at": timezone.now().isoformat(),
+    }
+
+
+TABLE = [
+    Row("healthz", "/healthz", expect=PUBLIC),
+    Row("readyz", "/readyz", expect=cells({200, 503})),
+    Row(".well-known/jwks.json", "/.well-known/jwks.json", expect=PUBLIC),
+    # --- catalogue API (reads open; registering needs datasets:write) ---
+    Row("api/v1/datasets", "/api/v1/datasets", expect=PUBLIC_API),
+    Row(
+        "api/v1/datasets",
+        "/api/v1/datasets",
+        "POST",
+        body={},
+        scopes=("datasets:write",),
+        expect=cells(401, x_token=400, x_unscoped=403, y_token=400),
+    ),
+    Row("api/v1/institutions", "/api/v1/institutions", expect=PUBLIC_API),
+    Row("api/v1/institutions/<slug:slug>", "/api/v1/institutions/{x_slug}", expect=PUBLIC_API),
+    Row("api/v1/themes", "/api/v1/themes", expect=PUBLIC_API),
+    Row("api/v1/licenses", "/api/v1/licenses", expect=PUBLIC_API),
+    Row("api/v1/datasets/<anyuuid:pk>", "/api/v1/datasets/{ds}", expect=PUBLIC_API),
+    Row(
+        "api/v1/datasets/<anyuuid:pk>",
+        "/api/v1/datasets/{ds}",
+        "PATCH",
+        body={"title": ""},
+        scopes=("datasets:write",),
+        expect=inst_api(400),
+    ),
+    Row(
+        "api/v1/datasets/<anyuuid:pk>",
+        "/api/v1/datasets/{ds}",
+        "PUT",
+        body={},
+        scopes=("datasets:write",),
+        expect=inst_api(400),
+    ),
+    Row(
+        "api/v1/datasets/<anyuuid:pk>",
+        "/api/v1/datasets/{ds_delete}",
+        "DELETE",
+        scopes=("datasets:write",),
+        expect=inst_api({200, 204}),
+    ),
+    Row(
+        "api/v1/datasets/<anyuuid:pk>/revisions",
+        "/api/v1/datasets/{ds}/revisions",
+        expect=PUBLIC_API,
+    ),
+    Row(
+        "api/v1/datasets/<anyuuid:pk>/validations",
+        "/api/v1/datasets/{ds}/validations",
+        expect=PUBLIC_API,
+    ),
+    # A dataset still being validated: X's own; nobody else may learn it exists.
+    Row(
+        "api/v1/datasets/<anyuuid:pk>",
+        "/api/v1/datasets/{draft}",
+        expect=cells(404, cit_a=401, cit_b=401, x_token=200, x_unscoped=200),
+    ),
+    Row(
+        "api/v1/datasets/<anyuuid:pk>/revisions",
+        "/api/v1/datasets/{draft}/revisions",
+        expect=cells(404, cit_a=401, cit_b=401, x_token=200, x_unscoped=200),
+    ),
+    Row(
+        "api/v1/datasets/<anyuuid:pk>/validations",
+        "/api/v1/datasets/{draft}/validations",
+        expect=cells(404, cit_a=401, cit_b=401, x_token=200, x_unscoped=200),
+    ),
+    Row(
+        "api/v1/datasets/<anyuuid:pk>/validate",
+        "/api/v1/datasets/{ds}/validate",
+        "POST",
+        scopes=("datasets:write",),
+        expect=inst_api(202),
+    ),
+    Row("api/v1/^[\\s\\S]*$", "/api/v1/no-such-thing", expect=cells(404)),
+    Row("api/v1/^[\\s\\S]*$", "/api/v1/no-such-thing", "POST", body={}, expect=cells(404)),
+    # --- consent: consumers and providers ---
+    Row("api/v1/purposes", "/api/v1/purposes", expect=PUBLIC_API),
+    Row(
+        "api/v1/consent-requests",
+        "/api/v1/consent-requests",
+        scopes=("consents:request",),
+        expect=inst_api_collection(200),
+    ),
+    Row(
+        "api/v1/consent-requests",
+        "/api/v1/consent-requests",
+        "POST",
+        body={},
+        scopes=("consents:request",),
+        expect=inst_api_collection(400),
+    ),
+    Row(
+        "api/v1/consent-requests/<anyuuid:pk>",
+        "/api/v1/consent-requests/{req}",
+        scopes=("consents:request",),
+        expect=inst_api(200),
+    ),
+    Row(
+        "api/v1/consent-requests/<anyuuid:pk>/cancel",
+        "/api/v1/consent-requests/{req_cancel}/cancel",
+        "POST",
+        scopes=("consents:request",),
+        expect=inst_api(200),
+    ),
+    Row(
+        "api/v1/consent-artefacts",
+        "/api/v1/consent-artefacts",
+        scopes=("consents:request", "consents:verify"),
+        expect=inst_api_collection(200),
+    ),
+    Row(
+        "api/v1/consent-artefacts/<anyuuid:pk>",
+        "/api/v1/consent-artefacts/{art}",
+        scopes=("consents:request", "consents:verify"),
+        expect=inst_api(200),
+    ),
+    Row(
+        "api/v1/consent-artefacts/<anyuuid:pk>/status",
+        "/api/v1/consent-artefacts/{art}/status",
+        scopes=("consents:verify",),
+        expect=inst_api(200),
+    ),
+    Row(
+        "api/v1/consent-artefacts/<anyuuid:pk>/receipts",
+        "/api/v1/consent-artefacts/{art}/receipts",
+        scopes=("consents:verify",),
+        expect=inst_api(200),
+    ),
+    Row(
+        "api/v1/consent-artefacts/<anyuuid:pk>/receipts",
+        "/api/v1/consent-artefacts/{art}/receipts",
+        "POST",
+        body=receipt,
+        scopes=("consents:verify",),
+        expect=inst_api(201),
+    ),
+    Row(
+        "api/v1/webhooks",
+        "/api/v1/webhooks",
+        scopes=("webhooks:write",),
+        expect=inst_api_collection(200),
+    ),
+    Row(
+        "api/v1/webhooks",
+        "/api/v1/webhooks",
+        "POST",
+        body={},
+        scopes=("webhooks:write",),
+        expect=inst_api_collection(400),
+    ),
+    Row(
+        "api/v1/webhooks/deliveries",
+        "/api/v1/webhooks/deliveries",
+        scopes=("webhooks:write",),
+        expect=inst_api_collection(200),
+    ),
+    Row(
+        "api/v1/webhooks/<anyuuid:pk>",
+        "/api/v1/webhooks/{wh_delete}",
+        "DELETE",
+        scopes=("webhooks:write",),
+        expect=inst_api({200, 204}),
+    ),
+    # --- consent: citizens ---
+    Row(
+        "api/v1/auth/token",
+        "/api/v1/auth/token",
+        "POST",
+        body={"handle": "asha@suchi", "password": PASSWORD},
+        expect=PUBLIC,
+    ),
+    Row("api/v1/me", "/api/v1/me", expect=citizen_api(200, b=200)),
+    Row(
+        "api/v1/me/consent-requests",
+        "/api/v1/me/consent-requests",
+        expect=citizen_api(200, b=200),
+    ),
+    Row(
+        "api/v1/me/consent-requests/<anyuuid:pk>",
+        "/api/v1/me/consent-requests/{req}",
+        expect=citizen_api(200),
+    ),
+    Row(
+        "api/v1/me/consent-requests/<anyuuid:pk>/grant",
+        "/api/v1/me/consent-requests/{req_grant}/grant",
+        "POST",
+        body={},
+        expect=citizen_api(200, session=409),
+    ),
+    Row(
+        "api/v1/me/consent-requests/<anyuuid:pk>/deny",
+        "/api/v1/me/consent-requests/{req_deny}/deny",
+        "POST",
+        body={},
+        expect=citizen_api(200, session=409),
+    ),
+    Row(
+        "api/v1/me/consent-requests/<anyuuid:pk>/withdraw",
+        "/api/v1/me/consent-requests/{req_withdraw}/withdraw",
+        "POST",
+        body={},
+        expect=citizen_api(200),  # withdrawing again revokes nothing more: 200, idempotent
+    ),
+    Row(
+        "api/v1/me/consent-artefacts",
+        "/api/v1/me/consent-artefacts",
+        expect=citizen_api(200, b=200),
+    ),
+    Row(
+        "api/v1/me/consent-artefacts/<anyuuid:pk>",
+        "/api/v1/me/consent-artefacts/{art}",
+        expect=citizen_api(200),
+    ),
+    Row(
+        "api/v1/me/consent-artefacts/<anyuuid:pk>/pause",
+        "/api/v1/me/consent-artefacts/{art_pause}/pause",
+        "POST",
+        body={},
+        expect=citizen_api(200, session=409),
+    ),
+    Row(
+        "api/v1/me/consent-artefacts/<anyuuid:pk>/resume",
+        "/api/v1/me/consent-artefacts/{art_resume}/resume",
+        "POST",
+        body={},
+        expect=citizen_api(200, session=409),
+    ),
+    Row(
+        "api/v1/me/consent-artefacts/<anyuuid:pk>/revoke",
+        "/api/v1/me/consent-artefacts/{art_revoke}/revoke",
+        "POST",
+        body={},
+        expect=citizen_api(200, session=409),
+    ),
+    Row("api/v1/me/access-log", "/api/v1/me/access-log", expect=citizen_api(200, b=200)),
+    Row("api/v1/me/export", "/api/v1/me/export", expect=citizen_api(200, b=200)),
+    # --- harvesting (datasets:write) ---
+    Row(
+        "api/v1/harvest-sources",
+        "/api/v1/harvest-sources",
+        scopes=("datasets:write",),
+        expect=inst_api_collection(200),
+    ),
+    Row(
+        "api/v1/harvest-sources",
+        "/api/v1/harvest-sources",
+        "POST",
+        body={},
+        scopes=("datasets:write",),
+        expect=inst_api_collection(400),
+    ),
+    Row(
+        "api/v1/harvest-sources/<anyuuid:pk>",
+        "/api/v1/harvest-sources/{hs}",
+        scopes=("datasets:write",),
+        expect=inst_api(200),
+    ),
+    Row(
+        "api/v1/harvest-sources/<anyuuid:pk>",
+        "/api/v1/harvest-sources/{hs_delete}",
+        "DELETE",
+        scopes=("datasets:write",),
+        expect=inst_api(200),
+    ),
+    Row(
+        "api/v1/harvest-sources/<anyuuid:pk>/jobs",
+        "/api/v1/harvest-sources/{hs}/jobs",
+        scopes=("datasets:write",),
+        expect=inst_api(200),
+    ),
+    # X's source already has a waiting job, so X's own start is a 409 (allowed, refused on state).
+    Row(
+        "api/v1/harvest-sources/<anyuuid:pk>/jobs",
+        "/api/v1/harvest-sources/{hs}/jobs",
+        "POST",
+        scopes=("datasets:write",),
+        expect=inst_api(409),
+    ),
+    Row(
+        "api/v1/harvest-jobs/<jobid:pk>",
+        "/api/v1/harvest-jobs/{job}",
+        scopes=("datasets:write",),
+        expect=inst_api(200),
+    ),
+    Row(
+        "api/v1/harvest-jobs/<jobid:pk>/abort",
+        "/api/v1/harvest-jobs/{job_abort}/abort",
+        "POST",
+        scopes=("datasets:write",),
+        expect=inst_api(200),
+    ),
+    # --- schema, CKAN, DCAT, pages ---
+    Row("api/schema/", "/api/schema/", expect=PUBLIC_API),
+    Row("api/docs/", "/api/docs/", expect=PUBLIC_API),
+    Row("api/3/action/<str:action>", "/api/3/action/package_show?id={ds}", expect=PUBLIC),
+    Row("api/action/<str:action>", "/api/action/package_list", expect=PUBLIC),
+    Row("catalog.ttl", "/catalog.ttl", expect=PUBLIC),
+    Row("catalog.jsonld", "/catalog.jsonld", expect=PUBLIC),
+    Row("datasets/<uuid:pk>.ttl", "/datasets/{ds}.ttl", expect=PUBLIC),
+    Row("datasets/<uuid:pk>.jsonld", "/datasets/{ds}.jsonld", expect=PUBLIC),
+    Row("datasets/<uuid:pk>", "/datasets/{ds}", expect=PUBLIC),
+    Row("datasets/<uuid:pk>", "/datasets/{draft}", expect=cells(404)),
+    Row("datasets/<uuid:pk>.ttl", "/datasets/{draft}.ttl", expect=cells(404)),
+    Row("datasets/<uuid:pk>.jsonld", "/datasets/{draft}.jsonld", expect=cells(404)),
+    Row("api/3/action/<str:action>", "/api/3/action/package_show?id={draft}", expect=cells(404)),
+    Row("", "/", expect=PUBLIC),
+    Row("datasets", "/datasets", expect=PUBLIC),
+    Row("institutions", "/institutions", expect=PUBLIC),
+    Row("institutions/<slug:slug>", "/institutions/{x_slug}", expect=PUBLIC),
+    Row("language", "/language?language=hi&next=/", expect=cells(302)),
+    # --- the citizen portal ---
+    Row("portal/", "/portal/", expect=portal(200, b=200)),
+    Row("portal/login", "/portal/login", expect=cells(200)),
+    Row("portal/signup", "/portal/signup", expect=cells({200, 302})),
+    Row("portal/account", "/portal/account", expect=portal(200, b=200)),
+    Row(
+        "portal/account/password",
+        "/portal/account/password",
+        "POST",
+        body={},
+        expect=portal({200, 400}, b={200, 400}),
+    ),
+    Row(
+        "portal/account/language",
+        "/portal/account/language",
+        "POST",
+        body={"language": "en"},
+        expect=portal(302, b=302),
+    ),
+    Row("portal/requests/<uuid:pk>", "/portal/requests/{req}", expect=portal(200)),
+    Row(
+        "portal/requests/<uuid:pk>/grant",
+        "/portal/requests/{p_req_grant}/grant",
+        "POST",
+        expect=portal({302, 400}),  # no datasets chosen: refused on the form, after the check
+    ),
+    Row(
+        "portal/requests/<uuid:pk>/deny",
+        "/portal/requests/{p_req_deny}/deny",
+        "POST",
+        expect=portal(302),
+    ),
+    Row(
+        "portal/requests/<uuid:pk>/withdraw",
+        "/portal/requests/{p_req_withdraw}/withdraw",
+        "POST",
+        expect=portal(302),
+    ),
+    Row("portal/consents", "/portal/consents", expect=portal(200, b=200)),
+    Row("portal/consents/<uuid:pk>", "/portal/consents/{art}", expect=portal(200)),
+    Row(
+        "portal/consents/<uuid:pk>/<str:action>",
+        "/portal/consents/{p_art}/pause",
+        "POST",
+        expect=portal(302),
+    ),
+    Row("portal/access-log", "/portal/access-log", expect=portal(200, b=200)),
+    Row("portal/history", "/portal/history", expect=portal(200, b=200)),
+    Row("portal/export", "/portal/export", expect=portal(200, b=200)),
+    Row("portal/logout", "/portal/logout", "POST", expect=cells(302), last=True),
+    # --- the institution console ---
+    # A member of one institution is sent straight to its console.
+    Row(
+        "console/",
+        "/console/",
+        expect=cells(302, **{**{a: 200 for a in SESSION_ACTORS}, "member_x": 302, "editor_x": 302}),
+    ),
+    Row("console/login", "/console/login", expect=cells({200, 302})),
+    Row("console/<slug:slug>/", "/console/{x_slug}/", expect=console(200)),
+    Row(
+        "console/<slug:slug>/datasets/new",
+        "/console/{x_slug}/datasets/new",
+        expect=console(200),
+    ),
+    Row(
+        "console/<slug:slug>/datasets/<uuid:pk>",
+        "/console/{x_slug}/datasets/{ds}",
+        expect=console(200),
+    ),
+    Row(
+        "console/<slug:slug>/datasets/<uuid:pk>/edit",
+        "/console/{x_slug}/datasets/{ds}/edit",
+        expect=console(200),
+    ),
+    Row(
+        "console/<slug:slug>/datasets/<uuid:pk>/withdraw",
+        "/console/{x_slug}/datasets/{ds_console_withdraw}/withdraw",
+        "POST",
+        expect=console(302),
+    ),
+    Row(
+        "console/<slug:slug>/datasets/<uuid:pk>/revalidate",
+        "/console/{x_slug}/datasets/{ds}/revalidate",
+        "POST",
+        expect=console(302),
+    ),
+    # Y's console, with X's dataset in the URL: nobody here is a member of Y.
+    Row(
+        "console/<slug:slug>/datasets/<uuid:pk>",
+        "/console/{y_slug}/datasets/{ds}",
+        expect=console(404),
+    ),
+    Row("console/<slug:slug>/tokens", "/console/{x_slug}/tokens", expect=console(200, editor=404)),
+    Row(
+        "console/<slug:slug>/tokens/<int:token_id>/revoke",
+        "/console/{x_slug}/tokens/{tok_revoke}/revoke",
+        "POST",
+        expect=console(302, editor=404),
+    ),
+    Row(
+        "console/<slug:slug>/webhooks",
+        "/console/{x_slug}/webhooks",
+        expect=console(200, editor=404),
+    ),
+    Row(
+        "console/<slug:slug>/webhooks/<uuid:pk>/disable",
+        "/console/{x_slug}/webhooks/{wh_disable}/disable",
+        "POST",
+        expect=console(302, editor=404),
+    ),
+    Row(
+        "console/<slug:slug>/consent-requests",
+        "/console/{x_slug}/consent-requests",
+        expect=console(200),
+    ),
+    Row("console/logout", "/console/logout", "POST", expect=cells(302), last=True),
+]
+
+# --- the Django admin: staff only (everyone else is sent to its login page) ---
+ADMIN_DENY = 302
+
+
+def admin(ok) -> dict:
+    return cells(ADMIN_DENY, superuser=ok)
+
+
+TABLE += [
+    Row("admin/", "/admin/", expect=admin(200)),
+    Row("admin/login/", "/admin/login/", expect=cells(200, superuser=302)),
+    Row("admin/password_change/", "/admin/password_change/", expect=admin(200)),
+    Row("admin/password_change/done/", "/admin/password_change/done/", expect=admin(200)),
+    Row("admin/autocomplete/", "/admin/autocomplete/", expect=admin(403)),
+    Row("admin/jsi18n/", "/admin/jsi18n/", expect=admin(200)),
+    Row(
+        "admin/r/<path:content_type_id>/<path:object_id>/",
+        "/admin/r/{ct_institution}/{x_pk}/",
+        expect=admin({302, 404}),
+    ),
+    Row("admin/^(?P<app_label>auth|registry)/$", "/admin/registry/", expect=admin(200)),
+    Row("admin/(?P<url>.*)$", "/admin/no-such-page/", expect=admin(404)),
+    Row(
+        "admin/auth/user/<id>/password/",
+        "/admin/auth/user/{admin_user}/password/",
+        expect=admin(200),
+    ),
+    Row("admin/logout/", "/admin/logout/", "POST", expect=cells(302), last=True),
+]
+for _model in admin_site._registry:
+    _label = f"admin/{_model._meta.app_label}/{_model._meta.model_name}/"
+    _obj = "{admin_" + _model._meta.model_name + "}"
+    TABLE += [
+        Row(_label, "/" + _label, expect=admin(200)),
+        Row(_label + "add/", "/" + _label + "add/", expect=admin({200, 403})),
+        Row(_label + "<path:object_id>/", "/" + _label + _obj + "/", expect=admin(302)),
+        Row(_label + "<path:object_id>/change/", f"/{_label}{_obj}/change/", expect=admin(200)),
+        Row(_label + "<path:object_id>/history/", f"/{_label}{_obj}/history/", expect=admin(200)),
+        Row(
+            _label + "<path:object_id>/delete/",
+            f"/{_label}{_obj}/delete/",
+            expect=admin({200, 403}),
+        ),
+    ]
+
+
+A_CITIZEN = {"cit_a", "cit_a_session"}
+B_CITIZEN = {"cit_b", "cit_b_session"}
+# Lists that every caller may read but that hold only the caller's own things: (route, method)
+# -> (ids, who must see them, who must not). The first half proves the second is not vacuous.
+LISTS = {
+    ("api/v1/consent-requests", "GET"): (("req",), {"x_token"}, {"y_token"}),
+    ("api/v1/consent-artefacts", "GET"): (("art",), {"x_token"}, {"y_token"}),
+    ("api/v1/webhooks", "GET"): (("wh_disable",), {"x_token"}, {"y_token"}),
+    ("api/v1/harvest-sources", "GET"): (("hs",), {"x_token"}, {"y_token"}),
+    ("api/v1/me/consent-requests", "GET"): (("req",), A_CITIZEN, B_CITIZEN),
+    ("api/v1/me/consent-artefacts", "GET"): (("art",), A_CITIZEN, B_CITIZEN),
+    ("api/v1/me/export", "GET"): (("req", "art"), A_CITIZEN, B_CITIZEN),
+    ("portal/", "GET"): (("req",), {"cit_a_session"}, {"cit_b_session"}),
+    ("portal/consents", "GET"): (("art",), {"cit_a_session"}, {"cit_b_session"}),
+    ("portal/export", "GET"): (("req", "art"), {"cit_a_session"}, {"cit_b_session"}),
+}
+
+
+def _is_allow(status: int) -> bool:
+    return 200 <= status < 300
+
+
+@pytest.fixture
+def world(db, django_user_model):
+    """Institutions X and Y, citizens A and B, and X's objects the URLs name."""
+    x = make_institution(slug="inst-x", name="Institution X", is_consumer=True, is_provider=True)
+    y = make_institution(slug="inst-y", name="Institution Y", is_consumer=True, is_provider=True)
+    citizen_a = make_citizen("asha@suchi", PASSWORD)
+    citizen_b = make_citizen("ravi@suchi", PASSWORD)
+    x_full = make_token(x, scopes=tuple(SCOPES))
+    y_full = make_token(y, scopes=tuple(SCOPES))
+    unscoped = {}
+    for lacking in {row.scopes for row in TABLE}:
+        unscoped[lacking] = make_token(x, scopes=[s for s in SCOPES if s not in lacking])
+
+    ids = {"x_slug": x.slug, "y_slug": y.slug, "x_pk": x.pk}
+    ids["ds"] = publish(x, slug="open-x").pk
+    ids["ds_delete"] = publish(x, slug="open-x-del").pk
+    ids["ds_console_withdraw"] = publish(x, slug="open-x-cw").pk
+    with transaction.atomic():  # registered, its validation not yet run: not public
+        draft = dataset_register(
+            institution=x, data=dataset_payload(slug="draft-x"), actor=Actor.system("test")
+        )
+    assert draft.status != Dataset.Status.PUBLISHED
+    ids["draft"] = draft.pk
+    records = publish_consent_dataset(x)
+    x_api = bearer(x_full)
+    asha = citizen_client("asha@suchi")
+
+    def request_to_asha():
+        response = x_api.post(
+            "/api/v1/consent-requests",
+            consent_request_payload("asha@suchi", [records]),
+            format="json",
+        )
+        assert response.status_code == 201, response.content
+        return response.json()["id"]
+
+    def granted():
+        rid = request_to_asha()
+        response = asha.post(f"/api/v1/me/consent-requests/{rid}/grant", {}, format="json")
+        assert response.status_code == 200, response.content
+        return rid, response.json()[0]["id"]
+
+    for name in ("req", "req_cancel", "req_grant", "req_deny", "p_req_grant", "p_req_deny"):
+        ids[name] = request_to_asha()
+    for name in ("art", "art_pause", "art_revoke", "p_art", "art_resume"):
+        ids[name] = granted()[1]
+    response = asha.post(f"/api/v1/me/consent-artefacts/{ids['art_resume']}/pause", {})
+    assert response.status_code == 200, response.content
+    ids["req_withdraw"] = granted()[0]
+    ids["p_req_withdraw"] = granted()[0]
+
+    for name in ("wh_delete", "wh_disable"):
+        response = x_api.post("/api/v1/webhooks", {"url": source_url("/hooks")}, format="json")
+        assert response.status_code == 201, response.content
+        ids[name] = response.json()["id"]
+    hs = harvest_source_create(
+        institution=x, name="X's catalogue", kind="dcat", url=source_url("/catalog.ttl")
+    )
+    ids["hs"] = hs.pk
+    ids["hs_delete"] = harvest_source_create(
+        institution=x, name="X's other catalogue", kind="dcat", url=source_url("/other.ttl")
+    ).pk
+    ids["job"] = HarvestJob.objects.create(source=hs, trigger="manual").pk
+    hs_abort = harvest_source_create(
+        institution=x, name="X's third catalogue", kind="dcat", url=source_url("/third.ttl")
+    )
+    ids["job_abort"] = HarvestJob.objects.create(source=hs_abort, trigger="manual").pk
+    ids["tok_revoke"] = ApiToken.objects.filter(institution=x).order_by("-pk")[0].pk
+
+    member = django_user_model.objects.create_user("editor-x", password=PASSWORD)
+    Membership.objects.create(user=member, institution=x, role=Membership.Role.ADMIN)
+    editor = django_user_model.objects.create_user("editor-only-x", password=PASSWORD)
+    Membership.objects.create(user=editor, institution=x, role=Membership.Role.EDITOR)
+    superuser = django_user_model.objects.create_superuser("root", password=PASSWORD)
+
+    # Objects for the admin's per-object pages.
+    ids["admin_user"] = superuser.pk
+    ids["ct_institution"] = ContentType.objects.get_for_model(x).pk
+    for model in admin_site._registry:
+        name = model._meta.model_name
+        if model is Group:
+            obj = Group.objects.create(name="editors")
+        elif model is get_user_model():
+            obj = superuser
+        else:
+            obj = model.objects.order_by("pk").first()
+        assert obj is not None, f"no {name} for the admin's pages"
+        ids[f"admin_{name}"] = obj.pk
+
+    def session(user):
+        client = Client()
+        client.force_login(user)
+        return client
+
+    clients = {
+        "anon": Client(),
+        "cit_a": citizen_client("asha@suchi"),
+        "cit_a_session": session(citizen_a.user),
+        "cit_b": citizen_client("ravi@suchi"),
+        "cit_b_session": session(citizen_b.user),
+        "member_x": session(member),
+        "editor_x": session(editor),
+        "x_token": x_api,
+        "y_token": bearer(y_full),
+        "superuser": session(superuser),
+    }
+    unscoped_clients = {lacking: bearer(token) for lacking, token in unscoped.items()}
+    return ids, clients, unscoped_clients
+
+
+def _request(client, row: Row, url: str):
+    method = getattr(client, row.method.lower())
+    body = row.body() if callable(row.body) else row.body
+    if body is None:
+        return method(url)
+    if url.startswith("/api/"):
+        return method(url, body, content_type="application/json")
+    return method(url, body)
+
+
+def _phase(expected: set) -> int:
+    if expected == {409}:
+        return 2
+    return 1 if any(_is_allow(s) for s in expected) else 0
+
+
+def run_matrix(world):
+    ids, clients, unscoped_clients = world
+    wrong = []
+    rows = [r for r in TABLE if not r.last] + [r for r in TABLE if r.last]
+    for row in rows:
+        url = row.url.format(**ids)
+        # Refusals first, then the expected successes, then those expected to find the state
+        # already changed (409), so a success changes nothing a refusal sees.
+        order = sorted(ACTORS, key=lambda a: _phase(row.expect[a]))
+        for actor in order:
+            client = unscoped_clients[row.scopes] if actor == "x_unscoped" else clients[actor]
+            response = _request(client, row, url)
+            status = response.status_code
+            expected = row.expect[actor]
+            if (row.pattern, row.method) in LISTS and _is_allow(status):
+                keys, owners, others = LISTS[row.pattern, row.method]
+                body = response.content.decode()
+                for key in keys:
+                    shown = str(ids[key]) in body
+                    if actor in owners and not shown:
+                        wrong.append(
+                            (row.pattern, row.method, actor, url, status, [], f"{key} missing")
+                        )
+                    if actor in others and shown:
+                        wrong.append(
+                            (row.pattern, row.method, actor, url, status, [], f"LEAK of {key}")
+                        )
+            if status not in expected:
+                kind = "UNEXPECTED ALLOW" if _is_allow(status) else "wrong status"
+                wrong.append((row.pattern, row.method, actor, url, status, sorted(expected), kind))
+    return wrong
+
+
+def test_every_route_is_in_the_table():
+    routes = set(walk())
+    table = {row.pattern for row in TABLE}
+    assert not routes - table, f"routes with no row in the matrix: {sorted(routes - table)}"
+    assert not table - routes, f"rows whose route no longer exists: {sorted(table - routes)}"
+
+
+def test_every_row_names_every_actor():
+    for row in TABLE:
+        assert set(row.expect) == set(ACTORS), row.pattern
+
+
+def test_authorization_matrix(world):
+    wrong = run_matrix(world)
+    assert not wrong, "\n".join(
+        f"{kind}: {method} {url} as {actor} -> {status}, expected {exp} (route {pattern!r})"
+        for pattern, method, actor, url, status, exp, kind in wrong
+    )
