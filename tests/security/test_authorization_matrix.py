@@ -157,6 +157,9 @@ def receipt() -> dict:
 TABLE = [
     Row("healthz", "/healthz", expect=PUBLIC),
     Row("readyz", "/readyz", expect=cells({200, 503})),
+    # Open unless SUCHI_METRICS_TOKEN is set (tests/config/test_metrics.py covers the token);
+    # it holds counts only, never a person or an id.
+    Row("metrics", "/metrics", expect=PUBLIC),
     Row(".well-known/jwks.json", "/.well-known/jwks.json", expect=PUBLIC),
     # --- catalogue API (reads open; registering needs datasets:write) ---
     Row("api/v1/datasets", "/api/v1/datasets", expect=PUBLIC_API),
