@@ -4,6 +4,7 @@ from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 
 from registry.models import Dataset, Institution
+from registry.rawsql import column_loader
 
 from .models import (
     AccessReceipt,
@@ -86,21 +87,14 @@ def artefact_status_for_party(*, institution: Institution, artefact_id) -> dict 
     if row is None:
         return None
     status, valid_until, updated_at = row
-    field = ConsentArtefact._meta.get_field("valid_until")
     return {
         "id": artefact_id,
         "status": status,
-        "valid_until": _as_datetime(valid_until, field),
-        "updated_at": _as_datetime(updated_at, field),
+        "valid_until": column_loader(ConsentArtefact, "valid_until")(valid_until),
+        "updated_at": column_loader(ConsentArtefact, "updated_at")(updated_at),
     }
 
 
 def _db_uuid(value):
     """UUIDs as the backend stores them (PostgreSQL: uuid; SQLite: 32 hex characters)."""
     return ConsentArtefact._meta.pk.get_db_prep_value(value, connection)
-
-
-def _as_datetime(value, field):
-    for converter in connection.ops.get_db_converters(field.get_col(field.model._meta.db_table)):
-        value = converter(value, field.get_col(field.model._meta.db_table), connection)
-    return value

@@ -17,7 +17,6 @@ from rest_framework.views import APIView
 
 from registry.api.permissions import HasScope
 from registry.api.serializers import ErrorOutput, page_of
-from registry.errors import NotFound
 from registry.services import Actor
 
 from .. import selectors
@@ -30,6 +29,7 @@ from ..services import (
     artefact_pause,
     artefact_resume,
     artefact_revoke,
+    artefact_status,
     citizen_token_issue,
     consent_deny,
     consent_grant,
@@ -304,12 +304,7 @@ class ArtefactStatus(APIView):
         tags=["consent: providers"],
     )
     def get(self, request, pk):
-        institution = request.user.institution
-        found = selectors.artefact_status_for_party(institution=institution, artefact_id=pk)
-        if found is None:
-            raise NotFound("No such consent artefact.")
-        if found["status"] in ConsentArtefact.LIVE and found["valid_until"] <= timezone.now():
-            found = artefact_for_party(institution=institution, artefact_id=pk)  # expires it
+        found = artefact_status(institution=request.user.institution, artefact_id=pk)
         response = Response(ArtefactStatusOutput(found).data)
         response["Cache-Control"] = "no-store"
         return response

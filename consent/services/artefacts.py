@@ -11,8 +11,9 @@ from django.utils import timezone
 from registry.errors import Conflict, NotFound, ServiceError
 from registry.models import ApiToken, Institution
 
+from .. import selectors
 from ..models import AccessReceipt, CitizenProfile, ConsentArtefact, ConsentEvent, ConsentRequest
-from .events import event_record
+from .events import citizen_lock, event_record
 from .requests import _expire_request_if_due
 
 Status = ConsentArtefact.Status
@@ -24,10 +25,6 @@ _TRANSITIONS = {
 }
 SYSTEM_EXPIRY = "system: expiry"
 CLOCK_SKEW = timedelta(minutes=5)
-
-
-def _lock_citizen(citizen_id: int) -> CitizenProfile:
-    return CitizenProfile.objects.select_for_update().get(pk=citizen_id)
 
 
 def _load(artefact_id, **scope) -> ConsentArtefact | None:
@@ -70,7 +67,7 @@ def artefact_transition(
     if artefact is None:
         raise NotFound("No such consent.")
     with transaction.atomic():
-        artefact.citizen = _lock_citizen(citizen.pk)
+        artefact.citizen = citizen_lock(citizen.pk)
         artefact.refresh_from_db(fields=["status", "updated_at"])
         expired = _expire_if_due(artefact, now)
         if not expired:
@@ -132,10 +129,28 @@ def artefact_for_party(*, institution: Institution, artefact_id) -> ConsentArtef
     now = timezone.now()
     if artefact.status in ConsentArtefact.LIVE and artefact.valid_until <= now:
         with transaction.atomic():
-            artefact.citizen = _lock_citizen(artefact.citizen_id)
+            artefact.citizen = citizen_lock(artefact.citizen_id)
             artefact.refresh_from_db(fields=["status", "updated_at"])
             _expire_if_due(artefact, now)
     return artefact
+
+
+def artefact_status(*, institution: Institution, artefact_id) -> dict:
+    """`{id, status, valid_until, updated_at}` for the artefact's provider or consumer, read
+    with one statement (the hot path of every release); an artefact past its time is expired
+    first, so the answer is never stale. Anyone else gets NotFound."""
+    found = selectors.artefact_status_for_party(institution=institution, artefact_id=artefact_id)
+    if found is None:
+        raise NotFound("No such consent artefact.")
+    if found["status"] in ConsentArtefact.LIVE and found["valid_until"] <= timezone.now():
+        artefact = artefact_for_party(institution=institution, artefact_id=artefact_id)
+        found = {
+            "id": artefact.pk,
+            "status": artefact.status,
+            "valid_until": artefact.valid_until,
+            "updated_at": artefact.updated_at,
+        }
+    return found
 
 
 @dataclass(frozen=True)
@@ -178,7 +193,7 @@ def receipt_record(
         raise ServiceError("Before the consent was given.", field="served_at")
     refused_status = None
     with transaction.atomic():
-        artefact.citizen = _lock_citizen(artefact.citizen_id)
+        artefact.citizen = citizen_lock(artefact.citizen_id)
         artefact.refresh_from_db(fields=["status", "updated_at"])
         _expire_if_due(artefact, now)
         if artefact.status != Status.ACTIVE:
@@ -235,7 +250,7 @@ def consents_expire(*, now: datetime | None = None, batch: int = 500) -> tuple[i
     )
     for request_id, citizen_id in request_ids:
         with transaction.atomic():
-            citizen = _lock_citizen(citizen_id)
+            citizen = citizen_lock(citizen_id)
             request = ConsentRequest.objects.select_related("consumer").get(pk=request_id)
             request.citizen = citizen
             if request.status == ConsentRequest.Status.PENDING:  # else answered meanwhile
@@ -247,7 +262,7 @@ def consents_expire(*, now: datetime | None = None, batch: int = 500) -> tuple[i
     )
     for artefact_id, citizen_id in artefact_ids:
         with transaction.atomic():
-            citizen = _lock_citizen(citizen_id)
+            citizen = citizen_lock(citizen_id)
             artefact = _load(artefact_id)
             artefact.citizen = citizen
             artefacts_done += _expire_if_due(artefact, now)

@@ -38,6 +38,12 @@ def _instant(value: datetime) -> str:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
+def citizen_lock(citizen_id: int) -> CitizenProfile:
+    """Lock the citizen's row for the rest of the transaction. Every consent change takes this
+    lock first: it serialises the citizen's changes and orders their ledger."""
+    return CitizenProfile.objects.select_for_update().get(pk=citizen_id)
+
+
 def request_summary(request: ConsentRequest) -> dict:
     return {
         "id": str(request.id),

@@ -24,7 +24,7 @@ from ..models import (
     ConsentRequest,
     PurposeCode,
 )
-from .events import _instant, event_record
+from .events import _instant, citizen_lock, event_record
 
 ARTEFACT_SCHEMA = "suchi.consent-artefact/1"
 ARTEFACT_TYP = "consent-artefact+jws"
@@ -53,10 +53,6 @@ def _period(value: Period | None, field: str, *, required: bool) -> Period | Non
     if not 1 <= value.value <= 1000:
         raise ServiceError("Must be between 1 and 1000.", field=f"{field}.value")
     return value
-
-
-def _lock_citizen(citizen: CitizenProfile) -> CitizenProfile:
-    return CitizenProfile.objects.select_for_update().get(pk=citizen.pk)
 
 
 def consent_request_create(
@@ -122,7 +118,7 @@ def consent_request_create(
     datasets = _consent_datasets(dataset_ids)
 
     with transaction.atomic():
-        citizen = _lock_citizen(citizen)
+        citizen = citizen_lock(citizen.pk)
         request = ConsentRequest.objects.create(
             consumer=consumer,
             citizen=citizen,
@@ -233,7 +229,7 @@ def consent_grant(
     now = timezone.now()
     expired = False
     with transaction.atomic():
-        citizen = _lock_citizen(citizen)
+        citizen = citizen_lock(citizen.pk)
         request = _request_for(citizen, request_id)
         request.citizen = citizen
         expired = _expire_request_if_due(request, now, "system: expiry")
@@ -378,7 +374,7 @@ def consent_deny(*, citizen: CitizenProfile, request_id, actor: str) -> ConsentR
     """Deny a pending request."""
     now = timezone.now()
     with transaction.atomic():
-        citizen = _lock_citizen(citizen)
+        citizen = citizen_lock(citizen.pk)
         request = _request_for(citizen, request_id)
         request.citizen = citizen
         expired = _expire_request_if_due(request, now, "system: expiry")
@@ -407,7 +403,7 @@ def consent_request_cancel(*, consumer: Institution, request_id, actor: str) -> 
     if request is None:
         raise NotFound("No such consent request.")
     with transaction.atomic():
-        citizen = _lock_citizen(request.citizen)
+        citizen = citizen_lock(request.citizen_id)
         request = _request_for(citizen, request_id)
         request.citizen = citizen
         _set_request_status(request, ConsentRequest.Status.CANCELLED, now)

@@ -6,6 +6,7 @@ ten per dataset, and validation queued as batch jobs once the transaction commit
 then decides publication exactly as for a dataset registered through the API.
 """
 
+import logging
 import uuid
 
 from django.conf import settings
@@ -16,6 +17,8 @@ from django.utils.text import slugify
 from ..errors import ServiceError
 from ..models import Dataset, DatasetRevision, Distribution, Institution, ValidationRun
 from .datasets import DISTRIBUTION_DEFAULTS, Actor, _assign_snapshot, _normalise
+
+logger = logging.getLogger(__name__)
 
 
 def _unique_slugs(institution: Institution, titles: list[str]) -> list[str]:
@@ -106,7 +109,14 @@ def datasets_register_bulk(
         for start in range(0, len(run_ids), size):
             try:
                 validate_datasets.delay(run_ids[start : start + size])
-            except Exception:  # broker down: the runs stay queued for the sweeper
+            except Exception:
+                # The runs are written and stay queued; the sweeper queues them once the
+                # broker is back. Stop trying the rest now: each try waits for a timeout.
+                logger.warning(
+                    "broker unavailable; %d validation runs left for the sweeper",
+                    len(run_ids) - start,
+                    exc_info=True,
+                )
                 return
 
     transaction.on_commit(queue)

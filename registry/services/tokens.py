@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from ..errors import ServiceError
 from ..models import ApiToken, Institution
+from ..rawsql import column_loader
 from ..scopes import SCOPES
 
 TOKEN_PREFIX = "suchi"
@@ -89,26 +90,22 @@ def _token_with_institution(prefix: str) -> ApiToken | None:
         return None
     split = len(token_fields)
     token = ApiToken.from_db(
-        connection.alias, [f.attname for f in token_fields], _converted(token_fields, row[:split])
+        connection.alias,
+        [f.attname for f in token_fields],
+        [
+            column_loader(ApiToken, f.name)(v)
+            for f, v in zip(token_fields, row[:split], strict=True)
+        ],
     )
     token.institution = Institution.from_db(
         connection.alias,
         [f.attname for f in institution_fields],
-        _converted(institution_fields, row[split:]),
+        [
+            column_loader(Institution, f.name)(v)
+            for f, v in zip(institution_fields, row[split:], strict=True)
+        ],
     )
     return token
-
-
-def _converted(fields, values) -> list:
-    """Apply the backend's converters (SQLite returns JSON as text, datetimes as strings)."""
-    out = []
-    for field, value in zip(fields, values, strict=True):
-        converters = connection.ops.get_db_converters(field.get_col(field.model._meta.db_table))
-        converters += field.get_db_converters(connection)
-        for converter in converters:
-            value = converter(value, field.get_col(field.model._meta.db_table), connection)
-        out.append(value)
-    return out
 
 
 def token_authenticate(bearer: str, *, now: datetime | None = None) -> ApiToken:

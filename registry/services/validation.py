@@ -21,6 +21,7 @@ from django.utils import timezone
 from ..checks import CheckContext, Severity, run_checks
 from ..models import Dataset, DatasetRevision, ValidationFinding, ValidationRun
 from ..quality import quality_score
+from ..rawsql import column_loader
 from .datasets import dataset_apply_revision
 from .validation_queue import requeue_or_close
 
@@ -188,9 +189,9 @@ def _claim(run_ids: list[int]) -> list[ClaimedRun]:
             ],
         )
         rows = sorted(cursor.fetchall())
-    load_dataset_id = _loader(ValidationRun, "dataset_id")
-    load_snapshot = _loader(DatasetRevision, "snapshot")
-    load_created_at = _loader(DatasetRevision, "created_at")
+    load_dataset_id = column_loader(ValidationRun, "dataset_id")
+    load_snapshot = column_loader(DatasetRevision, "snapshot")
+    load_created_at = column_loader(DatasetRevision, "created_at")
     return [
         ClaimedRun(
             id=run_id,
@@ -203,19 +204,6 @@ def _claim(run_ids: list[int]) -> list[ClaimedRun]:
         )
         for run_id, attempt, dataset_id, revision_id, snapshot, created_at, slug in rows
     ]
-
-
-def _loader(model, name: str):
-    """Turn a column value read by raw SQL into the Python value the ORM would give."""
-    column = model._meta.get_field(name).get_col(model._meta.db_table)
-    converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
-
-    def load(value):
-        for converter in converters:
-            value = converter(value, column, connection)
-        return value
-
-    return load
 
 
 def _record_results(runs: list[ClaimedRun]) -> dict[int, RunOutcome]:
