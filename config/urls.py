@@ -10,6 +10,9 @@ from web import urls as web_urls
 
 from . import health, metrics
 
+# A 500 caused by the database being unreachable outside a view answers 503 instead.
+handler500 = "registry.middleware.server_error"
+
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),

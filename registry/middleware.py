@@ -1,12 +1,17 @@
-"""Request id + one JSON log line per request, and the request body size limit."""
+"""Request id + one JSON log line per request, the request body size limit, and a clean 503
+when the database is unavailable."""
 
 import logging
 import re
+import sys
 import time
 import uuid
 
 from django.conf import settings
-from django.http import JsonResponse
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.views import defaults
 
 from .logging import request_id_var
 
@@ -65,3 +70,65 @@ class BodySizeLimitMiddleware:
                 status=413,
             )
         return self.get_response(request)
+
+
+# --- the database is unavailable: a clean 503, not a 500 ----------------------------------------
+
+_UNAVAILABLE = "The database is unavailable; nothing was changed. Try again in a few seconds."
+RETRY_AFTER_SECONDS = 5
+
+
+def database_unavailable(exc: BaseException | None) -> bool:
+    """The connection failed, was dropped, or the database is refusing work for now (down,
+    restarting, a failover, `database is locked`): the request may succeed if repeated."""
+    return isinstance(exc, OperationalError | InterfaceError)
+
+
+def unavailable_response(request, exc: BaseException) -> HttpResponse:
+    """503 with Retry-After, in the caller's language: the API's error shape, CKAN's for the
+    Action API, a page for browsers. Nothing here touches the database."""
+    logger.warning(
+        "database unavailable",
+        extra={"path": request.path, "error": f"{type(exc).__name__}: {exc}".strip()[:300]},
+    )
+    if request.path.startswith(("/api/3/", "/api/action/")):
+        response = JsonResponse(
+            {
+                "help": request.build_absolute_uri(),
+                "success": False,
+                "error": {"__type": "Service Unavailable", "message": _UNAVAILABLE},
+            },
+            status=503,
+        )
+    elif request.path.startswith(("/api/", "/.well-known/")):
+        response = JsonResponse({"detail": _UNAVAILABLE}, status=503)
+    else:
+        response = HttpResponse(render_to_string("503.html", request=request), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A view that fails because the database connection failed or dropped answers 503 (the
+    connection is then discarded by Django's request_finished handler, so the next request
+    connects afresh). Errors raised outside views reach `server_error`, Django's handler500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exc):
+        if database_unavailable(exc):
+            return unavailable_response(request, exc)
+        return None
+
+
+def server_error(request):
+    """handler500: the 503 above when the cause is the database, else Django's 500 page."""
+    exc = sys.exc_info()[1]
+    if database_unavailable(exc):
+        return unavailable_response(request, exc)
+    return defaults.server_error(request)

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from ..errors import ServiceError
+from ..middleware import database_unavailable, unavailable_response
 
 logger = logging.getLogger("suchi.api")
 
@@ -68,6 +69,9 @@ def exception_handler(exc, context):
             return validation_response(errors)
     if isinstance(exc, Http404):
         return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
+    if database_unavailable(exc):
+        request = context["request"]
+        return unavailable_response(getattr(request, "_request", request), exc)
     response = drf_exception_handler(exc, context)
     if response is None:
         # Not an API error: a bug. Log it with its traceback; answer in the API's own shape.
