@@ -9,7 +9,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 RUN useradd --system --uid 10001 --home-dir /app suchi
 
-COPY pyproject.toml README.md ./
+COPY pyproject.toml requirements.lock README.md ./
 COPY config config
 COPY registry registry
 COPY catalog catalog
@@ -18,13 +18,13 @@ COPY harvest harvest
 COPY web web
 COPY locale locale
 COPY manage.py ./
-# gettext only to compile the Hindi catalogue (locale/hi/…/django.mo), then removed.
+# The versions CI tested (requirements.lock). gettext only to compile the Hindi catalogue (locale/hi/…/django.mo), then removed.
 RUN apt-get update && apt-get install -y --no-install-recommends gettext \
-    && pip install . \
+    && pip install -c requirements.lock . \
     && SECRET_KEY=build-only python manage.py compilemessages --locale hi \
     && apt-get purge -y gettext && apt-get autoremove -y && rm -rf /var/lib/apt/lists/* \
     && SECRET_KEY=build-only python manage.py collectstatic --noinput \
-    && mkdir -p /app/var && chown -R suchi /app/var
+    && mkdir -p /app/var /app/keys && chown -R suchi /app/var /app/keys
 
 USER suchi
 EXPOSE 8000

@@ -6,13 +6,14 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install run test worker beat lint format bench migrate clean messages screenshots
+.PHONY: install run test worker beat lint format bench migrate clean messages screenshots lock audit
 
-$(BIN)/.installed: pyproject.toml
+# Installs the versions in requirements.lock (what CI tested) within pyproject.toml's ranges.
+$(BIN)/.installed: pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Suchi needs Python 3.11 or newer; set PYTHON=python3.x")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev]' -c requirements.lock
 	@touch $@
 
 # The Hindi catalogue is compiled here, not committed: Django's compilemessages (GNU msgfmt),
@@ -65,6 +66,21 @@ format: install
 
 bench: install
 	LOG_LEVEL=$${LOG_LEVEL:-WARNING} $(BIN)/python -m pytest tests/benchmarks -m benchmark -s -q -p no:randomly $(PYTEST_ARGS)
+
+## requirements.lock: the newest versions pyproject.toml allows, resolved in a fresh venv
+lock:
+	rm -rf var/lock-venv build
+	$(PYTHON) -m venv var/lock-venv
+	var/lock-venv/bin/python -m pip install --quiet --upgrade pip
+	var/lock-venv/bin/python -m pip install --quiet '.[dev]'
+	{ echo "# Every package of Suchi and its dev tools, as CI installs them. Refresh: make lock"; \
+	  var/lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^suchi @'; } > requirements.lock
+	rm -rf var/lock-venv build
+
+## Known vulnerabilities in the locked versions (pip-audit; needs pypi.org or osv.dev)
+audit: install
+	$(BIN)/pip-audit --requirement requirements.lock --no-deps --disable-pip --strict \
+	  --progress-spinner off $(AUDIT_ARGS)
 
 clean:
 	rm -rf $(VENV) var *.egg-info

@@ -24,7 +24,7 @@ def _bin_dir() -> Path | None:
     """Debian keeps the server's programs out of PATH, under /usr/lib/postgresql/N/bin."""
     on_path = shutil.which("pg_ctl")
     if on_path:
-        return Path(on_path).parent
+        return Path(on_path).resolve().parent
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
     return Path(found[-1]).parent if found else None
 

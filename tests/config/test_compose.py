@@ -3,6 +3,7 @@
 import re
 from pathlib import Path
 
+import dj_database_url
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,19 +55,26 @@ def test_commands_run_the_real_entry_points():
     assert (ROOT / "config" / "celery.py").exists()
 
 
+# Read by a library rather than by config/settings.py.
+LIBRARY_ENV = {"PROMETHEUS_MULTIPROC_DIR"}
+
+
 def test_environment_names_only_settings_that_exist_and_matching_urls():
     services = compose()["services"]
-    known = settings_env_names()
+    known = settings_env_names() | LIBRARY_ENV
     postgres_env = services["postgres"]["environment"]
     for name in ("web", "worker", "beat"):
         env = services[name]["environment"]
         assert set(env) <= known, set(env) - known
         assert env["DEBUG"] == "0"
         assert "SECRET_KEY" in env
-        db = env["DATABASE_URL"]
-        assert db.startswith("postgres://") and "@postgres:5432/" in db
-        assert db.rsplit("/", 1)[1] == postgres_env["POSTGRES_DB"]
-        assert db.split("//", 1)[1].split(":", 1)[0] == postgres_env["POSTGRES_USER"]
+        db = dj_database_url.parse(env["DATABASE_URL"].replace("${POSTGRES_PASSWORD:-suchi}", "p"))
+        assert (db["ENGINE"], db["HOST"], db["PORT"]) == (
+            "django.db.backends.postgresql", "postgres", 5432
+        )  # fmt: skip
+        assert db["NAME"] == postgres_env["POSTGRES_DB"]
+        assert db["USER"] == postgres_env["POSTGRES_USER"]
+        assert db["OPTIONS"]["options"] == "-c jit=off -c max_parallel_workers_per_gather=0"
         assert env["REDIS_URL"].startswith("redis://redis:6379")
 
 
@@ -78,9 +86,22 @@ def test_worker_queue_is_the_default_queue_of_the_settings():
     assert settings.CELERY_TASK_ACKS_LATE is True
 
 
-def test_dockerfile_installs_the_project_and_serves_with_gunicorn():
+def test_the_signing_key_lives_in_a_volume_that_web_and_worker_share():
+    data = compose()
+    for name in ("web", "worker"):
+        service = data["services"][name]
+        key_file = service["environment"]["SUCHI_SIGNING_KEY_FILE"]
+        mounts = {v.split(":")[1]: v.split(":")[0] for v in service["volumes"]}
+        assert mounts[str(Path(key_file).parent)] in data["volumes"], name
+    # Every gunicorn worker's requests reach one scrape, from a directory empty at each start.
+    web = data["services"]["web"]
+    assert web["environment"]["PROMETHEUS_MULTIPROC_DIR"] in web["tmpfs"]
+
+
+def test_dockerfile_installs_the_locked_versions_and_serves_with_gunicorn():
     dockerfile = (ROOT / "Dockerfile").read_text()
-    assert "pip install ." in dockerfile
+    assert "pip install -c requirements.lock ." in dockerfile
+    assert "COPY pyproject.toml requirements.lock" in dockerfile
     assert "gunicorn" in dockerfile and "config.wsgi:application" in dockerfile
     assert "USER suchi" in dockerfile
 
