@@ -25,6 +25,17 @@ def refuse_nul(params) -> None:
             raise SearchError("Contains a NUL character.", param=name.replace("\x00", ""))
 
 
+def boolean(params, name: str) -> bool | None:
+    """`true`/`false` (or 1/0) as OpenAPI's boolean query parameters send them; None if absent."""
+    raw = params.get(name)
+    if raw is None:
+        return None
+    value = {"true": True, "1": True, "false": False, "0": False}.get(raw.strip().lower())
+    if value is None:
+        raise SearchError("Use true or false.", param=name)
+    return value
+
+
 def list_values(params, name: str) -> list[str]:
     return [v.strip() for raw in params.getlist(name) for v in raw.split(",") if v.strip()]
 

@@ -27,7 +27,8 @@ class SearchCursorPagination(CursorPagination):
         self.page_number: int | None = None
 
     def decode_cursor(self, request):
-        encoded = request.query_params.get(self.cursor_query_param)
+        # An empty `cursor=` (a form's blank field) means no cursor: the first page.
+        encoded = request.query_params.get(self.cursor_query_param) or None
         number = request.query_params.get(self.page_query_param)
         if number is not None:
             if encoded is not None:

@@ -13,7 +13,7 @@ from registry.api import examples as ex
 from registry.api.serializers import DatasetOutput, ErrorOutput
 from registry.api.views import READ_AUTH, DatasetListCreate
 
-from ..query_params import LIST_PARAMS, ORDERINGS, dataset_query_from
+from ..query_params import LIST_PARAMS, ORDERINGS, boolean, dataset_query_from
 from ..search import (
     SearchError,
     for_paging,
@@ -105,14 +105,24 @@ class DatasetCollection(DatasetListCreate):
             OpenApiParameter("q", str, description='Words, "a phrase", -excluded, a or b.'),
             *[OpenApiParameter(name, str, many=True) for name in LIST_PARAMS],
             OpenApiParameter("modified_since", str, description="ISO 8601 date or date-time."),
-            OpenApiParameter("sort", str, enum=["relevance", "-modified", "title"]),
-            OpenApiParameter("page_size", int, description="1 to 100 (larger is clamped)."),
+            OpenApiParameter(
+                "sort",
+                str,
+                enum=["relevance", "-modified", "title"],
+                description="Default: relevance with words in `q`, else -modified (newest "
+                "first), which is also what relevance means without words.",
+            ),
+            OpenApiParameter(
+                "page_size",
+                {"type": "integer", "minimum": 1},
+                description="1 to 100 (larger is clamped).",
+            ),
             OpenApiParameter(
                 "cursor", str, description="From a `next`/`previous` link. Not with `page`."
             ),
             OpenApiParameter(
                 "page",
-                int,
+                {"type": "integer", "minimum": 1},
                 description=f"A shallow page by number, from 1, while page * page_size ≤ "
                 f"{SHALLOW_ROWS:,}; deeper pages are a 400 naming `page`: follow the `next` "
                 "links instead. Not with `cursor`.",
@@ -245,8 +255,14 @@ class LicenceOutput(serializers.Serializer):
 
 class LicenceList(APIView):
     @extend_schema(
-        responses=LicenceOutput(many=True),
-        parameters=[OpenApiParameter("open", bool, description="Only licences fit for open data.")],
+        responses={200: LicenceOutput(many=True), 400: ErrorOutput},
+        parameters=[
+            OpenApiParameter(
+                "open",
+                bool,
+                description="true: only licences fit for open data; false: only the others.",
+            )
+        ],
         auth=READ_AUTH,
         tags=["catalogue"],
         operation_id="licenses_list",
@@ -267,6 +283,10 @@ class LicenceList(APIView):
     )
     def get(self, request):
         items = [lic for lic in vocabularies.licences().values() if not lic.deprecated]
-        if request.query_params.get("open") in {"1", "true"}:
-            items = [lic for lic in items if lic.is_open]
+        try:
+            only_open = boolean(request.query_params, "open")
+        except SearchError as exc:
+            raise ValidationError({exc.param: [str(exc)]}) from None
+        if only_open is not None:
+            items = [lic for lic in items if lic.is_open == only_open]
         return Response(LicenceOutput(sorted(items, key=lambda lic: lic.id), many=True).data)

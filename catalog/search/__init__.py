@@ -49,7 +49,10 @@ class DatasetQuery:
     sort: str = ""
 
     def effective_sort(self) -> str:
-        return self.sort or ("relevance" if self.q else "-modified")
+        """Relevance when there are words; without words it orders nothing, so newest first."""
+        if self.q.strip():
+            return self.sort or "relevance"
+        return "-modified" if self.sort in ("", "relevance") else self.sort
 
     def is_unfiltered(self) -> bool:
         """The whole published catalogue: no words, no filters."""
@@ -189,8 +192,6 @@ def search_datasets(query: DatasetQuery) -> QuerySet[Dataset]:
     sort = query.effective_sort()
     if sort not in SORTS:
         raise SearchError(f"Unknown sort {sort!r}; use one of {', '.join(SORTS)}.", param="sort")
-    if sort == "relevance" and not query.q.strip():
-        raise SearchError("sort=relevance needs a search term in q.", param="sort")
 
     engine = backend()
     qs = datasets_published()

@@ -172,7 +172,10 @@ def test_sort_by_title_and_unknown_sort(client_anon, catalogue):
     response = client_anon.get("/api/v1/datasets", {"sort": "popularity"})
     assert response.status_code == 400
     assert "sort" in response.json()["errors"]
-    assert client_anon.get("/api/v1/datasets", {"sort": "relevance"}).status_code == 400
+    # Relevance without words orders nothing: newest first, as without a sort.
+    newest = slugs(client_anon.get("/api/v1/datasets"))
+    assert slugs(client_anon.get("/api/v1/datasets", {"sort": "relevance"})) == newest
+    assert slugs(client_anon.get("/api/v1/datasets", {"sort": "relevance", "q": "!!"})) == newest
 
 
 @pytest.mark.parametrize("sort", ["-modified", "title", "relevance"])
@@ -273,6 +276,17 @@ def test_institutions_themes_and_licences(client_anon, catalogue):
     licences = client_anon.get("/api/v1/licenses", {"open": "true"}).json()
     ids = {lic["id"] for lic in licences}
     assert {"CC-BY-4.0", "CC0-1.0", "ODbL-1.0"} <= ids and "CC-BY-NC-4.0" not in ids
+    closed = {lic["id"] for lic in client_anon.get("/api/v1/licenses?open=false").json()}
+    assert "CC-BY-NC-4.0" in closed and not closed & ids
+    everything = client_anon.get("/api/v1/licenses").json()
+    assert len(everything) == len(ids) + len(closed)
+
+
+@pytest.mark.parametrize("value", ["null", "yes", "", "truee"])
+def test_licences_refuse_a_filter_that_is_not_true_or_false(client_anon, value):
+    response = client_anon.get("/api/v1/licenses", {"open": value})
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"open": ["Use true or false."]}
 
 
 @pytest.mark.parametrize(
@@ -324,6 +338,10 @@ def test_shallow_pages_by_number_agree_with_cursors(client_anon, catalogue):
     assert slugs(client_anon.get(body["next"])) == walked[4:]
     assert slugs(client_anon.get(body["previous"])) == walked[:2]
     assert slugs(client_anon.get("/api/v1/datasets", {"page_size": 2, "page": 4})) == []
+    # A form's blank `cursor=` field is no cursor at all.
+    blank = client_anon.get("/api/v1/datasets", {"page_size": 2, "page": 2, "cursor": ""})
+    assert slugs(blank) == walked[2:4]
+    assert slugs(client_anon.get("/api/v1/datasets", {"page_size": 2, "cursor": ""})) == walked[:2]
 
 
 @pytest.mark.parametrize(
