@@ -7,6 +7,7 @@ from catalog import views as catalog_views
 from catalog.api.ckan_views import CkanAction
 from consent.api import views as consent_views
 from web import urls as web_urls
+from web.security import throttled_login
 
 from . import health, metrics
 
@@ -44,5 +45,6 @@ urlpatterns = [
     path("portal/", include(web_urls.portal_urls)),
     path("console/", include(web_urls.console_urls)),
     path("", include("web.urls")),
+    path("admin/login/", throttled_login(admin.site.login), name="admin-login"),
     path("admin/", admin.site.urls),
 ]

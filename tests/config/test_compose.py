@@ -124,3 +124,9 @@ def test_beat_schedules_sweeps_rechecks_expiry_and_webhooks_and_compose_runs_bea
     app.loader.import_default_modules()
     assert tasks <= set(app.tasks)
     assert "beat" in compose()["services"]
+
+
+def test_every_environment_variable_the_settings_read_is_documented():
+    runbook = (ROOT / "docs" / "operations.md").read_text()
+    undocumented = sorted(name for name in settings_env_names() if f"`{name}`" not in runbook)
+    assert not undocumented, f"add these to docs/operations.md's settings table: {undocumented}"

@@ -1,0 +1,48 @@
+"""The admin's sign-in has the portal's wrong-password limit: staff accounts are worth most."""
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.cache import cache
+from django.test import Client
+
+from web.security import _keys
+
+PASSWORD = "a-long-staff-password"
+
+
+@pytest.fixture
+def staff(db):
+    user = User.objects.create_superuser("ops", "ops@example.gov.in", PASSWORD)
+    yield user
+    for address in ("198.51.100.20", "198.51.100.21"):
+        request = type("R", (), {"META": {"REMOTE_ADDR": address}})()
+        cache.delete_many(_keys(request, "ops"))
+
+
+def _sign_in(client, password):
+    return client.post(
+        "/admin/login/?next=/admin/", {"username": "ops", "password": password, "next": "/admin/"}
+    )
+
+
+def test_ten_wrong_passwords_in_a_row_lock_the_admin_account_out(staff):
+    client = Client(REMOTE_ADDR="198.51.100.20")
+    for _ in range(10):
+        assert _sign_in(client, "guess").status_code == 200  # the form again, with its error
+    refused = _sign_in(client, PASSWORD)
+    assert refused.status_code == 429
+    assert "Too many wrong passwords" in refused.content.decode()
+    assert "_auth_user_id" not in client.session
+    # The account is protected from other addresses too.
+    assert _sign_in(Client(REMOTE_ADDR="198.51.100.21"), PASSWORD).status_code == 429
+
+
+def test_a_right_password_signs_in_and_ends_the_run_of_failures(staff):
+    client = Client(REMOTE_ADDR="198.51.100.20")
+    for _ in range(9):
+        _sign_in(client, "guess")
+    signed_in = _sign_in(client, PASSWORD)
+    assert (signed_in.status_code, signed_in["Location"]) == (302, "/admin/")
+    assert client.get("/admin/").status_code == 200
+    client.logout()
+    assert _sign_in(client, "guess").status_code == 200  # counting starts again from zero
