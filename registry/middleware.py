@@ -74,7 +74,7 @@ class BodySizeLimitMiddleware:
 
 # --- the database is unavailable: a clean 503, not a 500 ----------------------------------------
 
-_UNAVAILABLE = "The database is unavailable; nothing was changed. Try again in a few seconds."
+_UNAVAILABLE = "The database is unavailable just now. Try again in a few seconds."
 RETRY_AFTER_SECONDS = 5
 
 
