@@ -115,7 +115,7 @@ async def _client(
     open-loop load: latency is measured from the scheduled time, so queueing counts); the
     connections' schedules are staggered by `offset` so the load is even, not in bursts.
     `pick()` returns the next request's kind and bytes."""
-    writer = None
+    reader = writer = None
     next_at = time.perf_counter() + offset
     try:
         while time.perf_counter() < until:
@@ -128,6 +128,12 @@ async def _client(
             else:
                 started = time.perf_counter()
             kind, request = pick()
+            if writer is not None and reader.at_eof():
+                # The server closed the idle keep-alive connection (gunicorn does after
+                # --keep-alive seconds); like HTTP clients' pools, open a new one rather than
+                # send into a closed one.
+                writer.close()
+                writer = None
             try:
                 if writer is None:
                     reader, writer = await asyncio.open_connection(host, port)

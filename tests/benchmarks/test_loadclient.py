@@ -115,3 +115,22 @@ def test_a_server_that_is_not_there_is_all_errors():
     assert result["requests"] > 0
     assert result["errors"] == result["requests"]
     assert result["statuses"] == {CONNECTION_ERROR: result["requests"]}
+
+
+class _ShortKeepAliveHandler(_Handler):
+    timeout = 0.2  # idle keep-alive connections are closed after this, as gunicorn's after 2 s
+
+
+def test_a_connection_the_server_closed_while_idle_is_replaced_not_counted_as_an_error():
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _ShortKeepAliveHandler)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{httpd.server_address[1]}/ok"
+        # Open loop, one connection, a request every 0.5 s: idle longer than the server keeps it.
+        result = asyncio.run(run_mix([Kind("x", 1, [url])], concurrency=1, duration=2.1, rate=2))
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert result["statuses"] == {"200": result["requests"]}
+    assert result["requests"] >= 4
