@@ -22,7 +22,10 @@ clients behind one proxy, as the server sees them with SUCHI_NUM_PROXIES=1.
 Prints one JSON line: requests, errors, status counts, requests/s and p50/p95/p99 in ms, overall
 and under `kinds` for each kind. An error is an answer outside 2xx/3xx or a connection that
 failed (refused, reset, closed mid-answer: counted under the status "connection error", and the
-client reconnects); `requests` counts both answers and failures, latencies only answers.
+client reconnects); `requests` counts both answers and failures, latencies only answers. A
+request that a kept-alive connection lost before any byte of the answer (the server's
+keep-alive timeout firing as it was sent) is sent once more on a new connection, as browsers
+and proxies do, and counted under `retried`; a second loss is an error.
 """
 
 import argparse
@@ -53,6 +56,7 @@ class Kind:
 class _Tally:
     latencies: list[float] = field(default_factory=list)
     statuses: dict[str, int] = field(default_factory=dict)
+    retried: int = 0
 
     def count(self, status: str) -> None:
         self.statuses[status] = self.statuses.get(status, 0) + 1
@@ -62,14 +66,27 @@ class _ConnectionLost(Exception):
     pass
 
 
+class _Unanswered(_ConnectionLost):
+    """The connection closed before any byte of the answer came back."""
+
+
 def is_error(status: str) -> bool:
     return not status.startswith(("2", "3"))
 
 
-async def _read_response(reader: asyncio.StreamReader) -> tuple[str, bool]:
-    """Reads one response; returns its status code and whether the server keeps the
-    connection open."""
-    status_line = await reader.readline()
+async def _exchange(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes
+) -> tuple[str, bool]:
+    """Sends one request and reads its response; returns the status code and whether the
+    server keeps the connection open."""
+    try:
+        writer.write(request)
+        await writer.drain()
+        status_line = await reader.readline()
+    except (ConnectionResetError, BrokenPipeError) as exc:
+        raise _Unanswered(str(exc)) from exc
+    if not status_line:
+        raise _Unanswered("closed")
     parts = status_line.split(b" ")
     if len(parts) < 2 or not status_line.endswith(b"\r\n"):
         raise _ConnectionLost(f"no status line: {status_line[:80]!r}")
@@ -134,18 +151,31 @@ async def _client(
                 # send into a closed one.
                 writer.close()
                 writer = None
-            try:
-                if writer is None:
-                    reader, writer = await asyncio.open_connection(host, port)
-                writer.write(request)
-                await writer.drain()
-                code, keep_alive = await _read_response(reader)
-            except (OSError, EOFError, ValueError, _ConnectionLost):
-                # asyncio.IncompleteReadError is an EOFError; a garbled length a ValueError.
+            retried = False
+            while True:
+                reused = writer is not None
+                try:
+                    if writer is None:
+                        reader, writer = await asyncio.open_connection(host, port)
+                    code, keep_alive = await _exchange(reader, writer, request)
+                    break
+                except (OSError, EOFError, ValueError, _ConnectionLost) as exc:
+                    # asyncio.IncompleteReadError is an EOFError; a garbled length a ValueError.
+                    if writer is not None:
+                        writer.close()
+                        writer = None
+                    if reused and not retried and isinstance(exc, _Unanswered):
+                        # A kept-alive connection the server closed as the request went out
+                        # (its keep-alive timeout): the request was not answered, and a GET may
+                        # be sent again on a new connection (RFC 9112, 9.3.1), as browsers and
+                        # proxies do. Once; counted under "retried".
+                        retried = True
+                        tallies[kind].retried += 1
+                        continue
+                    code = None
+                    break
+            if code is None:
                 tallies[kind].count(CONNECTION_ERROR)
-                if writer is not None:
-                    writer.close()
-                    writer = None
                 await asyncio.sleep(0.01)  # a refusing server is not hammered in a tight loop
                 continue
             tallies[kind].latencies.append(time.perf_counter() - started)
@@ -252,8 +282,16 @@ async def run_mix(
     for tally in tallies.values():
         for code, n in tally.statuses.items():
             statuses[code] = statuses.get(code, 0) + n
-    result = {**_summary(latencies, statuses, wall), "seconds": wall, "concurrency": concurrency}
-    result["kinds"] = {name: _summary(t.latencies, t.statuses, wall) for name, t in tallies.items()}
+    result = {
+        **_summary(latencies, statuses, wall),
+        "retried": sum(t.retried for t in tallies.values()),
+        "seconds": wall,
+        "concurrency": concurrency,
+    }
+    result["kinds"] = {
+        name: {**_summary(t.latencies, t.statuses, wall), "retried": t.retried}
+        for name, t in tallies.items()
+    }
     return result
 
 

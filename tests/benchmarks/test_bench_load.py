@@ -248,7 +248,7 @@ def _line(name: str, r: dict) -> str:
     return (
         f"{name:<8} {r['requests']:>7,} requests {r['rps']:>7.1f}/s  p50 {ms(r['p50_ms'])} ms  "
         f"p95 {ms(r['p95_ms'])} ms  p99 {ms(r['p99_ms'])} ms  errors {r['errors']}  "
-        f"{r['statuses']}"
+        f"{r['statuses']}  retried {r['retried']}"
     )
 
 

@@ -39,6 +39,11 @@ class _Handler(BaseHTTPRequestHandler):
         elif self.path == "/close":
             self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\ntruncated")
             self.close_connection = True
+        elif self.path == "/silent-close":
+            # Answers, then closes without saying so: the next request on this connection
+            # meets a closed socket, as when a keep-alive timeout fires just as it is sent.
+            self._answer(200, b"ok")
+            self.close_connection = True
         elif self.path == "/once":
             self._answer(200, b"bye", [("Connection", "close")])
             self.close_connection = True
@@ -134,3 +139,17 @@ def test_a_connection_the_server_closed_while_idle_is_replaced_not_counted_as_an
         httpd.server_close()
     assert result["statuses"] == {"200": result["requests"]}
     assert result["requests"] >= 4
+
+
+def test_a_request_a_reused_connection_lost_unanswered_is_sent_again_once(server):
+    url = f"{server}/silent-close"
+    result = asyncio.run(run_mix([Kind("x", 1, [url])], concurrency=2, duration=1.0))
+    assert result["statuses"] == {"200": result["requests"]}
+    assert result["requests"] > 10
+    assert result["retried"] > 0  # reported, so that a reader can tell
+
+
+def test_a_fresh_connection_that_fails_is_an_error_not_retried(server):
+    result = asyncio.run(run_mix([Kind("x", 1, [f"{server}/close"])], concurrency=1, duration=0.3))
+    assert result["retried"] == 0
+    assert result["errors"] == result["requests"] > 0
