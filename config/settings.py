@@ -328,7 +328,9 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "DEFAULT_THROTTLE_CLASSES": ["catalog.http.AnonymousRateThrottle"],
     # Number of trusted proxies in front of the app, for the client IP in X-Forwarded-For.
-    "NUM_PROXIES": env_int("SUCHI_NUM_PROXIES", 0) or None,
+    # 0, not None: DRF's None takes the whole header as the address, which lets any client
+    # choose its rate-limit identity; 0 means REMOTE_ADDR.
+    "NUM_PROXIES": env_int("SUCHI_NUM_PROXIES", 0),
     # `format` is a search filter (distribution format), not a renderer switch.
     "URL_FORMAT_OVERRIDE": None,
 }

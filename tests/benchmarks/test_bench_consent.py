@@ -7,16 +7,13 @@ Targets on 2 cores (issue #5): status ≥ 1,000 requests/s with p95 ≤ 10 ms; s
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 import rfc8785
-from django.conf import settings
 from django.db import connection, connections
 
 from consent.keys import jwks, sign_compact
@@ -31,9 +28,10 @@ from ..factories import (
     publish_consent_dataset,
 )
 from ..integration.worker import database_url
+from .gunicorn import ROOT, gunicorn, production_env
 
 pytestmark = [pytest.mark.benchmark, pytest.mark.django_db(transaction=True)]
-ROOT = Path(__file__).resolve().parents[2]
+GTHREAD = ("--worker-class", "gthread", "--threads", "4", "--keep-alive", "30")
 
 
 def _artefact():
@@ -73,52 +71,19 @@ def test_signing_and_verification_per_second():
     )
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_status_check_throughput_under_32_concurrent_clients():
     if connection.vendor != "postgresql":
         pytest.skip("the status benchmark runs gunicorn against PostgreSQL (set DATABASE_URL)")
     provider, artefact = _artefact()
     token = make_token(provider, scopes=("consents:verify",))
     connections.close_all()
-    port = _free_port()
     workers = os.environ.get("SUCHI_BENCH_WORKERS", "3")
-    env = {
-        **os.environ,
-        "DEBUG": "0",
-        "SECRET_KEY": "bench-" + "x" * 40,
-        "DATABASE_URL": database_url(),
-        "REDIS_URL": settings.REDIS_URL or "",
-        "SECURE_SSL_REDIRECT": "0",
-        "SUCHI_SIGNING_KEY_FILE": str(settings.SUCHI_SIGNING_KEY_FILE),
-        "LOG_LEVEL": "WARNING",
-        "DB_CONN_MAX_AGE": "600",
-    }
-    server = subprocess.Popen(
-        [
-            sys.executable, "-m", "gunicorn", "config.wsgi:application",
-            "--bind", f"127.0.0.1:{port}", "--workers", workers,
-            "--worker-class", "gthread", "--threads", "4", "--keep-alive", "30",
-        ],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}/api/v1/consent-artefacts/{artefact.pk}/status"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
-                with urllib.request.urlopen(request, timeout=5) as response:
-                    assert json.loads(response.read())["status"] == "active"
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise
-                time.sleep(0.2)
+    env = production_env(database_url(), LOG_LEVEL="WARNING", DB_CONN_MAX_AGE="600")
+    with gunicorn(env, workers=int(workers), options=GTHREAD) as base:
+        url = f"{base}/api/v1/consent-artefacts/{artefact.pk}/status"
+        request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
+        with urllib.request.urlopen(request, timeout=5) as response:
+            assert json.loads(response.read())["status"] == "active"
 
         def load(duration: float, rate: float = 0) -> dict:
             done = subprocess.run(
@@ -155,6 +120,3 @@ def test_status_check_throughput_under_32_concurrent_clients():
                 f"{r['rps']:.0f} served, p50 {r['p50_ms']:.1f} ms, p95 {r['p95_ms']:.1f} ms, "
                 f"p99 {r['p99_ms']:.1f} ms"
             )
-    finally:
-        server.terminate()
-        server.wait(timeout=20)

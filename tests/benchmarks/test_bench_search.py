@@ -13,7 +13,6 @@ import statistics
 import time
 from pathlib import Path
 
-import psycopg
 import pytest
 from django.core.management import call_command
 from django.db import connection
@@ -24,6 +23,8 @@ from rest_framework.test import APIClient
 from catalog.api.pagination import SearchCursorPagination
 from catalog.synthetic import COMMON_WORDS, generate_datasets, vocabulary
 from registry.models import Dataset
+
+from .databases import recreate_postgres_database
 
 pytestmark = [pytest.mark.benchmark]
 
@@ -45,23 +46,6 @@ def _bench_name(n: int) -> str:
     return str(Path("var").resolve() / f"bench-search-{n}.sqlite3")
 
 
-def _recreate_postgres_database(name: str, *, drop: bool) -> None:
-    s = connection.settings_dict
-    with psycopg.connect(
-        dbname="postgres",
-        host=s["HOST"] or None,
-        port=s["PORT"] or None,
-        user=s["USER"] or None,
-        password=s["PASSWORD"] or None,
-        autocommit=True,
-    ) as admin:
-        if drop:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            admin.execute(f'CREATE DATABASE "{name}"')
-
-
 @pytest.fixture(scope="module")
 def catalogue(django_db_blocker):
     """Point the default connection at the benchmark database, loaded with N datasets."""
@@ -72,7 +56,7 @@ def catalogue(django_db_blocker):
         name = _bench_name(n)
         connection.close()
         if connection.vendor == "postgresql":
-            _recreate_postgres_database(name, drop=reload)
+            recreate_postgres_database(name, drop=reload)
         elif reload:
             Path(name).unlink(missing_ok=True)
         connection.settings_dict["NAME"] = name
