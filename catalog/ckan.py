@@ -148,6 +148,11 @@ def package_dict(dataset: Dataset) -> dict:
 # --- parameters ---------------------------------------------------------------------------------
 
 
+# Solr's integers are 32-bit; a larger start, rows or limit would overflow the database's
+# OFFSET/LIMIT (SQLite and PostgreSQL take 64 bits) and fail as a 500 instead of a 409.
+MAX_INT = 2**31 - 1
+
+
 def _int(params: dict, name: str, default: int, *, minimum: int = 0) -> int:
     value = params.get(name, default)
     try:
@@ -156,6 +161,8 @@ def _int(params: dict, name: str, default: int, *, minimum: int = 0) -> int:
         raise CkanValidationError({name: ["Invalid integer"]}) from None
     if number < minimum:
         raise CkanValidationError({name: [f"Must be at least {minimum}"]})
+    if number > MAX_INT:
+        raise CkanValidationError({name: [f"Must be at most {MAX_INT}"]})
     return number
 
 
