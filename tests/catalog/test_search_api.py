@@ -147,6 +147,25 @@ def test_modified_since(client_anon, catalogue):
     assert client_anon.get("/api/v1/datasets", {"modified_since": "2026-13-45"}).status_code == 400
 
 
+@pytest.mark.parametrize(
+    "since",
+    [
+        # Valid ISO 8601, but outside the years 1 to 9999 once in UTC, the database's zone:
+        # these were a 500 (found by tests/catalog/test_search_state_machine.py).
+        "9999-12-31T23:59:59-14:00",
+        "0001-01-01T00:00:00+14:00",
+        "2026-02-30",
+        "2026-01-01T00:00:00+99:00",
+    ],
+)
+def test_a_modified_since_no_database_can_store_is_a_400_naming_it(client_anon, catalogue, since):
+    response = client_anon.get("/api/v1/datasets", {"modified_since": since})
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["modified_since"]
+    page = client_anon.get("/datasets", {"modified_since": since})
+    assert page.status_code == 400 and b"<code>modified_since</code>" in page.content
+
+
 def test_facets_count_the_matching_datasets(client_anon, catalogue):
     facets = client_anon.get("/api/v1/datasets", {"theme": "HEAL"}).json()["facets"]
     assert set(facets) == {"institution", "theme", "license", "format", "access", "keyword"}
