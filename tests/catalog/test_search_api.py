@@ -272,6 +272,44 @@ def test_query_syntax_never_breaks_search(client_anon, catalogue, q):
     assert Dataset.objects.count() == 6
 
 
+# Both backends read a query as PostgreSQL's websearch_to_tsquery does. SQLite's reading used to
+# differ in these (found by tests/catalog/test_search_state_machine.py).
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        # `or` separates alternatives, each an AND of words: (hospital AND dengue) OR fares.
+        ("hospital dengue or fares", {"fares"}),
+        ("dengue weekly OR fares", {"dengue", "fares"}),
+        # Only -words: everything without them.
+        ("-hospital -dengue", {"hindi", "stops", "fares"}),
+        ("fares or -bus", {"beds", "dengue", "hindi", "fares"}),
+        # A dash inside a word is no exclusion.
+        ("vector-borne", {"dengue"}),
+    ],
+)
+def test_queries_mean_what_websearch_to_tsquery_says(client_anon, catalogue, q, expected):
+    assert set(slugs(client_anon.get("/api/v1/datasets", {"q": q}))) == expected
+
+
+def test_a_piece_of_a_title_finds_it_whatever_its_dashes_and_marks(client_anon, institution):
+    publish(institution, slug="covid", title="Covid-19 doses by district", description="Doses.")
+    publish(institution, slug="ecole", title="E\u0301cole enrolment", description="Pupils.")
+    for q, slug in (
+        ("covid-19", "covid"),
+        ('"covid-19', "covid"),
+        ("(Covid-19),", "covid"),
+        ("e\u0301cole", "ecole"),  # e + a combining acute accent
+    ):
+        assert slugs(client_anon.get("/api/v1/datasets", {"q": q})) == [slug], q
+
+
+def test_a_query_of_a_hundred_ors_is_answered(client_anon, catalogue):
+    # FTS5's parser stack overflowed on 96 nested ORs: a 500 on SQLite.
+    q = "x or " * 99 + "fares"
+    assert len(q) == 500
+    assert slugs(client_anon.get("/api/v1/datasets", {"q": q})) == ["fares"]
+
+
 def test_nul_in_query_is_a_400(client_anon, catalogue):
     assert client_anon.get("/api/v1/datasets", {"q": "a\x00b"}).status_code == 400
 
