@@ -1,8 +1,11 @@
 """SQLite FTS5 index of datasets, kept in step by triggers, and what people type read as FTS5
 queries.
 
-Created (idempotently) after every migrate rather than in a migration: SQLite migrations that
-rebuild registry_dataset drop its triggers, and this puts them back and rebuilds the index.
+The index holds its own copy of the text (it is not an external-content table over
+registry_dataset): keywords are stored as JSON, which escapes every non-ASCII letter
+("\\u0905…"), so the index is fed the decoded keywords, one after another. It is recreated and
+refilled after every migrate rather than in a migration: SQLite migrations that rebuild
+registry_dataset drop its triggers, and this puts them back.
 """
 
 import re
@@ -11,26 +14,31 @@ from dataclasses import dataclass
 
 TOKENIZER = "porter unicode61 remove_diacritics 2 categories 'L* N* Co M*'"
 COLUMNS = "title, keywords, description"
+_KEYWORDS = "(SELECT group_concat(value, ' ') FROM json_each({row}.keywords))"
 
 STATEMENTS = [
-    f"""CREATE VIRTUAL TABLE IF NOT EXISTS registry_dataset_fts USING fts5(
-        {COLUMNS}, content='registry_dataset', content_rowid='rowid', tokenize="{TOKENIZER}")""",
-    f"""CREATE TRIGGER IF NOT EXISTS registry_dataset_fts_ai AFTER INSERT ON registry_dataset BEGIN
+    "DROP TRIGGER IF EXISTS registry_dataset_fts_ai",
+    "DROP TRIGGER IF EXISTS registry_dataset_fts_ad",
+    "DROP TRIGGER IF EXISTS registry_dataset_fts_au",
+    "DROP TABLE IF EXISTS registry_dataset_fts",
+    f"""CREATE VIRTUAL TABLE registry_dataset_fts USING fts5(
+        {COLUMNS}, tokenize="{TOKENIZER}")""",
+    f"""CREATE TRIGGER registry_dataset_fts_ai AFTER INSERT ON registry_dataset BEGIN
         INSERT INTO registry_dataset_fts(rowid, {COLUMNS})
-        VALUES (new.rowid, new.title, new.keywords, new.description);
+        VALUES (new.rowid, new.title, {_KEYWORDS.format(row="new")}, new.description);
     END""",
-    f"""CREATE TRIGGER IF NOT EXISTS registry_dataset_fts_ad AFTER DELETE ON registry_dataset BEGIN
-        INSERT INTO registry_dataset_fts(registry_dataset_fts, rowid, {COLUMNS})
-        VALUES ('delete', old.rowid, old.title, old.keywords, old.description);
+    """CREATE TRIGGER registry_dataset_fts_ad AFTER DELETE ON registry_dataset BEGIN
+        DELETE FROM registry_dataset_fts WHERE rowid = old.rowid;
     END""",
-    f"""CREATE TRIGGER IF NOT EXISTS registry_dataset_fts_au
+    f"""CREATE TRIGGER registry_dataset_fts_au
         AFTER UPDATE OF title, keywords, description ON registry_dataset BEGIN
-        INSERT INTO registry_dataset_fts(registry_dataset_fts, rowid, {COLUMNS})
-        VALUES ('delete', old.rowid, old.title, old.keywords, old.description);
+        DELETE FROM registry_dataset_fts WHERE rowid = old.rowid;
         INSERT INTO registry_dataset_fts(rowid, {COLUMNS})
-        VALUES (new.rowid, new.title, new.keywords, new.description);
+        VALUES (new.rowid, new.title, {_KEYWORDS.format(row="new")}, new.description);
     END""",
-    "INSERT INTO registry_dataset_fts(registry_dataset_fts) VALUES ('rebuild')",
+    f"""INSERT INTO registry_dataset_fts(rowid, {COLUMNS})
+        SELECT d.rowid, d.title, {_KEYWORDS.format(row="d")}, d.description
+        FROM registry_dataset AS d""",
 ]
 
 

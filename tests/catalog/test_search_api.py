@@ -4,8 +4,10 @@ alike (the suite's database decides the backend)."""
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
+from catalog.search.sqlite import TOKENIZER, ensure_index
 from registry.models import Dataset
 from registry.services import Actor, dataset_register
 
@@ -301,6 +303,37 @@ def test_a_piece_of_a_title_finds_it_whatever_its_dashes_and_marks(client_anon, 
         ("e\u0301cole", "ecole"),  # e + a combining acute accent
     ):
         assert slugs(client_anon.get("/api/v1/datasets", {"q": q})) == [slug], q
+
+
+def test_a_keyword_in_any_script_finds_its_dataset(client_anon, institution):
+    # SQLite indexed keywords as stored, JSON with every non-ASCII letter escaped ("\\u0905…"):
+    # a Hindi or accented keyword was never found there.
+    publish(
+        institution,
+        slug="k",
+        title="Plain title",
+        description="Plain.",
+        keywords=["अस्पताल", "E\u0301cole", "beds"],
+    )
+    for q in ("अस्पताल", "e\u0301cole", "beds"):
+        assert slugs(client_anon.get("/api/v1/datasets", {"q": q})) == ["k"], q
+
+
+def test_the_sqlite_index_of_an_earlier_release_is_replaced_at_migrate(client_anon, institution):
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's FTS5 index (PostgreSQL indexes a generated column)")
+    publish(institution, slug="k", title="Plain title", description="Plain.", keywords=["जिला"])
+    with connection.cursor() as cursor:  # the external-content index of earlier releases
+        cursor.execute("DROP TRIGGER registry_dataset_fts_ai")
+        cursor.execute("DROP TABLE registry_dataset_fts")
+        cursor.execute(
+            "CREATE VIRTUAL TABLE registry_dataset_fts USING fts5(title, keywords, description, "
+            f"content='registry_dataset', content_rowid='rowid', tokenize=\"{TOKENIZER}\")"
+        )
+        cursor.execute("INSERT INTO registry_dataset_fts(registry_dataset_fts) VALUES ('rebuild')")
+    assert slugs(client_anon.get("/api/v1/datasets", {"q": "जिला"})) == []
+    ensure_index(connection)  # what every migrate runs
+    assert slugs(client_anon.get("/api/v1/datasets", {"q": "जिला"})) == ["k"]
 
 
 def test_a_query_of_a_hundred_ors_is_answered(client_anon, catalogue):
