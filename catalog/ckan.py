@@ -15,7 +15,15 @@ from registry import vocabularies
 from registry.models import Dataset, Institution
 from registry.selectors import datasets_published
 
-from .search import DatasetQuery, SearchError, backend, for_paging, search_datasets, summarize
+from .search import (
+    DatasetQuery,
+    SearchError,
+    backend,
+    for_paging,
+    has_words,
+    search_datasets,
+    summarize,
+)
 
 CKAN_VERSION = "2.10.4"  # the API generation we follow, reported by status_show
 MAX_ROWS = 1000
@@ -244,16 +252,17 @@ _SORTS = {
 
 def package_search(params: dict) -> dict:
     q, q_fields = _split_q(str(params.get("q", "") or ""))
-    if q in {"*:*", "*"}:
-        q = ""
+    # Punctuation alone (Solr's `*:*` among it) is no text search: the whole catalogue, newest
+    # first, as the REST API answers it.
+    words = has_words(q)
     sort_param = str(
         params.get("sort")
-        or ("score desc, metadata_modified desc" if q else "metadata_modified desc")
+        or ("score desc, metadata_modified desc" if words else "metadata_modified desc")
     )
     if sort_param not in _SORTS:
         raise SearchQueryError(f"Unsupported sort {sort_param!r}; use one of {', '.join(_SORTS)}")
     sort, row_order = _SORTS[sort_param]
-    if sort == "relevance" and not q:
+    if sort == "relevance" and not words:
         sort = "-modified"
     query = DatasetQuery(q=q, sort=sort)
     _apply_fq(query, str(params.get("fq", "") or ""))

@@ -152,13 +152,18 @@ def backend() -> _Backend:
     return _Postgres() if connection.vendor == "postgresql" else _SQLite()
 
 
+def has_words(q: str) -> bool:
+    """Whether `q` is a text search at all: punctuation alone is ignored."""
+    return bool(_WORD.search(q))
+
+
 def search_datasets(query: DatasetQuery) -> QuerySet[Dataset]:
     """Published datasets matching the query, ordered as asked (ties broken by id)."""
     if len(query.q) > MAX_QUERY_LENGTH:
         raise SearchError(f"q is longer than {MAX_QUERY_LENGTH} characters.", param="q")
     if "\x00" in query.q:
         raise SearchError("q contains a NUL character.", param="q")
-    if not _WORD.search(query.q):
+    if not has_words(query.q):
         query.q = ""  # punctuation alone is not a search: ignore it on both backends
     sort = query.effective_sort()
     if sort not in SORTS:

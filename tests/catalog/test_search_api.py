@@ -343,6 +343,17 @@ def test_a_query_of_a_hundred_ors_is_answered(client_anon, catalogue):
     assert slugs(client_anon.get("/api/v1/datasets", {"q": q})) == ["fares"]
 
 
+@pytest.mark.parametrize("q", [";", "!!", "*", "*:*"])
+def test_ckan_q_of_only_punctuation_is_the_whole_catalogue_as_in_the_rest_api(
+    client_anon, catalogue, q
+):
+    # Its default sort by relevance used to be refused: a 400 where the REST API answers.
+    rest = client_anon.get("/api/v1/datasets", {"q": q}).json()
+    ckan = client_anon.get("/api/3/action/package_search", {"q": q})
+    assert ckan.status_code == 200, ckan.content
+    assert ckan.json()["result"]["count"] == rest["count"] == 5
+
+
 def test_nul_in_query_is_a_400(client_anon, catalogue):
     assert client_anon.get("/api/v1/datasets", {"q": "a\x00b"}).status_code == 400
 
