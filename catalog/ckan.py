@@ -174,7 +174,7 @@ def _int(params: dict, name: str, default: int, *, minimum: int = 0) -> int:
     return number
 
 
-def _list(value) -> list[str]:
+def _list(value, name: str) -> list[str]:
     if value is None or value == "":
         return []
     if isinstance(value, list):
@@ -184,7 +184,7 @@ def _list(value) -> list[str]:
         try:
             parsed = json.loads(text)
         except ValueError:
-            raise SearchQueryError(f"Could not parse {text!r} as a JSON list") from None
+            raise SearchQueryError(f"Could not parse {name} {text!r} as a JSON list") from None
         return [str(v) for v in parsed]
     return [text]
 
@@ -284,7 +284,7 @@ def package_search(params: dict) -> dict:
     results = [
         package_dict(d) for d in for_paging(qs, query).order_by(*ordering)[start : start + rows]
     ]
-    requested = _list(params.get("facet.field"))
+    requested = _list(params.get("facet.field"), "facet.field")
     facet_limit = _int(params, "facet.limit", 50, minimum=-1)
     mincount = _int(params, "facet.mincount", 1)
     search_facets, plain = {}, {}
@@ -301,7 +301,7 @@ def package_search(params: dict) -> dict:
         }
         for field in requested:
             if field not in ours:
-                raise SearchQueryError(f"Unknown facet field {field!r}")
+                raise SearchQueryError(f"Unknown facet.field {field!r}")
             items = [
                 {
                     "name": item["value"].lower() if field == "groups" else item["value"],
