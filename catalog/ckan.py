@@ -15,7 +15,15 @@ from registry import vocabularies
 from registry.models import Dataset, Institution
 from registry.selectors import datasets_published
 
-from .search import DatasetQuery, SearchError, backend, for_paging, search_datasets, summarize
+from .search import (
+    DatasetQuery,
+    SearchError,
+    backend,
+    for_paging,
+    has_words,
+    search_datasets,
+    summarize,
+)
 
 CKAN_VERSION = "2.10.4"  # the API generation we follow, reported by status_show
 MAX_ROWS = 1000
@@ -148,6 +156,11 @@ def package_dict(dataset: Dataset) -> dict:
 # --- parameters ---------------------------------------------------------------------------------
 
 
+# Solr's integers are 32-bit; a larger start, rows or limit would overflow the database's
+# OFFSET/LIMIT (SQLite and PostgreSQL take 64 bits) and fail as a 500 instead of a 409.
+MAX_INT = 2**31 - 1
+
+
 def _int(params: dict, name: str, default: int, *, minimum: int = 0) -> int:
     value = params.get(name, default)
     try:
@@ -156,10 +169,12 @@ def _int(params: dict, name: str, default: int, *, minimum: int = 0) -> int:
         raise CkanValidationError({name: ["Invalid integer"]}) from None
     if number < minimum:
         raise CkanValidationError({name: [f"Must be at least {minimum}"]})
+    if number > MAX_INT:
+        raise CkanValidationError({name: [f"Must be at most {MAX_INT}"]})
     return number
 
 
-def _list(value) -> list[str]:
+def _list(value, name: str) -> list[str]:
     if value is None or value == "":
         return []
     if isinstance(value, list):
@@ -169,7 +184,7 @@ def _list(value) -> list[str]:
         try:
             parsed = json.loads(text)
         except ValueError:
-            raise SearchQueryError(f"Could not parse {text!r} as a JSON list") from None
+            raise SearchQueryError(f"Could not parse {name} {text!r} as a JSON list") from None
         return [str(v) for v in parsed]
     return [text]
 
@@ -237,16 +252,17 @@ _SORTS = {
 
 def package_search(params: dict) -> dict:
     q, q_fields = _split_q(str(params.get("q", "") or ""))
-    if q in {"*:*", "*"}:
-        q = ""
+    # Punctuation alone (Solr's `*:*` among it) is no text search: the whole catalogue, newest
+    # first, as the REST API answers it.
+    words = has_words(q)
     sort_param = str(
         params.get("sort")
-        or ("score desc, metadata_modified desc" if q else "metadata_modified desc")
+        or ("score desc, metadata_modified desc" if words else "metadata_modified desc")
     )
     if sort_param not in _SORTS:
         raise SearchQueryError(f"Unsupported sort {sort_param!r}; use one of {', '.join(_SORTS)}")
     sort, row_order = _SORTS[sort_param]
-    if sort == "relevance" and not q:
+    if sort == "relevance" and not words:
         sort = "-modified"
     query = DatasetQuery(q=q, sort=sort)
     _apply_fq(query, str(params.get("fq", "") or ""))
@@ -268,7 +284,7 @@ def package_search(params: dict) -> dict:
     results = [
         package_dict(d) for d in for_paging(qs, query).order_by(*ordering)[start : start + rows]
     ]
-    requested = _list(params.get("facet.field"))
+    requested = _list(params.get("facet.field"), "facet.field")
     facet_limit = _int(params, "facet.limit", 50, minimum=-1)
     mincount = _int(params, "facet.mincount", 1)
     search_facets, plain = {}, {}
@@ -285,7 +301,7 @@ def package_search(params: dict) -> dict:
         }
         for field in requested:
             if field not in ours:
-                raise SearchQueryError(f"Unknown facet field {field!r}")
+                raise SearchQueryError(f"Unknown facet.field {field!r}")
             items = [
                 {
                     "name": item["value"].lower() if field == "groups" else item["value"],

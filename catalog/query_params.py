@@ -1,7 +1,7 @@
 """Reading a catalogue search from query parameters, shared by the REST API and the HTML pages
 so that both accept exactly the same filters and refuse the same bad input."""
 
-from datetime import UTC
+from datetime import UTC, datetime
 
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -40,6 +40,23 @@ def list_values(params, name: str) -> list[str]:
     return [v.strip() for raw in params.getlist(name) for v in raw.split(",") if v.strip()]
 
 
+def parse_moment(text: str, *, dates: bool = True) -> datetime | None:
+    """An ISO 8601 date-time (with `dates`, also a date: its midnight) as an aware datetime in
+    UTC, a naive one read as UTC. None when the text is no such thing, or names a moment the
+    database cannot store: it stores UTC, and 9999-12-31T23:00-05:00 is in the year 10000 there."""
+    try:
+        moment = parse_datetime(text) or (
+            dates and parse_date(text) and parse_datetime(f"{text}T00:00:00")
+        )
+        if not moment:
+            return None
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment, UTC)
+        return moment.astimezone(UTC)
+    except (ValueError, OverflowError):  # 2026-02-30, an offset of +99:00, the year 10000
+        return None
+
+
 def dataset_query_from(params) -> DatasetQuery:
     """A DatasetQuery from a QueryDict. Raises SearchError naming the offending parameter."""
     refuse_nul(params)
@@ -47,15 +64,7 @@ def dataset_query_from(params) -> DatasetQuery:
     for name in LIST_PARAMS:
         setattr(query, name, list_values(params, name))
     if since := params.get("modified_since"):
-        try:
-            moment = parse_datetime(since) or (
-                parse_date(since) and parse_datetime(f"{since}T00:00:00")
-            )
-        except ValueError:
-            moment = None
-        if not moment:
+        query.modified_since = parse_moment(since)
+        if not query.modified_since:
             raise SearchError("Use an ISO 8601 date or date-time.", param="modified_since")
-        if timezone.is_naive(moment):
-            moment = timezone.make_aware(moment, UTC)
-        query.modified_since = moment
     return query

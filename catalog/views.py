@@ -5,13 +5,13 @@ from django.conf import settings
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.cache import patch_vary_headers
-from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date
 from django.views.decorators.http import require_GET
 
 from registry.selectors import datasets_published, datasets_visible_to
 
 from . import dcat, pages
+from .query_params import parse_moment
 
 PAGE_SIZE = 100
 MEDIA_TYPES = {"ttl": "text/turtle; charset=utf-8", "jsonld": "application/ld+json; charset=utf-8"}
@@ -33,7 +33,7 @@ def catalog(request, fmt: str):
     qs = datasets_published().order_by("-modified_at", "id")
     since = request.GET.get("modified_since")
     if since:
-        moment = parse_datetime(since)
+        moment = parse_moment(since, dates=False)
         if moment is None:
             return JsonResponse(
                 {"detail": "modified_since: use an ISO 8601 date-time."}, status=400

@@ -1,6 +1,7 @@
 """Cursor pagination for search results: stable under inserts, cheap at any depth.
 
-Cursors are signed, so a forged or truncated one is a clean 400, never a query with odd values.
+Cursors are signed, so a forged or truncated one is a clean 400, never a query with odd values,
+and carry the order they page through, so that one handed back with another sort is a 400 too.
 Shallow pages can also be asked for by number (`page=N`, while N x page size stays within
 SHALLOW_ROWS): a page number is the cursor "N-1 pages from the start", and the `next` and
 `previous` links of every page are cursors, so a client can follow them to any depth.
@@ -39,12 +40,23 @@ class SearchCursorPagination(CursorPagination):
         if encoded is None:
             return None
         try:
-            offset, reverse, position = signing.loads(encoded, salt=_SALT)
-            return Cursor(offset=int(offset), reverse=bool(reverse), position=position)
+            offset, reverse, position, ordering = signing.loads(encoded, salt=_SALT)
+            cursor = Cursor(offset=int(offset), reverse=bool(reverse), position=position)
         except (signing.BadSignature, ValueError, TypeError):
             raise ValidationError(
                 {"cursor": ["Invalid cursor: use the `next` or `previous` link as given."]}
             ) from None
+        if ordering != list(self.ordering):
+            # Its position is a value of another column (a title is no relevance rank).
+            raise ValidationError(
+                {
+                    "cursor": [
+                        "This cursor pages through results in another order (`sort`, or `q` "
+                        "with no sort): use the `next` or `previous` link as given."
+                    ]
+                }
+            )
+        return cursor
 
     def _page_number(self, raw: str) -> int:
         try:
@@ -70,7 +82,9 @@ class SearchCursorPagination(CursorPagination):
 
     def encode_cursor(self, cursor):
         token = signing.dumps(
-            [cursor.offset, cursor.reverse, cursor.position], salt=_SALT, compress=True
+            [cursor.offset, cursor.reverse, cursor.position, list(self.ordering)],
+            salt=_SALT,
+            compress=True,
         )
         base = remove_query_param(self.base_url, self.page_query_param)
         return replace_query_param(base, self.cursor_query_param, token)

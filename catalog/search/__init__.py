@@ -21,6 +21,7 @@ from registry.models import Dataset, Distribution
 from registry.selectors import datasets_published
 
 from . import postgres
+from .sqlite import fts5_query
 
 MAX_QUERY_LENGTH = 500
 _WORD = re.compile(r"\w", re.UNICODE)
@@ -98,58 +99,31 @@ class _Postgres:
         )
 
 
-_FTS_TOKEN = re.compile(r'"([^"]*)"|(-?)([\w\u0900-\u0DFF\u0300-\u036f]+)', re.UNICODE)
-
-
-def fts5_query(q: str) -> str:
-    """Turn what a person types into a safe FTS5 expression, websearch style: words are ANDed,
-    "quoted phrases" kept, -word excluded, `or` between words. Every term is quoted, so FTS5
-    operators and punctuation in the input have no effect."""
-    positive: list[str] = []
-    negative: list[str] = []
-    pending_or = False
-    for match in _FTS_TOKEN.finditer(q):
-        phrase, minus, word = match.groups()
-        text = phrase if phrase is not None else word
-        words = re.findall(r"[\w\u0900-\u0DFF]+", text or "", re.UNICODE)
-        if not words:
-            continue
-        term = '"' + " ".join(w.replace('"', "") for w in words) + '"'
-        if word and word.lower() == "or" and not minus and positive:
-            pending_or = True
-            continue
-        if minus:
-            negative.append(term)
-        elif pending_or:
-            positive[-1] = f"({positive[-1]} OR {term})"
-            pending_or = False
-        else:
-            positive.append(term)
-    if not positive:
-        return ""
-    expression = " AND ".join(positive)
-    for term in negative:
-        expression += f" NOT {term}"
-    return expression
-
-
 class _SQLite:
     def match(self, qs, q):
-        expression = fts5_query(q)
-        if not expression:  # only stopwords like "or": nothing can match
-            return qs.extra(where=["1 = 0"]).annotate(rank=RawSQL("0", (), FloatField()))
-        matched = (
-            "registry_dataset.rowid IN (SELECT rowid FROM registry_dataset_fts "
-            "WHERE registry_dataset_fts MATCH %s)"
-        )
-        # bm25 is lower for better matches; negate so that higher is better on both backends.
-        rank = (
-            "(SELECT -bm25(registry_dataset_fts, 10.0, 5.0, 1.0) FROM registry_dataset_fts "
-            "WHERE registry_dataset_fts MATCH %s AND rowid = registry_dataset.rowid)"
-        )
-        return qs.extra(where=[matched], params=[expression]).annotate(
-            rank=RawSQL(rank, (expression,), FloatField())
-        )
+        query = fts5_query(q)
+        rows = "SELECT rowid FROM registry_dataset_fts WHERE registry_dataset_fts MATCH %s"
+        conditions, params = [], []
+        if query.expression:
+            conditions.append(f"registry_dataset.rowid IN ({rows})")
+            params.append(query.expression)
+        for excluded in query.excluded:
+            conditions.append(f"registry_dataset.rowid NOT IN ({rows})")
+            params.append(excluded)
+        if not conditions:  # only `or`s, dashes or punctuation: nothing to find
+            conditions = ["1 = 0"]
+        rank = RawSQL("0", (), FloatField())
+        if query.expression:
+            # bm25 is lower (negative) for better matches; negate so that higher is better on
+            # both backends. Rows found only by lacking a -word rank last.
+            rank = RawSQL(
+                "coalesce((SELECT -bm25(registry_dataset_fts, 10.0, 5.0, 1.0) "
+                "FROM registry_dataset_fts WHERE registry_dataset_fts MATCH %s "
+                "AND rowid = registry_dataset.rowid), 0)",
+                (query.expression,),
+                FloatField(),
+            )
+        return qs.extra(where=[" OR ".join(conditions)], params=params).annotate(rank=rank)
 
     def json_contains(self, qs, column, value, path=""):
         source = f"registry_dataset.{column}" + (f", '$.{path}'" if path else "")
@@ -181,13 +155,18 @@ def backend() -> _Backend:
     return _Postgres() if connection.vendor == "postgresql" else _SQLite()
 
 
+def has_words(q: str) -> bool:
+    """Whether `q` is a text search at all: punctuation alone is ignored."""
+    return bool(_WORD.search(q))
+
+
 def search_datasets(query: DatasetQuery) -> QuerySet[Dataset]:
     """Published datasets matching the query, ordered as asked (ties broken by id)."""
     if len(query.q) > MAX_QUERY_LENGTH:
         raise SearchError(f"q is longer than {MAX_QUERY_LENGTH} characters.", param="q")
     if "\x00" in query.q:
         raise SearchError("q contains a NUL character.", param="q")
-    if not _WORD.search(query.q):
+    if not has_words(query.q):
         query.q = ""  # punctuation alone is not a search: ignore it on both backends
     sort = query.effective_sort()
     if sort not in SORTS:

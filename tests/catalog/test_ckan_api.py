@@ -129,6 +129,39 @@ def test_rows_are_clamped_and_both_url_prefixes_answer(ckan, live_server):
     assert (bad.status_code, bad.json()["error"]["__type"]) == (400, "Search Query Error")
 
 
+@pytest.mark.parametrize(
+    ("action", "params"),
+    [
+        ("package_search", {"start": 10**19}),
+        ("package_search", {"facet.field": '["tags"]', "facet.limit": 10**30}),
+        ("package_list", {"offset": 10**19}),
+        ("package_list", {"limit": 10**30}),
+    ],
+)
+def test_integers_beyond_solrs_range_are_a_validation_error_naming_them(
+    ckan, live_server, action, params
+):
+    # They used to reach the database's OFFSET/LIMIT and overflow it: a 500.
+    response = requests.get(f"{live_server.url}/api/3/action/{action}", params=params, timeout=10)
+    assert response.status_code == 409, response.content
+    error = response.json()["error"]
+    assert error["__type"] == "Validation Error"
+    assert set(error) - {"__type", "message"} == set(params) - {"facet.field"}
+
+
+@pytest.mark.parametrize("facet_field", ["[", '["colour"]'])
+def test_a_bad_facet_field_is_a_search_query_error_naming_it(ckan, live_server, facet_field):
+    # The message said neither which parameter was wrong (found by the search state machine).
+    response = requests.get(
+        f"{live_server.url}/api/3/action/package_search",
+        params={"facet.field": facet_field},
+        timeout=10,
+    )
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["__type"] == "Search Query Error" and "facet.field" in error["message"]
+
+
 def test_nul_in_ckan_parameters_is_a_validation_error(ckan, live_server):
     for action, params in (
         ("package_search", {"q": "a\x00b"}),

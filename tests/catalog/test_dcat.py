@@ -97,6 +97,10 @@ def test_modified_since_filters_the_catalogue(client, demo):
     )
     assert list(graph.subjects(RDF.type, DCAT.Dataset)) == []
     assert client.get("/catalog.ttl?modified_since=yesterday").status_code == 400
+    # Date-times that are no moment, or none the database can store, were a 500.
+    for since in ("2026-02-30T10:00:00", "9999-12-31T23:59:59-14:00", "2026-01-01T00:00+99:00"):
+        response = client.get("/catalog.ttl", {"modified_since": since})
+        assert response.status_code == 400, since
 
 
 def test_one_dataset_in_turtle_json_ld_and_by_content_negotiation(client, demo, shapes):

@@ -83,6 +83,26 @@ def test_counters_follow_publication_update_withdrawal_and_deletion():
     assert counters_and_exact()[0].facets == exact
 
 
+def test_a_truncate_of_the_datasets_empties_the_counters_too():
+    # `manage.py flush`, which the suite runs after every transactional test, truncates
+    # registry_dataset; no row trigger fires for that, and the counters went on counting the
+    # datasets it removed (found by tests/catalog/test_search_state_machine.py, on a reused
+    # test database).
+    publish(make_institution(slug="ka-health"), slug="beds")
+    assert counters_and_exact()[0].count == 1
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no deferred checks may be pending
+        cursor.execute("TRUNCATE registry_dataset CASCADE")
+    counted, total, exact = counters_and_exact()
+    assert counted.count == total == 0 and counted.facets == exact
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT count(*) FROM catalog_searchentry) + "
+            "(SELECT count(*) FROM catalog_searchsample)"
+        )
+        assert cursor.fetchone()[0] == 0
+
+
 def test_bulk_loaded_datasets_are_counted_and_a_large_result_is_estimated(settings, client_anon):
     generate_datasets(count=400, institutions=5, batch_size=200, prefix="t")
     counted, total, exact = counters_and_exact()
