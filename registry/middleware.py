@@ -3,6 +3,7 @@ when the database is unavailable."""
 
 import logging
 import re
+import sqlite3
 import sys
 import time
 import uuid
@@ -78,10 +79,26 @@ _UNAVAILABLE = "The database is unavailable just now. Try again in a few seconds
 RETRY_AFTER_SECONDS = 5
 
 
+# SQLite raises OperationalError for a statement's own mistakes too ("no such column", "fts5:
+# syntax error"): those are bugs, answered 500 and logged with their traceback, not an outage.
+_SQLITE_TRANSIENT = (
+    "database is locked",
+    "database table is locked",
+    "unable to open database",
+    "disk i/o error",
+)
+
+
 def database_unavailable(exc: BaseException | None) -> bool:
     """The connection failed, was dropped, or the database is refusing work for now (down,
     restarting, a failover, `database is locked`): the request may succeed if repeated."""
-    return isinstance(exc, OperationalError | InterfaceError)
+    if isinstance(exc, InterfaceError):
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    if isinstance(exc.__cause__, sqlite3.OperationalError):
+        return any(message in str(exc).lower() for message in _SQLITE_TRANSIENT)
+    return True
 
 
 def unavailable_response(request, exc: BaseException) -> HttpResponse:
