@@ -132,6 +132,8 @@ def add_dataset(g: Graph, base: str, dataset: Dataset) -> URIRef:
     for code in (dataset.spatial or {}).get("states", []):
         location = _typed(g, f"{base}/places/IN-{code}", DCTERMS.Location)
         g.add((location, SKOS.prefLabel, Literal(states.get(code, {}).get("name", code))))
+        if code in states:
+            g.add((location, SKOS.prefLabel, Literal(states[code]["name_hi"], lang="hi")))
         g.add((node, DCTERMS.spatial, location))
     if dataset.temporal_start or dataset.temporal_end:
         period = URIRef(f"{node}#temporal")  # IRIs, not blank nodes: they survive JSON-LD

@@ -27,6 +27,7 @@ from registry.selectors import (
     datasets_visible_to,
 )
 
+from . import labels
 from .api.pagination import SearchCursorPagination
 from .query_params import LIST_PARAMS, ORDERINGS, dataset_query_from, list_values
 from .search import SearchError, facets, for_paging, search_datasets, summarize
@@ -105,6 +106,22 @@ def _query_string(params, **changes) -> str:
     return f"?{params.urlencode()}" if params else "?"
 
 
+def _in_language(counts: dict[str, list[dict]]) -> dict[str, list[dict]]:
+    """The facet counts with theme and access labels in the page's language (the search gives
+    the API's English ones)."""
+    themes = vocabularies.themes()
+    words = {
+        "theme": lambda value: vocabularies.display_name(themes.get(value), value),
+        "access": lambda value: str(labels.ACCESS.get(value, value)),
+    }
+    return {
+        name: [{**item, "label": words[name](item["value"])} for item in items]
+        if name in words
+        else items
+        for name, items in counts.items()
+    }
+
+
 def _facet_groups(params, counts: dict[str, list[dict]]) -> list[dict]:
     groups = []
     for name, values in counts.items():
@@ -133,7 +150,7 @@ def _active_filters(params, counts: dict[str, list[dict]]) -> list[dict]:
         values = list_values(params, name)
         for value in values:
             label = labels.get((name, value)) or (
-                states.get(value, {}).get("name", value) if name == "state" else value
+                vocabularies.display_name(states.get(value), value) if name == "state" else value
             )
             rest = [v for v in values if v != value]
             active.append(
@@ -215,7 +232,7 @@ def dataset_list(request):
         param, messages = next(iter(exc.detail.items()))
         return _error(request, 400, _("This page cannot be shown"), str(messages[0]), param=param)
     summary = summarize(qs, query, allow_estimate=True)
-    count, counts = summary.count, summary.facets
+    count, counts = summary.count, _in_language(summary.facets)
     if not datasets and (paginator.page_number or 1) > 1:
         # Past the last page: say so, rather than "nothing matches" beside a count.
         return _error(
@@ -262,14 +279,21 @@ def dataset_page(request, pk) -> HttpResponse:
         "dataset": dataset,
         "distributions": list(dataset.distributions.all()),
         "licence": licence,
-        "themes": [themes[c] | {"code": c} for c in dataset.themes if c in themes],
+        "themes": [
+            {"code": c, "label": vocabularies.display_name(themes[c])}
+            for c in dataset.themes
+            if c in themes
+        ],
         "states": [
-            states.get(code, {}).get("name", code) for code in dataset.spatial.get("states", [])
+            vocabularies.display_name(states.get(code), code)
+            for code in dataset.spatial.get("states", [])
         ],
         "districts": dataset.spatial.get("districts", []),
         "bbox": dataset.spatial.get("bbox"),
-        "frequency": frequency,
-        "languages": [languages.get(code, {}).get("name", code) for code in dataset.languages],
+        "frequency": vocabularies.display_name(frequency),
+        "languages": [
+            vocabularies.display_name(languages.get(code), code) for code in dataset.languages
+        ],
         "quality": dataset.quality or None,
         "latest_run": latest_run,
         "findings": [
@@ -305,7 +329,7 @@ def institution_detail(request, slug):
         "institution": institution,
         "datasets": list(qs[:PAGE_SIZE]),
         "count": qs.count(),
-        "themes": facets(qs)["theme"],
-        "state": vocabularies.states().get(institution.state_code, {}).get("name", ""),
+        "themes": _in_language({"theme": facets(qs)["theme"]})["theme"],
+        "state": vocabularies.display_name(vocabularies.states().get(institution.state_code)),
     }
     return render(request, "catalog/institution_detail.html", context)

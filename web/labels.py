@@ -4,6 +4,8 @@ choice labels are English-only API text)."""
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from catalog import labels as catalog_labels
+
 REQUEST_STATUS = {
     "pending": _("Waiting for your answer"),
     "granted": _("Granted"),
@@ -66,11 +68,7 @@ REVISION_STATUS = {
     "rejected": _("Rejected by validation"),
     "superseded": _("Superseded by a later change"),
 }
-REVISION_KIND = {
-    "create": _("Created"),
-    "update": _("Updated"),
-    "withdraw": pgettext_lazy("dataset", "Withdrawn"),
-}
+REVISION_KIND = catalog_labels.REVISION_KIND
 ACCESS_RIGHTS = {
     "open": _("Open: anyone may use it"),
     "restricted": _("Restricted: on request to the institution"),

@@ -379,3 +379,44 @@ def test_a_page_past_the_last_is_a_404_page_not_an_empty_result(client, catalogu
     assert response.status_code == 404
     assert "fewer pages" in response.content.decode()
     assert client.get("/datasets", {"page": 1}).status_code == 200
+
+
+def test_a_hindi_reader_sees_the_catalogues_own_words_in_hindi(client, catalogue):
+    """Themes, access, states, frequency, languages, institution kinds, quality criteria,
+    revision kinds and the period covered are words of ours, so Hindi pages say them in Hindi;
+    the API keeps its English labels whatever the browser asks."""
+    dataset = publish(
+        make_institution(slug="deccan-u", name="Deccan University", kind="academic"),
+        slug="wards",
+        access_rights="restricted",
+        spatial={"states": ["MH", "KA"]},
+        languages=["en", "mr"],
+        temporal={"start": "2020-01-01", "end": None},
+    )
+    client.cookies["suchi_language"] = "hi"
+
+    html = client.get(f"/datasets/{dataset.pk}", HTTP_ACCEPT=BROWSER).content.decode()
+    for hindi in (
+        "स्वास्थ्य",  # HEAL
+        "प्रतिबंधित",  # restricted
+        "महाराष्ट्र, कर्नाटक",
+        "रोज़",  # daily
+        "अंग्रेज़ी, मराठी",
+        "1 जनवरी 2020 से आगे",
+        "लाइसेंस बताया गया",  # a quality criterion
+        "संशोधन 1: बनाया गया",
+    ):
+        assert hindi in html, hindi
+    for english in ("Health", "Restricted", "Maharashtra", "Daily", "Marathi", "Licence stated"):
+        assert f">{english}<" not in html and f"{english}," not in html, english
+    assert "से से" not in html
+
+    listing = client.get("/datasets", {"access": "restricted"}, HTTP_ACCEPT=BROWSER)
+    listing = listing.content.decode()
+    assert "प्रतिबंधित" in listing and "स्वास्थ्य" in listing
+    assert "शैक्षणिक" in client.get("/institutions", HTTP_ACCEPT=BROWSER).content.decode()
+
+    api = client.get("/api/v1/datasets", {"access": "restricted"}, HTTP_ACCEPT_LANGUAGE="hi")
+    facets = api.json()["facets"]
+    assert {"value": "HEAL", "label": "Health", "count": 1} in facets["theme"]
+    assert facets["access"][0]["label"] == "Restricted"
