@@ -30,6 +30,7 @@ from consent.services import (
     consent_grant,
     consent_withdraw,
 )
+from consent.services.artefacts import SYSTEM_EXPIRY
 from registry.errors import ServiceError
 
 from . import labels
@@ -384,8 +385,27 @@ def history(request):
     events = selectors.events_of_citizen(citizen=request.user.citizen).select_related(
         "request__consumer", "artefact__provider"
     )
-    rows = [{"event": e, "label": labels.EVENT_KIND.get(e.kind, e.kind)} for e in events]
+    handle = request.user.citizen.handle
+    rows = [
+        {"event": e, "label": labels.EVENT_KIND.get(e.kind, e.kind), "who": _who(e, handle)}
+        for e in events
+    ]
     return render(request, "web/portal/history.html", {"rows": rows[::-1]})
+
+
+def _who(event, handle: str) -> str:
+    """By whom, in words the citizen knows: you, the institution (never its token's name),
+    or Suchi itself. The ledger keeps the exact actor; the download includes it."""
+    actor = event.actor
+    if actor == f"citizen {handle}" or actor.startswith(f"citizen {handle} "):
+        return _("by you")
+    if actor.startswith("token ") and event.request is not None:
+        return _("by %(institution)s") % {"institution": event.request.consumer.name}
+    if actor.startswith("token "):
+        return _("by an institution's system")
+    if actor == SYSTEM_EXPIRY:
+        return _("by Suchi, when the time ran out")
+    return _("by Suchi")
 
 
 @citizen_required

@@ -92,11 +92,14 @@ def test_download_my_data_is_the_api_export(world, client):
 
 
 def test_history_and_access_log_pages(world, client):
-    request = ask(world, world.asha, [world.dataset])
-    consent_grant(citizen=world.asha, request_id=request.pk, actor="test")
+    request = ask(world, world.asha, [world.dataset], actor="token claims-bot (ab12cd)")
+    consent_grant(citizen=world.asha, request_id=request.pk, actor="citizen asha@suchi (portal)")
     sign_in(client, "asha@suchi")
     history = client.get("/portal/history").content.decode()
     assert "You granted a request" in history and "A request arrived" in history
+    # Who did it, in the citizen's words: the institution and "you", never a token's name.
+    assert "by you" in history and "by Suraksha Insurance" in history
+    assert "claims-bot" not in history and "ab12cd" not in history and "(portal)" not in history
     assert client.get("/portal/access-log").status_code == 200
 
 
