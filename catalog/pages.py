@@ -106,18 +106,25 @@ def _query_string(params, **changes) -> str:
     return f"?{params.urlencode()}" if params else "?"
 
 
+def _words_for(name: str, value: str) -> str | None:
+    """A filter value that is one of our codes (theme, state, access), in the page's language;
+    None for the others (institutions, licences, keywords, formats are names already)."""
+    if name == "theme":
+        return vocabularies.display_name(vocabularies.themes().get(value), value)
+    if name == "state":
+        return vocabularies.display_name(vocabularies.states().get(value), value)
+    if name == "access":
+        return str(labels.ACCESS.get(value, value))
+    return None
+
+
 def _in_language(counts: dict[str, list[dict]]) -> dict[str, list[dict]]:
-    """The facet counts with theme and access labels in the page's language (the search gives
-    the API's English ones)."""
-    themes = vocabularies.themes()
-    words = {
-        "theme": lambda value: vocabularies.display_name(themes.get(value), value),
-        "access": lambda value: str(labels.ACCESS.get(value, value)),
-    }
+    """The facet counts with our codes' labels in the page's language (the search gives the
+    API's English ones)."""
     return {
-        name: [{**item, "label": words[name](item["value"])} for item in items]
-        if name in words
-        else items
+        name: [
+            {**item, "label": _words_for(name, item["value"]) or item["label"]} for item in items
+        ]
         for name, items in counts.items()
     }
 
@@ -141,17 +148,15 @@ def _facet_groups(params, counts: dict[str, list[dict]]) -> list[dict]:
 
 
 def _active_filters(params, counts: dict[str, list[dict]]) -> list[dict]:
-    labels = {
+    shown = {
         (name, item["value"]): item["label"] for name, items in counts.items() for item in items
     }
-    states = vocabularies.states()
     active = []
     for name in LIST_PARAMS:
         values = list_values(params, name)
         for value in values:
-            label = labels.get((name, value)) or (
-                vocabularies.display_name(states.get(value), value) if name == "state" else value
-            )
+            # Also for values the facets do not list (no hits, or past a facet's top 20).
+            label = _words_for(name, value) or shown.get((name, value)) or value
             rest = [v for v in values if v != value]
             active.append(
                 {

@@ -79,26 +79,34 @@ _UNAVAILABLE = "The database is unavailable just now. Try again in a few seconds
 RETRY_AFTER_SECONDS = 5
 
 
-# SQLite raises OperationalError for a statement's own mistakes too ("no such column", "fts5:
-# syntax error"): those are bugs, answered 500 and logged with their traceback, not an outage.
-_SQLITE_TRANSIENT = (
-    "database is locked",
-    "database table is locked",
-    "unable to open database",
-    "disk i/o error",
-)
+# OperationalError also covers a statement's own mistakes: on SQLite "no such column" or "fts5:
+# syntax error" (SQLITE_ERROR), on PostgreSQL "program limit exceeded" (SQLSTATE class 54: a
+# tsvector or an index row too big, a statement too deep). Those are bugs, answered 500 with
+# their traceback logged; repeating the request would fail the same way.
+_SQLITE_OUTAGE_CODES = {
+    sqlite3.SQLITE_BUSY,
+    sqlite3.SQLITE_LOCKED,
+    sqlite3.SQLITE_READONLY,  # a read-only remount, the file swapped during a restore
+    sqlite3.SQLITE_IOERR,
+    sqlite3.SQLITE_FULL,
+    sqlite3.SQLITE_CANTOPEN,
+    sqlite3.SQLITE_PROTOCOL,
+}
+_POSTGRES_BUG_CLASSES = ("54",)
 
 
 def database_unavailable(exc: BaseException | None) -> bool:
     """The connection failed, was dropped, or the database is refusing work for now (down,
-    restarting, a failover, `database is locked`): the request may succeed if repeated."""
+    restarting, a failover, locked, out of disk): the request may succeed if repeated."""
     if isinstance(exc, InterfaceError):
         return True
     if not isinstance(exc, OperationalError):
         return False
-    if isinstance(exc.__cause__, sqlite3.OperationalError):
-        return any(message in str(exc).lower() for message in _SQLITE_TRANSIENT)
-    return True
+    cause = exc.__cause__
+    if isinstance(cause, sqlite3.Error):
+        return (getattr(cause, "sqlite_errorcode", 0) & 0xFF) in _SQLITE_OUTAGE_CODES
+    sqlstate = getattr(cause, "sqlstate", None) or ""
+    return not sqlstate.startswith(_POSTGRES_BUG_CLASSES)
 
 
 def unavailable_response(request, exc: BaseException) -> HttpResponse:

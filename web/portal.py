@@ -399,6 +399,9 @@ def _who(event, handle: str) -> str:
     actor = event.actor
     if actor == f"citizen {handle}" or actor.startswith(f"citizen {handle} "):
         return _("by you")
+    if event.kind.startswith("receipt.") and event.artefact is not None:
+        # A release, or a refused one, is the provider's act (its token reports it).
+        return _("by %(institution)s") % {"institution": event.artefact.provider.name}
     if actor.startswith("token ") and event.request is not None:
         return _("by %(institution)s") % {"institution": event.request.consumer.name}
     if actor.startswith("token "):

@@ -28,6 +28,8 @@ def label(code: str, table: str) -> str:
 @register.filter
 def quality_text(text: str) -> str:
     """A quality criterion's label or note (stored in English) in the active language."""
+    if not text:
+        return text
     late = _LATE.match(text)
     if late:
         age, expected = (int(n) for n in late.groups())
@@ -38,4 +40,4 @@ def quality_text(text: str) -> str:
             "expected every %(days)d day or less", "expected every %(days)d days or less", expected
         ) % {"days": expected}
         return f"{updated}; {wanted}"
-    return gettext(text) if text else text
+    return gettext(text)

@@ -398,11 +398,11 @@ def test_a_hindi_reader_sees_the_catalogues_own_words_in_hindi(client, catalogue
     html = client.get(f"/datasets/{dataset.pk}", HTTP_ACCEPT=BROWSER).content.decode()
     for hindi in (
         "स्वास्थ्य",  # HEAL
-        "प्रतिबंधित",  # restricted
+        "सीमित",  # restricted
         "महाराष्ट्र, कर्नाटक",
-        "रोज़",  # daily
+        "हर दिन",  # daily
         "अंग्रेज़ी, मराठी",
-        "1 जनवरी 2020 से आगे",
+        "1 जनवरी 2020 से अब तक",
         "लाइसेंस बताया गया",  # a quality criterion
         "संशोधन 1: बनाया गया",
     ):
@@ -413,7 +413,12 @@ def test_a_hindi_reader_sees_the_catalogues_own_words_in_hindi(client, catalogue
 
     listing = client.get("/datasets", {"access": "restricted"}, HTTP_ACCEPT=BROWSER)
     listing = listing.content.decode()
-    assert "प्रतिबंधित" in listing and "स्वास्थ्य" in listing
+    assert "सीमित" in listing and "स्वास्थ्य" in listing
+    # A filter with no hits is not among the facets; its chip is still in Hindi.
+    nothing = client.get("/datasets", {"theme": "EDUC", "access": "consent"}, HTTP_ACCEPT=BROWSER)
+    nothing = nothing.content.decode()
+    assert "शिक्षा, संस्कृति और खेल" in nothing and "हर नागरिक के लिए, उसकी सहमति से" in nothing
+    assert "EDUC<" not in nothing and "consent<" not in nothing
     assert "शैक्षणिक" in client.get("/institutions", HTTP_ACCEPT=BROWSER).content.decode()
 
     api = client.get("/api/v1/datasets", {"access": "restricted"}, HTTP_ACCEPT_LANGUAGE="hi")

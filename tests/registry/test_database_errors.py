@@ -70,6 +70,44 @@ def test_a_locked_sqlite_database_is_an_outage(tmp_path, own_database_allowed):
     holder.close()
 
 
+def test_a_read_only_sqlite_database_is_an_outage(tmp_path, own_database_allowed):
+    """The file became read-only (a remount, a restore in progress): try again later."""
+    path = tmp_path / "readonly.sqlite3"
+    with sqlite3.connect(path) as setup:
+        setup.execute("CREATE TABLE t (x)")
+    wrapper = sqlite_wrapper(path)
+    wrapper.settings_dict["NAME"] = f"file:{path}?mode=ro"
+    wrapper.settings_dict["OPTIONS"]["uri"] = True
+
+    def write():
+        with wrapper.cursor() as cursor:
+            cursor.execute("INSERT INTO t VALUES (1)")
+
+    error = raised_by(write)
+    assert "readonly" in str(error)
+    assert database_unavailable(error)
+    wrapper.close()
+
+
+@pytest.mark.django_db
+def test_a_statement_beyond_postgresqls_limits_is_a_bug_not_an_outage():
+    """SQLSTATE class 54 (program limit exceeded) is an OperationalError in psycopg, but
+    repeating the request fails the same way: a 500, not a 503 asking to try again."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's program limits (the PostgreSQL CI run covers them)")
+
+    def too_long():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT to_tsvector('simple', string_agg(md5(n::text), ' ')) "
+                "FROM generate_series(1, 40000) AS n"
+            )
+
+    error = raised_by(too_long)
+    assert error.__cause__.sqlstate.startswith("54"), error.__cause__.sqlstate
+    assert not database_unavailable(error)
+
+
 def sqlite_wrapper(path, *, timeout: float = 5) -> DatabaseWrapper:
     """A Django connection of its own to a SQLite file: errors come wrapped as Django's."""
     return DatabaseWrapper(

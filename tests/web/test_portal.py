@@ -3,12 +3,14 @@ lists (CSRF, other people's ids, open redirects, password guessing)."""
 
 import json
 import re
+from datetime import date
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from consent.models import ConsentArtefact, ConsentRequest
-from consent.services import consent_grant
+from consent.services import ReceiptInput, consent_grant, receipt_record
 
 from .conftest import PASSWORD, ask, sign_in
 
@@ -94,12 +96,29 @@ def test_download_my_data_is_the_api_export(world, client):
 def test_history_and_access_log_pages(world, client):
     request = ask(world, world.asha, [world.dataset], actor="token claims-bot (ab12cd)")
     consent_grant(citizen=world.asha, request_id=request.pk, actor="citizen asha@suchi (portal)")
+    artefact = ConsentArtefact.objects.get(request=request)
+    receipt_record(
+        provider=world.provider,
+        artefact_id=artefact.pk,
+        receipt=ReceiptInput(
+            data_from=date(2026, 3, 1),
+            data_to=date(2026, 3, 2),
+            record_count=1,
+            sha256="f" * 64,
+            served_at=timezone.now(),
+        ),
+        token=None,
+        actor="token records-api (cd34ef)",
+    )
     sign_in(client, "asha@suchi")
     history = client.get("/portal/history").content.decode()
     assert "You granted a request" in history and "A request arrived" in history
-    # Who did it, in the citizen's words: the institution and "you", never a token's name.
+    # Who did it, in the citizen's words: "you", and the institution that acted (the consumer
+    # asked, the provider released), never a token's name.
     assert "by you" in history and "by Suraksha Insurance" in history
-    assert "claims-bot" not in history and "ab12cd" not in history and "(portal)" not in history
+    assert "by Department of Health, Karnataka" in history
+    for internal in ("claims-bot", "ab12cd", "records-api", "cd34ef", "(portal)"):
+        assert internal not in history, internal
     assert client.get("/portal/access-log").status_code == 200
 
 
