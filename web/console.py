@@ -101,6 +101,10 @@ def overview(request):
     sources = list(request.institution.harvest_sources.order_by("name"))
     for source in sources:
         source.last_job = source.jobs.order_by("-id").first()
+        source.frequency_label = labels.HARVEST_FREQUENCY.get(source.frequency, source.frequency)
+        if source.last_job:
+            status = source.last_job.status
+            source.last_job.status_label = labels.HARVEST_JOB_STATUS.get(status, status)
     return render(
         request,
         "web/console/overview.html",

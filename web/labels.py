@@ -79,6 +79,34 @@ DELIVERY_STATUS = {
     "delivered": _("Delivered"),
     "failed": _("Given up"),
 }
+# The purposes Suchi publishes (consent/data/purposes.json); a purpose an operator adds shows
+# the name it was given.
+PURPOSE = {
+    "CAREMGT": _("Care management"),
+    "BTG": _("Break the glass (emergency)"),
+    "PUBHLTH": _("Public health"),
+    "HPAYMT": _("Healthcare payment"),
+    "DSRCH": _("Disease-specific research"),
+    "PATRQT": _("Requested by you"),
+    "CREDIT": _("Credit assessment"),
+    "INSCLM": _("Insurance claim"),
+    "WELFARE": _("Welfare-scheme eligibility"),
+    "EDUVER": _("Education verification"),
+    "EMPVER": _("Employment verification"),
+}
+HARVEST_FREQUENCY = {
+    "manual": _("Only when started"),
+    "hourly": _("Hourly"),
+    "daily": _("Daily"),
+    "weekly": _("Weekly"),
+}
+HARVEST_JOB_STATUS = {
+    "new": _("Waiting"),
+    "running": _("Running"),
+    "finished": _("Finished"),
+    "failed": _("Failed"),
+    "aborted": _("Aborted"),
+}
 SCOPES = {
     "datasets:write": _("Register, update and withdraw datasets"),
     "consents:request": _("Ask citizens for consent and read the artefacts"),

@@ -214,6 +214,9 @@ def _request_context(consent_request: ConsentRequest) -> dict:
     datasets = list(consent_request.datasets.all())
     return {
         "req": consent_request,
+        "purpose_label": labels.PURPOSE.get(
+            consent_request.purpose.code, consent_request.purpose.name
+        ),
         "datasets": datasets,
         "providers": sorted({d.institution.name for d in datasets}),
         "status_label": labels.REQUEST_STATUS.get(consent_request.status),

@@ -185,3 +185,19 @@ def test_consent_requests_sent_are_listed_for_the_consumer(world, client):
     sign_in(client, "claims.desk", "/console/login")
     page = client.get("/console/suraksha/consent-requests").content.decode()
     assert "asha@suchi" in page and "Waiting for the citizen" in page
+
+
+def test_harvest_sources_on_the_overview_speak_the_readers_language(world, client):
+    from harvest.services import harvest_source_create
+
+    harvest_source_create(
+        institution=world.provider,
+        name="District portal",
+        kind="ckan",
+        url=source_url("/ckan"),
+        frequency="daily",
+    )
+    sign_in(client, "health.editor", "/console/login")
+    client.cookies["suchi_language"] = "hi"
+    page = client.get("/console/ka-health/").content.decode()
+    assert "District portal" in page and "हर दिन" in page and ">Daily<" not in page

@@ -330,3 +330,18 @@ def test_apis_stay_english_whatever_the_language_cookie(world, client):
     response = client.get("/api/v1/purposes", HTTP_ACCEPT_LANGUAGE="hi")
     assert response.status_code == 200
     assert "Content-Language" not in response
+
+
+def test_a_hindi_reading_citizen_reads_the_purpose_in_hindi(world, client):
+    request = ask(world, world.ravi, [world.dataset])  # purpose INSCLM
+    sign_in(client, "ravi@suchi")
+    detail = client.get(f"/portal/requests/{request.pk}").content.decode()
+    assert 'lang="hi"' in detail
+    assert "(बीमा दावा)" in detail and "Insurance claim" not in detail
+
+
+def test_every_published_purpose_has_words_in_the_portal():
+    from consent.apps import PURPOSES
+    from web.labels import PURPOSE
+
+    assert set(PURPOSE) == {row["code"] for row in json.loads(PURPOSES.read_text())}
