@@ -6,7 +6,7 @@ import zoneinfo
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import timezone, translation
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
 # Machine-facing paths: they answer in English and UTC whatever the client's language.
 _MACHINE_PREFIXES = ("/api/", "/.well-known/", "/catalog.", "/healthz", "/readyz", "/admin/")
@@ -37,6 +37,9 @@ class PageLocaleMiddleware(LocaleMiddleware):
     def process_response(self, request, response):
         if request.path.startswith(_MACHINE_PREFIXES):
             return response
+        # The language cookie chooses the language before Accept-Language does, so a shared
+        # cache must not hand one reader's Hindi page to another who asked for English.
+        patch_vary_headers(response, ("Cookie",))
         return super().process_response(request, response)
 
 

@@ -71,3 +71,13 @@ def test_the_compiled_catalogue_is_used(code, client, db):
     assert f'<html lang="{code}"' in page
     expected = "साइन इन" if code == "hi" else "Sign in"
     assert expected in page
+
+
+def test_pages_vary_by_the_language_cookie_and_the_apis_by_neither(client, db):
+    """A shared cache keys a page by both things that choose its language."""
+    client.cookies["suchi_language"] = "hi"
+    page = client.get("/datasets", HTTP_ACCEPT="text/html")
+    assert page["Content-Language"] == "hi"
+    assert {"cookie", "accept-language"} <= {v.strip().lower() for v in page["Vary"].split(",")}
+    api = client.get("/api/v1/datasets")
+    assert "cookie" not in api.get("Vary", "").lower()
