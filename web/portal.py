@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from consent import selectors
 from consent.api.views import MyExport
-from consent.models import ConsentArtefact, ConsentRequest
+from consent.models import ConsentArtefact, ConsentEvent, ConsentRequest
 from consent.services import (
     artefact_pause,
     artefact_resume,
@@ -396,16 +396,20 @@ def history(request):
     return render(request, "web/portal/history.html", {"rows": rows[::-1]})
 
 
+CONSUMER_ACTS = {ConsentEvent.Kind.REQUEST_CREATED, ConsentEvent.Kind.REQUEST_CANCELLED}
+
+
 def _who(event, handle: str) -> str:
-    """By whom, in words the citizen knows: you, the institution (never its token's name),
-    or Suchi itself. The ledger keeps the exact actor; the download includes it."""
+    """By whom, in words the citizen knows: you, the institution (never its token's or staff
+    member's name), or Suchi itself. Some acts are always one party's: a request is made and
+    cancelled by its consumer, a release reported by its provider. The ledger keeps the exact
+    actor; the download includes it."""
     actor = event.actor
     if actor == f"citizen {handle}" or actor.startswith(f"citizen {handle} "):
         return _("by you")
     if event.kind.startswith("receipt.") and event.artefact is not None:
-        # A release, or a refused one, is the provider's act (its token reports it).
         return _("by %(institution)s") % {"institution": event.artefact.provider.name}
-    if actor.startswith("token ") and event.request is not None:
+    if event.kind in CONSUMER_ACTS and event.request is not None:
         return _("by %(institution)s") % {"institution": event.request.consumer.name}
     if actor.startswith("token "):
         return _("by an institution's system")

@@ -94,7 +94,8 @@ def test_download_my_data_is_the_api_export(world, client):
 
 
 def test_history_and_access_log_pages(world, client):
-    request = ask(world, world.asha, [world.dataset], actor="token claims-bot (ab12cd)")
+    # Made through the console by a member of the consumer's staff.
+    request = ask(world, world.asha, [world.dataset], actor="user claims.desk")
     consent_grant(citizen=world.asha, request_id=request.pk, actor="citizen asha@suchi (portal)")
     artefact = ConsentArtefact.objects.get(request=request)
     receipt_record(
@@ -117,7 +118,7 @@ def test_history_and_access_log_pages(world, client):
     # asked, the provider released), never a token's name.
     assert "by you" in history and "by Suraksha Insurance" in history
     assert "by Department of Health, Karnataka" in history
-    for internal in ("claims-bot", "ab12cd", "records-api", "cd34ef", "(portal)"):
+    for internal in ("claims.desk", "records-api", "cd34ef", "(portal)"):
         assert internal not in history, internal
     assert client.get("/portal/access-log").status_code == 200
 
