@@ -22,7 +22,7 @@ REVISION_KIND = {
 }
 
 # The quality criteria's labels and fixed notes as registry.quality stores them (English): the
-# pages translate them on display (see catalog.templatetags.catalog.quality_text).
+# pages translate them on display (`{% translate c.label %}`, templatetags' quality_note).
 QUALITY_TEXT = (
     gettext_noop("Licence stated"),
     gettext_noop("Description of 100 characters or more"),

@@ -56,7 +56,9 @@ OPEN_MEDIA_TYPES = {
 _SOURCE_PROBLEMS = {"unreachable", "unsafe"}
 
 
-def _criterion(name: str, label: str, points: int, met: bool, note: str = "") -> dict:
+def _criterion(name: str, label: str, points: int, met: bool, note: str = "", **facts) -> dict:
+    """One criterion. `facts` are the numbers its note states, kept so that pages can say the
+    note in another language (the API shows `note`, in English)."""
     return {
         "name": name,
         "label": label,
@@ -64,6 +66,7 @@ def _criterion(name: str, label: str, points: int, met: bool, note: str = "") ->
         "points": points if met else 0,
         "met": met,
         "note": "" if met else note,
+        **({} if met else facts),
     }
 
 
@@ -95,6 +98,7 @@ def quality_score(snapshot: dict, findings: list, *, context=None, modified_at=N
         licence_note = "a licence (SPDX id)"
 
     frequency = vocabularies.frequencies().get(snapshot["update_frequency"])
+    late = {}
     if frequency is None or frequency["code"] == "unknown":
         on_time, on_time_note = False, "state an update frequency"
     elif frequency["max_age_days"] is None:
@@ -103,6 +107,8 @@ def quality_score(snapshot: dict, findings: list, *, context=None, modified_at=N
         updated = _last_updated(context, snapshot, modified_at)
         age = (datetime.now(UTC) - updated).days if updated else None
         on_time = age is not None and age <= frequency["max_age_days"]
+        if age is not None:
+            late = {"age_days": age, "expected_days": frequency["max_age_days"]}
         on_time_note = (
             f"last updated {age} days ago; expected every {frequency['max_age_days']} days or less"
             if age is not None
@@ -149,7 +155,9 @@ def quality_score(snapshot: dict, findings: list, *, context=None, modified_at=N
             bool(frequency and frequency["code"] != "unknown"),
             "state how often it changes",
         ),
-        _criterion("up_to_date", "Updated on time for its frequency", 10, on_time, on_time_note),
+        _criterion(
+            "up_to_date", "Updated on time for its frequency", 10, on_time, on_time_note, **late
+        ),
         _criterion(
             "open_format",
             "Available in an open format",

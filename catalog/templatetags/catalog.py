@@ -1,7 +1,5 @@
 """Template helpers of the public catalogue pages."""
 
-import re
-
 from django import template
 from django.utils.translation import gettext, ngettext
 
@@ -16,7 +14,6 @@ _TABLES = {
     "institution_kind": labels.INSTITUTION_KIND,
     "revision_kind": labels.REVISION_KIND,
 }
-_LATE = re.compile(r"^last updated (\d+) days ago; expected every (\d+) days or less$")
 
 
 @register.filter
@@ -26,13 +23,11 @@ def label(code: str, table: str) -> str:
 
 
 @register.filter
-def quality_text(text: str) -> str:
-    """A quality criterion's label or note (stored in English) in the active language."""
-    if not text:
-        return text
-    late = _LATE.match(text)
-    if late:
-        age, expected = (int(n) for n in late.groups())
+def quality_note(criterion: dict) -> str:
+    """A quality criterion's note (stored in English) in the active language; a note with
+    numbers is said again from the facts stored beside it (registry.quality)."""
+    if "age_days" in criterion:
+        age, expected = criterion["age_days"], criterion["expected_days"]
         updated = ngettext("last updated %(age)d day ago", "last updated %(age)d days ago", age) % {
             "age": age
         }
@@ -40,4 +35,4 @@ def quality_text(text: str) -> str:
             "expected every %(days)d day or less", "expected every %(days)d days or less", expected
         ) % {"days": expected}
         return f"{updated}; {wanted}"
-    return gettext(text)
+    return gettext(criterion["note"]) if criterion.get("note") else ""

@@ -8,7 +8,7 @@ import pytest
 from registry.models import Dataset, ValidationFinding
 from registry.services import Actor, dataset_withdraw
 
-from ..factories import make_institution, publish
+from ..factories import dataset_payload, make_institution, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -425,3 +425,20 @@ def test_a_hindi_reader_sees_the_catalogues_own_words_in_hindi(client, catalogue
     facets = api.json()["facets"]
     assert {"value": "HEAL", "label": "Health", "count": 1} in facets["theme"]
     assert facets["access"][0]["label"] == "Restricted"
+
+
+def test_a_late_datasets_quality_note_is_said_again_in_hindi_from_its_numbers():
+    from datetime import UTC, datetime, timedelta
+
+    from django.utils import translation
+
+    from catalog.templatetags.catalog import quality_note
+    from registry.quality import quality_score
+    from registry.services.datasets import _normalise
+
+    snapshot = _normalise(dataset_payload(update_frequency="weekly"), known_distribution_ids=set())
+    quality = quality_score(snapshot, [], modified_at=datetime.now(UTC) - timedelta(days=30))
+    late = next(c for c in quality["criteria"] if c["name"] == "up_to_date")
+    assert late["note"] == "last updated 30 days ago; expected every 8 days or less"
+    with translation.override("hi"):
+        assert quality_note(late) == "अंतिम अद्यतन 30 दिन पहले; कम से कम हर 8 दिन में अपेक्षित"
