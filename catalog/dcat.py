@@ -13,6 +13,7 @@ from urllib.parse import quote
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
 
+from core.links import http_url
 from registry import vocabularies
 from registry.models import Dataset, Institution
 
@@ -160,8 +161,8 @@ def add_dataset(g: Graph, base: str, dataset: Dataset) -> URIRef:
     if dataset.published_at:
         g.add((node, DCTERMS.issued, Literal(dataset.published_at, datatype=XSD.dateTime)))
     g.add((node, DCTERMS.modified, Literal(dataset.modified_at, datatype=XSD.dateTime)))
-    remote = (dataset.provenance or {}).get("remote_url", "")
-    if remote.startswith(("http://", "https://")):
+    remote = http_url((dataset.provenance or {}).get("remote_url"))
+    if remote:
         # A harvested dataset names the record it was derived from (not dct:source, whose
         # DCAT-AP range would make the remote record a dcat:Dataset that must be described).
         g.add((node, PROV.wasDerivedFrom, URIRef(remote)))

@@ -20,7 +20,7 @@ from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
 
-from registry.sources import Unresolvable, UnsafeURL, resolve_safely
+from registry.sources import Unresolvable, UnsafeURL, network_problem, resolve_safely
 
 USER_AGENT = "Suchi-harvester/1 (+https://github.com/suchi)"
 MAX_REDIRECTS = 3
@@ -59,7 +59,7 @@ class BoundedBody(io.RawIOBase):
                 f"{self._url}: timed out (no data for {settings.SUCHI_HARVEST_READ_TIMEOUT} s)"
             ) from None
         except (OSError, http.client.HTTPException) as exc:
-            raise HarvestError(f"{self._url}: connection failed while reading ({exc})") from None
+            raise HarvestError(f"{self._url}: reading failed: {network_problem(exc)}") from None
         self.total += n
         if self.total > self._limit:
             raise HarvestError(f"{self._url}: larger than {self._limit // (1024 * 1024)} MiB")
@@ -87,7 +87,7 @@ def open_url(url: str, *, accept: str, max_bytes: int | None = None) -> Iterator
                 (address, port), timeout=settings.SUCHI_HARVEST_READ_TIMEOUT
             )
         except OSError as exc:
-            raise HarvestError(f"{current}: cannot connect ({exc})") from None
+            raise HarvestError(f"{current}: cannot connect: {network_problem(exc)}") from None
         try:
             if scheme == "https":
                 sock = ssl.create_default_context().wrap_socket(sock, server_hostname=host)
@@ -111,7 +111,7 @@ def open_url(url: str, *, accept: str, max_bytes: int | None = None) -> Iterator
             ) from None
         except (OSError, http.client.HTTPException, ssl.SSLError) as exc:
             sock.close()
-            raise HarvestError(f"{current}: request failed ({exc})") from None
+            raise HarvestError(f"{current}: request failed: {network_problem(exc)}") from None
         try:
             location = response.getheader("Location")
             if response.status in _REDIRECTS and location:

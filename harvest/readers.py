@@ -11,6 +11,8 @@ from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 
 from django.conf import settings
 
+from core.links import http_url
+from core.rdf import DocumentInvalid, DocumentRefused, parse_rdf
 from registry import vocabularies
 
 from .fetch import HarvestError, get_json, open_url
@@ -104,9 +106,7 @@ _OTHER_LICENCE_URLS = {
 }
 
 
-def _http(url) -> str:
-    url = (url or "").strip() if isinstance(url, str) else ""
-    return url if url.lower().startswith(("http://", "https://")) and len(url) <= 2000 else ""
+_http = http_url
 
 
 def _email(value) -> str:
@@ -355,7 +355,7 @@ def read_suchi(url: str, progress: Progress) -> Iterator[RemoteRecord]:
             yield RemoteRecord(
                 str(item.get("id")),
                 payload,
-                str(links.get("self") or ""),
+                _http(links.get("self")),
                 _text(institution.get("name"), 300),
             )
         next_url = body.get("next") or None
@@ -385,7 +385,6 @@ _RDF_TYPES = {
 
 def read_dcat(url: str, progress: Progress) -> Iterator[RemoteRecord]:
     """A DCAT catalogue in Turtle, RDF/XML or JSON-LD, following hydra `next` pages."""
-    from rdflib import Graph
     from rdflib.namespace import RDF
 
     from catalog.dcat import DCAT, HYDRA
@@ -403,11 +402,10 @@ def read_dcat(url: str, progress: Progress) -> Iterator[RemoteRecord]:
             raw = response.body.read_all()
             fmt = _RDF_TYPES.get(response.content_type) or _guess_rdf(next_url)
         progress.page()
-        graph = Graph()
         try:
-            graph.parse(data=raw, format=fmt, publicID=next_url)
-        except Exception as exc:  # rdflib raises many unrelated types for bad input
-            raise HarvestError(f"{next_url}: not valid RDF ({fmt}): {str(exc)[:200]}") from None
+            graph = parse_rdf(raw, fmt, base=next_url)
+        except (DocumentRefused, DocumentInvalid) as exc:
+            raise HarvestError(f"{next_url}: {exc}") from None
         for node in sorted(graph.subjects(RDF.type, DCAT.Dataset), key=str):
             yield dcat_record(graph, node)
         following = [
@@ -515,7 +513,10 @@ def dcat_record(graph, node) -> RemoteRecord:
     guid = literal(node, DCTERMS.identifier, 500) or str(node)
     publisher = graph.value(node, DCTERMS.publisher)
     name = literal(publisher, FOAF.name, 300) if publisher is not None else ""
-    return RemoteRecord(guid, payload, str(node) if isinstance(node, URIRef) else "", name)
+    # A subject IRI is the record's address at the source only if it is a web address: a
+    # `javascript:` or `data:` IRI must never become a link on our pages.
+    remote_url = _http(str(node)) if isinstance(node, URIRef) else ""
+    return RemoteRecord(guid, payload, remote_url or payload["landing_page"], name)
 
 
 READERS = {"datajson": read_datajson, "ckan": read_ckan, "suchi": read_suchi, "dcat": read_dcat}

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import IntegrityError, reset_queries, transaction
 from django.utils import timezone
 
+from core.links import http_url
 from registry.api.serializers import DatasetInput
 from registry.errors import Conflict, NotFound, ServiceError
 from registry.models import Dataset, Institution
@@ -205,7 +206,10 @@ def harvest_job_run(*, job_id: int) -> str:
         status, error = HarvestJob.Status.FAILED, str(exc)
     except Exception as exc:  # a bug: fail the job with the reason, keep the traceback in logs
         logger.exception("harvest job crashed", extra={"job": job_id})
-        status, error = HarvestJob.Status.FAILED, f"internal error: {type(exc).__name__}: {exc}"
+        # The report names the kind of failure and the log's request id, never the exception's
+        # own text: it could carry a path, an address or another institution's data.
+        status = HarvestJob.Status.FAILED
+        error = f"internal error ({type(exc).__name__}); the operators' log has the details"
     finally:
         StagedRecord.objects.filter(job_id=job_id).delete()
     HarvestJob.objects.filter(pk=job_id, status=HarvestJob.Status.RUNNING).update(
@@ -250,7 +254,7 @@ def _gather(run: _Run) -> None:
                 guid=record.guid[:500],
                 content_hash=_content_hash(record.payload),
                 payload=record.payload,
-                remote_url=record.remote_url[:2000],
+                remote_url=http_url(record.remote_url),
                 publisher=record.publisher[:300],
             )
         )

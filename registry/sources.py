@@ -96,6 +96,26 @@ def _address_problem(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str |
     return None
 
 
+def network_problem(exc: BaseException) -> str:
+    """A plain description of a network failure, fit for a report an institution reads: never
+    the operating system's own words (errno, paths), which would make every fetch an oracle."""
+    if isinstance(exc, TimeoutError | socket.timeout):
+        return "timed out"
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return "the TLS certificate could not be verified"
+    if isinstance(exc, ssl.SSLError):
+        return "the TLS handshake failed"
+    if isinstance(exc, ConnectionRefusedError):
+        return "the connection was refused"
+    if isinstance(exc, ConnectionResetError | BrokenPipeError | ConnectionAbortedError):
+        return "the connection was closed by the server"
+    if isinstance(exc, http.client.HTTPException):
+        return "the server's answer was not valid HTTP"
+    if isinstance(exc, zlib.error | ValueError):
+        return "the server's answer could not be decoded"
+    return "the network request failed"
+
+
 def _allowlisted(host: str, port: int) -> bool:
     entries = {entry.lower() for entry in settings.SUCHI_SOURCE_ALLOWLIST}
     return f"{host}:{port}" in entries or f"[{host}]:{port}" in entries
@@ -123,8 +143,8 @@ def resolve_safely(url: str, *, resolver: Resolver | None = None) -> tuple[str, 
     port = port or (443 if scheme == "https" else 80)
     try:
         infos = resolver(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError, OSError) as exc:
-        raise Unresolvable(f"host {host!r} does not resolve ({exc})") from None
+    except (socket.gaierror, UnicodeError, OSError):
+        raise Unresolvable(f"host {host!r} does not resolve") from None
     addresses = []
     for info in infos:
         raw = info[4][0].split("%", 1)[0]  # drop an IPv6 zone id
@@ -222,7 +242,7 @@ def fetch(
     except TimeoutError:
         result.error = f"timed out after {total_timeout:g} s"
     except (OSError, http.client.HTTPException, ssl.SSLError, ValueError, zlib.error) as exc:
-        result.error = f"{type(exc).__name__}: {exc}"[:300]
+        result.error = network_problem(exc)
     finally:
         result.elapsed = time.monotonic() - started
         if result.error and time.monotonic() >= deadline and "timed out" not in result.error:

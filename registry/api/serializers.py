@@ -7,6 +7,8 @@ from django.conf import settings
 from django.core.validators import URLValidator
 from rest_framework import serializers
 
+from core.links import http_url as http_only
+
 from .. import vocabularies
 from ..models import Dataset, DatasetRevision, ValidationFinding, ValidationRun
 from ..services import dataset_snapshot
@@ -337,12 +339,26 @@ class HarvestSourceRef(serializers.Serializer):
     url = serializers.URLField()
 
 
+def provenance_of(dataset: Dataset) -> dict | None:
+    """Where a harvested dataset came from; its remote address only if it is http(s)."""
+    if not dataset.provenance:
+        return None
+    return {**dataset.provenance, "remote_url": http_only(dataset.provenance.get("remote_url"))}
+
+
+class HttpOnlyField(serializers.CharField):
+    """An address as a source gave it, but only if it is http(s): anything else is ""."""
+
+    def to_representation(self, value) -> str:
+        return http_only(value)
+
+
 class ProvenanceOutput(serializers.Serializer):
     """Where a harvested dataset came from (null for datasets registered here)."""
 
     source = HarvestSourceRef()
     remote_id = serializers.CharField()
-    remote_url = serializers.CharField(allow_blank=True)
+    remote_url = HttpOnlyField(allow_blank=True)
     publisher = serializers.CharField(allow_blank=True)
     harvested_at = serializers.DateTimeField()
 
@@ -383,7 +399,7 @@ class DatasetOutput(DatasetInput):
             "pending_revision": revision_ref(dataset.pending_revision),
             "quality": dataset.quality or None,
             "health": health_of(dataset),
-            "provenance": dataset.provenance or None,
+            "provenance": provenance_of(dataset),
             "links": {
                 "self": base,
                 "revisions": f"{base}/revisions",
