@@ -299,9 +299,15 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 # Portal and console pages show times in this zone (the APIs answer in UTC).
 SUCHI_PAGE_TIME_ZONE = env_str("SUCHI_PAGE_TIME_ZONE", "Asia/Kolkata")
 LOGIN_URL = "/portal/login"
-# Wrong passwords at the portal and console sign-in: after this many failures in a row from one
-# client address, or for one account, sign-in is refused for the window (seconds).
-SUCHI_LOGIN_MAX_FAILURES = env_int("SUCHI_LOGIN_MAX_FAILURES", 10)
+# Wrong passwords, at every sign-in (API token, portal, console, admin; core/lockout.py):
+# one account from one address: this many free, then waits doubling up to the max (seconds);
+SUCHI_LOGIN_FREE_FAILURES = env_int("SUCHI_LOGIN_FREE_FAILURES", 5)
+SUCHI_LOGIN_MAX_DELAY = env_int("SUCHI_LOGIN_MAX_DELAY", 900)
+# one account from anywhere: this many free, then waits doubling up to a short max;
+SUCHI_LOGIN_ACCOUNT_FAILURES = env_int("SUCHI_LOGIN_ACCOUNT_FAILURES", 20)
+SUCHI_LOGIN_ACCOUNT_MAX_DELAY = env_int("SUCHI_LOGIN_ACCOUNT_MAX_DELAY", 60)
+# one address, any account: this many in the window and that address waits the window out.
+SUCHI_LOGIN_MAX_FAILURES = env_int("SUCHI_LOGIN_MAX_FAILURES", 50)
 SUCHI_LOGIN_FAILURE_WINDOW = env_int("SUCHI_LOGIN_FAILURE_WINDOW", 900)
 USE_TZ = True
 

@@ -22,3 +22,13 @@ class NotFound(ServiceError):
     """Nothing the caller may see has this id (also when it exists but belongs to others)."""
 
     status_code = 404
+
+
+class TooManyAttempts(ServiceError):
+    """Too many wrong passwords: wait `retry_after` seconds (sent as Retry-After)."""
+
+    status_code = 429
+
+    def __init__(self, message: str, *, retry_after: int, field: str | None = None):
+        super().__init__(message, field=field)
+        self.retry_after = retry_after

@@ -4,6 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from config.celery import app as celery_app
+from core.lockout import signin_forget_all
 
 from . import factories
 from .factories import make_institution, make_token
@@ -48,6 +49,8 @@ def _test_settings(settings, source_server, signing_key_file):
     settings.SUCHI_ANON_RATE = ""
     settings.SUCHI_AUTH_RATE = ""
     settings.SUCHI_SIGNING_KEY_FILE = str(signing_key_file)
+    # Wrong-password counters live in the cache, which outlives a test: start each test afresh.
+    signin_forget_all()
 
 
 @pytest.fixture

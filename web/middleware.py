@@ -27,6 +27,9 @@ class PageLocaleMiddleware(LocaleMiddleware):
         if request.path.startswith(_MACHINE_PREFIXES):
             translation.activate(settings.LANGUAGE_CODE)
             request.LANGUAGE_CODE = settings.LANGUAGE_CODE
+            # The zone is per thread: a portal page served before on this thread must not
+            # leave the API answering in +05:30.
+            timezone.deactivate()
             return
         super().process_request(request)
         if request.path.startswith(_ZONED_PREFIXES):
@@ -35,6 +38,7 @@ class PageLocaleMiddleware(LocaleMiddleware):
             timezone.deactivate()
 
     def process_response(self, request, response):
+        timezone.deactivate()  # the page is rendered; leave the thread in UTC
         if request.path.startswith(_MACHINE_PREFIXES):
             return response
         # The language cookie chooses the language before Accept-Language does, so a shared

@@ -31,11 +31,12 @@ from consent.services import (
     consent_withdraw,
 )
 from consent.services.artefacts import SYSTEM_EXPIRY
+from core.lockout import signin_failed, signin_succeeded, signin_wait
 from registry.errors import ServiceError
 
 from . import labels
 from .forms import GrantForm, LanguagePreferenceForm, LoginForm, SignupForm
-from .security import login_failed, login_succeeded, login_throttled, safe_next
+from .security import safe_next, too_many_message
 
 DASHBOARD = "/portal/"
 
@@ -81,12 +82,9 @@ def sign_in(request, *, audience: str, default_next: str, template: str):
     status = 200
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"].strip().lower()
-        if login_throttled(request, username):
-            form.add_error(
-                None,
-                _("Too many wrong passwords in a row. Wait %(minutes)d minutes and try again.")
-                % {"minutes": settings.SUCHI_LOGIN_FAILURE_WINDOW // 60},
-            )
+        wait = signin_wait(request, username)
+        if wait:
+            form.add_error(None, too_many_message(wait))
             status = 429
         else:
             user = authenticate(request, username=username, password=form.cleaned_data["password"])
@@ -97,11 +95,11 @@ def sign_in(request, *, audience: str, default_next: str, template: str):
                     password=form.cleaned_data["password"],
                 )
             if user is None:
-                login_failed(request, username)
+                signin_failed(request, username)
                 form.add_error(None, _("Unknown name or wrong password."))
                 status = 400
             else:
-                login_succeeded(request, username)
+                signin_succeeded(request, username)
                 login(request, user)
                 response = redirect(safe_next(request, default_next))
                 citizen = getattr(user, "citizen", None)
@@ -110,7 +108,10 @@ def sign_in(request, *, audience: str, default_next: str, template: str):
                 return response
     elif request.method == "POST":
         status = 400
-    return render(request, template, {"form": form}, status=status)
+    response = render(request, template, {"form": form}, status=status)
+    if status == 429:
+        response["Retry-After"] = str(wait)
+    return response
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -10,7 +10,8 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from registry.errors import Conflict, ServiceError
+from core.lockout import signin_failed, signin_succeeded, signin_wait
+from registry.errors import Conflict, ServiceError, TooManyAttempts
 
 from ..models import CitizenProfile
 
@@ -64,11 +65,21 @@ def _password_fingerprint(user) -> str:
     return hashlib.sha256(user.password.encode()).hexdigest()[:16]
 
 
-def citizen_token_issue(*, handle: str, password: str, request=None) -> tuple[str, int]:
-    """Exchange a handle and password for a short-lived bearer token: (token, lifetime s)."""
-    user = authenticate(request, username=handle.strip().lower(), password=password)
+def citizen_token_issue(*, handle: str, password: str, request) -> tuple[str, int]:
+    """Exchange a handle and password for a short-lived bearer token: (token, lifetime s).
+
+    Under the same wrong-password policy as every other sign-in (core.lockout)."""
+    handle = handle.strip().lower()
+    wait = signin_wait(request, handle)
+    if wait:
+        raise TooManyAttempts(
+            f"Too many wrong passwords. Try again in {wait} seconds.", retry_after=wait
+        )
+    user = authenticate(request, username=handle, password=password)
     if user is None or not hasattr(user, "citizen"):
+        signin_failed(request, handle)
         raise ServiceError("Unknown handle or wrong password.", field="password")
+    signin_succeeded(request, handle)
     value = signing.dumps(
         {"u": user.pk, "p": _password_fingerprint(user)}, salt=_TOKEN_SALT, compress=False
     )

@@ -12,7 +12,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from ..errors import ServiceError
+from ..errors import ServiceError, TooManyAttempts
 from ..middleware import database_unavailable, unavailable_response
 
 logger = logging.getLogger("suchi.api")
@@ -61,8 +61,12 @@ def exception_handler(exc, context):
         )
     if isinstance(exc, ServiceError):
         if not exc.field:
-            return Response({"detail": exc.message}, status=exc.status_code)
-        return validation_response({exc.field: [exc.message]}, status_code=exc.status_code)
+            response = Response({"detail": exc.message}, status=exc.status_code)
+        else:
+            response = validation_response({exc.field: [exc.message]}, status_code=exc.status_code)
+        if isinstance(exc, TooManyAttempts):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
     if isinstance(exc, exceptions.ValidationError):
         errors = _flatten(exc.detail)
         if errors:

@@ -1,0 +1,15 @@
+"""HTTP helpers every app needs."""
+
+from django.conf import settings
+
+
+def client_ip(request) -> str:
+    """The client address; behind SUCHI_NUM_PROXIES trusted proxies, taken from
+    X-Forwarded-For as they appended it (never an address the client wrote itself)."""
+    proxies = settings.REST_FRAMEWORK.get("NUM_PROXIES") or 0
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies and forwarded:
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if hops:
+            return hops[-min(proxies, len(hops))]
+    return request.META.get("REMOTE_ADDR", "")

@@ -1,0 +1,114 @@
+"""One wrong-password policy for every way to sign in: the citizens' API token endpoint, the
+portal, the console and Django's admin.
+
+It follows the OWASP Authentication Cheat Sheet: slow an attacker down exponentially without
+letting anyone lock a chosen person out for long. Three counters, kept in the cache (shared by
+every process in production):
+
+- **one account from one address**: after SUCHI_LOGIN_FREE_FAILURES wrong passwords in a row,
+  each further one doubles a wait (1 s, 2 s, 4 s, … up to SUCHI_LOGIN_MAX_DELAY). An attacker
+  at one address guessing one account soon waits a quarter of an hour between guesses; the
+  owner signing in from elsewhere is not affected.
+- **one account from anywhere**: after SUCHI_LOGIN_ACCOUNT_FAILURES wrong passwords, waits
+  double up to SUCHI_LOGIN_ACCOUNT_MAX_DELAY (a minute). Guessing spread over many addresses
+  gets about one try a minute; the owner, at worst, waits that minute.
+- **one address, any account** (password spraying): after SUCHI_LOGIN_MAX_FAILURES wrong
+  passwords within SUCHI_LOGIN_FAILURE_WINDOW, that address waits out the window. Only that
+  address: the accounts it tried stay open to everyone else.
+
+Counters forget after SUCHI_LOGIN_FAILURE_WINDOW without failures. A right password clears
+the account's counters (not the address's, or one valid account would let a sprayer reset).
+Usernames are hashed in the keys; addresses come from core.http.client_ip.
+"""
+
+import hashlib
+import math
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+
+from .http import client_ip
+
+_PREFIX = "suchi:signin"
+clock = time.time  # the seam tests move to skip a wait without sleeping
+
+
+def _account(username: str) -> str:
+    return hashlib.sha256(username.strip().lower().encode()).hexdigest()[:32]
+
+
+_GENERATION = f"{_PREFIX}:generation"
+
+
+def _keys(request, username: str) -> dict[str, str]:
+    address, account = client_ip(request), _account(username)
+    prefix = f"{_PREFIX}:{cache.get(_GENERATION, 0)}"
+    return {
+        "pair": f"{prefix}:pair:{account}:{address}",
+        "account": f"{prefix}:acct:{account}",
+        "address": f"{prefix}:ip:{address}",
+    }
+
+
+def _wait(failures: int, free: int, cap: int) -> int:
+    """Seconds to wait after `failures` in a row, when `free` cost nothing."""
+    if failures < free:
+        return 0
+    return int(min(cap, 2 ** min(failures - free, 30)))
+
+
+def signin_wait(request, username: str) -> int:
+    """Seconds before this address may try this account again; 0 when it may now.
+
+    Ask before checking the password: a locked sign-in is refused even when it is right."""
+    keys = _keys(request, username)
+    state = cache.get_many(list(keys.values()))
+    now = clock()
+    waits = [
+        max(0.0, (state.get(key) or (0, 0.0))[1] - now) for key in keys.values() if key in state
+    ]
+    return math.ceil(max(waits, default=0))
+
+
+def signin_failed(request, username: str) -> None:
+    """Count a wrong password against the address, the account and the pair."""
+    window = settings.SUCHI_LOGIN_FAILURE_WINDOW
+    keys = _keys(request, username)
+    state = cache.get_many(list(keys.values()))
+    now = clock()
+    rules = {
+        "pair": lambda n: _wait(
+            n, settings.SUCHI_LOGIN_FREE_FAILURES, settings.SUCHI_LOGIN_MAX_DELAY
+        ),
+        "account": lambda n: _wait(
+            n, settings.SUCHI_LOGIN_ACCOUNT_FAILURES, settings.SUCHI_LOGIN_ACCOUNT_MAX_DELAY
+        ),
+        "address": lambda n: window if n >= settings.SUCHI_LOGIN_MAX_FAILURES else 0,
+    }
+    updates = {}
+    for name, key in keys.items():
+        failures = (state.get(key) or (0, 0.0))[0] + 1
+        wait = rules[name](failures)
+        updates[key] = (failures, now + wait if wait else 0.0)
+    cache.set_many(updates, window + settings.SUCHI_LOGIN_MAX_DELAY)
+
+
+def signin_succeeded(request, username: str) -> None:
+    """A right password ends the account's run of failures (the address keeps its count)."""
+    keys = _keys(request, username)
+    cache.delete_many([keys["pair"], keys["account"]])
+
+
+def signin_forget(request, username: str) -> None:
+    """Forget every counter of this address and account (an operator's unlock)."""
+    cache.delete_many(list(_keys(request, username).values()))
+
+
+def signin_forget_all() -> None:
+    """Start every counter afresh (after an incident; between tests). The old counters are
+    no longer read and expire by themselves."""
+    try:
+        cache.incr(_GENERATION)
+    except ValueError:
+        cache.set(_GENERATION, 1, None)

@@ -1,0 +1,146 @@
+"""Probe findings 3 and 6: one wrong-password policy for every way to sign in.
+
+Finding 3: after 10 wrong passwords the portal refused the right one, but the API's token
+endpoint still issued a token for it. Finding 6: 10 wrong passwords from one address locked
+every account out from that address (admin included), and anyone could lock a chosen person
+out everywhere for 15 minutes. Now (core.lockout): waits grow per account-and-address, a short
+capped wait per account, and a spraying address waits alone.
+"""
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from rest_framework.test import APIClient
+
+from core import lockout
+
+from ..factories import make_citizen
+
+PASSWORD = "correct-horse-battery"
+ATTACKER, OWNER = "203.0.113.66", "198.51.100.5"
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The lockout's clock, moved forward by hand instead of sleeping."""
+
+    class Clock:
+        now = lockout.clock()
+
+        def skip(self, seconds: float) -> None:
+            self.now += seconds
+
+    moved = Clock()
+    monkeypatch.setattr(lockout, "clock", lambda: moved.now)
+    return moved
+
+
+@pytest.fixture
+def asha(db):
+    return make_citizen("asha.lock@suchi", password=PASSWORD)
+
+
+def api_token(handle: str, password: str, address: str):
+    return APIClient(REMOTE_ADDR=address).post(
+        "/api/v1/auth/token", {"handle": handle, "password": password}, format="json"
+    )
+
+
+def portal(handle: str, password: str, address: str):
+    return Client(REMOTE_ADDR=address).post(
+        "/portal/login", {"username": handle, "password": password}
+    )
+
+
+def test_api_token_endpoint_shares_the_portal_lockout(asha, settings):
+    """The finding exactly: wrong passwords at the portal, then the right one at the API."""
+    for _ in range(settings.SUCHI_LOGIN_FREE_FAILURES + 2):
+        portal("asha.lock@suchi", "wrong", ATTACKER)
+    assert portal("asha.lock@suchi", PASSWORD, ATTACKER).status_code == 429
+    refused = api_token("asha.lock@suchi", PASSWORD, ATTACKER)
+    assert refused.status_code == 429, refused.content
+    assert "access_token" not in refused.json()
+    assert int(refused["Retry-After"]) >= 1
+
+
+def test_wrong_passwords_at_the_api_lock_the_portal_too(asha, settings):
+    for _ in range(settings.SUCHI_LOGIN_FREE_FAILURES + 2):
+        api_token("asha.lock@suchi", "wrong", ATTACKER)
+    assert api_token("asha.lock@suchi", PASSWORD, ATTACKER).status_code == 429
+    assert portal("asha.lock@suchi", PASSWORD, ATTACKER).status_code == 429
+
+
+def test_waits_grow_exponentially_for_the_guessing_address(asha, settings, clock):
+    attacker = type("Request", (), {"META": {"REMOTE_ADDR": ATTACKER}})
+    waits = []
+    for _ in range(settings.SUCHI_LOGIN_FREE_FAILURES + 6):
+        assert api_token("asha.lock@suchi", "wrong", ATTACKER).status_code == 400
+        wait = lockout.signin_wait(attacker, "asha.lock@suchi")
+        if wait:
+            refused = api_token("asha.lock@suchi", PASSWORD, ATTACKER)
+            assert (refused.status_code, int(refused["Retry-After"])) == (429, wait)
+        waits.append(wait)
+        clock.skip(wait)  # a patient guesser waits each delay out
+    free = settings.SUCHI_LOGIN_FREE_FAILURES - 1
+    assert waits == [0] * free + [1, 2, 4, 8, 16, 32, 64], waits
+
+
+def test_the_owner_elsewhere_is_not_locked_out_by_a_guesser(asha, settings, clock):
+    """Finding 6: guesses for a named person do not lock that person out."""
+    for _ in range(settings.SUCHI_LOGIN_ACCOUNT_FAILURES - 1):
+        clock.skip(settings.SUCHI_LOGIN_MAX_DELAY)
+        assert api_token("asha.lock@suchi", "wrong", ATTACKER).status_code == 400
+    assert api_token("asha.lock@suchi", PASSWORD, ATTACKER).status_code == 429
+    assert api_token("asha.lock@suchi", PASSWORD, OWNER).status_code == 200
+    assert portal("asha.lock@suchi", PASSWORD, OWNER).status_code == 302
+
+
+def test_guesses_from_many_addresses_get_a_short_capped_wait(asha, settings):
+    for n in range(settings.SUCHI_LOGIN_ACCOUNT_FAILURES + 10):
+        api_token("asha.lock@suchi", "wrong", f"192.0.2.{n + 1}")
+    refused = api_token("asha.lock@suchi", PASSWORD, OWNER)
+    assert refused.status_code == 429
+    assert 1 <= int(refused["Retry-After"]) <= settings.SUCHI_LOGIN_ACCOUNT_MAX_DELAY
+
+
+def test_a_spraying_address_is_stopped_and_only_that_address(db, settings):
+    settings.SUCHI_LOGIN_MAX_FAILURES = 12
+    users = [make_citizen(f"spray{n}@suchi", password=PASSWORD) for n in range(13)]
+    for citizen in users[:12]:
+        assert api_token(citizen.handle, "Winter2026!", ATTACKER).status_code == 400
+    # The 13th account, never guessed before, is refused from the spraying address …
+    assert api_token(users[12].handle, PASSWORD, ATTACKER).status_code == 429
+    # … and open from anywhere else, as are the twelve it tried.
+    assert api_token(users[12].handle, PASSWORD, OWNER).status_code == 200
+    assert api_token(users[0].handle, PASSWORD, OWNER).status_code == 200
+
+
+def test_admin_login_cannot_be_locked_from_another_address(db, settings):
+    User.objects.create_superuser("ops.lock", "ops@example.gov.in", "a-long-staff-password")
+    guesser = Client(REMOTE_ADDR=ATTACKER)
+    for _ in range(settings.SUCHI_LOGIN_FREE_FAILURES + 3):
+        guesser.post("/admin/login/", {"username": "ops.lock", "password": "guess"})
+    assert (
+        guesser.post(
+            "/admin/login/", {"username": "ops.lock", "password": "a-long-staff-password"}
+        ).status_code
+        == 429
+    )
+    owner = Client(REMOTE_ADDR=OWNER)
+    response = owner.post(
+        "/admin/login/?next=/admin/",
+        {"username": "ops.lock", "password": "a-long-staff-password", "next": "/admin/"},
+    )
+    assert response.status_code == 302
+
+
+def test_console_shares_the_policy(db, settings):
+    User.objects.create_user("editor.lock", password="a-long-editor-password")
+    for _ in range(settings.SUCHI_LOGIN_FREE_FAILURES + 2):
+        Client(REMOTE_ADDR=ATTACKER).post(
+            "/console/login", {"username": "editor.lock", "password": "guess"}
+        )
+    refused = Client(REMOTE_ADDR=ATTACKER).post(
+        "/console/login", {"username": "editor.lock", "password": "a-long-editor-password"}
+    )
+    assert refused.status_code == 429
