@@ -39,16 +39,21 @@ def catalog(request, fmt: str):
                 {"detail": "modified_since: use an ISO 8601 date-time."}, status=400
             )
         qs = qs.filter(modified_at__gte=moment)
-    try:
-        page = int(request.GET.get("page", "1"))
-    except ValueError:
-        return JsonResponse({"detail": "page: a whole number from 1."}, status=400)
-    if page < 1:
-        return JsonResponse({"detail": "page: a whole number from 1."}, status=400)
+    raw = request.GET.get("page", "1")
+    # Checked before any SQL: a 20-digit page would overflow the database's 64-bit OFFSET.
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 9) or int(raw) < 1:
+        return JsonResponse(
+            {
+                "detail": "page: a whole number from 1.",
+                "errors": {"page": ["A whole number from 1."]},
+            },
+            status=400,
+        )
+    page = int(raw)
     total = qs.count()
-    datasets = list(qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
-    if page > 1 and not datasets:
+    if page > 1 and (page - 1) * PAGE_SIZE >= total:
         raise Http404("No such page.")
+    datasets = list(qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
 
     def page_url(n: int) -> str:
         params = request.GET.copy()

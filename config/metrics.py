@@ -8,11 +8,17 @@ Two kinds of figures:
   harvest jobs and consent artefacts by status, the age of the oldest waiting item, recent run
   durations, and the Celery queue's depth. These are the same whichever process answers.
 
-With `SUCHI_METRICS_TOKEN` set, a scrape must send `Authorization: Bearer <token>`; without it
-the endpoint is open (put it behind the proxy, or set the token). No figure names a person.
+Who may scrape: with `SUCHI_METRICS_TOKEN` set, whoever sends `Authorization: Bearer <token>`.
+Without a token, with DEBUG on (development), anyone; with DEBUG off, only clients whose address
+is in SUCHI_METRICS_NETWORKS (loopback by default). No figure names a person.
+
+Labels are bounded: the route is the URL pattern (never the path), the method one of the HTTP
+verbs Suchi answers (anything else is `other`), the status its class. Invented method names or
+paths cannot grow the number of series.
 """
 
 import hmac
+import ipaddress
 import os
 import time
 from datetime import timedelta
@@ -30,12 +36,18 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily
 
+from core.http import KNOWN_METHODS, client_ip
+
 REQUESTS = Histogram(
     "suchi_http_request_duration_seconds",
     "Time to answer an HTTP request, by route pattern, method and status class.",
     ["route", "method", "status"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
+
+
+def method_label(method: str | None) -> str:
+    return method if method in KNOWN_METHODS else "other"
 
 
 class MetricsMiddleware:
@@ -50,7 +62,9 @@ class MetricsMiddleware:
         match = getattr(request, "resolver_match", None)
         route = match.route if match and match.route else "unmatched"
         REQUESTS.labels(
-            route=route, method=request.method, status=f"{response.status_code // 100}xx"
+            route=route,
+            method=method_label(request.method),
+            status=f"{response.status_code // 100}xx",
         ).observe(time.perf_counter() - started)
         return response
 
@@ -139,16 +153,45 @@ def _by_status(name: str, documentation: str, manager) -> GaugeMetricFamily:
     return family
 
 
-def metrics(request):
+def _from_allowed_network(request) -> bool:
+    try:
+        address = ipaddress.ip_address(client_ip(request).split("%", 1)[0])
+    except ValueError:
+        return False
+    if address.version == 6 and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    return any(
+        address in ipaddress.ip_network(network, strict=False)
+        for network in settings.SUCHI_METRICS_NETWORKS
+    )
+
+
+def scrape_refusal(request) -> HttpResponse | None:
+    """Why this request may not read /metrics, as a response; None if it may."""
     expected = settings.SUCHI_METRICS_TOKEN
     if expected:
         given = request.META.get("HTTP_AUTHORIZATION", "").removeprefix("Bearer ").strip()
-        if not hmac.compare_digest(given.encode(), expected.encode()):
-            return HttpResponse(
-                "Send Authorization: Bearer <SUCHI_METRICS_TOKEN>.\n",
-                status=401,
-                content_type="text/plain",
-            )
+        if hmac.compare_digest(given.encode(), expected.encode()):
+            return None
+        return HttpResponse(
+            "Send Authorization: Bearer <SUCHI_METRICS_TOKEN>.\n",
+            status=401,
+            content_type="text/plain",
+        )
+    if settings.DEBUG or _from_allowed_network(request):
+        return None
+    return HttpResponse(
+        "Metrics are served to SUCHI_METRICS_NETWORKS only; set SUCHI_METRICS_TOKEN to scrape "
+        "from elsewhere.\n",
+        status=403,
+        content_type="text/plain",
+    )
+
+
+def metrics(request):
+    refusal = scrape_refusal(request)
+    if refusal is not None:
+        return refusal
     registry = CollectorRegistry()
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         multiprocess.MultiProcessCollector(registry)

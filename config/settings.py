@@ -75,6 +75,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "config.metrics.MetricsMiddleware",
+    "core.middleware.UnknownMethodMiddleware",
     "registry.middleware.RequestIdMiddleware",
     # A view whose database connection failed or dropped answers 503 with Retry-After.
     "registry.middleware.DatabaseUnavailableMiddleware",
@@ -242,8 +243,10 @@ SUCHI_MAX_BODY_BYTES = env_int("SUCHI_MAX_BODY_BYTES", 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = SUCHI_MAX_BODY_BYTES
 
 # --- Operations ----------------------------------------------------------------------------------
-# When set, /metrics answers only requests with `Authorization: Bearer <this>`.
+# When set, /metrics answers only requests with `Authorization: Bearer <this>`. Without it, and
+# with DEBUG off, only clients on these networks (CIDR, comma-separated) may scrape.
 SUCHI_METRICS_TOKEN = env_str("SUCHI_METRICS_TOKEN")
+SUCHI_METRICS_NETWORKS = env_list("SUCHI_METRICS_NETWORKS", "127.0.0.0/8,::1/128")
 
 # --- Harvesting ----------------------------------------------------------------------------------
 # A catalogue (or a data.json) may be this large; it is parsed as a stream, never held whole.

@@ -81,9 +81,17 @@ class ConsentRequest(models.Model):
     consumer = models.ForeignKey(
         Institution, on_delete=models.PROTECT, related_name="consent_requests"
     )
+    # Null when the handle the consumer named belongs to no one: the request is kept and answered
+    # exactly like any other (so a consumer cannot learn which handles exist), shown to nobody,
+    # and expires unanswered. Never attached to a citizen who takes that handle later.
     citizen = models.ForeignKey(
-        CitizenProfile, on_delete=models.PROTECT, related_name="consent_requests"
+        CitizenProfile,
+        on_delete=models.PROTECT,
+        related_name="consent_requests",
+        null=True,
+        blank=True,
     )
+    citizen_handle = models.CharField(max_length=64, help_text="The handle the consumer named")
     purpose = models.ForeignKey(PurposeCode, on_delete=models.PROTECT, related_name="+")
     purpose_text = models.TextField()
     datasets = models.ManyToManyField(Dataset, related_name="+")
@@ -134,7 +142,7 @@ class ConsentRequest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.consumer.slug} → {self.citizen.handle} ({self.purpose.code})"
+        return f"{self.consumer.slug} → {self.citizen_handle} ({self.purpose.code})"
 
 
 class ConsentArtefact(models.Model):

@@ -13,3 +13,8 @@ def client_ip(request) -> str:
         if hops:
             return hops[-min(proxies, len(hops))]
     return request.META.get("REMOTE_ADDR", "")
+
+
+# The HTTP methods Suchi answers anywhere. Anything else (TRACE, CONNECT, invented names) is
+# refused before any view, authentication or metric label sees it.
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})

@@ -32,7 +32,16 @@ class CkanAction(APIView):
         )
 
     def post(self, request, action: str):
-        data = request.data if isinstance(request.data, dict) else {}
+        data = request.data
+        if not isinstance(data, dict):
+            # CKAN's own words for a body that is not an object (ckan/views/api.py).
+            return _error(
+                action,
+                400,
+                "Validation Error",
+                f"Bad request - JSON Error: Request data JSON decoded to {data!r:.100} but it "
+                "needs to be a dictionary.",
+            )
         return self._run(action, data)
 
     def _run(self, action: str, params: dict) -> Response:

@@ -119,7 +119,7 @@ class ConsentRequestOutput(serializers.Serializer):
     id = serializers.UUIDField()
     status = serializers.CharField()
     consumer = InstitutionBrief()
-    citizen = serializers.CharField(source="citizen.handle")
+    citizen = serializers.CharField(source="citizen_handle")
     purpose = serializers.SerializerMethodField()
     datasets = DatasetBrief(many=True, source="datasets.all")
     access_mode = serializers.CharField()

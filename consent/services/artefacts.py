@@ -13,7 +13,7 @@ from registry.models import ApiToken, Institution
 
 from .. import selectors
 from ..models import AccessReceipt, CitizenProfile, ConsentArtefact, ConsentEvent, ConsentRequest
-from .events import citizen_lock, event_record
+from .events import citizen_lock, citizen_lock_optional, event_record
 from .requests import _expire_request_if_due
 
 Status = ConsentArtefact.Status
@@ -250,7 +250,7 @@ def consents_expire(*, now: datetime | None = None, batch: int = 500) -> tuple[i
     )
     for request_id, citizen_id in request_ids:
         with transaction.atomic():
-            citizen = citizen_lock(citizen_id)
+            citizen = citizen_lock_optional(citizen_id)
             request = ConsentRequest.objects.select_related("consumer").get(pk=request_id)
             request.citizen = citizen
             if request.status == ConsentRequest.Status.PENDING:  # else answered meanwhile

@@ -38,6 +38,11 @@ def _instant(value: datetime) -> str:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
+def citizen_lock_optional(citizen_id: int | None) -> CitizenProfile | None:
+    """citizen_lock, or None for a request addressed to no one."""
+    return citizen_lock(citizen_id) if citizen_id is not None else None
+
+
 def citizen_lock(citizen_id: int) -> CitizenProfile:
     """Lock the citizen's row for the rest of the transaction. Every consent change takes this
     lock first: it serialises the citizen's changes and orders their ledger."""
@@ -49,7 +54,7 @@ def request_summary(request: ConsentRequest) -> dict:
         "id": str(request.id),
         "status": request.status,
         "consumer": request.consumer.slug,
-        "citizen": request.citizen.handle,
+        "citizen": request.citizen_handle,
         "updated_at": _instant(request.updated_at),
     }
 
@@ -68,7 +73,7 @@ def artefact_summary(artefact: ConsentArtefact) -> dict:
 
 def event_record(
     *,
-    citizen: CitizenProfile,
+    citizen: CitizenProfile | None,
     kind: str,
     actor: str,
     at: datetime,
@@ -78,17 +83,24 @@ def event_record(
 ) -> ConsentEvent:
     """Append a ledger event and, for status changes, write the webhook outbox rows.
 
-    Call inside the transaction that locked `citizen`.
+    Call inside the transaction that locked `citizen`. `citizen` is None only for a request to
+    a handle no one holds: there is no ledger to extend, but the consumer's webhooks go out
+    exactly as for any other request.
     """
-    event = ledger_append(
-        citizen=citizen,
-        kind=kind,
-        actor=actor,
-        request=request,
-        artefact=artefact,
-        data=data,
-        at=at,
-    )
+    if citizen is None:
+        event = ConsentEvent(
+            kind=kind, actor=actor, request=request, data=data or {}, created_at=at
+        )
+    else:
+        event = ledger_append(
+            citizen=citizen,
+            kind=kind,
+            actor=actor,
+            request=request,
+            artefact=artefact,
+            data=data,
+            at=at,
+        )
     if kind in WEBHOOK_EVENTS:
         if artefact is not None:
             recipients = [artefact.consumer, artefact.provider]

@@ -24,7 +24,7 @@ from ..models import (
     ConsentRequest,
     PurposeCode,
 )
-from .events import _instant, citizen_lock, event_record
+from .events import _instant, citizen_lock, citizen_lock_optional, event_record
 
 ARTEFACT_SCHEMA = "suchi.consent-artefact/1"
 ARTEFACT_TYP = "consent-artefact+jws"
@@ -81,9 +81,9 @@ def consent_request_create(
         raise ServiceError(
             f"{consumer.name} is not registered as a consumer of data.", field="consumer"
         )
-    citizen = CitizenProfile.objects.filter(handle=citizen_handle.strip().lower()).first()
-    if citizen is None:
-        raise ServiceError(f"No citizen has the handle {citizen_handle!r}.", field="citizen")
+    handle = citizen_handle.strip().lower()
+    if not handle:
+        raise ServiceError("Name the citizen by their handle.", field="citizen")
     purpose = PurposeCode.objects.filter(code=purpose_code, is_active=True).first()
     if purpose is None:
         raise ServiceError(
@@ -117,11 +117,15 @@ def consent_request_create(
         raise ServiceError("The notice shown to the citizen is required.", field="notice.text")
     datasets = _consent_datasets(dataset_ids)
 
+    # Whether anyone holds the handle is never told: the consumer gets the same answer either
+    # way, and a request to no one stays pending, unseen, until it expires (docs/consent.md).
+    found = CitizenProfile.objects.filter(handle=handle).values_list("pk", flat=True).first()
     with transaction.atomic():
-        citizen = citizen_lock(citizen.pk)
+        citizen = citizen_lock_optional(found)
         request = ConsentRequest.objects.create(
             consumer=consumer,
             citizen=citizen,
+            citizen_handle=handle,
             purpose=purpose,
             purpose_text=purpose_text.strip(),
             access_mode=access_mode,
@@ -180,12 +184,13 @@ def _consent_datasets(dataset_ids: list[uuid.UUID]) -> list[Dataset]:
     return [found[dataset_id] for dataset_id in dataset_ids]
 
 
-def _request_for(citizen: CitizenProfile, request_id) -> ConsentRequest:
-    request = (
-        ConsentRequest.objects.select_related("consumer", "purpose", "citizen")
-        .filter(pk=request_id, citizen=citizen)
-        .first()
-    )
+def _request_for(citizen: CitizenProfile | None, request_id) -> ConsentRequest:
+    found = ConsentRequest.objects.select_related("consumer", "purpose", "citizen")
+    if citizen is None:  # only the consumer's own cancel reaches a request addressed to no one
+        found = found.filter(pk=request_id, citizen__isnull=True)
+    else:
+        found = found.filter(pk=request_id, citizen=citizen)
+    request = found.first()
     if request is None:
         raise NotFound("No such consent request.")
     return request
@@ -403,7 +408,7 @@ def consent_request_cancel(*, consumer: Institution, request_id, actor: str) -> 
     if request is None:
         raise NotFound("No such consent request.")
     with transaction.atomic():
-        citizen = citizen_lock(request.citizen_id)
+        citizen = citizen_lock_optional(request.citizen_id)
         request = _request_for(citizen, request_id)
         request.citizen = citizen
         _set_request_status(request, ConsentRequest.Status.CANCELLED, now)

@@ -35,8 +35,8 @@ def _check_text(text: str, path: str, *, is_key: bool = False) -> None:
 
 
 class StrictJSONParser(JSONParser):
-    """Standard JSON, plus: no NaN/Infinity, no lone surrogates or control characters, at most
-    32 levels of nesting, integers that fit in 64 bits."""
+    """Standard JSON, plus: an object at the top, no NaN/Infinity, no lone surrogates or control
+    characters, at most 32 levels of nesting, integers that fit in 64 bits."""
 
     def parse(self, stream, media_type=None, parser_context=None):
         encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
@@ -47,8 +47,23 @@ class StrictJSONParser(JSONParser):
             raise ParseError(f"JSON is nested more than {MAX_DEPTH} levels deep.") from None
         except (ValueError, UnicodeDecodeError) as exc:
             raise ParseError(f"JSON parse error - {exc}") from None
+        if not isinstance(data, dict):
+            # Every body this API takes is an object; `[]` must not pass for `{}`.
+            raise ParseError(f"body: a JSON object is expected, not {_json_kind(data)}.")
         _check(data, 0, "")
         return data
+
+
+def _json_kind(value) -> str:
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, str):
+        return "a string"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    return "a number"
 
 
 def _reject_constant(name: str):
