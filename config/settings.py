@@ -202,6 +202,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "consent.tasks.expire_consents",
         "schedule": env_int("SUCHI_CONSENT_EXPIRY_INTERVAL", 60),
     },
+    "checkpoint-ledger": {
+        "task": "consent.tasks.checkpoint_ledger",
+        "schedule": env_int("SUCHI_LEDGER_CHECKPOINT_INTERVAL", 3600),
+    },
     "deliver-due-webhooks": {
         "task": "consent.tasks.deliver_due_webhooks",
         "schedule": env_int("SUCHI_WEBHOOK_SWEEP_INTERVAL", 30),
@@ -266,6 +270,11 @@ SUCHI_HARVEST_HEARTBEAT_TIMEOUT = env_int("SUCHI_HARVEST_HEARTBEAT_TIMEOUT", 300
 SUCHI_SIGNING_KEY_FILE = env_str("SUCHI_SIGNING_KEY_FILE", str(VAR_DIR / "signing-key.pem"))
 # A retired key stays in /.well-known/jwks.json this long (and while artefacts it signed live).
 SUCHI_SIGNING_KEY_GRACE_DAYS = env_int("SUCHI_SIGNING_KEY_GRACE_DAYS", 30)
+# Signed ledger checkpoints are appended here too, one JSON line each (consent/services/
+# checkpoints.py); in production point it at storage the database's writers cannot rewrite.
+SUCHI_LEDGER_CHECKPOINT_LOG = env_str(
+    "SUCHI_LEDGER_CHECKPOINT_LOG", str(VAR_DIR / "ledger-checkpoints.jsonl")
+)
 # Names this consent manager inside artefacts (`consent_manager`).
 SUCHI_CONSENT_MANAGER_ID = env_str("SUCHI_CONSENT_MANAGER_ID", SUCHI_SITE_URL)
 # A request the citizen has not answered expires after this many days (or at its expiry).

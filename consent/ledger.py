@@ -6,19 +6,24 @@ from that point. A citizen's export carries the chain, so the citizen (or anyone
 with) can verify it without Suchi.
 """
 
+import base64
 import hashlib
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import rfc8785
 
-from .models import CitizenProfile, ConsentEvent
+from .models import CitizenProfile, ConsentEvent, LedgerCheckpoint, SigningKey
 
 GENESIS = "0" * 64
+CHECKPOINT_SCHEMA = "suchi.ledger-checkpoint/1"
+EXPORT_CHECKPOINT_SCHEMA = "suchi.ledger-head/1"
+CHECKPOINT_TYP = "suchi-ledger-checkpoint+jws"
 
 
-def _instant(value: datetime) -> str:
+def instant(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
@@ -33,7 +38,7 @@ def event_body(event: ConsentEvent, *, handle: str) -> dict:
         "artefact": str(event.artefact_id) if event.artefact_id else None,
         "actor": event.actor,
         "data": event.data,
-        "created_at": _instant(event.created_at),
+        "created_at": instant(event.created_at),
     }
 
 
@@ -118,3 +123,72 @@ def ledger_verify(citizens=None) -> tuple[int, int, Break | None]:
         if broken:
             return chains, events_seen, broken
     return chains, events_seen, None
+
+
+def checkpoint_claims(token: str, keys: dict[str, dict]) -> dict:
+    """The payload of a checkpoint JWS whose signature verifies with one of `keys` (public JWKs
+    by kid); ValueError naming the problem otherwise. Verified by joserfc, not by the signer."""
+    import warnings
+
+    from joserfc import jws
+    from joserfc.errors import JoseError
+    from joserfc.jwk import OKPKey
+
+    try:
+        header = json.loads(base64.urlsafe_b64decode(token.split(".")[0] + "=="))
+        jwk = keys[header["kid"]]
+        key = OKPKey.import_key({k: jwk[k] for k in ("kty", "crv", "x")})
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # joserfc calls the EdDSA name deprecated
+            payload = jws.deserialize_compact(token, key, algorithms=["EdDSA"]).payload
+        return json.loads(payload)
+    except KeyError:
+        raise ValueError("signed with a key Suchi never published") from None
+    except (JoseError, ValueError, IndexError, TypeError):
+        raise ValueError("the signature does not verify") from None
+
+
+def checkpoints_verify(log_path: str | None = None) -> Break | None:
+    """Every checkpoint: its signature, its place in the sequence, each head it states against
+    the chain now, and (if `log_path` exists) the same JWS in the append-only log."""
+    keys = {k.kid: k.public_jwk for k in SigningKey.objects.all()}
+    logged = _read_log(log_path)
+    handles = dict(CitizenProfile.objects.values_list("handle", "pk"))
+    prev, expected = GENESIS, 1
+    for checkpoint in LedgerCheckpoint.objects.order_by("seq").iterator():
+        where = f"checkpoint #{checkpoint.seq}"
+        try:
+            claims = checkpoint_claims(checkpoint.jws, keys)
+        except ValueError as exc:
+            return Break(where, 0, str(exc))
+        if claims.get("schema") != CHECKPOINT_SCHEMA or claims.get("seq") != checkpoint.seq:
+            return Break(where, 0, "the signed checkpoint says something else")
+        if checkpoint.seq != expected:
+            return Break(where, 0, f"checkpoint #{expected} is missing")
+        if claims.get("prev") != prev:
+            return Break(where, 0, "does not follow the checkpoint before it")
+        if logged is not None and logged.get(checkpoint.seq, checkpoint.jws) != checkpoint.jws:
+            return Break(where, 0, "differs from the append-only log")
+        for handle, seq, head in claims.get("heads", []):
+            stated = ConsentEvent.objects.filter(citizen_id=handles.get(handle), seq=seq)
+            if not stated.filter(hash=head).exists():
+                return Break(handle, seq, f"does not match the head signed in {where}")
+        prev, expected = hashlib.sha256(checkpoint.jws.encode()).hexdigest(), expected + 1
+    if logged:
+        missing = sorted(set(logged) - set(range(1, expected)))
+        if missing:
+            return Break(
+                f"checkpoint #{missing[0]}", 0, "in the append-only log, not in the database"
+            )
+    return None
+
+
+def _read_log(log_path: str | None) -> dict[int, str] | None:
+    if not log_path:
+        return None
+    try:
+        with open(log_path, encoding="utf-8") as log:
+            entries = [json.loads(line) for line in log if line.strip()]
+    except FileNotFoundError:
+        return None
+    return {entry["seq"]: entry["jws"] for entry in entries}

@@ -269,6 +269,22 @@ class ConsentEvent(models.Model):
         return f"{self.citizen_id}#{self.seq} {self.kind}"
 
 
+class LedgerCheckpoint(models.Model):
+    """A signed statement of ledger heads at a moment: whoever rewrites a chain consistently
+    (with database write access) still cannot match a checkpoint signed before."""
+
+    seq = models.PositiveIntegerField(unique=True)
+    created_at = models.DateTimeField()
+    citizens = models.PositiveIntegerField(help_text="Heads the checkpoint states")
+    jws = models.TextField(help_text="Compact JWS over the checkpoint (consent.ledger)")
+
+    class Meta:
+        ordering = ["seq"]
+
+    def __str__(self) -> str:
+        return f"checkpoint #{self.seq}"
+
+
 class SigningKey(models.Model):
     """A public key Suchi signs with (the private half lives in SUCHI_SIGNING_KEY_FILE)."""
 

@@ -4,7 +4,12 @@ import logging
 
 from celery import shared_task
 
-from .services import consents_expire, webhook_deliver, webhook_deliveries_due
+from .services import (
+    consents_expire,
+    ledger_checkpoint_write,
+    webhook_deliver,
+    webhook_deliveries_due,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -39,3 +44,9 @@ def deliver_due_webhooks() -> int:
 @shared_task(acks_late=True, ignore_result=True)
 def expire_consents() -> list[int]:
     return list(consents_expire())
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def checkpoint_ledger() -> int | None:
+    checkpoint = ledger_checkpoint_write()
+    return checkpoint.seq if checkpoint else None

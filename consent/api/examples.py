@@ -285,6 +285,8 @@ EXAMPLES = {
                 "ledger": {
                     "hash": "sha256(prev_hash ‖ RFC 8785 JSON of the event)",
                     "head": EVENT["hash"],
+                    "checkpoint": "eyJhbGciOiJFZERTQSIsImtpZCI6IjNxYy4uLiIsInR5cCI6InN1Y2hpLWxlZGdl"
+                    "ci1jaGVja3BvaW50K2p3cyJ9.eyJzY2hlbWEiOiJzdWNoaS5sZWRnZXItaGVhZC8xIn0.c2lnbmF0dXJl",
                     "events": [EVENT],
                 },
             },

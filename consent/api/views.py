@@ -36,6 +36,7 @@ from ..services import (
     consent_request_cancel,
     consent_request_create,
     consent_withdraw,
+    export_checkpoint,
     receipt_record,
     webhook_endpoint_create,
     webhook_endpoint_disable,
@@ -705,6 +706,9 @@ class MyExport(_CitizenView):
                 "hash": "sha256(prev_hash ‖ RFC 8785 JSON of the event without its hashes); "
                 "the first prev_hash is 64 zeros",
                 "head": citizen.ledger_head,
+                # The head, signed now: kept with the export, it proves later what the chain
+                # was (verify it with /.well-known/jwks.json; docs/consent.md).
+                "checkpoint": export_checkpoint(citizen=citizen),
                 "events": EventOutput(selectors.events_of_citizen(citizen=citizen), many=True).data,
             },
         }

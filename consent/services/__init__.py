@@ -11,6 +11,7 @@ from .artefacts import (
     consents_expire,
     receipt_record,
 )
+from .checkpoints import export_checkpoint, ledger_checkpoint_write
 from .citizens import (
     citizen_create,
     citizen_set_language,
@@ -49,6 +50,8 @@ __all__ = [
     "consent_request_create",
     "consent_withdraw",
     "consents_expire",
+    "export_checkpoint",
+    "ledger_checkpoint_write",
     "receipt_record",
     "webhook_deliver",
     "webhook_deliveries_due",

@@ -117,6 +117,7 @@ def test_beat_schedules_sweeps_rechecks_expiry_and_webhooks_and_compose_runs_bea
         "registry.tasks.schedule_rechecks",
         "consent.tasks.expire_consents",
         "consent.tasks.deliver_due_webhooks",
+        "consent.tasks.checkpoint_ledger",
         "harvest.tasks.schedule_harvests",
         "harvest.tasks.sweep_harvest_jobs",
         "catalog.tasks.fold_facet_counts",
