@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install run test worker beat lint format bench migrate clean messages screenshots lock audit
+.PHONY: install run test worker beat lint format bench migrate clean messages screenshots lock audit security
 
 # Installs the versions in requirements.lock (what CI tested) within pyproject.toml's ranges.
 $(BIN)/.installed: pyproject.toml requirements.lock
@@ -76,6 +76,10 @@ lock:
 	{ echo "# Every package of Suchi and its dev tools, as CI installs them. Refresh: make lock"; \
 	  var/lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^suchi @'; } > requirements.lock
 	rm -rf var/lock-venv build
+
+## Static security analysis of Suchi's own code (bandit; medium and high findings fail)
+security: install
+	$(BIN)/bandit -c pyproject.toml -r core registry catalog consent harvest web config -ll -q
 
 ## Known vulnerabilities in the locked versions (pip-audit; needs pypi.org or osv.dev)
 audit: install

@@ -29,4 +29,4 @@ def description_html(text: str) -> SafeString:
         url_schemes={"http", "https", "mailto"},
         link_rel="nofollow noopener ugc",
     )
-    return mark_safe(cleaned)  # noqa: S308 - sanitised by nh3 just above
+    return mark_safe(cleaned)  # noqa: S308 (nh3 sanitised it)  # nosec B308 B703
