@@ -3,7 +3,7 @@
 import json
 
 from django.conf import settings
-from rest_framework.exceptions import ParseError
+from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.parsers import JSONParser
 
 MAX_DEPTH = 32
@@ -49,7 +49,7 @@ class StrictJSONParser(JSONParser):
             raise ParseError(f"JSON parse error - {exc}") from None
         if not isinstance(data, dict):
             # Every body this API takes is an object; `[]` must not pass for `{}`.
-            raise ParseError(f"body: a JSON object is expected, not {_json_kind(data)}.")
+            raise ValidationError({"body": [f"A JSON object is expected, not {_json_kind(data)}."]})
         _check(data, 0, "")
         return data
 

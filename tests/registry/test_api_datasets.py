@@ -232,7 +232,7 @@ def test_consent_dataset_is_marked_as_personal_data(api):
             "distributions[0].schema",
         ),
         (dataset_payload(distributions={"access_url": "https://x.example/a"}), "distributions"),
-        (["not", "an", "object"], ""),
+        (["not", "an", "object"], "body"),
         (dataset_payload(title=123), "title"),
         (dataset_payload(version=1.0), "version"),
         (dataset_payload(keywords=[1]), "keywords[0]"),
