@@ -4,6 +4,8 @@ import logging
 
 from celery import shared_task
 
+from core.jobs import enqueue_many
+
 from .services import (
     consents_expire,
     ledger_checkpoint_write,
@@ -14,21 +16,6 @@ from .services import (
 logger = logging.getLogger(__name__)
 
 
-def enqueue_deliveries(delivery_ids: list[str]) -> None:
-    """Queue delivery jobs (called after the outbox rows committed). A broker outage loses
-    nothing: the rows wait and the periodic sweep queues them."""
-    for delivery_id in delivery_ids:
-        try:
-            deliver_webhook.delay(delivery_id)
-        except Exception:
-            logger.warning(
-                "broker unavailable; delivery left for the sweep",
-                exc_info=True,
-                extra={"delivery": delivery_id},
-            )
-            return
-
-
 @shared_task(acks_late=True, ignore_result=True)
 def deliver_webhook(delivery_id: str) -> str:
     return webhook_deliver(delivery_id=delivery_id)
@@ -37,8 +24,8 @@ def deliver_webhook(delivery_id: str) -> str:
 @shared_task(acks_late=True, ignore_result=True)
 def deliver_due_webhooks() -> int:
     due = webhook_deliveries_due()
-    enqueue_deliveries(due)
-    return len(due)
+    # A broker outage loses nothing: the rows wait and the next sweep queues them.
+    return enqueue_many("consent.tasks.deliver_webhook", [(delivery_id,) for delivery_id in due])
 
 
 @shared_task(acks_late=True, ignore_result=True)

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import IntegrityError, reset_queries, transaction
 from django.utils import timezone
 
+from core.jobs import enqueue_many, enqueue_on_commit
 from core.links import http_url
 from registry.api.serializers import DatasetInput
 from registry.errors import Conflict, NotFound, ServiceError
@@ -111,21 +112,13 @@ def harvest_job_start(*, source: HarvestSource, trigger: str = "manual") -> Harv
     try:
         with transaction.atomic():
             job = HarvestJob.objects.create(source=source, trigger=trigger)
-            from .tasks import run_harvest_job
 
-            transaction.on_commit(lambda: _enqueue(run_harvest_job, job.pk))
+            enqueue_on_commit("harvest.tasks.run_harvest_job", job.pk)
     except IntegrityError:
         active = HarvestJob.objects.filter(source=source, status__in=HarvestJob.ACTIVE).first()
         what = f"Job {active.pk} of this source is {active.status}" if active else "A job is active"
         raise Conflict(f"{what}; one job per source at a time.", field="source") from None
     return job
-
-
-def _enqueue(task, *args) -> None:
-    try:
-        task.delay(*args)
-    except Exception:
-        logger.warning("broker unavailable; harvest job left for the sweep", exc_info=True)
 
 
 def harvest_job_abort(*, job: HarvestJob) -> HarvestJob:
@@ -481,8 +474,6 @@ def harvests_schedule(*, now=None) -> list[int]:
 def harvest_jobs_sweep(*, now=None) -> tuple[list[int], list[int]]:
     """Fail running jobs whose heartbeat stopped (their worker died) and re-queue waiting jobs
     the broker may have lost. Returns (failed ids, re-queued ids)."""
-    from .tasks import run_harvest_job
-
     now = now or timezone.now()
     stale = now - timedelta(seconds=settings.SUCHI_HARVEST_HEARTBEAT_TIMEOUT)
     failed = []
@@ -502,8 +493,7 @@ def harvest_jobs_sweep(*, now=None) -> tuple[list[int], list[int]]:
             status=HarvestJob.Status.NEW, created_at__lt=now - timedelta(minutes=1)
         ).values_list("pk", flat=True)
     )
-    for job_id in waiting:
-        _enqueue(run_harvest_job, job_id)
+    enqueue_many("harvest.tasks.run_harvest_job", [(job_id,) for job_id in waiting])
     return failed, waiting
 
 

@@ -3,7 +3,6 @@
 import logging
 
 from celery import shared_task
-from django.db import transaction
 
 from .services import (
     validation_rechecks_schedule,
@@ -13,26 +12,6 @@ from .services import (
 )
 
 logger = logging.getLogger(__name__)
-
-
-def enqueue_on_commit(task, *args) -> None:
-    """Queue `task(*args)` once the current transaction commits.
-
-    The job's row is already written, so if the broker cannot take the message now the write
-    still succeeds and the sweeper queues the job later; the caller never sees the outage.
-    """
-
-    def send() -> None:
-        try:
-            task.delay(*args)
-        except Exception:
-            logger.warning(
-                "broker unavailable; job left for the sweeper",
-                exc_info=True,
-                extra={"task": task.name, "task_args": list(args)},
-            )
-
-    transaction.on_commit(send)
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=5)

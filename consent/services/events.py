@@ -4,8 +4,7 @@ transaction, and the delivery jobs queued once it commits."""
 import json
 from datetime import UTC, datetime, timedelta
 
-from django.db import transaction
-
+from core.jobs import enqueue_many_on_commit
 from registry.models import Institution
 
 from ..ledger import ledger_append
@@ -143,14 +142,7 @@ def _outbox_write(event: ConsentEvent, recipients: list[Institution], payload: d
         )
         for endpoint in endpoints
     )
-    ids = [str(d.id) for d in deliveries]
-
-    def queue() -> None:
-        from ..tasks import enqueue_deliveries
-
-        enqueue_deliveries(ids)
-
-    transaction.on_commit(queue)
+    enqueue_many_on_commit("consent.tasks.deliver_webhook", [(str(d.id),) for d in deliveries])
 
 
 def retry_delay(attempts: int, base: float) -> timedelta:

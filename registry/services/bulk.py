@@ -10,9 +10,10 @@ import logging
 import uuid
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+
+from core.jobs import enqueue_many_on_commit
 
 from ..errors import ServiceError
 from ..models import Dataset, DatasetRevision, Distribution, Institution, ValidationRun
@@ -50,8 +51,6 @@ def datasets_register_bulk(
 ) -> list[Dataset]:
     """Register datasets from validated input `(data, provenance)` pairs; slugs are derived from
     titles. Call inside a transaction: the batch is written whole or not at all."""
-    from ..tasks import validate_datasets
-
     if not institution.is_provider:
         raise ServiceError("Only provider institutions can register datasets.", field="institution")
     if not items:
@@ -105,19 +104,9 @@ def datasets_register_bulk(
     run_ids = [run.pk for run in runs]
     size = settings.SUCHI_RUN_BATCH
 
-    def queue() -> None:
-        for start in range(0, len(run_ids), size):
-            try:
-                validate_datasets.delay(run_ids[start : start + size])
-            except Exception:
-                # The runs are written and stay queued; the sweeper queues them once the
-                # broker is back. Stop trying the rest now: each try waits for a timeout.
-                logger.warning(
-                    "broker unavailable; %d validation runs left for the sweeper",
-                    len(run_ids) - start,
-                    exc_info=True,
-                )
-                return
-
-    transaction.on_commit(queue)
+    # The runs are written and stay queued; if the broker is down the sweeper queues them.
+    enqueue_many_on_commit(
+        "registry.tasks.validate_datasets",
+        [(run_ids[start : start + size],) for start in range(0, len(run_ids), size)],
+    )
     return datasets

@@ -15,6 +15,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
+from core.jobs import enqueue_on_commit
+
 from ..errors import Conflict, ServiceError
 from ..models import ApiToken, Dataset, DatasetRevision, Distribution, Institution, ValidationRun
 
@@ -228,8 +230,6 @@ def queue_validation(
     revision instead of queueing a second one. Call with the dataset row locked. With
     `enqueue=False` the caller queues the job (several runs to a job, for instance).
     """
-    from ..tasks import enqueue_on_commit, validate_dataset
-
     run = ValidationRun.objects.filter(dataset=dataset, status=ValidationRun.Status.QUEUED).first()
     if run is not None:
         run.revision = revision
@@ -241,7 +241,7 @@ def queue_validation(
             dataset=dataset, revision=revision, trigger=trigger, queued_at=timezone.now()
         )
     if enqueue:
-        enqueue_on_commit(validate_dataset, run.id)
+        enqueue_on_commit("registry.tasks.validate_dataset", run.id)
     return run
 
 

@@ -18,6 +18,8 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from core.jobs import enqueue_on_commit
+
 from ..checks import CheckContext, Severity, run_checks
 from ..models import Dataset, DatasetRevision, ValidationFinding, ValidationRun
 from ..quality import quality_score
@@ -141,8 +143,6 @@ def validation_runs_execute(
 
 def _hand_back(runs: list[ClaimedRun]) -> dict[int, RunOutcome]:
     """Queue claimed runs again, unchecked, each as its own job."""
-    from ..tasks import enqueue_on_commit, validate_dataset
-
     outcomes = {}
     with transaction.atomic():
         for run in runs:
@@ -150,7 +150,7 @@ def _hand_back(runs: list[ClaimedRun]) -> dict[int, RunOutcome]:
                 run, error="Not reached within its batch's time; queued again.", give_up=False
             )
             if status == ValidationRun.Status.QUEUED:
-                enqueue_on_commit(validate_dataset, run.id)
+                enqueue_on_commit("registry.tasks.validate_dataset", run.id)
             outcomes[run.id] = RunOutcome(status=status)
     return outcomes
 

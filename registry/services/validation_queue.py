@@ -9,6 +9,8 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from core.jobs import enqueue_on_commit
+
 from ..models import Dataset, ValidationRun
 from .datasets import queue_validation
 
@@ -41,8 +43,6 @@ def validation_runs_sweep(*, stale_after: timedelta | None = None) -> list[int]:
     Returns the ids re-queued. A running run past the timeout is taken back (its worker died or
     hung); one past the attempt limit is closed as an error instead.
     """
-    from ..tasks import enqueue_on_commit, validate_dataset
-
     if stale_after is None:
         stale_after = timedelta(seconds=settings.SUCHI_RUN_STALE_AFTER)
     cutoff = timezone.now() - stale_after
@@ -65,7 +65,7 @@ def validation_runs_sweep(*, stale_after: timedelta | None = None) -> list[int]:
             if status == ValidationRun.Status.QUEUED:
                 requeued.append(run.id)
         for run_id in requeued:
-            enqueue_on_commit(validate_dataset, run_id)
+            enqueue_on_commit("registry.tasks.validate_dataset", run_id)
     if requeued:
         logger.warning("re-queued stale validation runs", extra={"run_ids": requeued})
     return requeued
@@ -78,8 +78,6 @@ def validation_rechecks_schedule(*, limit: int | None = None) -> list[int]:
     over the period. Datasets already waiting in the queue are skipped (runs are deduplicated).
     The runs are queued SUCHI_RUN_BATCH to a job.
     """
-    from ..tasks import enqueue_on_commit, validate_datasets
-
     limit = limit or settings.SUCHI_RECHECK_BATCH
     now = timezone.now()
     period = timedelta(seconds=settings.SUCHI_RECHECK_INTERVAL)
@@ -110,7 +108,7 @@ def validation_rechecks_schedule(*, limit: int | None = None) -> list[int]:
             run_ids.append(run.id)
         batch = settings.SUCHI_RUN_BATCH
         for start in range(0, len(run_ids), batch):
-            enqueue_on_commit(validate_datasets, run_ids[start : start + batch])
+            enqueue_on_commit("registry.tasks.validate_datasets", run_ids[start : start + batch])
     if run_ids:
         logger.info("queued re-checks", extra={"count": len(run_ids)})
     return run_ids
