@@ -428,9 +428,9 @@ def _failed(run: _Run, staged: StagedRecord, exc: Exception) -> None:
 
 
 def _flat(errors, prefix: str = "") -> dict:
-    from registry.api.errors import _flatten
+    from registry.api.errors import flatten_errors
 
-    return _flatten(errors, prefix)
+    return flatten_errors(errors, prefix)
 
 
 def _withdraw_missing(run: _Run) -> None:

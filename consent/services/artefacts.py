@@ -14,7 +14,7 @@ from registry.models import ApiToken, Institution
 from .. import selectors
 from ..models import AccessReceipt, CitizenProfile, ConsentArtefact, ConsentEvent, ConsentRequest
 from .events import citizen_lock, citizen_lock_optional, event_record
-from .requests import _expire_request_if_due
+from .requests import request_expire_if_due
 
 Status = ConsentArtefact.Status
 # action: (states it may start from, state it ends in, ledger event)
@@ -254,7 +254,7 @@ def consents_expire(*, now: datetime | None = None, batch: int = 500) -> tuple[i
             request = ConsentRequest.objects.select_related("consumer").get(pk=request_id)
             request.citizen = citizen
             if request.status == ConsentRequest.Status.PENDING:  # else answered meanwhile
-                requests_done += _expire_request_if_due(request, now, SYSTEM_EXPIRY)
+                requests_done += request_expire_if_due(request, now, SYSTEM_EXPIRY)
     artefact_ids = list(
         ConsentArtefact.objects.filter(
             status__in=ConsentArtefact.LIVE, valid_until__lte=now

@@ -33,7 +33,8 @@ WEBHOOK_EVENTS = {
 }
 
 
-def _instant(value: datetime) -> str:
+def instant_z(value: datetime) -> str:
+    """An instant as UTC ISO 8601 with a `Z` (what artefacts and webhooks carry)."""
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
@@ -54,7 +55,7 @@ def request_summary(request: ConsentRequest) -> dict:
         "status": request.status,
         "consumer": request.consumer.slug,
         "citizen": request.citizen_handle,
-        "updated_at": _instant(request.updated_at),
+        "updated_at": instant_z(request.updated_at),
     }
 
 
@@ -65,8 +66,8 @@ def artefact_summary(artefact: ConsentArtefact) -> dict:
         "status": artefact.status,
         "consumer": artefact.consumer.slug,
         "provider": artefact.provider.slug,
-        "valid_until": _instant(artefact.valid_until),
-        "updated_at": _instant(artefact.updated_at),
+        "valid_until": instant_z(artefact.valid_until),
+        "updated_at": instant_z(artefact.updated_at),
     }
 
 
@@ -125,7 +126,7 @@ def _outbox_write(event: ConsentEvent, recipients: list[Institution], payload: d
         {
             "id": str(event.event_id),
             "type": event.kind,
-            "created_at": _instant(event.created_at),
+            "created_at": instant_z(event.created_at),
             "data": payload,
         },
         separators=(",", ":"),

@@ -24,7 +24,7 @@ from ..models import (
     ConsentRequest,
     PurposeCode,
 )
-from .events import _instant, citizen_lock, citizen_lock_optional, event_record
+from .events import citizen_lock, citizen_lock_optional, event_record, instant_z
 
 ARTEFACT_SCHEMA = "suchi.consent-artefact/1"
 ARTEFACT_TYP = "consent-artefact+jws"
@@ -207,7 +207,9 @@ def _set_request_status(request: ConsentRequest, new: str, now: datetime) -> Non
     request.status, request.updated_at = new, now
 
 
-def _expire_request_if_due(request: ConsentRequest, now: datetime, actor: str) -> bool:
+def request_expire_if_due(request: ConsentRequest, now: datetime, actor: str) -> bool:
+    """Expire a pending request past its answer-by time; True if it did. Call with its
+    citizen locked (or none, for a request to no one)."""
     if request.status != ConsentRequest.Status.PENDING or request.respond_by > now:
         return False
     _set_request_status(request, ConsentRequest.Status.EXPIRED, now)
@@ -237,7 +239,7 @@ def consent_grant(
         citizen = citizen_lock(citizen.pk)
         request = _request_for(citizen, request_id)
         request.citizen = citizen
-        expired = _expire_request_if_due(request, now, "system: expiry")
+        expired = request_expire_if_due(request, now, "system: expiry")
         if not expired:
             if request.status != ConsentRequest.Status.PENDING:
                 raise Conflict(f"This request is already {request.status}.", field="status")
@@ -249,7 +251,7 @@ def consent_grant(
                 if expires_at > request.expires_at:
                     raise ServiceError(
                         "You may shorten the consent, not extend it beyond "
-                        f"{_instant(request.expires_at)}.",
+                        f"{instant_z(request.expires_at)}.",
                         field="expires_at",
                     )
                 valid_until = expires_at
@@ -262,7 +264,7 @@ def consent_grant(
                 request=request,
                 data={
                     "datasets": sorted(str(d.pk) for d in datasets),
-                    "valid_until": _instant(valid_until),
+                    "valid_until": instant_z(valid_until),
                 },
             )
             by_provider: dict[int, list[Dataset]] = defaultdict(list)
@@ -341,8 +343,8 @@ def _artefact_issue(
             else None
         ),
         "data_life": {"unit": request.data_life_unit, "value": request.data_life_value},
-        "valid_from": _instant(valid_from),
-        "valid_until": _instant(valid_until),
+        "valid_from": instant_z(valid_from),
+        "valid_until": instant_z(valid_until),
         "notice_sha256": request.notice_sha256,
         "iat": int(valid_from.timestamp()),
     }
@@ -382,7 +384,7 @@ def consent_deny(*, citizen: CitizenProfile, request_id, actor: str) -> ConsentR
         citizen = citizen_lock(citizen.pk)
         request = _request_for(citizen, request_id)
         request.citizen = citizen
-        expired = _expire_request_if_due(request, now, "system: expiry")
+        expired = request_expire_if_due(request, now, "system: expiry")
         if not expired:
             _set_request_status(request, ConsentRequest.Status.DENIED, now)
             event_record(

@@ -18,7 +18,8 @@ from ..middleware import database_unavailable, unavailable_response
 logger = logging.getLogger("suchi.api")
 
 
-def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
+def flatten_errors(detail, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested error detail as {"a.b[0].c": [messages]}: every field named by its path."""
     out: dict[str, list[str]] = {}
     if isinstance(detail, dict):
         for key, value in detail.items():
@@ -30,14 +31,14 @@ def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
                 path = f"{prefix}.{key}"
             else:
                 path = str(key)
-            for k, v in _flatten(value, path).items():
+            for k, v in flatten_errors(value, path).items():
                 out.setdefault(k, []).extend(v)
     elif isinstance(detail, list):
         if all(not isinstance(item, dict | list) for item in detail):
             out.setdefault(prefix, []).extend(str(item) for item in detail)
         else:
             for index, item in enumerate(detail):
-                for k, v in _flatten(item, f"{prefix}[{index}]").items():
+                for k, v in flatten_errors(item, f"{prefix}[{index}]").items():
                     out.setdefault(k, []).extend(v)
     else:
         out.setdefault(prefix, []).append(str(detail))
@@ -68,7 +69,7 @@ def exception_handler(exc, context):
             response["Retry-After"] = str(exc.retry_after)
         return response
     if isinstance(exc, exceptions.ValidationError):
-        errors = _flatten(exc.detail)
+        errors = flatten_errors(exc.detail)
         if errors:
             return validation_response(errors)
     if isinstance(exc, Http404):

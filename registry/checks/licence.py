@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 
 from .. import vocabularies
-from . import CheckContext, Finding, Severity, check
+from .base import CheckContext, Finding, Severity, check
 
 
 @check("licence")

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator
 
-from . import CheckContext, Finding, Severity, check
+from .base import CheckContext, Finding, Severity, check
 
 
 def _missing(field: str, label: str, why: str, severity: str = Severity.ERROR) -> Finding:

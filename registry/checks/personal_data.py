@@ -12,7 +12,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 
-from . import CheckContext, Finding, Severity, check
+from .base import CheckContext, Finding, Severity, check
 from .sample import complete_rows, tabular_format
 from .source import data_url
 

@@ -7,7 +7,7 @@ Messages describe problems by row, field and error type, never by quoting cell v
 import hashlib
 from collections.abc import Iterator
 
-from . import CheckContext, Finding, Severity, check
+from .base import CheckContext, Finding, Severity, check
 from .source import data_url
 
 MAX_SCHEMA_ERRORS = 20

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator
 
-from . import CheckContext, Finding, Severity, check
+from .base import CheckContext, Finding, Severity, check
 
 # Media types that say nothing about the content: no mismatch is reported against them.
 _UNSPECIFIC = {"", "application/octet-stream", "binary/octet-stream", "application/download"}

@@ -17,7 +17,7 @@ from core.jobs import enqueue_many_on_commit
 
 from ..errors import ServiceError
 from ..models import Dataset, DatasetRevision, Distribution, Institution, ValidationRun
-from .datasets import DISTRIBUTION_DEFAULTS, Actor, _assign_snapshot, _normalise
+from .datasets import DISTRIBUTION_DEFAULTS, Actor, snapshot_assign, snapshot_normalise
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ def datasets_register_bulk(
     if not items:
         return []
     now = timezone.now()
-    snapshots = [_normalise(data, known_distribution_ids=set()) for data, _ in items]
+    snapshots = [snapshot_normalise(data, known_distribution_ids=set()) for data, _ in items]
     for snapshot, slug in zip(
         snapshots, _unique_slugs(institution, [s["title"] for s in snapshots]), strict=True
     ):
@@ -71,7 +71,7 @@ def datasets_register_bulk(
             created_at=now,
             modified_at=now,
         )
-        _assign_snapshot(dataset, snapshot)
+        snapshot_assign(dataset, snapshot)
         datasets.append(dataset)
         for position, dist in enumerate(snapshot["distributions"]):
             row = Distribution(id=uuid.UUID(dist["id"]), dataset=dataset, position=position)

@@ -113,7 +113,7 @@ def dataset_snapshot(dataset: Dataset) -> dict:
     }
 
 
-def _normalise(data: dict, *, known_distribution_ids: set[str]) -> dict:
+def snapshot_normalise(data: dict, *, known_distribution_ids: set[str]) -> dict:
     """Fill defaults, make every value plain JSON, and give each distribution a stable id.
 
     A distribution keeps a client-supplied id only if it names one this dataset already has
@@ -170,7 +170,7 @@ def _check_slug_free(institution: Institution, slug: str, *, exclude: uuid.UUID 
         raise Conflict(f"This institution already has a dataset with slug {slug!r}.", field="slug")
 
 
-def _assign_snapshot(dataset: Dataset, snapshot: dict) -> None:
+def snapshot_assign(dataset: Dataset, snapshot: dict) -> None:
     """Set a snapshot's values on the row's fields (not saved)."""
     for name in _DIRECT_FIELDS:
         setattr(dataset, name, copy.deepcopy(snapshot[name]))
@@ -183,7 +183,7 @@ def _assign_snapshot(dataset: Dataset, snapshot: dict) -> None:
 
 def _apply_snapshot(dataset: Dataset, snapshot: dict) -> None:
     """Write a snapshot onto the row and its distributions. Call inside a transaction."""
-    _assign_snapshot(dataset, snapshot)
+    snapshot_assign(dataset, snapshot)
     dataset.save()
 
     wanted = {d["id"]: (position, d) for position, d in enumerate(snapshot["distributions"])}
@@ -262,7 +262,7 @@ def dataset_register(
     """
     if not institution.is_provider:
         raise ServiceError("Only provider institutions can register datasets.", field="institution")
-    snapshot = _normalise(data, known_distribution_ids=set())
+    snapshot = snapshot_normalise(data, known_distribution_ids=set())
     try:
         with transaction.atomic():
             if snapshot["slug"]:
@@ -322,7 +322,7 @@ def dataset_update(
         known = {d["id"] for d in base["distributions"]} | {
             str(i) for i in dataset.distributions.values_list("id", flat=True)
         }
-        snapshot = _normalise(merged, known_distribution_ids=known)
+        snapshot = snapshot_normalise(merged, known_distribution_ids=known)
         if snapshot == base:
             return dataset  # nothing changed: no revision, no run (PUT is idempotent)
         _check_slug_free(dataset.institution, snapshot["slug"], exclude=dataset.pk)

@@ -434,9 +434,11 @@ def test_a_late_datasets_quality_note_is_said_again_in_hindi_from_its_numbers():
 
     from catalog.templatetags.catalog import quality_note
     from registry.quality import quality_score
-    from registry.services.datasets import _normalise
+    from registry.services.datasets import snapshot_normalise
 
-    snapshot = _normalise(dataset_payload(update_frequency="weekly"), known_distribution_ids=set())
+    snapshot = snapshot_normalise(
+        dataset_payload(update_frequency="weekly"), known_distribution_ids=set()
+    )
     quality = quality_score(snapshot, [], modified_at=datetime.now(UTC) - timedelta(days=30))
     late = next(c for c in quality["criteria"] if c["name"] == "up_to_date")
     assert late["note"] == "last updated 30 days ago; expected every 8 days or less"

@@ -5,7 +5,7 @@ import copy
 import pytest
 
 from registry.checks import CHECKS, CheckContext, run_checks
-from registry.services.datasets import _normalise
+from registry.services.datasets import snapshot_normalise
 
 from ..factories import dataset_payload
 
@@ -13,7 +13,7 @@ CONTEXT = CheckContext(institution_slug="ka-health", dataset_id="x")
 
 
 def snapshot(**overrides) -> dict:
-    return _normalise(dataset_payload(**overrides), known_distribution_ids=set())
+    return snapshot_normalise(dataset_payload(**overrides), known_distribution_ids=set())
 
 
 def findings(check: str, snap: dict) -> list:

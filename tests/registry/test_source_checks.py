@@ -13,7 +13,7 @@ import pytest
 from registry.checks import CHECKS, CheckContext
 from registry.checks.personal_data import find_kinds, verhoeff_check_digit, verhoeff_valid
 from registry.quality import quality_score
-from registry.services.datasets import _normalise
+from registry.services.datasets import snapshot_normalise
 
 from ..factories import dataset_payload
 
@@ -21,7 +21,7 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "datapackages"
 
 
 def snapshot(**overrides) -> dict:
-    return _normalise(dataset_payload(**overrides), known_distribution_ids=set())
+    return snapshot_normalise(dataset_payload(**overrides), known_distribution_ids=set())
 
 
 def one_distribution(url: str, **fields) -> dict:
@@ -293,7 +293,7 @@ def test_complete_metadata_with_reachable_sources_scores_high():
 
 
 def test_bare_metadata_scores_low_and_says_why():
-    snap = _normalise({"title": "t", "description": "short"}, known_distribution_ids=set())
+    snap = snapshot_normalise({"title": "t", "description": "short"}, known_distribution_ids=set())
     result = quality_score(snap, [])
     assert result["score"] == 0
     assert all(c["note"] for c in result["criteria"])

@@ -55,12 +55,12 @@ def resolver_to(address: str):
 
 
 def snapshot_with(url: str) -> dict:
-    from registry.services.datasets import _normalise
+    from registry.services.datasets import snapshot_normalise
 
     from ..factories import dataset_payload
 
     data = dataset_payload(distributions=[{"access_url": url, "media_type": "text/csv"}])
-    return _normalise(data, known_distribution_ids=set())
+    return snapshot_normalise(data, known_distribution_ids=set())
 
 
 def safety_findings(url: str, resolver=None) -> list:
