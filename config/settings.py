@@ -76,24 +76,24 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "config.metrics.MetricsMiddleware",
     "core.middleware.UnknownMethodMiddleware",
-    "registry.middleware.RequestIdMiddleware",
+    "core.middleware.RequestIdMiddleware",
     # A view whose database connection failed or dropped answers 503 with Retry-After.
-    "registry.middleware.DatabaseUnavailableMiddleware",
+    "core.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "registry.middleware.BodySizeLimitMiddleware",
+    "core.middleware.BodySizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Pages speak the reader's language (cookie, then Accept-Language); the APIs stay English.
-    "web.middleware.PageLocaleMiddleware",
+    "core.middleware.PageLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Weak ETags from the body and 304s for If-None-Match / If-Modified-Since on GET.
     "django.middleware.http.ConditionalGetMiddleware",
-    "catalog.http.CorsForReadsMiddleware",
+    "core.middleware.CorsForReadsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A strict Content-Security-Policy on HTML pages; no caching of portal and console pages.
-    "web.middleware.PageSecurityMiddleware",
+    "core.middleware.PageSecurityMiddleware",
 ]
 
 if not DEBUG:
@@ -341,11 +341,11 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["registry.api.auth.ApiTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["registry.api.parsers.StrictJSONParser"],
-    "EXCEPTION_HANDLER": "registry.api.errors.exception_handler",
+    "DEFAULT_PARSER_CLASSES": ["core.api.parsers.StrictJSONParser"],
+    "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
-    "DEFAULT_THROTTLE_CLASSES": ["catalog.http.AnonymousRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["core.api.throttles.AnonymousRateThrottle"],
     # Number of trusted proxies in front of the app, for the client IP in X-Forwarded-For.
     # 0, not None: DRF's None takes the whole header as the address, which lets any client
     # choose its rate-limit identity; 0 means REMOTE_ADDR.
@@ -390,7 +390,7 @@ LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "registry.logging.RequestIdFilter"}},
+    "filters": {"request_id": {"()": "core.logging.RequestIdFilter"}},
     "formatters": {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",

@@ -12,7 +12,7 @@ from web.security import throttled_login
 from . import health, metrics
 
 # A 500 caused by the database being unreachable outside a view answers 503 instead.
-handler500 = "registry.middleware.server_error"
+handler500 = "core.middleware.server_error"
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),

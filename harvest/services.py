@@ -18,10 +18,10 @@ from django.conf import settings
 from django.db import IntegrityError, reset_queries, transaction
 from django.utils import timezone
 
+from core.errors import Conflict, NotFound, ServiceError
 from core.jobs import enqueue_many, enqueue_on_commit
 from core.links import http_url
 from registry.api.serializers import DatasetInput
-from registry.errors import Conflict, NotFound, ServiceError
 from registry.models import Dataset, Institution
 from registry.services import (
     Actor,
@@ -428,7 +428,7 @@ def _failed(run: _Run, staged: StagedRecord, exc: Exception) -> None:
 
 
 def _flat(errors, prefix: str = "") -> dict:
-    from registry.api.errors import flatten_errors
+    from core.api.errors import flatten_errors
 
     return flatten_errors(errors, prefix)
 

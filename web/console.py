@@ -17,9 +17,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from catalog.pages import CHECK_TITLES
 from consent import selectors as consent_selectors
 from consent.services import webhook_endpoint_create, webhook_endpoint_disable
+from core.errors import ServiceError
 from registry import selectors
 from registry.api.serializers import DatasetInput
-from registry.errors import ServiceError
 from registry.models import ApiToken, Dataset, Membership
 from registry.services import (
     Actor,

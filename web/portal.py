@@ -31,8 +31,8 @@ from consent.services import (
     consent_withdraw,
 )
 from consent.services.artefacts import SYSTEM_EXPIRY
+from core.errors import ServiceError
 from core.lockout import signin_failed, signin_succeeded, signin_wait
-from registry.errors import ServiceError
 
 from . import labels
 from .forms import GrantForm, LanguagePreferenceForm, LoginForm, SignupForm

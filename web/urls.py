@@ -1,7 +1,5 @@
 from django.urls import path
 
-from registry.api import urls as _registry_urls  # noqa: F401  (registers the anyuuid converter)
-
 from . import console, portal, views
 
 portal_urls = [

@@ -8,9 +8,10 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.serializers import ErrorOutput
 from registry import vocabularies
 from registry.api import examples as ex
-from registry.api.serializers import DatasetOutput, ErrorOutput
+from registry.api.serializers import DatasetOutput
 from registry.api.views import READ_AUTH, DatasetListCreate
 
 from ..query_params import LIST_PARAMS, ORDERINGS, boolean, dataset_query_from

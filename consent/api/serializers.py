@@ -2,7 +2,8 @@
 
 from rest_framework import serializers
 
-from registry.api.serializers import SHA256, StrictCharField, StrictIntegerField, StrictSerializer
+from core.api.serializers import StrictCharField, StrictIntegerField, StrictSerializer
+from registry.api.serializers import SHA256
 from registry.vocabularies import languages
 
 from ..models import (

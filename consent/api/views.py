@@ -11,12 +11,12 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import ValidationError
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.pagination import Pagination
+from core.api.serializers import ErrorOutput, page_of
 from registry.api.permissions import HasScope
-from registry.api.serializers import ErrorOutput, page_of
 from registry.services import Actor
 
 from .. import selectors
@@ -65,12 +65,6 @@ ERRORS = {400: ErrorOutput, 401: ErrorOutput, 403: ErrorOutput, 404: ErrorOutput
 ERRORS_WRITE = {**ERRORS, 409: ErrorOutput, 415: ErrorOutput}
 TOKEN_AUTH = [{"institutionToken": []}]
 CITIZEN_AUTH = [{"citizenToken": []}, {"cookieAuth": []}]
-
-
-class Pagination(PageNumberPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 100
 
 
 def _status_filter(request, choices) -> str | None:

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from registry.errors import Conflict, NotFound, ServiceError
+from core.errors import Conflict, NotFound, ServiceError
 from registry.models import ApiToken, Institution
 
 from .. import selectors

@@ -10,8 +10,8 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from core.errors import Conflict, ServiceError, TooManyAttempts
 from core.lockout import signin_failed, signin_succeeded, signin_wait
-from registry.errors import Conflict, ServiceError, TooManyAttempts
 
 from ..models import CitizenProfile
 

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from registry.errors import Conflict, NotFound, ServiceError
+from core.errors import Conflict, NotFound, ServiceError
 from registry.models import ApiToken, Dataset, Institution
 
 from ..keys import key_publish, sign_compact

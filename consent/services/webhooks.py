@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from registry.errors import NotFound, ServiceError
+from core.errors import NotFound, ServiceError
 from registry.models import Institution
 from registry.sources import Unresolvable, UnsafeURL, fetch, resolve_safely
 

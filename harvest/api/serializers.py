@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from registry.api.serializers import StrictCharField, StrictIntegerField, StrictSerializer
+from core.api.serializers import StrictCharField, StrictIntegerField, StrictSerializer
 
 from ..models import HarvestJob, HarvestSource
 

@@ -1,7 +1,5 @@
 from django.urls import path, register_converter
 
-from registry.api import urls as _registry_urls  # noqa: F401  (registers the anyuuid converter)
-
 from . import views
 
 

@@ -2,13 +2,13 @@
 
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import generics, status
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.pagination import Pagination
+from core.api.serializers import ErrorOutput, page_of
+from core.errors import NotFound
 from registry.api.permissions import HasScope
-from registry.api.serializers import ErrorOutput, page_of
-from registry.errors import NotFound
 
 from ..models import HarvestJob
 from ..services import (
@@ -88,12 +88,6 @@ QUEUED = {
 
 def _ok(name, value, code="200"):
     return OpenApiExample(name, value=value, response_only=True, status_codes=[code])
-
-
-class Pagination(PageNumberPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 100
 
 
 class _Owner(APIView):

@@ -4,76 +4,24 @@ the output representation, which the input accepts back unchanged (GET → PUT r
 import re
 
 from django.conf import settings
-from django.core.validators import URLValidator
 from rest_framework import serializers
 
+from core.api.serializers import (
+    HttpUrlField,
+    StrictBooleanField,
+    StrictCharField,
+    StrictIntegerField,
+    StrictSerializer,
+    page_of,
+)
 from core.links import http_url as http_only
 
 from .. import vocabularies
 from ..models import Dataset, DatasetRevision, ValidationFinding, ValidationRun
 from ..services import dataset_snapshot
 
-http_url = URLValidator(schemes=["http", "https"])
 MEDIA_TYPE = re.compile(r"^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}$", re.I)
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
-
-
-class StrictCharField(serializers.CharField):
-    """A string, and only a string: numbers are not quietly turned into text."""
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
-
-
-class StrictBooleanField(serializers.BooleanField):
-    """true or false, not "yes", 1 or "on"."""
-
-    def to_internal_value(self, data):
-        if not isinstance(data, bool):
-            self.fail("invalid", input=data)
-        return data
-
-
-class StrictIntegerField(serializers.IntegerField):
-    """A JSON integer, not a numeric string or a boolean."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, bool) or not isinstance(data, int):
-            self.fail("invalid")
-        return super().to_internal_value(data)
-
-
-class StrictSerializer(serializers.Serializer):
-    """Rejects fields it does not know, naming them; silently drops `read_only_names`."""
-
-    read_only_names: frozenset[str] = frozenset()
-
-    def to_internal_value(self, data):
-        if not isinstance(data, dict):
-            raise serializers.ValidationError(
-                {"non_field_errors": [f"Expected a JSON object, got {type(data).__name__}."]}
-            )
-        unknown = sorted(set(data) - set(self.fields) - self.read_only_names)
-        data = {k: v for k, v in data.items() if k in self.fields}
-        errors = {name: ["Unknown field."] for name in unknown}
-        try:
-            value = super().to_internal_value(data)
-        except serializers.ValidationError as exc:
-            errors = {**errors, **exc.detail} if isinstance(exc.detail, dict) else errors
-            if not errors:
-                raise
-        if errors:
-            raise serializers.ValidationError(errors)
-        return value
-
-
-class HttpUrlField(StrictCharField):
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 2000)
-        super().__init__(**kwargs)
-        self.validators.append(http_url)
 
 
 class DistributionInput(StrictSerializer):
@@ -461,28 +409,5 @@ class ValidationRunOutput(serializers.ModelSerializer):
         return counts
 
 
-def page_of(item_serializer, name: str) -> type[serializers.Serializer]:
-    """An OpenAPI description of a paginated list of `item_serializer`."""
-    return type(
-        name,
-        (serializers.Serializer,),
-        {
-            "count": serializers.IntegerField(),
-            "next": serializers.URLField(allow_null=True),
-            "previous": serializers.URLField(allow_null=True),
-            "results": item_serializer(many=True),
-        },
-    )
-
-
 RevisionPage = page_of(RevisionOutput, "RevisionPage")
 ValidationRunPage = page_of(ValidationRunOutput, "ValidationRunPage")
-
-
-class ErrorOutput(serializers.Serializer):
-    """Every API error: a readable sentence naming the field, and the errors by field path."""
-
-    detail = serializers.CharField()
-    errors = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()), required=False
-    )

@@ -1,23 +1,6 @@
-from django.urls import path, re_path, register_converter
+from django.urls import path, re_path
 
 from . import views
-
-
-class LooseUUIDConverter:
-    """A UUID in any letter case, with an optional trailing slash tolerated by the patterns."""
-
-    regex = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
-
-    def to_python(self, value):
-        import uuid
-
-        return uuid.UUID(value)
-
-    def to_url(self, value):
-        return str(value)
-
-
-register_converter(LooseUUIDConverter, "anyuuid")
 
 urlpatterns = [
     path("datasets/<anyuuid:pk>", views.DatasetDetail.as_view(), name="dataset-detail"),

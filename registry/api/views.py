@@ -5,9 +5,11 @@ from django.utils.http import http_date
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from core.api.pagination import Pagination as CorePagination
+from core.api.serializers import ErrorOutput
 
 from .. import selectors
 from ..models import Dataset
@@ -23,7 +25,6 @@ from .permissions import HasScope, WriteNeedsScope, caller_institution
 from .serializers import (
     DatasetInput,
     DatasetOutput,
-    ErrorOutput,
     RevisionOutput,
     RevisionPage,
     ValidationRunOutput,
@@ -63,10 +64,8 @@ def api_not_found(request, *args, **kwargs):
     )
 
 
-class Pagination(PageNumberPagination):
-    page_size = 20
-    page_size_query_param = "page_size"
-    max_page_size = 100
+class Pagination(CorePagination):
+    page_size = 20  # a dataset's history: revisions and validation runs are large
 
 
 def _with_submitted_revision(body: dict, dataset: Dataset) -> dict:

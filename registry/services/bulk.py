@@ -13,9 +13,9 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.text import slugify
 
+from core.errors import ServiceError
 from core.jobs import enqueue_many_on_commit
 
-from ..errors import ServiceError
 from ..models import Dataset, DatasetRevision, Distribution, Institution, ValidationRun
 from .datasets import DISTRIBUTION_DEFAULTS, Actor, snapshot_assign, snapshot_normalise
 

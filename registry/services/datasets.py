@@ -15,9 +15,9 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
+from core.errors import Conflict, ServiceError
 from core.jobs import enqueue_on_commit
 
-from ..errors import Conflict, ServiceError
 from ..models import ApiToken, Dataset, DatasetRevision, Distribution, Institution, ValidationRun
 
 SNAPSHOT_DEFAULTS: dict = {

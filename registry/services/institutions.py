@@ -4,8 +4,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email, validate_slug
 from django.db import IntegrityError, transaction
 
+from core.errors import Conflict, ServiceError
+
 from .. import vocabularies
-from ..errors import Conflict, ServiceError
 from ..models import Institution, Membership
 
 

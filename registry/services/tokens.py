@@ -9,7 +9,8 @@ from datetime import datetime, timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ..errors import ServiceError
+from core.errors import ServiceError
+
 from ..models import ApiToken, Institution
 from ..rawsql import column_loader
 from ..scopes import SCOPES

@@ -46,7 +46,7 @@ from hypothesis.stateful import (
 )
 
 from catalog.search.postgres import SAMPLE_FRACTION
-from registry.errors import Conflict
+from core.errors import Conflict
 from registry.models import Dataset, Institution, ValidationRun
 from registry.services import (
     Actor,

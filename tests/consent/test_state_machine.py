@@ -32,7 +32,7 @@ from consent.services import (
     consents_expire,
     receipt_record,
 )
-from registry.errors import Conflict
+from core.errors import Conflict
 
 from ..factories import make_citizen, make_institution, publish_consent_dataset
 

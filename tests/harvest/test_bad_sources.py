@@ -5,6 +5,7 @@ import time
 
 import pytest
 
+from core.errors import Conflict, ServiceError
 from harvest.models import HarvestJob, HarvestRecord, StagedRecord
 from harvest.services import (
     harvest_job_run,
@@ -12,7 +13,6 @@ from harvest.services import (
     harvest_jobs_sweep,
     harvest_source_create,
 )
-from registry.errors import Conflict, ServiceError
 from registry.models import Dataset
 
 from .conftest import serve_json

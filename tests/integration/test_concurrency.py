@@ -9,7 +9,7 @@ import threading
 import pytest
 from django.db import connections
 
-from registry.errors import Conflict
+from core.errors import Conflict
 from registry.models import Dataset, DatasetRevision
 from registry.services import Actor, dataset_register, dataset_update
 

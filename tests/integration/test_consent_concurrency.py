@@ -16,7 +16,7 @@ from consent.services import (
     consent_request_create,
     receipt_record,
 )
-from registry.errors import Conflict
+from core.errors import Conflict
 
 from ..factories import make_citizen, make_institution, publish_consent_dataset
 from .test_concurrency import in_threads

@@ -7,7 +7,7 @@ import pytest
 from django.db import DatabaseError, connection
 from django.db.backends.sqlite3.base import DatabaseWrapper
 
-from registry.middleware import database_unavailable
+from core.middleware import database_unavailable
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import hmac
 
 import pytest
 
-from registry.errors import ServiceError
+from core.errors import ServiceError
 from registry.models import ApiToken
 from registry.services import token_issue
 from registry.services import tokens as token_service

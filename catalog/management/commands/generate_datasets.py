@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from registry.errors import ServiceError
+from core.errors import ServiceError
 
 from ...synthetic import generate_datasets
 

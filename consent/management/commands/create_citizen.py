@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from registry.errors import ServiceError
+from core.errors import ServiceError
 
 from ...services import citizen_create
 

@@ -5,7 +5,7 @@ import uuid
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from registry.errors import ServiceError
+from core.errors import ServiceError
 
 from ...models import HarvestJob, HarvestSource
 from ...services import harvest_job_run, harvest_job_start

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from registry.errors import ServiceError
+from core.errors import ServiceError
 from registry.models import Institution
 from registry.services import institution_create
 

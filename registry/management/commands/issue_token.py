@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 
-from registry.errors import ServiceError
+from core.errors import ServiceError
 from registry.models import Institution
 from registry.scopes import SCOPES
 from registry.services import token_issue
