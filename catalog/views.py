@@ -83,7 +83,7 @@ def _negotiated_dataset(request, pk):
     if chosen == "html":
         return pages.public_page(pages.dataset_page)(request, pk)
     if chosen == "json":
-        return redirect(f"/api/v1/datasets/{pk}")
+        return redirect("dataset-detail", pk=pk)
     if chosen in MEDIA_TYPES:
         return _dataset_rdf(pk, chosen)
     return HttpResponse(

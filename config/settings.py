@@ -310,7 +310,7 @@ LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 # Portal and console pages show times in this zone (the APIs answer in UTC).
 SUCHI_PAGE_TIME_ZONE = env_str("SUCHI_PAGE_TIME_ZONE", "Asia/Kolkata")
-LOGIN_URL = "/portal/login"
+LOGIN_URL = "portal-login"
 # Wrong passwords, at every sign-in (API token, portal, console, admin; core/lockout.py):
 # one account from one address: this many free, then waits doubling up to the max (seconds);
 SUCHI_LOGIN_FREE_FAILURES = env_int("SUCHI_LOGIN_FREE_FAILURES", 5)

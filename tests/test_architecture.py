@@ -11,6 +11,7 @@ Read from the source with `ast`, so a test module can fail here without being im
 
 import ast
 import importlib
+import re
 from pathlib import Path
 
 import pytest
@@ -184,3 +185,38 @@ def test_every_task_named_to_core_jobs_is_registered():
 def test_the_scan_resolves_imports(source, expected):
     node = ast.parse(source).body[0]
     assert _resolve("registry.services.datasets", node) == expected
+
+
+def test_no_template_or_redirect_spells_an_internal_path():
+    """Templates use {% url %}, Python redirect("name", …) or reverse(): a route can move."""
+    literal_attr = re.compile(r'(?:href|action|src)="/(?!/)')
+    literal_redirect = re.compile(r'(?:redirect|HttpResponseRedirect|safe_next)\([^)]*?f?"/')
+    found = []
+    for app in APPS:
+        for path in (ROOT / app).rglob("*.html"):
+            for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if literal_attr.search(line):
+                    found.append(f"{path.relative_to(ROOT)}:{n}: {line.strip()[:80]}")
+    for module, path in MODULES.items():
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if literal_redirect.search(line):
+                found.append(f"{path.relative_to(ROOT)}:{n}: {line.strip()[:80]}")
+    assert found == []
+
+
+def test_every_route_of_ours_is_named():
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    unnamed = []
+
+    def walk(patterns, prefix=""):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                if getattr(entry, "app_name", None) == "admin":
+                    continue
+                walk(entry.url_patterns, prefix + str(entry.pattern))
+            elif isinstance(entry, URLPattern) and not entry.name:
+                unnamed.append(prefix + str(entry.pattern))
+
+    walk(get_resolver().url_patterns)
+    assert unnamed == []

@@ -7,10 +7,12 @@ Editors manage datasets; administrators also manage API tokens and webhooks.
 """
 
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -46,7 +48,9 @@ def member_required(*, admin: bool = False):
         @wraps(view)
         def wrapped(request, slug, *args, **kwargs):
             if not request.user.is_authenticated:
-                return redirect(f"/console/login?next={request.path}")
+                return redirect(
+                    f"{reverse('console-login')}?{urlencode({'next': request.path}, safe='/')}"
+                )
             membership = (
                 Membership.objects.select_related("institution")
                 .filter(user=request.user, institution__slug=slug)
@@ -66,21 +70,26 @@ def member_required(*, admin: bool = False):
 @require_http_methods(["GET", "HEAD", "POST"])
 def login_view(request):
     return sign_in(
-        request, audience="console", default_next="/console/", template="web/console/login.html"
+        request,
+        audience="console",
+        default_next=reverse("console"),
+        template="web/console/login.html",
     )
 
 
 @require_GET
 def home(request):
     if not request.user.is_authenticated:
-        return redirect("/console/login?next=/console/")
+        return redirect(
+            f"{reverse('console-login')}?{urlencode({'next': reverse('console')}, safe='/')}"
+        )
     memberships = list(
         Membership.objects.select_related("institution")
         .filter(user=request.user)
         .order_by("institution__name")
     )
     if len(memberships) == 1:
-        return redirect(f"/console/{memberships[0].institution.slug}/")
+        return redirect("console-overview", slug=memberships[0].institution.slug)
     return render(request, "web/console/home.html", {"memberships": memberships})
 
 
@@ -185,7 +194,7 @@ def _dataset_form(request, *, dataset: Dataset | None):
                     target = exc.field if exc.field in form.fields else None
                     form.add_error(target, exc.message)
                 else:
-                    return redirect(f"/console/{request.institution.slug}/datasets/{dataset.pk}")
+                    return redirect("console-dataset", slug=request.institution.slug, pk=dataset.pk)
             else:
                 _errors_into(form, formset, serializer.errors)
     else:
@@ -261,7 +270,7 @@ def dataset_withdraw_view(request, pk):
     dataset = _own_dataset(request, pk)
     dataset_withdraw(dataset=dataset, actor=Actor.for_user(request.user))
     messages.success(request, _("The dataset was withdrawn from the catalogue."))
-    return redirect(f"/console/{request.institution.slug}/datasets/{dataset.pk}")
+    return redirect("console-dataset", slug=request.institution.slug, pk=dataset.pk)
 
 
 @member_required()
@@ -274,7 +283,7 @@ def dataset_revalidate_view(request, pk):
         messages.error(request, exc.message)
     else:
         messages.success(request, _("A new check was started."))
-    return redirect(f"/console/{request.institution.slug}/datasets/{dataset.pk}")
+    return redirect("console-dataset", slug=request.institution.slug, pk=dataset.pk)
 
 
 # --- Tokens -----------------------------------------------------------------------------------
@@ -315,7 +324,7 @@ def token_revoke_view(request, token_id):
     token = get_object_or_404(ApiToken, pk=token_id, institution=request.institution)
     token_revoke(token=token)
     messages.success(request, _("The token was revoked; it no longer works."))
-    return redirect(f"/console/{request.institution.slug}/tokens")
+    return redirect("console-tokens", slug=request.institution.slug)
 
 
 # --- Webhooks ---------------------------------------------------------------------------------
@@ -335,7 +344,7 @@ def webhooks(request):
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             messages.success(request, _("Endpoint added."))
-            return redirect(f"/console/{request.institution.slug}/webhooks")
+            return redirect("console-webhooks", slug=request.institution.slug)
     endpoints = request.institution.webhook_endpoints.order_by("-created_at")
     deliveries = list(consent_selectors.deliveries_of(institution=request.institution)[:50])
     for delivery in deliveries:
@@ -352,7 +361,9 @@ def webhook_disable_view(request, pk):
     except ServiceError as exc:
         raise Http404 from exc
     messages.success(request, _("Deliveries to this endpoint were stopped."))
-    return redirect(safe_next(request, f"/console/{request.institution.slug}/webhooks"))
+    return redirect(
+        safe_next(request, reverse("console-webhooks", args=[request.institution.slug]))
+    )
 
 
 # --- Consent requests sent --------------------------------------------------------------------

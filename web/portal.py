@@ -5,6 +5,7 @@ answers 404, exactly as an id that does not exist.
 """
 
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -12,6 +13,7 @@ from django.contrib.auth import authenticate, login, logout, update_session_auth
 from django.contrib.auth.forms import PasswordChangeForm
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -38,8 +40,6 @@ from . import labels
 from .forms import GrantForm, LanguagePreferenceForm, LoginForm, SignupForm
 from .security import safe_next, too_many_message
 
-DASHBOARD = "/portal/"
-
 
 def citizen_required(view):
     """Signed in as a citizen, or off to the sign-in page (coming back here afterwards)."""
@@ -48,7 +48,9 @@ def citizen_required(view):
     def wrapped(request, *args, **kwargs):
         user = request.user
         if not user.is_authenticated:
-            return redirect(f"/portal/login?next={request.path}")
+            return redirect(
+                f"{reverse('portal-login')}?{urlencode({'next': request.path}, safe='/')}"
+            )
         if not hasattr(user, "citizen"):
             return render(request, "web/portal/not_citizen.html", status=403)
         return view(request, *args, **kwargs)
@@ -117,14 +119,14 @@ def sign_in(request, *, audience: str, default_next: str, template: str):
 @require_http_methods(["GET", "HEAD", "POST"])
 def login_view(request):
     return sign_in(
-        request, audience="portal", default_next=DASHBOARD, template="web/portal/login.html"
+        request, audience="portal", default_next=reverse("portal"), template="web/portal/login.html"
     )
 
 
 @require_POST
 def logout_view(request):
     logout(request)
-    return redirect(safe_next(request, "/"))
+    return redirect(safe_next(request, reverse("home")))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -143,7 +145,7 @@ def signup(request):
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             login(request, citizen.user, backend="django.contrib.auth.backends.ModelBackend")
-            response = redirect(DASHBOARD)
+            response = redirect("portal")
             set_language_cookie(response, citizen.language)
             return response
     return render(
@@ -177,7 +179,7 @@ def password_change(request):
     user = form.save()  # Django's own form: it sets and saves the new password hash
     update_session_auth_hash(request, user)
     messages.success(request, _("Your password was changed."))
-    return redirect("/portal/account")
+    return redirect("portal-account")
 
 
 @citizen_required
@@ -190,7 +192,7 @@ def language_preference(request):
     citizen_set_language(citizen=request.user.citizen, language=language)
     translation.activate(language)
     messages.success(request, _("Your preferred language was saved."))
-    response = redirect("/portal/account")
+    response = redirect("portal-account")
     set_language_cookie(response, language)
     return response
 
@@ -270,12 +272,12 @@ def request_grant(request, pk):
         )
     except ServiceError as exc:
         _service_error(request, exc)
-        return redirect(f"/portal/requests/{consent_request.pk}")
+        return redirect("portal-request", pk=consent_request.pk)
     messages.success(
         request,
         _("You granted consent to %(consumer)s.") % {"consumer": consent_request.consumer.name},
     )
-    return redirect(f"/portal/requests/{consent_request.pk}")
+    return redirect("portal-request", pk=consent_request.pk)
 
 
 @citizen_required
@@ -293,7 +295,7 @@ def request_deny(request, pk):
             _("You denied the request from %(consumer)s.")
             % {"consumer": consent_request.consumer.name},
         )
-    return redirect(f"/portal/requests/{consent_request.pk}")
+    return redirect("portal-request", pk=consent_request.pk)
 
 
 @citizen_required
@@ -313,7 +315,7 @@ def request_withdraw(request, pk):
             _("You withdrew your consent. %(consumer)s may no longer receive these records.")
             % {"consumer": consent_request.consumer.name},
         )
-    return redirect(f"/portal/requests/{consent_request.pk}")
+    return redirect("portal-request", pk=consent_request.pk)
 
 
 @citizen_required
@@ -373,7 +375,7 @@ def consent_action(request, pk, action):
         _service_error(request, exc)
     else:
         messages.success(request, str(done))
-    return redirect(safe_next(request, f"/portal/consents/{artefact.pk}"))
+    return redirect(safe_next(request, reverse("portal-consent", args=[artefact.pk])))
 
 
 @citizen_required

@@ -41,9 +41,17 @@ console_urls = [
         name="console-dataset-revalidate",
     ),
     path("<slug:slug>/tokens", console.tokens, name="console-tokens"),
-    path("<slug:slug>/tokens/<int:token_id>/revoke", console.token_revoke_view),
+    path(
+        "<slug:slug>/tokens/<int:token_id>/revoke",
+        console.token_revoke_view,
+        name="console-token-revoke",
+    ),
     path("<slug:slug>/webhooks", console.webhooks, name="console-webhooks"),
-    path("<slug:slug>/webhooks/<uuid:pk>/disable", console.webhook_disable_view),
+    path(
+        "<slug:slug>/webhooks/<uuid:pk>/disable",
+        console.webhook_disable_view,
+        name="console-webhook-disable",
+    ),
     path("<slug:slug>/consent-requests", console.consent_requests, name="console-requests"),
 ]
 

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from .portal import set_language_cookie
@@ -14,7 +15,7 @@ def language(request):
     sets the language cookie and goes back, so it works on cached public pages and without
     JavaScript. It writes nothing else; a citizen's stored preference is changed on their
     account page (a form with CSRF) and restored at each sign-in."""
-    response = redirect(safe_next(request, "/"))
+    response = redirect(safe_next(request, reverse("home")))
     code = request.GET.get("language", "")
     if code in dict(settings.LANGUAGES):
         set_language_cookie(response, code)

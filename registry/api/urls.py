@@ -18,5 +18,5 @@ urlpatterns = [
         "datasets/<anyuuid:pk>/validate", views.DatasetValidate.as_view(), name="dataset-validate"
     ),
     # Anything else under /api/v1/ is a JSON 404 that says what exists, not an HTML page.
-    re_path(r"^[\s\S]*$", views.api_not_found),
+    re_path(r"^[\s\S]*$", views.api_not_found, name="api-not-found"),
 ]
