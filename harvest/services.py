@@ -21,8 +21,8 @@ from django.utils import timezone
 from core.errors import Conflict, NotFound, ServiceError
 from core.jobs import enqueue_many, enqueue_on_commit
 from core.links import http_url
-from registry.api.serializers import DatasetInput
 from registry.models import Dataset, Institution
+from registry.payload import DatasetInput
 from registry.services import (
     Actor,
     dataset_register,

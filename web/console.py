@@ -1,9 +1,9 @@
 """The institution console (/console/<institution>/…): thin views over registry/services and
 consent/services for the institution's members.
 
-Datasets are validated by the API's own input serializer (DatasetInput) and written by the
-same services as the API, so a form and an API call accept and refuse exactly the same things.
-Editors manage datasets; administrators also manage API tokens and webhooks.
+Datasets are validated by the registry's payload model (registry.payload.DatasetInput) and
+written by the same services as the API, so a form and an API call accept and refuse exactly
+the same things. Editors manage datasets; administrators also manage API tokens and webhooks.
 """
 
 from functools import wraps
@@ -21,8 +21,8 @@ from consent import selectors as consent_selectors
 from consent.services import webhook_endpoint_create, webhook_endpoint_disable
 from core.errors import ServiceError
 from registry import selectors
-from registry.api.serializers import DatasetInput
 from registry.models import ApiToken, Dataset, Membership
+from registry.payload import DatasetInput
 from registry.services import (
     Actor,
     dataset_register,

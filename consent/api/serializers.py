@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from core.api.serializers import StrictCharField, StrictIntegerField, StrictSerializer
-from registry.api.serializers import SHA256
+from registry.payload import SHA256
 from registry.vocabularies import languages
 
 from ..models import (

@@ -4,9 +4,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from registry.api.serializers import DatasetInput
 from registry.demo.data import INSTITUTIONS, STAFF, datasets_for
 from registry.models import Dataset, Institution
+from registry.payload import DatasetInput
 from registry.services import (
     Actor,
     dataset_register,
