@@ -10,8 +10,9 @@ from django.views.decorators.http import require_GET
 
 from registry.selectors import datasets_published, datasets_visible_to
 
-from . import dcat, pages
+from . import pages
 from .query_params import parse_moment
+from .standards import dcat
 
 PAGE_SIZE = 100
 MEDIA_TYPES = {"ttl": "text/turtle; charset=utf-8", "jsonld": "application/ld+json; charset=utf-8"}

@@ -7,7 +7,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import ckan
+from ..standards import ckan
 
 
 def _envelope(action: str, **body) -> dict:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from harvest.readers import licence_id
+from catalog.standards.common import licence_id
 
 
 @pytest.mark.parametrize(

@@ -5,17 +5,19 @@ vocabularies are the EU Publications Office authority tables that DCAT-AP names 
 frequencies, languages, access rights, file types), SPDX for licences, IANA for media types.
 """
 
-import json
+import re
 from functools import cache
-from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
 
 from core.links import http_url
+from core.rdf import shipped_context
 from registry import vocabularies
 from registry.models import Dataset, Institution
+
+from .common import RemoteRecord, distribution, email_address, keywords, licence_id, text
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
@@ -46,11 +48,14 @@ FILE_TYPES = {
 }
 
 
+DCAT_AP_CONTEXT_URL = "https://semiceu.github.io/DCAT-AP/releases/3.0.0/context/dcat-ap.jsonld"
+
+
 @cache
 def jsonld_context() -> dict:
-    """The official DCAT-AP JSON-LD context, shipped with Suchi (no remote fetch)."""
-    path = Path(__file__).parent / "data" / "dcat-ap-context.jsonld"
-    return json.loads(path.read_text(encoding="utf-8"))["@context"]
+    """The official DCAT-AP JSON-LD context, shipped with Suchi (no remote fetch): the copy the
+    safe RDF parser serves for the context's URL (core/rdf.py)."""
+    return shipped_context(DCAT_AP_CONTEXT_URL)
 
 
 def new_graph() -> Graph:
@@ -248,3 +253,115 @@ def serialize(g: Graph, fmt: str) -> str:
     if fmt == "jsonld":
         return g.serialize(format="json-ld", context=jsonld_context(), auto_compact=True)
     return g.serialize(format="turtle")
+
+
+# --- parse: a DCAT-AP graph as Suchi's dataset payload ---------------------------------------
+RDF_TYPES = {  # media type → rdflib format name
+    "text/turtle": "turtle",
+    "application/x-turtle": "turtle",
+    "application/rdf+xml": "xml",
+    "application/xml": "xml",
+    "text/xml": "xml",
+    "application/ld+json": "json-ld",
+    "application/json": "json-ld",
+    "application/n-triples": "nt",
+}
+
+
+def rdf_format_of(url: str) -> str:
+    path = urlsplit(url).path
+    for suffix, fmt in (
+        (".ttl", "turtle"),
+        (".jsonld", "json-ld"),
+        (".rdf", "xml"),
+        (".xml", "xml"),
+    ):
+        if path.endswith(suffix):
+            return fmt
+    return "turtle"
+
+
+def dataset_record(graph, node) -> RemoteRecord:
+    def value(subject, predicate) -> str:
+        found = graph.value(subject, predicate)
+        return str(found) if found is not None else ""
+
+    def literal(subject, predicate, limit: int) -> str:
+        values = [o for o in graph.objects(subject, predicate) if isinstance(o, Literal)]
+        english = [o for o in values if o.language in (None, "en")]
+        return text(str((english or values)[0]), limit) if values else ""
+
+    themes_by_iri = {t["iri"]: code for code, t in vocabularies.themes().items()}
+    frequencies_by_iri = {f["iri"]: code for code, f in vocabularies.frequencies().items()}
+    languages_by_iri = {lang["iri"]: code for code, lang in vocabularies.languages().items()}
+    access_by_iri = {iri: code for code, iri in ACCESS_RIGHTS.items()}
+    contact = graph.value(node, DCAT.contactPoint)
+    period = graph.value(node, DCTERMS.temporal)
+    distributions, licences = [], []
+    for dist in graph.objects(node, DCAT.distribution):
+        media = value(dist, DCAT.mediaType).removeprefix(
+            "https://www.iana.org/assignments/media-types/"
+        )
+        fmt = value(dist, DCTERMS["format"]).rsplit("/", 1)[-1]
+        made = distribution(
+            access_url=value(dist, DCAT.accessURL),
+            download_url=value(dist, DCAT.downloadURL),
+            media_type=media,
+            fmt=fmt,
+            title=literal(dist, DCTERMS.title, 300),
+            desc=literal(dist, DCTERMS.description, 5000),
+        )
+        if made:
+            distributions.append(made)
+        licences.append(value(dist, DCTERMS.license))
+    licences.append(value(node, DCTERMS.license))
+    states = []
+    for place in graph.objects(node, DCTERMS.spatial):
+        match = re.search(r"/places/IN-([A-Z]{2})$", str(place))
+        if match and match.group(1) in vocabularies.states():
+            states.append(match.group(1))
+    start = value(period, DCAT.startDate)[:10] if period is not None else ""
+    end = value(period, DCAT.endDate)[:10] if period is not None else ""
+    access = access_by_iri.get(value(node, DCTERMS.accessRights), "open")
+    payload = {
+        "title": literal(node, DCTERMS.title, 300),
+        "description": literal(node, DCTERMS.description, 20000),
+        "keywords": keywords(str(k) for k in graph.objects(node, DCAT.keyword)),
+        "themes": sorted(
+            {
+                themes_by_iri[str(t)]
+                for t in graph.objects(node, DCAT.theme)
+                if str(t) in themes_by_iri
+            }
+        ),
+        "license": next((lid for lid in map(licence_id, licences) if lid), ""),
+        "access_rights": access,
+        "update_frequency": frequencies_by_iri.get(value(node, DCTERMS.accrualPeriodicity), ""),
+        "languages": sorted(
+            {
+                languages_by_iri[str(x)]
+                for x in graph.objects(node, DCTERMS.language)
+                if str(x) in languages_by_iri
+            }
+        ),
+        "spatial": {"states": sorted(set(states))},
+        "temporal": {
+            "start": start if re.match(r"^\d{4}-\d{2}-\d{2}$", start) else None,
+            "end": end if re.match(r"^\d{4}-\d{2}-\d{2}$", end) and end >= start else None,
+        },
+        "contact_point": {
+            "name": literal(contact, VCARD.fn, 200) if contact is not None else "",
+            "email": email_address(value(contact, VCARD.hasEmail)) if contact is not None else "",
+        },
+        "landing_page": http_url(value(node, DCAT.landingPage)),
+        "distributions": distributions[:100],
+    }
+    if access == "consent":
+        payload["contains_personal_data"] = True
+    guid = literal(node, DCTERMS.identifier, 500) or str(node)
+    publisher = graph.value(node, DCTERMS.publisher)
+    name = literal(publisher, FOAF.name, 300) if publisher is not None else ""
+    # A subject IRI is the record's address at the source only if it is a web address: a
+    # `javascript:` or `data:` IRI must never become a link on our pages.
+    remote_url = http_url(str(node)) if isinstance(node, URIRef) else ""
+    return RemoteRecord(guid, payload, remote_url or payload["landing_page"], name)

@@ -11,11 +11,12 @@ import uuid
 from django.conf import settings
 from django.db.models import Count, Q
 
+from core.links import http_url
 from registry import vocabularies
 from registry.models import Dataset, Institution
 from registry.selectors import datasets_published
 
-from .search import (
+from ..search import (
     DatasetQuery,
     SearchError,
     backend,
@@ -24,6 +25,7 @@ from .search import (
     search_datasets,
     summarize,
 )
+from .common import RemoteRecord, distribution, email_address, keywords, licence_id, text
 
 CKAN_VERSION = "2.10.4"  # the API generation we follow, reported by status_show
 MAX_ROWS = 1000
@@ -449,3 +451,74 @@ ACTIONS = {
         help_show,
     )
 }
+
+
+# --- parse: a CKAN package (package_show / package_search) as Suchi's dataset payload -------
+def ckan_record(package: dict, base: str) -> RemoteRecord:
+    extras = {
+        e.get("key"): e.get("value")
+        for e in package.get("extras") or []
+        if isinstance(e, dict) and isinstance(e.get("key"), str)
+    }
+    themes = [
+        g["name"].upper()
+        for g in package.get("groups") or []
+        if isinstance(g, dict)
+        and isinstance(g.get("name"), str)
+        and g["name"].upper() in vocabularies.themes()
+    ]
+    states = [
+        s for s in str(extras.get("spatial_states") or "").split(",") if s in vocabularies.states()
+    ]
+    distributions = [
+        d
+        for d in (
+            distribution(
+                access_url=r.get("access_url") or r.get("url"),
+                download_url=r.get("url")
+                if r.get("access_url") and r.get("url") != r.get("access_url")
+                else "",
+                media_type=r.get("mimetype"),
+                fmt=r.get("format"),
+                title=r.get("name"),
+                desc=r.get("description"),
+            )
+            for r in package.get("resources") or []
+            if isinstance(r, dict)
+        )
+        if d
+    ][:100]
+    access = extras.get("access_rights")
+    organization = (
+        package.get("organization") if isinstance(package.get("organization"), dict) else {}
+    )
+    payload = {
+        "title": text(package.get("title") or package.get("name"), 300),
+        "description": text(package.get("notes"), 20000) or text(package.get("title"), 20000),
+        "keywords": keywords(
+            t.get("name") for t in package.get("tags") or [] if isinstance(t, dict)
+        ),
+        "themes": list(dict.fromkeys(themes)),
+        "license": licence_id(package.get("license_id")),
+        "access_rights": access if access in {"open", "restricted", "consent"} else "open",
+        "update_frequency": extras.get("update_frequency")
+        if extras.get("update_frequency") in vocabularies.frequencies()
+        else "",
+        "spatial": {"states": states},
+        "contact_point": {
+            "name": text(package.get("maintainer") or package.get("author"), 200),
+            "email": email_address(package.get("maintainer_email") or package.get("author_email")),
+        },
+        "landing_page": http_url(package.get("url")),
+        "version": text(package.get("version"), 50),
+        "distributions": distributions,
+    }
+    if payload["access_rights"] == "consent":
+        payload["contains_personal_data"] = True
+    name = package.get("name") or package.get("id")
+    return RemoteRecord(
+        str(package.get("id") or name),
+        payload,
+        f"{base}/dataset/{name}",
+        text(organization.get("title"), 300),
+    )
