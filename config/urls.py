@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from catalog import pages as catalog_pages
 from catalog import views as catalog_views
 from catalog.api.ckan_views import CkanAction
-from consent.api import views as consent_views
+from consent.api.views import public as consent_public
 from web import urls as web_urls
 from web.security import throttled_login
 
@@ -18,7 +18,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("metrics", metrics.metrics, name="metrics"),
-    path(".well-known/jwks.json", consent_views.jwks_view, name="jwks"),
+    path(".well-known/jwks.json", consent_public.jwks_view, name="jwks"),
     # The catalogue's read endpoints come first; the rest of /api/v1/ is the registry's.
     path("api/v1/", include("catalog.api.urls")),
     path("api/v1/", include("consent.api.urls")),

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from consent import selectors
-from consent.api.views import MyExport
+from consent.api.views.citizens import MyExport
 from consent.models import ConsentArtefact, ConsentEvent, ConsentRequest
 from consent.services import (
     artefact_pause,

@@ -1,0 +1,199 @@
+"""The consent API for consumers (scope `consents:request`): ask citizens, follow requests, read
+the artefacts issued to them (shared with providers: an artefact is read by either party)."""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.api.pagination import Pagination
+from core.api.serializers import page_of
+from registry.api.permissions import HasScope
+from registry.services import Actor
+
+from ... import selectors
+from ...models import ConsentArtefact, ConsentRequest
+from ...services import (
+    Period,
+    artefact_for_party,
+    consent_request_cancel,
+    consent_request_create,
+)
+from ..examples import EXAMPLES
+from ..serializers import (
+    ConsentArtefactOutput,
+    ConsentRequestInput,
+    ConsentRequestOutput,
+)
+from .common import ERRORS, ERRORS_WRITE, TOKEN_AUTH, status_filter, uuid_param
+
+
+# --- Consumers -------------------------------------------------------------------------------
+class ConsentRequestListCreate(generics.GenericAPIView):
+    permission_classes = [HasScope]
+    required_scope = "consents:request"
+    pagination_class = Pagination
+    serializer_class = ConsentRequestOutput
+
+    @extend_schema(
+        operation_id="consent_requests_create",
+        examples=EXAMPLES["consent_requests_create"],
+        summary="Ask a citizen for consent",
+        description="Creates a pending request the citizen sees in the portal. The datasets must "
+        "be published with access `consent`; they may be held by several providers (one signed "
+        "artefact per provider is issued on grant). Needs `consents:request`.",
+        request=ConsentRequestInput,
+        responses={201: ConsentRequestOutput, **ERRORS_WRITE},
+        auth=TOKEN_AUTH,
+        tags=["consent: consumers"],
+    )
+    def post(self, request):
+        serializer = ConsentRequestInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        frequency = data["frequency"]
+        consent_request = consent_request_create(
+            consumer=request.user.institution,
+            citizen_handle=data["citizen"],
+            purpose_code=data["purpose"]["code"],
+            purpose_text=data["purpose"]["text"],
+            dataset_ids=data["datasets"],
+            access_mode=data["access_mode"],
+            data_from=data["data_range"]["from"],
+            data_to=data["data_range"]["to"],
+            fetch_type=data["fetch_type"],
+            frequency=Period(**frequency) if frequency else None,
+            data_life=Period(**data["data_life"]),
+            expires_at=data["expires_at"],
+            notice_text=data["notice"]["text"],
+            notice_version=data["notice"]["version"],
+            notice_language=data["notice"]["language"],
+            token=request.auth,
+            actor=Actor.for_token(request.auth).label,
+        )
+        consent_request = selectors.requests_of_consumer(institution=request.user.institution).get(
+            pk=consent_request.pk
+        )
+        return Response(
+            ConsentRequestOutput(consent_request).data,
+            status=status.HTTP_201_CREATED,
+            headers={"Location": f"/api/v1/consent-requests/{consent_request.pk}"},
+        )
+
+    @extend_schema(
+        operation_id="consent_requests_list",
+        examples=EXAMPLES["consent_requests_list"],
+        summary="Your institution's consent requests",
+        parameters=[
+            OpenApiParameter("status", enum=ConsentRequest.Status.values, required=False),
+        ],
+        responses={200: page_of(ConsentRequestOutput, "ConsentRequestPage"), **ERRORS},
+        auth=TOKEN_AUTH,
+        tags=["consent: consumers"],
+    )
+    def get(self, request):
+        wanted = status_filter(request, ConsentRequest.Status.values)
+        qs = selectors.requests_of_consumer(institution=request.user.institution, status=wanted)
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(ConsentRequestOutput(page, many=True).data)
+
+
+class ConsentRequestDetail(APIView):
+    permission_classes = [HasScope]
+    required_scope = "consents:request"
+
+    @extend_schema(
+        operation_id="consent_requests_retrieve",
+        examples=EXAMPLES["consent_requests_retrieve"],
+        summary="One of your consent requests",
+        responses={200: ConsentRequestOutput, **ERRORS},
+        auth=TOKEN_AUTH,
+        tags=["consent: consumers"],
+    )
+    def get(self, request, pk):
+        qs = selectors.requests_of_consumer(institution=request.user.institution)
+        consent_request = generics.get_object_or_404(qs, pk=pk)
+        return Response(ConsentRequestOutput(consent_request).data)
+
+
+class ConsentRequestCancel(APIView):
+    permission_classes = [HasScope]
+    required_scope = "consents:request"
+
+    @extend_schema(
+        operation_id="consent_requests_cancel",
+        examples=EXAMPLES["consent_requests_cancel"],
+        summary="Cancel a request the citizen has not answered",
+        request=None,
+        responses={200: ConsentRequestOutput, **ERRORS_WRITE},
+        auth=TOKEN_AUTH,
+        tags=["consent: consumers"],
+    )
+    def post(self, request, pk):
+        consent_request_cancel(
+            consumer=request.user.institution,
+            request_id=pk,
+            actor=Actor.for_token(request.auth).label,
+        )
+        qs = selectors.requests_of_consumer(institution=request.user.institution)
+        return Response(ConsentRequestOutput(qs.get(pk=pk)).data)
+
+
+class _PartyScope(HasScope):
+    """Consumers (`consents:request`) and providers (`consents:verify`) read artefacts."""
+
+    def has_permission(self, request, view) -> bool:
+        for scope in ("consents:request", "consents:verify"):
+            view.required_scope = scope
+            if super().has_permission(request, view):
+                return True
+        self.message = "This token needs the `consents:request` or `consents:verify` scope."
+        return False
+
+
+class ArtefactList(generics.GenericAPIView):
+    permission_classes = [_PartyScope]
+    pagination_class = Pagination
+    serializer_class = ConsentArtefactOutput
+
+    @extend_schema(
+        operation_id="consent_artefacts_list",
+        examples=EXAMPLES["consent_artefacts_list"],
+        summary="Artefacts your institution is the consumer or provider of",
+        description="Each carries its compact JWS in `jws`; verify it with the keys at "
+        "`/.well-known/jwks.json`.",
+        parameters=[
+            OpenApiParameter("request", str, description="A consent request id", required=False),
+            OpenApiParameter("status", enum=ConsentArtefact.Status.values, required=False),
+        ],
+        responses={200: page_of(ConsentArtefactOutput, "ConsentArtefactPage"), **ERRORS},
+        auth=TOKEN_AUTH,
+        tags=["consent: consumers", "consent: providers"],
+    )
+    def get(self, request):
+        request_id = request.query_params.get("request")
+        if request_id:
+            request_id = uuid_param(request_id, "request")
+        qs = selectors.artefacts_of_party(
+            institution=request.user.institution,
+            request_id=request_id,
+            status=status_filter(request, ConsentArtefact.Status.values),
+        )
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(ConsentArtefactOutput(page, many=True).data)
+
+
+class ArtefactDetail(APIView):
+    permission_classes = [_PartyScope]
+
+    @extend_schema(
+        operation_id="consent_artefacts_retrieve",
+        examples=EXAMPLES["consent_artefacts_retrieve"],
+        summary="One artefact your institution is party to",
+        responses={200: ConsentArtefactOutput, **ERRORS},
+        auth=TOKEN_AUTH,
+        tags=["consent: consumers", "consent: providers"],
+    )
+    def get(self, request, pk):
+        artefact = artefact_for_party(institution=request.user.institution, artefact_id=pk)
+        return Response(ConsentArtefactOutput(artefact).data)
