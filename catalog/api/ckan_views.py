@@ -7,7 +7,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..standards import ckan
+from .. import ckan_actions as ckan
 
 
 def _envelope(action: str, **body) -> dict:
