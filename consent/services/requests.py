@@ -55,6 +55,43 @@ def _period(value: Period | None, field: str, *, required: bool) -> Period | Non
     return value
 
 
+def _check_terms(
+    *,
+    access_mode: str,
+    data_from: date,
+    data_to: date,
+    fetch_type: str,
+    frequency: Period | None,
+    data_life: Period,
+    expires_at: datetime,
+    now: datetime,
+) -> tuple[Period | None, Period]:
+    """The request's terms, checked field by field; returns (frequency, data life) cleaned."""
+    if access_mode not in ConsentRequest.AccessMode.values:
+        raise ServiceError(
+            f"Unknown access mode {access_mode!r}; use one of "
+            f"{', '.join(ConsentRequest.AccessMode.values)}.",
+            field="access_mode",
+        )
+    if data_from > data_to:
+        raise ServiceError("`from` must not be after `to`.", field="data_range.from")
+    if fetch_type not in ConsentRequest.FetchType.values:
+        raise ServiceError(
+            f"Unknown fetch type {fetch_type!r}; use onetime or periodic.", field="fetch_type"
+        )
+    frequency = _period(frequency, "frequency", required=fetch_type == "periodic")
+    if fetch_type == "onetime" and frequency is not None:
+        raise ServiceError("A one-time fetch has no frequency.", field="frequency")
+    data_life = _period(data_life, "data_life", required=True)
+    if expires_at <= now:
+        raise ServiceError("Must be in the future.", field="expires_at")
+    if expires_at > now + timedelta(days=365 * MAX_CONSENT_YEARS):
+        raise ServiceError(
+            f"Consent may last at most {MAX_CONSENT_YEARS} years.", field="expires_at"
+        )
+    return frequency, data_life
+
+
 def consent_request_create(
     *,
     consumer: Institution,
@@ -91,28 +128,16 @@ def consent_request_create(
         )
     if not purpose_text.strip():
         raise ServiceError("Say in words what the data is for.", field="purpose.text")
-    if access_mode not in ConsentRequest.AccessMode.values:
-        raise ServiceError(
-            f"Unknown access mode {access_mode!r}; use one of "
-            f"{', '.join(ConsentRequest.AccessMode.values)}.",
-            field="access_mode",
-        )
-    if data_from > data_to:
-        raise ServiceError("`from` must not be after `to`.", field="data_range.from")
-    if fetch_type not in ConsentRequest.FetchType.values:
-        raise ServiceError(
-            f"Unknown fetch type {fetch_type!r}; use onetime or periodic.", field="fetch_type"
-        )
-    frequency = _period(frequency, "frequency", required=fetch_type == "periodic")
-    if fetch_type == "onetime" and frequency is not None:
-        raise ServiceError("A one-time fetch has no frequency.", field="frequency")
-    data_life = _period(data_life, "data_life", required=True)
-    if expires_at <= now:
-        raise ServiceError("Must be in the future.", field="expires_at")
-    if expires_at > now + timedelta(days=365 * MAX_CONSENT_YEARS):
-        raise ServiceError(
-            f"Consent may last at most {MAX_CONSENT_YEARS} years.", field="expires_at"
-        )
+    frequency, data_life = _check_terms(
+        access_mode=access_mode,
+        data_from=data_from,
+        data_to=data_to,
+        fetch_type=fetch_type,
+        frequency=frequency,
+        data_life=data_life,
+        expires_at=expires_at,
+        now=now,
+    )
     if not notice_text.strip():
         raise ServiceError("The notice shown to the citizen is required.", field="notice.text")
     datasets = _consent_datasets(dataset_ids)

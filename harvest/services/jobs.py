@@ -1,4 +1,4 @@
-"""Harvest services: sources, jobs, and the run of a job (gather → import → withdraw).
+"""Harvest jobs: start, abort, run (gather → import → withdraw) and sweep.
 
 A job finishes itself (finished, failed or aborted), beats its heart while it runs, and a
 sweep fails a job whose heart stopped. One job per source at a time (a partial unique index).
@@ -7,7 +7,6 @@ Records are keyed by (source, remote guid): a re-harvest never duplicates, an un
 period has passed — but only after a gather that read the whole source.
 """
 
-import contextlib
 import hashlib
 import json
 import logging
@@ -18,10 +17,10 @@ from django.conf import settings
 from django.db import IntegrityError, reset_queries, transaction
 from django.utils import timezone
 
-from core.errors import Conflict, NotFound, ServiceError
+from core.errors import Conflict, ServiceError
 from core.jobs import enqueue_many, enqueue_on_commit
 from core.links import http_url
-from registry.models import Dataset, Institution
+from registry.models import Dataset
 from registry.payload import DatasetInput
 from registry.services import (
     Actor,
@@ -30,81 +29,16 @@ from registry.services import (
     dataset_withdraw,
     datasets_register_bulk,
 )
-from registry.sources import Unresolvable, UnsafeURL, resolve_safely
 
-from .fetch import HarvestError
-from .models import HarvestJob, HarvestRecord, HarvestSource, StagedRecord
-from .readers import READERS, Progress
+from ..fetch import HarvestError
+from ..models import HarvestJob, HarvestRecord, HarvestSource, StagedRecord
+from ..readers import READERS, Progress
 
 logger = logging.getLogger(__name__)
 MAX_ERROR_LINES = 200
 STAGE_BATCH = 500
-INTERVALS = {
-    "hourly": timedelta(hours=1),
-    "daily": timedelta(days=1),
-    "weekly": timedelta(weeks=1),
-}
 
 
-# --- sources -----------------------------------------------------------------------------------
-def _check_url(url: str) -> None:
-    try:
-        resolve_safely(url)
-    except UnsafeURL as exc:
-        raise ServiceError(f"Unsafe source URL: {exc}.", field="url") from None
-    except Unresolvable as exc:
-        raise ServiceError(f"{exc}.", field="url") from None
-
-
-def harvest_source_create(
-    *,
-    institution: Institution,
-    name: str,
-    kind: str,
-    url: str,
-    frequency: str = "manual",
-    withdraw_grace_hours: int = 0,
-) -> HarvestSource:
-    """Register a catalogue to harvest into the institution's datasets."""
-    if not institution.is_provider:
-        raise ServiceError("Only provider institutions can harvest datasets.", field="institution")
-    if kind not in HarvestSource.Kind.values:
-        raise ServiceError(
-            f"Unknown kind {kind!r}; use one of {', '.join(HarvestSource.Kind.values)}.",
-            field="kind",
-        )
-    if frequency not in HarvestSource.Frequency.values:
-        raise ServiceError(
-            f"Unknown frequency {frequency!r}; use one of "
-            f"{', '.join(HarvestSource.Frequency.values)}.",
-            field="frequency",
-        )
-    if not name.strip():
-        raise ServiceError("A source needs a name.", field="name")
-    _check_url(url)
-    try:
-        with transaction.atomic():
-            return HarvestSource.objects.create(
-                institution=institution,
-                name=name.strip(),
-                kind=kind,
-                url=url,
-                frequency=frequency,
-                withdraw_grace_hours=withdraw_grace_hours,
-                next_run_at=timezone.now() if frequency != "manual" else None,
-            )
-    except IntegrityError:
-        raise Conflict("This institution already harvests that URL.", field="url") from None
-
-
-def harvest_source_deactivate(*, source: HarvestSource) -> HarvestSource:
-    """Stop scheduling a source. Its datasets stay; its history stays."""
-    HarvestSource.objects.filter(pk=source.pk).update(is_active=False, next_run_at=None)
-    source.is_active, source.next_run_at = False, None
-    return source
-
-
-# --- jobs --------------------------------------------------------------------------------------
 def harvest_job_start(*, source: HarvestSource, trigger: str = "manual") -> HarvestJob:
     """Create a job for the source and queue it. Conflict if one is already waiting or running."""
     if not source.is_active:
@@ -454,23 +388,6 @@ def _withdraw_missing(run: _Run) -> None:
 
 
 # --- schedule and sweep ------------------------------------------------------------------------
-def harvests_schedule(*, now=None) -> list[int]:
-    """Start jobs for active sources whose time has come. Returns the new job ids."""
-    now = now or timezone.now()
-    started = []
-    due = HarvestSource.objects.filter(is_active=True, next_run_at__lte=now).exclude(
-        frequency="manual"
-    )
-    for source in due:
-        HarvestSource.objects.filter(pk=source.pk).update(
-            next_run_at=now + INTERVALS[source.frequency]
-        )
-        # If the previous run is still going, the next tick tries again.
-        with contextlib.suppress(Conflict):
-            started.append(harvest_job_start(source=source, trigger="schedule").pk)
-    return started
-
-
 def harvest_jobs_sweep(*, now=None) -> tuple[list[int], list[int]]:
     """Fail running jobs whose heartbeat stopped (their worker died) and re-queue waiting jobs
     the broker may have lost. Returns (failed ids, re-queued ids)."""
@@ -495,10 +412,3 @@ def harvest_jobs_sweep(*, now=None) -> tuple[list[int], list[int]]:
     )
     enqueue_many("harvest.tasks.run_harvest_job", [(job_id,) for job_id in waiting])
     return failed, waiting
-
-
-def harvest_source_for(*, institution: Institution, source_id) -> HarvestSource:
-    source = HarvestSource.objects.filter(pk=source_id, institution=institution).first()
-    if source is None:
-        raise NotFound("No such harvest source.")
-    return source
