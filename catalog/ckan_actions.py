@@ -147,6 +147,7 @@ _SORTS = {
 # --- actions ------------------------------------------------------------------------------------
 
 
+# Long: CKAN's package_search parameters, read one by one in CKAN's own order.
 def package_search(params: dict) -> dict:
     q, q_fields = _split_q(str(params.get("q", "") or ""))
     # Punctuation alone (Solr's `*:*` among it) is no text search: the whole catalogue, newest

@@ -72,6 +72,7 @@ class MetricsMiddleware:
 class DatabaseCollector:
     """Counts and ages read from the database (and the queue depth from Redis) at scrape time."""
 
+    # Long: one block per family of figures read at scrape time.
     def collect(self):
         from consent.models import ConsentArtefact, WebhookDelivery
         from harvest.models import HarvestJob

@@ -88,6 +88,7 @@ def _last_updated(context, snapshot: dict, fallback: datetime | None) -> datetim
     return newest or fallback
 
 
+# Long: one block per scored criterion, read top to bottom as the published scoring table.
 def quality_score(snapshot: dict, findings: list, *, context=None, modified_at=None) -> dict:
     """Score a snapshot given the findings of its run. `findings` are (check, Finding) pairs."""
     licence = vocabularies.licences().get(snapshot["license"])

@@ -187,6 +187,8 @@ def _decode(raw_chunks, encoding: str, limit: int) -> tuple[bytes, bool]:
     return bytes(out), True
 
 
+# Long: one deadline and one result object across every redirect hop; split, the hops would each
+# need the deadline and the partial result passed around.
 def fetch(
     url: str,
     *,
@@ -250,6 +252,8 @@ def fetch(
     return result
 
 
+# Long: one socket under one watchdog: connect, TLS, request, bounded streaming read and close must
+# share the try/finally that cuts it.
 def _one_request(
     scheme,
     host,

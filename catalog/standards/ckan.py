@@ -55,6 +55,7 @@ def group_dict(code: str, theme: dict, package_count: int | None = None) -> dict
     return data
 
 
+# Long: one line per field of CKAN's package dict.
 def package_dict(dataset: Dataset) -> dict:
     """A dataset as CKAN clients expect a package. Reads prefetched distributions."""
     licence = vocabularies.licences().get(dataset.license)
@@ -122,6 +123,7 @@ def package_dict(dataset: Dataset) -> dict:
 
 
 # --- parse: a CKAN package (package_show / package_search) as Suchi's dataset payload -------
+# Long: one line per field of Suchi's payload, read from a CKAN package.
 def ckan_record(package: dict, base: str) -> RemoteRecord:
     extras = {
         e.get("key"): e.get("value")

@@ -97,6 +97,7 @@ def add_agent(g: Graph, base: str, institution: Institution) -> URIRef:
     return agent
 
 
+# Long: one triple (or two) per DCAT-AP property of a dataset.
 def add_dataset(g: Graph, base: str, dataset: Dataset) -> URIRef:
     """Add one dataset with its distributions. Reads prefetched distributions."""
     node = dataset_iri(base, dataset)
@@ -281,6 +282,7 @@ def rdf_format_of(url: str) -> str:
     return "turtle"
 
 
+# Long: one line per field of Suchi's payload, read from a DCAT graph.
 def dataset_record(graph, node) -> RemoteRecord:
     def value(subject, predicate) -> str:
         found = graph.value(subject, predicate)

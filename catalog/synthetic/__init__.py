@@ -105,6 +105,8 @@ def _sentence(plan: _Plan) -> str:
     return words[0].capitalize() + " " + " ".join(words[1:]) + "."
 
 
+# Long: one line per field of a dataset row, drawn in a fixed order so a seed reproduces the
+# catalogue.
 def _dataset(plan: _Plan, institution: tuple, n: int) -> tuple[dict, list[dict]]:
     """One dataset's columns and its distributions' columns."""
     rng = plan.rng

@@ -19,12 +19,12 @@ from .citizens import (
     citizen_token_issue,
 )
 from .requests import (
-    Period,
     consent_deny,
     consent_grant,
     consent_request_cancel,
     consent_request_create,
 )
+from .terms import Period
 from .webhooks import (
     webhook_deliver,
     webhook_deliveries_due,

@@ -162,6 +162,7 @@ class ReceiptInput:
     served_at: datetime
 
 
+# Long: the checks before a release is recorded and the ledger entry, under one citizen lock.
 def receipt_record(
     *,
     provider: Institution,

@@ -4,7 +4,6 @@ provider) or denies, the consumer may cancel while it is pending, and time expir
 import hashlib
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import rfc8785
@@ -17,7 +16,6 @@ from registry.models import ApiToken, Dataset, Institution
 
 from ..keys import key_publish, sign_compact
 from ..models import (
-    UNITS,
     CitizenProfile,
     ConsentArtefact,
     ConsentEvent,
@@ -25,73 +23,15 @@ from ..models import (
     PurposeCode,
 )
 from .events import citizen_lock, citizen_lock_optional, event_record, instant_z
+from .terms import Period, check_terms
 
 ARTEFACT_SCHEMA = "suchi.consent-artefact/1"
 ARTEFACT_TYP = "consent-artefact+jws"
 MAX_DATASETS = 50
-MAX_CONSENT_YEARS = 5
 
 
-@dataclass(frozen=True)
-class Period:
-    unit: str
-    value: int
-
-    def as_dict(self) -> dict:
-        return {"unit": self.unit, "value": self.value}
-
-
-def _period(value: Period | None, field: str, *, required: bool) -> Period | None:
-    if value is None:
-        if required:
-            raise ServiceError("This field is required.", field=field)
-        return None
-    if value.unit not in UNITS:
-        raise ServiceError(
-            f"Unknown unit {value.unit!r}; use one of {', '.join(UNITS)}.", field=f"{field}.unit"
-        )
-    if not 1 <= value.value <= 1000:
-        raise ServiceError("Must be between 1 and 1000.", field=f"{field}.value")
-    return value
-
-
-def _check_terms(
-    *,
-    access_mode: str,
-    data_from: date,
-    data_to: date,
-    fetch_type: str,
-    frequency: Period | None,
-    data_life: Period,
-    expires_at: datetime,
-    now: datetime,
-) -> tuple[Period | None, Period]:
-    """The request's terms, checked field by field; returns (frequency, data life) cleaned."""
-    if access_mode not in ConsentRequest.AccessMode.values:
-        raise ServiceError(
-            f"Unknown access mode {access_mode!r}; use one of "
-            f"{', '.join(ConsentRequest.AccessMode.values)}.",
-            field="access_mode",
-        )
-    if data_from > data_to:
-        raise ServiceError("`from` must not be after `to`.", field="data_range.from")
-    if fetch_type not in ConsentRequest.FetchType.values:
-        raise ServiceError(
-            f"Unknown fetch type {fetch_type!r}; use onetime or periodic.", field="fetch_type"
-        )
-    frequency = _period(frequency, "frequency", required=fetch_type == "periodic")
-    if fetch_type == "onetime" and frequency is not None:
-        raise ServiceError("A one-time fetch has no frequency.", field="frequency")
-    data_life = _period(data_life, "data_life", required=True)
-    if expires_at <= now:
-        raise ServiceError("Must be in the future.", field="expires_at")
-    if expires_at > now + timedelta(days=365 * MAX_CONSENT_YEARS):
-        raise ServiceError(
-            f"Consent may last at most {MAX_CONSENT_YEARS} years.", field="expires_at"
-        )
-    return frequency, data_life
-
-
+# Long: sixteen terms, one line each, in the signature and in the row written; their checks
+# are in _check_terms.
 def consent_request_create(
     *,
     consumer: Institution,
@@ -128,7 +68,7 @@ def consent_request_create(
         )
     if not purpose_text.strip():
         raise ServiceError("Say in words what the data is for.", field="purpose.text")
-    frequency, data_life = _check_terms(
+    frequency, data_life = check_terms(
         access_mode=access_mode,
         data_from=data_from,
         data_to=data_to,
@@ -331,6 +271,7 @@ def _granted_datasets(request: ConsentRequest, dataset_ids) -> list[Dataset]:
     return asked
 
 
+# Long: the artefact's signed body, one line per claim of the published artefact format.
 def _artefact_issue(
     request: ConsentRequest,
     datasets: list[Dataset],

@@ -227,6 +227,7 @@ def _import(run: _Run) -> None:
     _import_batch(run, source, batch, seen, actor)
 
 
+# Long: one transaction deciding, for each staged record, skip, update or register.
 def _import_batch(run: _Run, source, batch: list[StagedRecord], seen: set[str], actor) -> None:
     """Skip what is unchanged, update what changed, register what is new (in bulk)."""
     if not batch:

@@ -14,6 +14,7 @@ def _missing(field: str, label: str, why: str, severity: str = Severity.ERROR) -
     )
 
 
+# Long: one condition per required or recommended DCAT-AP property.
 @check("metadata_completeness")
 def metadata_completeness(snapshot: dict, context: CheckContext) -> Iterator[Finding]:
     # DCAT-AP 3 mandatory properties of dcat:Dataset.

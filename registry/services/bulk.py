@@ -46,6 +46,7 @@ def _unique_slugs(institution: Institution, titles: list[str]) -> list[str]:
     return slugs
 
 
+# Long: one transaction of set-based writes (rows, revisions, runs) whose ids feed each other.
 def datasets_register_bulk(
     *, institution: Institution, items: list[tuple[dict, dict | None]], actor: Actor
 ) -> list[Dataset]:

@@ -206,6 +206,8 @@ def _claim(run_ids: list[int]) -> list[ClaimedRun]:
     ]
 
 
+# Long: one transaction recording a batch of runs: findings, statuses and revisions written
+# together.
 def _record_results(runs: list[ClaimedRun]) -> dict[int, RunOutcome]:
     """Write the results of checked runs and settle their datasets, in one transaction.
 
