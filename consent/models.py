@@ -55,25 +55,32 @@ class PurposeCode(models.Model):
         return f"{self.code} ({self.name})"
 
 
+class ConsentRequestStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for the citizen"
+    GRANTED = "granted", "Granted"
+    DENIED = "denied", "Denied"
+    EXPIRED = "expired", "Expired"
+    CANCELLED = "cancelled", "Cancelled by the requester"
+
+
+class ConsentRequestAccessMode(models.TextChoices):
+    VIEW = "view", "View"
+    STORE = "store", "Store"
+    QUERY = "query", "Query"
+    STREAM = "stream", "Stream"
+
+
+class ConsentRequestFetchType(models.TextChoices):
+    ONETIME = "onetime", "Once"
+    PERIODIC = "periodic", "Periodically"
+
+
 class ConsentRequest(models.Model):
     """A consumer's request for a citizen's consent to receive records from providers."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for the citizen"
-        GRANTED = "granted", "Granted"
-        DENIED = "denied", "Denied"
-        EXPIRED = "expired", "Expired"
-        CANCELLED = "cancelled", "Cancelled by the requester"
-
-    class AccessMode(models.TextChoices):
-        VIEW = "view", "View"
-        STORE = "store", "Store"
-        QUERY = "query", "Query"
-        STREAM = "stream", "Stream"
-
-    class FetchType(models.TextChoices):
-        ONETIME = "onetime", "Once"
-        PERIODIC = "periodic", "Periodically"
+    Status = ConsentRequestStatus
+    AccessMode = ConsentRequestAccessMode
+    FetchType = ConsentRequestFetchType
 
     TERMINAL = (Status.GRANTED, Status.DENIED, Status.EXPIRED, Status.CANCELLED)
 
@@ -120,14 +127,14 @@ class ConsentRequest(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["pending", "granted", "denied", "expired", "cancelled"]),
+                condition=Q(status__in=ConsentRequestStatus.values),
                 name="consent_request_status_valid",
             ),
             models.CheckConstraint(
                 condition=Q(data_to__gte=F("data_from")), name="consent_request_range_ordered"
             ),
             models.CheckConstraint(
-                condition=Q(access_mode__in=["view", "store", "query", "stream"]),
+                condition=Q(access_mode__in=ConsentRequestAccessMode.values),
                 name="consent_request_access_mode_valid",
             ),
             models.CheckConstraint(
@@ -145,14 +152,17 @@ class ConsentRequest(models.Model):
         return f"{self.consumer.slug} → {self.citizen_handle} ({self.purpose.code})"
 
 
+class ConsentArtefactStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    PAUSED = "paused", "Paused"
+    REVOKED = "revoked", "Revoked"
+    EXPIRED = "expired", "Expired"
+
+
 class ConsentArtefact(models.Model):
     """The signed record of a grant, one per provider. Its terms never change once issued."""
 
-    class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        PAUSED = "paused", "Paused"
-        REVOKED = "revoked", "Revoked"
-        EXPIRED = "expired", "Expired"
+    Status = ConsentArtefactStatus
 
     LIVE = (Status.ACTIVE, Status.PAUSED)
 
@@ -175,7 +185,7 @@ class ConsentArtefact(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["active", "paused", "revoked", "expired"]),
+                condition=Q(status__in=ConsentArtefactStatus.values),
                 name="consent_artefact_status_valid",
             ),
             models.CheckConstraint(
@@ -221,6 +231,21 @@ class AccessReceipt(models.Model):
         return f"receipt {self.id} for {self.artefact_id}"
 
 
+class ConsentEventKind(models.TextChoices):
+    REQUEST_CREATED = "request.created", "Request created"
+    REQUEST_GRANTED = "request.granted", "Request granted"
+    REQUEST_DENIED = "request.denied", "Request denied"
+    REQUEST_EXPIRED = "request.expired", "Request expired"
+    REQUEST_CANCELLED = "request.cancelled", "Request cancelled"
+    ARTEFACT_ISSUED = "artefact.issued", "Consent issued"
+    ARTEFACT_PAUSED = "artefact.paused", "Consent paused"
+    ARTEFACT_RESUMED = "artefact.resumed", "Consent resumed"
+    ARTEFACT_REVOKED = "artefact.revoked", "Consent revoked"
+    ARTEFACT_EXPIRED = "artefact.expired", "Consent expired"
+    RECEIPT_RECORDED = "receipt.recorded", "Records released"
+    RECEIPT_REFUSED = "receipt.refused", "Release refused: consent not active"
+
+
 class ConsentEvent(models.Model):
     """One entry of a citizen's hash-chained ledger.
 
@@ -228,19 +253,7 @@ class ConsentEvent(models.Model):
     row's own columns (see consent.ledger.event_body), so altering any column breaks the chain.
     """
 
-    class Kind(models.TextChoices):
-        REQUEST_CREATED = "request.created", "Request created"
-        REQUEST_GRANTED = "request.granted", "Request granted"
-        REQUEST_DENIED = "request.denied", "Request denied"
-        REQUEST_EXPIRED = "request.expired", "Request expired"
-        REQUEST_CANCELLED = "request.cancelled", "Request cancelled"
-        ARTEFACT_ISSUED = "artefact.issued", "Consent issued"
-        ARTEFACT_PAUSED = "artefact.paused", "Consent paused"
-        ARTEFACT_RESUMED = "artefact.resumed", "Consent resumed"
-        ARTEFACT_REVOKED = "artefact.revoked", "Consent revoked"
-        ARTEFACT_EXPIRED = "artefact.expired", "Consent expired"
-        RECEIPT_RECORDED = "receipt.recorded", "Records released"
-        RECEIPT_REFUSED = "receipt.refused", "Release refused: consent not active"
+    Kind = ConsentEventKind
 
     id = models.BigAutoField(primary_key=True)
     event_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -320,13 +333,16 @@ class WebhookEndpoint(models.Model):
         return self.url
 
 
+class WebhookDeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to be delivered"
+    DELIVERED = "delivered", "Delivered"
+    FAILED = "failed", "Given up"
+
+
 class WebhookDelivery(models.Model):
     """The outbox: one event for one endpoint, written in the transaction of the change."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", "Waiting to be delivered"
-        DELIVERED = "delivered", "Delivered"
-        FAILED = "failed", "Given up"
+    Status = WebhookDeliveryStatus
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     endpoint = models.ForeignKey(
@@ -348,7 +364,7 @@ class WebhookDelivery(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["pending", "delivered", "failed"]),
+                condition=Q(status__in=WebhookDeliveryStatus.values),
                 name="webhook_delivery_status_valid",
             ),
             models.UniqueConstraint(

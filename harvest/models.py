@@ -11,20 +11,25 @@ from django.db.models import Q
 from registry.models import Dataset, Institution
 
 
+class HarvestSourceKind(models.TextChoices):
+    DCAT = "dcat", "DCAT (Turtle, RDF/XML or JSON-LD; hydra paging)"
+    CKAN = "ckan", "CKAN Action API"
+    DATAJSON = "datajson", "DCAT-US 1.1 data.json"
+    SUCHI = "suchi", "Another Suchi node"
+
+
+class HarvestSourceFrequency(models.TextChoices):
+    MANUAL = "manual", "Only when started"
+    HOURLY = "hourly", "Hourly"
+    DAILY = "daily", "Daily"
+    WEEKLY = "weekly", "Weekly"
+
+
 class HarvestSource(models.Model):
     """A catalogue an institution imports from."""
 
-    class Kind(models.TextChoices):
-        DCAT = "dcat", "DCAT (Turtle, RDF/XML or JSON-LD; hydra paging)"
-        CKAN = "ckan", "CKAN Action API"
-        DATAJSON = "datajson", "DCAT-US 1.1 data.json"
-        SUCHI = "suchi", "Another Suchi node"
-
-    class Frequency(models.TextChoices):
-        MANUAL = "manual", "Only when started"
-        HOURLY = "hourly", "Hourly"
-        DAILY = "daily", "Daily"
-        WEEKLY = "weekly", "Weekly"
+    Kind = HarvestSourceKind
+    Frequency = HarvestSourceFrequency
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     institution = models.ForeignKey(
@@ -46,11 +51,11 @@ class HarvestSource(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["institution", "url"], name="harvest_source_unique"),
             models.CheckConstraint(
-                condition=Q(kind__in=["dcat", "ckan", "datajson", "suchi"]),
+                condition=Q(kind__in=HarvestSourceKind.values),
                 name="harvest_source_kind_valid",
             ),
             models.CheckConstraint(
-                condition=Q(frequency__in=["manual", "hourly", "daily", "weekly"]),
+                condition=Q(frequency__in=HarvestSourceFrequency.values),
                 name="harvest_source_frequency_valid",
             ),
         ]
@@ -59,16 +64,19 @@ class HarvestSource(models.Model):
         return self.name
 
 
+class HarvestJobStatus(models.TextChoices):
+    NEW = "new", "Waiting"
+    RUNNING = "running", "Running"
+    FINISHED = "finished", "Finished"
+    FAILED = "failed", "Failed"
+    ABORTED = "aborted", "Aborted"
+
+
 class HarvestJob(models.Model):
     """One run of a source: gather (stage every remote record), then import, then withdraw
     what the source no longer has."""
 
-    class Status(models.TextChoices):
-        NEW = "new", "Waiting"
-        RUNNING = "running", "Running"
-        FINISHED = "finished", "Finished"
-        FAILED = "failed", "Failed"
-        ABORTED = "aborted", "Aborted"
+    Status = HarvestJobStatus
 
     ACTIVE = (Status.NEW, Status.RUNNING)
 
@@ -95,12 +103,12 @@ class HarvestJob(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["new", "running", "finished", "failed", "aborted"]),
+                condition=Q(status__in=HarvestJobStatus.values),
                 name="harvest_job_status_valid",
             ),
             models.UniqueConstraint(
                 fields=["source"],
-                condition=Q(status__in=["new", "running"]),
+                condition=Q(status__in=[HarvestJobStatus.NEW, HarvestJobStatus.RUNNING]),
                 name="one_active_job_per_source",
             ),
         ]
@@ -109,12 +117,15 @@ class HarvestJob(models.Model):
         return f"job {self.pk} of {self.source_id} ({self.status})"
 
 
+class HarvestRecordStatus(models.TextChoices):
+    ACTIVE = "active", "Present at the source"
+    WITHDRAWN = "withdrawn", "Gone from the source"
+
+
 class HarvestRecord(models.Model):
     """A remote record and the dataset it became: the key that makes re-harvests idempotent."""
 
-    class Status(models.TextChoices):
-        ACTIVE = "active", "Present at the source"
-        WITHDRAWN = "withdrawn", "Gone from the source"
+    Status = HarvestRecordStatus
 
     source = models.ForeignKey(HarvestSource, on_delete=models.CASCADE, related_name="records")
     guid = models.CharField(max_length=500)

@@ -10,19 +10,24 @@ from django.db import models
 from django.db.models import F, Q
 
 
+class InstitutionKind(models.TextChoices):
+    GOVERNMENT = "government", "Government"
+    ACADEMIC = "academic", "Academic"
+    PRIVATE = "private", "Private"
+    NGO = "ngo", "Non-governmental organisation"
+
+
+class InstitutionVerification(models.TextChoices):
+    PENDING = "pending", "Pending"
+    VERIFIED = "verified", "Verified"
+    SUSPENDED = "suspended", "Suspended"
+
+
 class Institution(models.Model):
     """An organisation that publishes datasets (provider) and/or asks for consent (consumer)."""
 
-    class Kind(models.TextChoices):
-        GOVERNMENT = "government", "Government"
-        ACADEMIC = "academic", "Academic"
-        PRIVATE = "private", "Private"
-        NGO = "ngo", "Non-governmental organisation"
-
-    class Verification(models.TextChoices):
-        PENDING = "pending", "Pending"
-        VERIFIED = "verified", "Verified"
-        SUSPENDED = "suspended", "Suspended"
+    Kind = InstitutionKind
+    Verification = InstitutionVerification
 
     slug = models.SlugField(max_length=64, unique=True)
     name = models.CharField(max_length=200)
@@ -46,11 +51,11 @@ class Institution(models.Model):
                 name="institution_has_a_role",
             ),
             models.CheckConstraint(
-                condition=Q(kind__in=["government", "academic", "private", "ngo"]),
+                condition=Q(kind__in=InstitutionKind.values),
                 name="institution_kind_valid",
             ),
             models.CheckConstraint(
-                condition=Q(verification_status__in=["pending", "verified", "suspended"]),
+                condition=Q(verification_status__in=InstitutionVerification.values),
                 name="institution_verification_valid",
             ),
         ]
@@ -59,12 +64,15 @@ class Institution(models.Model):
         return self.name
 
 
+class MembershipRole(models.TextChoices):
+    ADMIN = "admin", "Administrator"
+    EDITOR = "editor", "Editor"
+
+
 class Membership(models.Model):
     """A user's role at an institution."""
 
-    class Role(models.TextChoices):
-        ADMIN = "admin", "Administrator"
-        EDITOR = "editor", "Editor"
+    Role = MembershipRole
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
@@ -78,7 +86,7 @@ class Membership(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["user", "institution"], name="membership_unique"),
-            models.CheckConstraint(condition=Q(role__in=["admin", "editor"]), name="role_valid"),
+            models.CheckConstraint(condition=Q(role__in=MembershipRole.values), name="role_valid"),
         ]
 
     def __str__(self) -> str:
@@ -113,6 +121,20 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
 
+class DatasetStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    VALIDATING = "validating", "Validating"
+    PUBLISHED = "published", "Published"
+    REJECTED = "rejected", "Rejected"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class DatasetAccess(models.TextChoices):
+    OPEN = "open", "Open"
+    RESTRICTED = "restricted", "Restricted"
+    CONSENT = "consent", "Per citizen, under consent"
+
+
 class Dataset(models.Model):
     """A dataset's metadata (DCAT-AP 3). The data itself stays at the institution.
 
@@ -120,17 +142,8 @@ class Dataset(models.Model):
     `pending_revision` until its validation passes, then is applied to the row.
     """
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        VALIDATING = "validating", "Validating"
-        PUBLISHED = "published", "Published"
-        REJECTED = "rejected", "Rejected"
-        WITHDRAWN = "withdrawn", "Withdrawn"
-
-    class Access(models.TextChoices):
-        OPEN = "open", "Open"
-        RESTRICTED = "restricted", "Restricted"
-        CONSENT = "consent", "Per citizen, under consent"
+    Status = DatasetStatus
+    Access = DatasetAccess
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="datasets")
@@ -187,13 +200,11 @@ class Dataset(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["institution", "slug"], name="dataset_slug_unique"),
             models.CheckConstraint(
-                condition=Q(
-                    status__in=["draft", "validating", "published", "rejected", "withdrawn"]
-                ),
+                condition=Q(status__in=DatasetStatus.values),
                 name="dataset_status_valid",
             ),
             models.CheckConstraint(
-                condition=Q(access_rights__in=["open", "restricted", "consent"]),
+                condition=Q(access_rights__in=DatasetAccess.values),
                 name="dataset_access_valid",
             ),
             models.CheckConstraint(
@@ -248,19 +259,24 @@ class Distribution(models.Model):
         return self.title or self.access_url
 
 
+class DatasetRevisionKind(models.TextChoices):
+    CREATE = "create", "Created"
+    UPDATE = "update", "Updated"
+    WITHDRAW = "withdraw", "Withdrawn"
+
+
+class DatasetRevisionStatus(models.TextChoices):
+    PENDING = "pending", "Awaiting validation"
+    APPLIED = "applied", "Applied"
+    REJECTED = "rejected", "Rejected by validation"
+    SUPERSEDED = "superseded", "Superseded by a later change"
+
+
 class DatasetRevision(models.Model):
     """One change to a dataset: who, when, and the full metadata snapshot after it."""
 
-    class Kind(models.TextChoices):
-        CREATE = "create", "Created"
-        UPDATE = "update", "Updated"
-        WITHDRAW = "withdraw", "Withdrawn"
-
-    class Status(models.TextChoices):
-        PENDING = "pending", "Awaiting validation"
-        APPLIED = "applied", "Applied"
-        REJECTED = "rejected", "Rejected by validation"
-        SUPERSEDED = "superseded", "Superseded by a later change"
+    Kind = DatasetRevisionKind
+    Status = DatasetRevisionStatus
 
     dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField()
@@ -286,15 +302,24 @@ class DatasetRevision(models.Model):
         return f"{self.dataset_id} r{self.number} ({self.kind})"
 
 
+class ValidationRunStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    PASSED = "passed", "Passed"
+    FAILED = "failed", "Failed"
+    ERROR = "error", "Error"
+
+
+class ValidationRunTrigger(models.TextChoices):
+    SUBMISSION = "submission", "A change was submitted"
+    RECHECK = "recheck", "Scheduled re-check"
+    MANUAL = "manual", "Requested by the institution"
+
+
 class ValidationRun(models.Model):
     """One validation of one dataset revision, executed by a background job."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        PASSED = "passed", "Passed"
-        FAILED = "failed", "Failed"
-        ERROR = "error", "Error"
+    Status = ValidationRunStatus
 
     FINISHED = (Status.PASSED, Status.FAILED, Status.ERROR)
 
@@ -303,10 +328,7 @@ class ValidationRun(models.Model):
         DatasetRevision, on_delete=models.CASCADE, related_name="validation_runs"
     )
 
-    class Trigger(models.TextChoices):
-        SUBMISSION = "submission", "A change was submitted"
-        RECHECK = "recheck", "Scheduled re-check"
-        MANUAL = "manual", "Requested by the institution"
+    Trigger = ValidationRunTrigger
 
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     trigger = models.CharField(max_length=12, choices=Trigger.choices, default=Trigger.SUBMISSION)
@@ -322,7 +344,7 @@ class ValidationRun(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["queued", "running", "passed", "failed", "error"]),
+                condition=Q(status__in=ValidationRunStatus.values),
                 name="run_status_valid",
             ),
             # Runs are deduplicated: a dataset never waits in the queue twice.
@@ -338,13 +360,16 @@ class ValidationRun(models.Model):
         return f"run {self.pk} of {self.dataset_id}: {self.status}"
 
 
+class ValidationFindingSeverity(models.TextChoices):
+    ERROR = "error", "Error"
+    WARNING = "warning", "Warning"
+    INFO = "info", "Information"
+
+
 class ValidationFinding(models.Model):
     """What one check found in one run."""
 
-    class Severity(models.TextChoices):
-        ERROR = "error", "Error"
-        WARNING = "warning", "Warning"
-        INFO = "info", "Information"
+    Severity = ValidationFindingSeverity
 
     run = models.ForeignKey(ValidationRun, on_delete=models.CASCADE, related_name="findings")
     check_name = models.CharField(max_length=50)
@@ -358,7 +383,7 @@ class ValidationFinding(models.Model):
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(severity__in=["error", "warning", "info"]), name="severity_valid"
+                condition=Q(severity__in=ValidationFindingSeverity.values), name="severity_valid"
             ),
         ]
 

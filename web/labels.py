@@ -121,3 +121,81 @@ def period(unit: str, value: int | None) -> str:
         return ""
     one, many = UNIT.get(unit, (unit, unit))
     return f"{value} {one if value == 1 else many}"
+
+
+HARVEST_KIND = {
+    "dcat": _("DCAT (Turtle, RDF/XML or JSON-LD)"),
+    "ckan": _("CKAN Action API"),
+    "datajson": _("DCAT-US data.json"),
+    "suchi": _("Another Suchi node"),
+}
+HARVEST_RECORD_STATUS = {
+    "active": _("Present at the source"),
+    "withdrawn": _("Gone from the source"),
+}
+VERIFICATION = {
+    "pending": _("Verification pending"),
+    "verified": _("Verified"),
+    "suspended": _("Suspended"),
+}
+ROLE = {"admin": _("Administrator"), "editor": _("Editor")}
+RUN_TRIGGER = {
+    "submission": _("A change was submitted"),
+    "recheck": _("Scheduled re-check"),
+    "manual": _("Requested by the institution"),
+}
+SEVERITY = {"error": _("Error"), "warning": _("Warning"), "info": _("Information")}
+
+
+def choice_tables() -> dict:
+    """Every enum of the models and the table of words the pages show for it (English msgids,
+    Hindi in locale/hi): one place, checked by tests/web/test_translations.py."""
+    from consent.models import (
+        ConsentArtefactStatus,
+        ConsentEventKind,
+        ConsentRequestAccessMode,
+        ConsentRequestFetchType,
+        ConsentRequestStatus,
+        WebhookDeliveryStatus,
+    )
+    from harvest.models import (
+        HarvestJobStatus,
+        HarvestRecordStatus,
+        HarvestSourceFrequency,
+        HarvestSourceKind,
+    )
+    from registry.models import (
+        DatasetAccess,
+        DatasetRevisionKind,
+        DatasetRevisionStatus,
+        DatasetStatus,
+        InstitutionKind,
+        InstitutionVerification,
+        MembershipRole,
+        ValidationFindingSeverity,
+        ValidationRunStatus,
+        ValidationRunTrigger,
+    )
+
+    return {
+        ConsentRequestStatus: REQUEST_STATUS,
+        ConsentArtefactStatus: ARTEFACT_STATUS,
+        ConsentRequestAccessMode: ACCESS_MODE,
+        ConsentRequestFetchType: FETCH_TYPE,
+        ConsentEventKind: EVENT_KIND,
+        WebhookDeliveryStatus: DELIVERY_STATUS,
+        HarvestSourceKind: HARVEST_KIND,
+        HarvestSourceFrequency: HARVEST_FREQUENCY,
+        HarvestJobStatus: HARVEST_JOB_STATUS,
+        HarvestRecordStatus: HARVEST_RECORD_STATUS,
+        DatasetStatus: DATASET_STATUS,
+        DatasetAccess: ACCESS_RIGHTS,
+        DatasetRevisionKind: REVISION_KIND,
+        DatasetRevisionStatus: REVISION_STATUS,
+        InstitutionKind: catalog_labels.INSTITUTION_KIND,
+        InstitutionVerification: VERIFICATION,
+        MembershipRole: ROLE,
+        ValidationRunStatus: RUN_STATUS,
+        ValidationRunTrigger: RUN_TRIGGER,
+        ValidationFindingSeverity: SEVERITY,
+    }

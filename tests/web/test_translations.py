@@ -81,3 +81,38 @@ def test_pages_vary_by_the_language_cookie_and_the_apis_by_neither(client, db):
     assert {"cookie", "accept-language"} <= {v.strip().lower() for v in page["Vary"].split(",")}
     api = client.get("/api/v1/datasets")
     assert "cookie" not in api.get("Vary", "").lower()
+
+
+def test_every_choice_of_every_enum_has_an_english_and_a_hindi_label():
+    """A choice without a label shows its raw code on a page; one without Hindi, English in a
+    Hindi page. Every TextChoices of the models is in web.labels.choice_tables()."""
+    from django.apps import apps
+    from django.db.models import TextChoices
+    from django.utils import translation
+
+    from web.labels import choice_tables
+
+    tables = choice_tables()
+    enums = set()
+    for model in apps.get_models():
+        if model._meta.app_label not in {"registry", "consent", "harvest", "catalog"}:
+            continue
+        module = __import__(model.__module__, fromlist=["*"])
+        enums |= {
+            v for v in vars(module).values()
+            if isinstance(v, type) and issubclass(v, TextChoices) and v is not TextChoices
+        }  # fmt: skip
+    assert enums - set(tables) == set(), "enums with no table of labels"
+    translated = {e.msgid for e in _entries() if e.msgstr}
+    missing = []
+    for enum, table in tables.items():
+        for value in enum.values:
+            label = table.get(value)
+            if label is None:
+                missing.append(f"{enum.__name__}.{value}: no label")
+                continue
+            with translation.override("en"):
+                english = str(label)
+            if english not in translated:
+                missing.append(f"{enum.__name__}.{value}: no Hindi for {english!r}")
+    assert missing == []
