@@ -280,22 +280,23 @@ def request_grant(request, pk):
     return redirect("portal-request", pk=consent_request.pk)
 
 
-@citizen_required
-@require_POST
-def request_deny(request, pk):
+def _answer(request, pk, service, done: str):
+    """Deny or withdraw: the citizen's request, the service, a message, back to the request."""
     citizen = request.user.citizen
     consent_request = get_object_or_404(selectors.requests_of_citizen(citizen=citizen), pk=pk)
     try:
-        consent_deny(citizen=citizen, request_id=consent_request.pk, actor=_actor(request))
+        service(citizen=citizen, request_id=consent_request.pk, actor=_actor(request))
     except ServiceError as exc:
         _service_error(request, exc)
     else:
-        messages.success(
-            request,
-            _("You denied the request from %(consumer)s.")
-            % {"consumer": consent_request.consumer.name},
-        )
+        messages.success(request, done % {"consumer": consent_request.consumer.name})
     return redirect("portal-request", pk=consent_request.pk)
+
+
+@citizen_required
+@require_POST
+def request_deny(request, pk):
+    return _answer(request, pk, consent_deny, _("You denied the request from %(consumer)s."))
 
 
 @citizen_required
@@ -303,19 +304,12 @@ def request_deny(request, pk):
 def request_withdraw(request, pk):
     """Withdraw every consent a grant issued (one per provider) in one step, so that taking
     consent back is never more work than giving it."""
-    citizen = request.user.citizen
-    consent_request = get_object_or_404(selectors.requests_of_citizen(citizen=citizen), pk=pk)
-    try:
-        consent_withdraw(citizen=citizen, request_id=consent_request.pk, actor=_actor(request))
-    except ServiceError as exc:
-        _service_error(request, exc)
-    else:
-        messages.success(
-            request,
-            _("You withdrew your consent. %(consumer)s may no longer receive these records.")
-            % {"consumer": consent_request.consumer.name},
-        )
-    return redirect("portal-request", pk=consent_request.pk)
+    return _answer(
+        request,
+        pk,
+        consent_withdraw,
+        _("You withdrew your consent. %(consumer)s may no longer receive these records."),
+    )
 
 
 @citizen_required
