@@ -519,6 +519,7 @@ RESULT_LINK = re.compile(r'<h3><a href="/datasets/([0-9a-f-]{36})">')
 PAGE_COUNT = re.compile(r"(\d+) datasets? found")
 
 
+@pytest.mark.slow
 def test_random_catalogues_and_searches_keep_the_search_invariants():
     for slug in INSTITUTIONS:
         make_institution(slug=slug, name=f"Institution {slug}")

@@ -53,6 +53,7 @@ MOVES = {  # action: (allowed from, ends in)
 SERVICES = {"pause": artefact_pause, "resume": artefact_resume, "revoke": artefact_revoke}
 
 
+@pytest.mark.slow
 def test_random_consent_histories_keep_the_invariants():
     world = {
         "citizen": make_citizen("asha@suchi"),

@@ -14,6 +14,7 @@ from .child import FIXTURES, harvest_in_child, report, serve
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.mark.slow
 def test_a_100_mb_catalogue_is_streamed_with_bounded_memory(tmp_path):
     path = tmp_path / "big.json"
     record = json.loads((FIXTURES / "dhs.json").read_text())["dataset"][0]

@@ -8,6 +8,8 @@ Uses a throwaway PostgreSQL server on a free loopback port (never the shared one
 import json
 import subprocess
 
+import pytest
+
 from ..factories import dataset_payload
 from ..pgcluster import ThrowawayPostgres
 from .appserver import AppServer
@@ -50,6 +52,7 @@ def _search(server: AppServer, query: str) -> tuple[int, list[str]]:
     return data["count"], sorted(item["id"] for item in data["results"])
 
 
+@pytest.mark.slow
 def test_a_dump_restored_into_an_empty_database_is_the_same_node(tmp_path):
     with ThrowawayPostgres() as pg:
         live = AppServer(database_url=pg.create_database("suchi"), DEBUG="1")
