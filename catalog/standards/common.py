@@ -29,6 +29,8 @@ _CKAN_LICENCES = {
     "odc-odbl": "ODbL-1.0",
     "odc-pddl": "PDDL-1.0",
     "uk-ogl": "OGL-UK-3.0",
+    "other-pd": "LicenseRef-Public-Domain",
+    "gfdl": "GFDL-1.3-or-later",
 }
 FREQUENCIES = {  # ISO 8601 repeating durations (DCAT-US accrualPeriodicity)
     "R/PT1H": "hourly",
@@ -46,41 +48,86 @@ _MEDIA_TYPE = re.compile(r"^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}/[a-z0-9][a-z0-9!#$&^
 
 
 def licence_id(value: str | None) -> str:
-    """An SPDX id for a licence given as an id, a CKAN id or a URL; "" when unknown."""
-    if not value:
+    """The licence id (SPDX, or one of Suchi's documented LicenseRef- ids) for a licence as
+    real feeds give it: an id, a CKAN id, a URL in any of its spellings (http or https, www.
+    or not, trailing slash, /legalcode, deed pages), a Creative Commons name ("CC BY 4.0",
+    "Creative Commons Attribution 4.0"), or a public-domain statement. "" when nothing fits:
+    the caller keeps the source's words (issue #17)."""
+    if not isinstance(value, str) or not value.strip():
         return ""
     value = value.strip()
     if canonical := vocabularies.licence_canonical_id(value):
         return canonical
-    if value.lower() in _CKAN_LICENCES:
-        return _CKAN_LICENCES[value.lower()]
-    normalised = value.lower().rstrip("/").replace("https://", "http://").removeprefix("http://")
-    normalised = normalised.removeprefix("www.")
-    for code, licence in vocabularies.licences().items():
-        url = (licence.url or "").lower().rstrip("/").replace("https://", "http://")
-        if url and url.removeprefix("http://").removeprefix("www.") == normalised:
-            return code
-    if "spdx.org/licenses/" in normalised:
-        return vocabularies.licence_canonical_id(normalised.rsplit("/", 1)[-1]) or ""
-    # Creative Commons by URL, as real feeds give it: /licenses/by-sa/4.0/ → CC-BY-SA-4.0.
-    if match := _CC_URL.search(normalised):
+    lowered = value.lower()
+    if lowered in _CKAN_LICENCES:
+        return _CKAN_LICENCES[lowered]
+    address = _normalised_url(lowered)
+    if address:
+        for code, licence in vocabularies.licences().items():
+            if licence.page and _normalised_url(licence.page.lower()) == address:
+                return code
+        if "spdx.org/licenses/" in address or "opensource.org/licenses/" in address:
+            name = address.rsplit("/", 1)[-1].removesuffix(".html").removesuffix(".json")
+            return vocabularies.licence_canonical_id(name) or ""
+        for fragment, code in _OTHER_LICENCE_URLS.items():
+            if fragment in address:
+                return code
+    if match := _CC_URL.search(address or lowered):
         kind, version = match.groups()
         return vocabularies.licence_canonical_id(f"CC-{kind.upper()}-{version}") or ""
-    if _CC0_URL.search(normalised):
+    if match := _CC_NAME.search(lowered):
+        spelled = (
+            match.group(1)
+            .replace("share-alike", "sharealike")
+            .replace("non-commercial", "noncommercial")
+        )
+        words = re.findall(r"[a-z]+", spelled)
+        kind = "-".join(dict.fromkeys(_CC_PARTS[w] for w in words if w in _CC_PARTS))
+        return vocabularies.licence_canonical_id(f"CC-{kind}-{match.group(2)}") or ""
+    if _CC0_URL.search(lowered) or re.search(r"\bcc[ -]?0\b|cc[ -]zero", lowered):
         return "CC0-1.0"
-    for fragment, code in _OTHER_LICENCE_URLS.items():
-        if fragment in normalised:
-            return vocabularies.licence_canonical_id(code) or ""
+    if _CC_PDM_URL.search(lowered):
+        return "CC-PDM-1.0"
+    for code, licence in vocabularies.licences().items():
+        for phrase in licence.match:
+            if _phrase_in(phrase, address or lowered):
+                return code
     return ""
 
 
+def _normalised_url(value: str) -> str:
+    """A licence URL without what varies between spellings of it; "" if not a URL."""
+    if not value.startswith(("http://", "https://")):
+        return ""
+    address = value.split("#", 1)[0].split("?", 1)[0]
+    address = address.removeprefix("https://").removeprefix("http://").removeprefix("www.")
+    address = address.rstrip("/")
+    for suffix in ("/legalcode", "/deed.en", "/deed"):
+        address = address.removesuffix(suffix)
+    return address.rstrip("/")
+
+
+def _phrase_in(phrase: str, text: str) -> bool:
+    if "/" in phrase or "." in phrase:
+        return phrase in text
+    return re.search(rf"(?<![a-z0-9]){re.escape(phrase)}(?![a-z0-9])", text) is not None
+
+
 _CC_URL = re.compile(r"creativecommons\.org/licenses/([a-z-]+)/(\d\.\d)")
+_CC_NAME = re.compile(
+    r"(?:creative commons|\bcc)[ -]+((?:(?:by|sa|nc|nd|attribution|sharealike|share-alike|"
+    r"noncommercial|non-commercial|noderivatives|no derivatives)[ -]*)+)(\d\.\d)"
+)
+_CC_PARTS = {
+    "by": "BY", "attribution": "BY", "sa": "SA", "sharealike": "SA", "nc": "NC",
+    "noncommercial": "NC", "nd": "ND", "noderivatives": "ND", "noderivs": "ND",
+}  # fmt: skip
 _CC0_URL = re.compile(r"creativecommons\.org/publicdomain/zero/1\.0")
+_CC_PDM_URL = re.compile(r"creativecommons\.org/publicdomain/mark/1\.0")
 _OTHER_LICENCE_URLS = {
     "opendatacommons.org/licenses/odbl": "ODbL-1.0",
     "opendatacommons.org/licenses/by": "ODC-By-1.0",
     "opendatacommons.org/licenses/pddl": "PDDL-1.0",
-    "data.gov.in/government-open-data-license-india": "LicenseRef-GODL-India",
     "nationalarchives.gov.uk/doc/open-government-licence": "OGL-UK-3.0",
 }
 

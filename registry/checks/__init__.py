@@ -7,7 +7,7 @@ Error findings block publication; warnings and info do not.
 
 # Importing the modules registers their checks.
 from . import licence, metadata, personal_data, sample, source
-from .base import CHECKS, CheckContext, Finding, Severity, check, run_checks
+from .base import CHECKS, CheckContext, Finding, Severity, check, harvested_policy, run_checks
 
 __all__ = [
     "CHECKS",
@@ -15,6 +15,7 @@ __all__ = [
     "Finding",
     "Severity",
     "check",
+    "harvested_policy",
     "licence",
     "metadata",
     "personal_data",
