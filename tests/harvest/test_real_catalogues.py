@@ -36,7 +36,16 @@ def validate_everything_queued() -> None:
             validation_runs_execute(run_ids=ids[start : start + settings.SUCHI_RUN_BATCH])
 
 
-@pytest.mark.parametrize("name", sorted(FILES))
+@pytest.mark.parametrize(
+    "name",
+    [
+        "fcc",
+        "gsa",
+        # the two largest run with the slow tests (SUCHI_SLOW_TESTS=1; CI runs them)
+        pytest.param("dhs", marks=pytest.mark.slow),
+        pytest.param("energy", marks=pytest.mark.slow),
+    ],
+)
 def test_a_real_catalogue_is_published_not_rejected(name, owner, catalogue_server):
     document = json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
     url = serve_json(catalogue_server, f"/{name}.json", document)
