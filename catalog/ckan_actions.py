@@ -16,6 +16,7 @@ from registry import vocabularies
 from registry.models import Dataset, Institution
 from registry.selectors import datasets_published
 
+from .query_params import parse_moment
 from .search import (
     DatasetQuery,
     SearchError,
@@ -98,7 +99,19 @@ _FQ_FIELDS = {
 _IGNORED_FQ = {"dataset_type", "capacity", "state"}
 
 
+# A Solr range on the modification time: what ckanext-harvest's CKANHarvester sends for an
+# incremental run (`metadata_modified:[2026-11-01T00:00:00.000000Z TO *]`).
+_FQ_RANGE = re.compile(r"([+]?)metadata_modified:\[(\S+) TO (\*|NOW)\]")
+
+
 def _apply_fq(query: DatasetQuery, fq: str) -> None:
+    for _, since, _ in _FQ_RANGE.findall(fq):
+        moment = parse_moment(since, dates=True)
+        if moment is None:
+            raise SearchQueryError(f"metadata_modified: {since[:60]!r} is not an ISO 8601 time")
+        if query.modified_since is None or moment > query.modified_since:
+            query.modified_since = moment
+    fq = _FQ_RANGE.sub("", fq)
     rest = _FQ_TERM.sub("", fq).strip()
     if rest:
         raise SearchQueryError(f"Unsupported fq syntax: {rest[:100]!r}")
@@ -141,6 +154,9 @@ _SORTS = {
     "metadata_created desc": ("-modified", ("-created_at", "id")),
     "title_string asc": ("title", None),
     "name asc": ("title", None),
+    # CKANHarvester pages the whole site with `id asc`: a stable order, whatever is modified.
+    "id asc": ("-modified", ("id",)),
+    "id desc": ("-modified", ("-id",)),
 }
 
 

@@ -196,3 +196,32 @@ def test_tag_list_names_each_published_keyword_once_and_filters_by_query(ckan):
     assert {"hospitals", "beds", "Beds", "dengue", "bus stops"} <= set(tags)
     assert "old-tag" not in tags
     assert ckan.action.tag_list(query="BED") == ["Beds", "beds"]
+
+
+def test_ckanapi_pages_suchi_the_way_ckans_own_harvester_does(ckan):
+    """ckanext-harvest's CKANHarvester gathers with `sort=id asc` (400 before), and an
+    incremental run adds `fq=metadata_modified:[<last run>Z TO *]` (400 before)."""
+    from datetime import UTC, datetime, timedelta
+
+    from registry.models import Dataset
+
+    gathered, start = [], 0
+    while True:
+        page = ckan.action.package_search(rows=2, start=start, sort="id asc")
+        if not page["results"]:
+            break
+        gathered += [p["id"] for p in page["results"]]
+        start += 2
+    assert gathered == sorted(gathered) and len(gathered) == page["count"] == 3
+
+    old = datetime.now(UTC) - timedelta(days=30)
+    Dataset.objects.exclude(slug="stops").update(modified_at=old)
+    since = (old + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%S.%f")
+    changed = ckan.action.package_search(
+        fq=f"metadata_modified:[{since}Z TO *]", sort="id asc", rows=1000
+    )
+    assert [p["title"] for p in changed["results"]] == ["Bus stops"]
+    everything = ckan.action.package_search(fq="metadata_modified:[2000-01-01T00:00:00Z TO *]")
+    assert everything["count"] == 3
+    with pytest.raises(SearchQueryError):
+        ckan.action.package_search(fq="metadata_modified:[not-a-time TO *]")
