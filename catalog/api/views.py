@@ -248,8 +248,18 @@ class ThemeList(APIView):
 class LicenceOutput(serializers.Serializer):
     id = serializers.CharField()
     name = serializers.CharField()
-    url = serializers.URLField()
+    url = serializers.URLField(
+        allow_null=True,
+        help_text="Where the licence is published; null for a LicenseRef- with no page of its "
+        "own (a source's public-domain statement)",
+    )
     is_open = serializers.BooleanField()
+
+    def to_representation(self, instance):
+        body = super().to_representation(instance)
+        body["url"] = body["url"] or None
+        return body
+
     osi_approved = serializers.BooleanField()
     fsf_libre = serializers.BooleanField()
 

@@ -9,7 +9,7 @@ import re
 from functools import cache
 from urllib.parse import quote, urlsplit
 
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
 
 from core.links import http_url
@@ -208,8 +208,14 @@ def _add_distribution(g: Graph, base: str, dist, licence) -> URIRef:
         g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
         g.add((checksum, SPDX.checksumValue, Literal(dist.checksum_sha256, datatype=XSD.hexBinary)))
         g.add((node, SPDX.checksum, checksum))
-    if licence:
+    if licence and licence.url:
         g.add((node, DCTERMS.license, _typed(g, licence.url, DCTERMS.LicenseDocument)))
+    elif licence:  # a LicenseRef- with no page of its own: the licence named, not linked
+        document = BNode()
+        g.add((document, RDF.type, DCTERMS.LicenseDocument))
+        g.add((document, DCTERMS.title, Literal(licence.name)))
+        g.add((document, DCTERMS.identifier, Literal(licence.id)))
+        g.add((node, DCTERMS.license, document))
     return node
 
 

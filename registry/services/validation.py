@@ -84,6 +84,8 @@ def validation_run_execute(*, run_id: int, resolver=None, check_sources: bool = 
     return outcomes[run_id]
 
 
+# Long: claim, check each run under one deadline, record together (or one by one if that
+# fails): the three steps share the batch's deadline and its DNS answers.
 def validation_runs_execute(
     *, run_ids: list[int], resolver=None, check_sources: bool = True
 ) -> dict[int, RunOutcome]:
