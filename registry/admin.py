@@ -80,28 +80,11 @@ class ApiTokenAdmin(admin.ModelAdmin):
         self.message_user(request, f"{revoked} token(s) revoked.", messages.SUCCESS)
 
 
-class DistributionInline(admin.StackedInline):
-    model = Distribution
-    extra = 0
-    can_delete = False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+class ReadOnly:
+    """Rows written only through services (which validate and record revisions): shown here,
+    never added, changed or deleted."""
 
     def has_add_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(Dataset)
-class DatasetAdmin(admin.ModelAdmin):
-    list_display = ["title", "institution", "status", "access_rights", "license", "modified_at"]
-    list_filter = ["status", "access_rights", "institution"]
-    search_fields = ["title", "slug", "id"]
-    inlines = [DistributionInline]
-
-    # Datasets are created and changed through the API or the console, which validate them and
-    # record revisions; the admin only shows them.
-    def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
@@ -109,6 +92,20 @@ class DatasetAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class DistributionInline(ReadOnly, admin.StackedInline):
+    model = Distribution
+    extra = 0
+    can_delete = False
+
+
+@admin.register(Dataset)
+class DatasetAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["title", "institution", "status", "access_rights", "license", "modified_at"]
+    list_filter = ["status", "access_rights", "institution"]
+    search_fields = ["title", "slug", "id"]
+    inlines = [DistributionInline]
 
 
 @admin.register(DatasetRevision)

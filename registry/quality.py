@@ -7,6 +7,8 @@ not, so an institution knows what to improve.
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
+from django.utils.translation import gettext_noop as noop
+
 from . import vocabularies
 
 OPEN_FORMATS = {
@@ -93,15 +95,18 @@ def quality_score(snapshot: dict, findings: list, *, context=None, modified_at=N
     """Score a snapshot given the findings of its run. `findings` are (check, Finding) pairs."""
     licence = vocabularies.licences().get(snapshot["license"])
     if snapshot["access_rights"] == "open":
-        licence_ok, licence_note = bool(licence and licence.is_open), "an open licence (SPDX id)"
+        licence_ok, licence_note = (
+            bool(licence and licence.is_open),
+            noop("state an open licence (SPDX id)"),
+        )
     else:
         licence_ok = bool(licence) or snapshot["access_rights"] == "consent"
-        licence_note = "a licence (SPDX id)"
+        licence_note = noop("state a licence (SPDX id)")
 
     frequency = vocabularies.frequencies().get(snapshot["update_frequency"])
     late = {}
     if frequency is None or frequency["code"] == "unknown":
-        on_time, on_time_note = False, "state an update frequency"
+        on_time, on_time_note = False, noop("state an update frequency")
     elif frequency["max_age_days"] is None:
         on_time, on_time_note = True, ""
     else:
@@ -113,7 +118,7 @@ def quality_score(snapshot: dict, findings: list, *, context=None, modified_at=N
         on_time_note = (
             f"last updated {age} days ago; expected every {frequency['max_age_days']} days or less"
             if age is not None
-            else "no update time known"
+            else noop("no update time known")
         )
 
     distributions = snapshot["distributions"]
@@ -127,60 +132,65 @@ def quality_score(snapshot: dict, findings: list, *, context=None, modified_at=N
     reachable = bool(distributions) and not source_problems and not sources_skipped
     spatial = snapshot["spatial"]
     criteria = [
-        _criterion("license", "Licence stated", 15, licence_ok, f"state {licence_note}"),
+        _criterion("license", noop("Licence stated"), 15, licence_ok, licence_note),
         _criterion(
             "description",
-            "Description of 100 characters or more",
+            noop("Description of 100 characters or more"),
             10,
             len(snapshot["description"].strip()) >= 100,
-            "describe the data in more detail",
+            noop("describe the data in more detail"),
         ),
         _criterion(
             "temporal",
-            "Temporal coverage",
+            noop("Temporal coverage"),
             10,
             bool(snapshot["temporal"].get("start")),
-            "say which period the data covers",
+            noop("say which period the data covers"),
         ),
         _criterion(
             "spatial",
-            "Spatial coverage",
+            noop("Spatial coverage"),
             10,
             bool(spatial.get("states") or spatial.get("districts") or spatial.get("bbox")),
-            "say which states, districts or area the data covers",
+            noop("say which states, districts or area the data covers"),
         ),
         _criterion(
             "update_frequency",
-            "Update frequency",
+            noop("Update frequency"),
             10,
             bool(frequency and frequency["code"] != "unknown"),
-            "state how often it changes",
+            noop("state how often it changes"),
         ),
         _criterion(
-            "up_to_date", "Updated on time for its frequency", 10, on_time, on_time_note, **late
+            "up_to_date",
+            noop("Updated on time for its frequency"),
+            10,
+            on_time,
+            on_time_note,
+            **late,
         ),
         _criterion(
             "open_format",
-            "Available in an open format",
+            noop("Available in an open format"),
             10,
             open_format,
-            "offer CSV, JSON or another open format",
+            noop("offer CSV, JSON or another open format"),
         ),
         _criterion(
             "reachable",
-            "All distributions reachable",
+            noop("All distributions reachable"),
             15,
             reachable,
-            "the sources were not checked in this run"
+            noop("the sources were not checked in this run")
             if sources_skipped
-            else "some distribution URLs could not be reached",
+            else noop("some distribution URLs could not be reached"),
         ),
         _criterion(
             "schema",
-            "Schema documented",
+            noop("Schema documented"),
             10,
             any(d.get("schema") for d in distributions) or bool(snapshot["conforms_to"]),
-            "describe the columns with a Table Schema or name the standard they conform to",
+            noop("describe the columns with a Table Schema or name the standard they conform to"),
         ),
     ]
     return {"score": sum(c["points"] for c in criteria), "criteria": criteria}

@@ -13,7 +13,7 @@ from registry.models import ApiToken, Institution
 
 from .. import selectors
 from ..models import AccessReceipt, CitizenProfile, ConsentArtefact, ConsentEvent, ConsentRequest
-from .events import citizen_lock, citizen_lock_optional, event_record
+from .events import artefact_event, citizen_lock, citizen_lock_optional
 from .requests import request_expire_if_due
 
 Status = ConsentArtefact.Status
@@ -45,14 +45,7 @@ def _expire_if_due(artefact: ConsentArtefact, now: datetime) -> bool:
     if changed != 1:
         return False
     artefact.status, artefact.updated_at = Status.EXPIRED, now
-    event_record(
-        citizen=artefact.citizen,
-        kind=ConsentEvent.Kind.ARTEFACT_EXPIRED,
-        actor=SYSTEM_EXPIRY,
-        at=now,
-        request=artefact.request,
-        artefact=artefact,
-    )
+    artefact_event(artefact, ConsentEvent.Kind.ARTEFACT_EXPIRED, actor=SYSTEM_EXPIRY, at=now)
     return True
 
 
@@ -81,14 +74,7 @@ def artefact_transition(
                     field="status",
                 )
             artefact.status, artefact.updated_at = target, now
-            event_record(
-                citizen=artefact.citizen,
-                kind=kind,
-                actor=actor,
-                at=now,
-                request=artefact.request,
-                artefact=artefact,
-            )
+            artefact_event(artefact, kind, actor=actor, at=now)
     if expired:
         raise Conflict("This consent has expired.", field="status")
     return artefact
@@ -199,14 +185,13 @@ def receipt_record(
         _expire_if_due(artefact, now)
         if artefact.status != Status.ACTIVE:
             refused_status = artefact.status
-            event_record(
-                citizen=artefact.citizen,
-                kind=ConsentEvent.Kind.RECEIPT_REFUSED,
+            artefact_event(
+                artefact,
+                ConsentEvent.Kind.RECEIPT_REFUSED,
                 actor=actor,
                 at=now,
-                request=artefact.request,
-                artefact=artefact,
-                data={"status": artefact.status, "record_count": receipt.record_count},
+                status=artefact.status,
+                record_count=receipt.record_count,
             )
         else:
             record = AccessReceipt.objects.create(
@@ -218,18 +203,14 @@ def receipt_record(
                 served_at=receipt.served_at,
                 created_by_token=token,
             )
-            event_record(
-                citizen=artefact.citizen,
-                kind=ConsentEvent.Kind.RECEIPT_RECORDED,
+            artefact_event(
+                artefact,
+                ConsentEvent.Kind.RECEIPT_RECORDED,
                 actor=actor,
                 at=now,
-                request=artefact.request,
-                artefact=artefact,
-                data={
-                    "receipt": str(record.id),
-                    "record_count": record.record_count,
-                    "sha256": record.sha256,
-                },
+                receipt=str(record.id),
+                record_count=record.record_count,
+                sha256=record.sha256,
             )
     if refused_status is not None:
         raise Conflict(

@@ -112,6 +112,26 @@ def event_record(
     return event
 
 
+def request_event(request: ConsentRequest, kind: str, *, actor: str, at: datetime, **data):
+    """A ledger event about a consent request; the ledger is the request's citizen's."""
+    return event_record(
+        citizen=request.citizen, kind=kind, actor=actor, at=at, request=request, data=data
+    )
+
+
+def artefact_event(artefact: ConsentArtefact, kind: str, *, actor: str, at: datetime, **data):
+    """A ledger event about a consent artefact; the ledger is the artefact's citizen's."""
+    return event_record(
+        citizen=artefact.citizen,
+        kind=kind,
+        actor=actor,
+        at=at,
+        request=artefact.request,
+        artefact=artefact,
+        data=data,
+    )
+
+
 def _outbox_write(event: ConsentEvent, recipients: list[Institution], payload: dict) -> None:
     endpoints = [
         endpoint

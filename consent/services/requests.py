@@ -22,7 +22,7 @@ from ..models import (
     ConsentRequest,
     PurposeCode,
 )
-from .events import citizen_lock, citizen_lock_optional, event_record, instant_z
+from .events import artefact_event, citizen_lock, citizen_lock_optional, instant_z, request_event
 from .terms import Period, check_terms
 
 ARTEFACT_SCHEMA = "suchi.consent-artefact/1"
@@ -114,17 +114,14 @@ def consent_request_create(
             created_by_token=token,
         )
         request.datasets.set(datasets)
-        event_record(
-            citizen=citizen,
-            kind=ConsentEvent.Kind.REQUEST_CREATED,
+        request_event(
+            request,
+            ConsentEvent.Kind.REQUEST_CREATED,
             actor=actor,
             at=now,
-            request=request,
-            data={
-                "consumer": consumer.slug,
-                "purpose": purpose.code,
-                "datasets": sorted(str(d.pk) for d in datasets),
-            },
+            consumer=consumer.slug,
+            purpose=purpose.code,
+            datasets=sorted(str(d.pk) for d in datasets),
         )
     return request
 
@@ -178,13 +175,7 @@ def request_expire_if_due(request: ConsentRequest, now: datetime, actor: str) ->
     if request.status != ConsentRequest.Status.PENDING or request.respond_by > now:
         return False
     _set_request_status(request, ConsentRequest.Status.EXPIRED, now)
-    event_record(
-        citizen=request.citizen,
-        kind=ConsentEvent.Kind.REQUEST_EXPIRED,
-        actor=actor,
-        at=now,
-        request=request,
-    )
+    request_event(request, ConsentEvent.Kind.REQUEST_EXPIRED, actor=actor, at=now)
     return True
 
 
@@ -221,16 +212,13 @@ def consent_grant(
                     )
                 valid_until = expires_at
             _set_request_status(request, ConsentRequest.Status.GRANTED, now)
-            event_record(
-                citizen=citizen,
-                kind=ConsentEvent.Kind.REQUEST_GRANTED,
+            request_event(
+                request,
+                ConsentEvent.Kind.REQUEST_GRANTED,
                 actor=actor,
                 at=now,
-                request=request,
-                data={
-                    "datasets": sorted(str(d.pk) for d in datasets),
-                    "valid_until": instant_z(valid_until),
-                },
+                datasets=sorted(str(d.pk) for d in datasets),
+                valid_until=instant_z(valid_until),
             )
             by_provider: dict[int, list[Dataset]] = defaultdict(list)
             for dataset in datasets:
@@ -331,14 +319,14 @@ def _artefact_issue(
         updated_at=valid_from,
     )
     artefact.datasets.set(datasets)
-    event_record(
-        citizen=request.citizen,
-        kind=ConsentEvent.Kind.ARTEFACT_ISSUED,
+    artefact_event(
+        artefact,
+        ConsentEvent.Kind.ARTEFACT_ISSUED,
         actor=actor,
         at=valid_from,
-        request=request,
-        artefact=artefact,
-        data={"provider": provider.slug, "kid": kid, "valid_until": claims["valid_until"]},
+        provider=provider.slug,
+        kid=kid,
+        valid_until=claims["valid_until"],
     )
     return artefact
 
@@ -353,13 +341,7 @@ def consent_deny(*, citizen: CitizenProfile, request_id, actor: str) -> ConsentR
         expired = request_expire_if_due(request, now, "system: expiry")
         if not expired:
             _set_request_status(request, ConsentRequest.Status.DENIED, now)
-            event_record(
-                citizen=citizen,
-                kind=ConsentEvent.Kind.REQUEST_DENIED,
-                actor=actor,
-                at=now,
-                request=request,
-            )
+            request_event(request, ConsentEvent.Kind.REQUEST_DENIED, actor=actor, at=now)
     if expired:
         raise Conflict("This request has expired.", field="status")
     return request
@@ -380,11 +362,5 @@ def consent_request_cancel(*, consumer: Institution, request_id, actor: str) -> 
         request = _request_for(citizen, request_id)
         request.citizen = citizen
         _set_request_status(request, ConsentRequest.Status.CANCELLED, now)
-        event_record(
-            citizen=citizen,
-            kind=ConsentEvent.Kind.REQUEST_CANCELLED,
-            actor=actor,
-            at=now,
-            request=request,
-        )
+        request_event(request, ConsentEvent.Kind.REQUEST_CANCELLED, actor=actor, at=now)
     return request

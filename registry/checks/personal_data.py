@@ -16,7 +16,7 @@ from .base import CheckContext, Finding, Severity, check
 from .sample import complete_rows, tabular_format
 from .source import data_url
 
-# Verhoeff tables (dihedral group D5): multiplication, permutation.
+# Verhoeff tables (dihedral group D5): multiplication, then permutation.
 _D = [
     [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
     [1, 2, 3, 4, 0, 6, 7, 8, 9, 5],
@@ -29,16 +29,10 @@ _D = [
     [8, 7, 6, 5, 9, 3, 2, 1, 0, 4],
     [9, 8, 7, 6, 5, 4, 3, 2, 1, 0],
 ]
-_P = [
-    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
-    [1, 5, 7, 6, 2, 8, 3, 0, 9, 4],
-    [5, 8, 0, 3, 7, 9, 6, 1, 4, 2],
-    [8, 9, 1, 6, 0, 4, 3, 5, 2, 7],
-    [9, 4, 5, 3, 1, 2, 6, 8, 7, 0],
-    [4, 2, 8, 6, 5, 7, 3, 9, 0, 1],
-    [2, 7, 9, 3, 8, 0, 6, 4, 1, 5],
-    [7, 0, 4, 6, 9, 1, 3, 2, 5, 8],
-]
+# Permutation table: row i applies the first permutation i times.
+_P = [list(range(10)), [1, 5, 7, 6, 2, 8, 3, 0, 9, 4]]
+for _ in range(6):
+    _P.append([_P[-1][_P[1][j]] for j in range(10)])
 _INV = [0, 4, 3, 2, 1, 5, 6, 7, 8, 9]
 
 

@@ -17,10 +17,7 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):
         try:
             citizen = citizen_create(
-                handle=opts["handle"],
-                password=opts["password"],
-                language=opts["language"],
-                name=opts["name"],
+                **{k: opts[k] for k in ("handle", "password", "language", "name")}
             )
         except ServiceError as exc:
             raise CommandError(f"{exc.field}: {exc.message}") from None
