@@ -189,7 +189,9 @@ def test_the_scan_resolves_imports(source, expected):
 
 def test_no_template_or_redirect_spells_an_internal_path():
     """Templates use {% url %}, Python redirect("name", …) or reverse(): a route can move."""
-    literal_attr = re.compile(r'(?:href|action|src)="/(?!/)')
+    # A path as an attribute (href, action, src, a hidden `next` value) or compared with
+    # request.path: both break when the route moves.
+    literal_attr = re.compile(r'(?:href|action|src|value)="/(?!/)|request\.path\s*==')
     literal_redirect = re.compile(r'(?:redirect|HttpResponseRedirect|safe_next)\([^)]*?f?"/')
     found = []
     for app in APPS:

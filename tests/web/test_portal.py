@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from consent.models import ConsentArtefact, ConsentRequest
@@ -355,3 +356,14 @@ def test_a_portal_page_does_not_leave_the_api_in_the_page_time_zone(world, clien
     me = client.get("/api/v1/me/consent-requests").json()
     stamps = [r["created_at"] for r in me["results"]]
     assert stamps and all(s.endswith(("Z", "+00:00")) for s in stamps), stamps
+
+
+@pytest.mark.parametrize(
+    "name, label",
+    [("portal", "Overview"), ("portal-consents", "Consents"), ("portal-history", "History")],
+)
+def test_the_menu_marks_the_page_you_are_on(world, client, name, label):
+    client.force_login(world.asha.user)
+    body = client.get(reverse(name)).content.decode()
+    current = re.findall(r'<a href="[^"]*" aria-current="page">([^<]*)</a>', body)
+    assert current == [label]
