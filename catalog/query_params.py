@@ -61,6 +61,8 @@ def dataset_query_from(params) -> DatasetQuery:
     """A DatasetQuery from a QueryDict. Raises SearchError naming the offending parameter."""
     refuse_nul(params)
     query = DatasetQuery(q=params.get("q", "").strip(), sort=params.get("sort", ""))
+    if "sort" in params and not query.sort:  # `sort=` names no order; leave it out for the default
+        raise SearchError(f"Use one of {', '.join(ORDERINGS)}.", param="sort")
     for name in LIST_PARAMS:
         setattr(query, name, list_values(params, name))
     if since := params.get("modified_since"):

@@ -1,7 +1,7 @@
-"""One view for every CKAN action, GET (query string) or POST (JSON body)."""
+"""One view for every CKAN action, GET (query string) or POST (JSON body). It is left out of
+our OpenAPI document (openapi.py): CKAN's own API, documented by CKAN."""
 
 from django.conf import settings
-from drf_spectacular.utils import extend_schema
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -19,7 +19,6 @@ def _error(action: str, status: int, kind: str, message: str, **extra) -> Respon
     return Response(_envelope(action, success=False, error=error), status=status)
 
 
-@extend_schema(exclude=True)  # CKAN's own API, documented by CKAN
 class CkanAction(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []  # read-only actions; a CKAN API key header is ignored

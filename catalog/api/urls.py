@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import openapi, views  # noqa: F401 (importing openapi documents the views)
 
 urlpatterns = [
     path("datasets", views.DatasetCollection.as_view(), name="dataset-list"),

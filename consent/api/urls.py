@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import openapi  # noqa: F401 (importing openapi documents the views)
 from .views import citizens, consumers, providers, public, webhooks
 
 urlpatterns = [

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views
+from . import openapi, views  # noqa: F401 (importing openapi documents the views)
 
 
 class JobIdConverter:

@@ -172,3 +172,77 @@ INVALID_FIELD = error(
     "distributions[0].access_url: Enter a valid URL.",
     {"distributions[0].access_url": ["Enter a valid URL."]},
 )
+
+_PENDING_UPDATE = {
+    **DATASET_OUTPUT,
+    "pending_revision": {"number": 2, "kind": "update", "status": "pending"},
+    "submitted_revision": {"number": 2, "kind": "update", "status": "pending"},
+}
+
+EXAMPLES = {
+    "datasets_create": [
+        dataset_request(),
+        response(
+            "Registered, validation queued",
+            {
+                **DATASET_OUTPUT,
+                "status": "validating",
+                "published_at": None,
+                "revision": None,
+                "pending_revision": {"number": 1, "kind": "create", "status": "pending"},
+                "quality": None,
+                "submitted_revision": {"number": 1, "kind": "create", "status": "pending"},
+            },
+            status=201,
+        ),
+        INVALID_FIELD,
+        UNAUTHENTICATED,
+    ],
+    "datasets_retrieve": [response("A published dataset", DATASET_OUTPUT), NOT_FOUND, GONE],
+    "datasets_update": [
+        dataset_request("The full metadata, changed"),
+        response("The public version stays while the change is validated", _PENDING_UPDATE),
+        INVALID_FIELD,
+    ],
+    "datasets_partial_update": [
+        dataset_request("A new title", {"title": "District hospital beds, daily"}),
+        response("The public version stays while the change is validated", _PENDING_UPDATE),
+        INVALID_FIELD,
+    ],
+    "datasets_withdraw": [
+        response(
+            "Withdrawn",
+            {
+                **DATASET_OUTPUT,
+                "status": "withdrawn",
+                "withdrawn_at": "2026-11-28T11:02:40+00:00",
+                "revision": 2,
+            },
+        ),
+        NOT_FOUND,
+    ],
+    "dataset_revisions_list": [response("One revision", page(REVISION)), NOT_FOUND, GONE],
+    "dataset_validations_list": [
+        response("A run that passed with a warning", page(VALIDATION_RUN)),
+        NOT_FOUND,
+        GONE,
+    ],
+    "dataset_validate": [
+        response(
+            "Queued",
+            {
+                **VALIDATION_RUN,
+                "status": "queued",
+                "trigger": "manual",
+                "attempt": 0,
+                "started_at": None,
+                "finished_at": None,
+                "summary": {"error": 0, "warning": 0, "info": 0},
+                "quality": None,
+                "findings": [],
+            },
+            status=202,
+        ),
+        NOT_FOUND,
+    ],
+}

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views
+from . import openapi, views  # noqa: F401 (importing openapi documents the views)
 
 urlpatterns = [
     path("datasets/<anyuuid:pk>", views.DatasetDetail.as_view(), name="dataset-detail"),

@@ -3,13 +3,11 @@
 from django.shortcuts import get_object_or_404
 from django.utils.http import http_date
 from django.views.decorators.csrf import csrf_exempt
-from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.pagination import Pagination as CorePagination
-from core.api.serializers import ErrorOutput
 
 from .. import selectors
 from ..models import Dataset
@@ -20,36 +18,14 @@ from ..services import (
     dataset_update,
     dataset_withdraw,
 )
-from . import examples as ex
 from .permissions import HasScope, WriteNeedsScope, caller_institution
 from .serializers import (
     DatasetInput,
     DatasetOutput,
     RevisionOutput,
-    RevisionPage,
     ValidationRunOutput,
-    ValidationRunPage,
     revision_ref,
 )
-
-ERRORS_READ = {404: ErrorOutput, 410: ErrorOutput}
-ERRORS_WRITE = {
-    400: ErrorOutput,
-    401: ErrorOutput,
-    403: ErrorOutput,
-    404: ErrorOutput,
-    409: ErrorOutput,
-    413: ErrorOutput,
-    415: ErrorOutput,
-}
-# Reads need no token; a token, if sent, must be valid.
-READ_AUTH = [{"institutionToken": []}, {}]
-
-_PENDING_UPDATE = {
-    **ex.DATASET_OUTPUT,
-    "pending_revision": {"number": 2, "kind": "update", "status": "pending"},
-    "submitted_revision": {"number": 2, "kind": "update", "status": "pending"},
-}
 
 
 @csrf_exempt  # any method gets the same JSON 404, not a CSRF page
@@ -99,33 +75,6 @@ class DatasetListCreate(APIView):
     permission_classes = [WriteNeedsScope]
     required_scope = "datasets:write"
 
-    @extend_schema(
-        request=DatasetInput,
-        responses={201: DatasetOutput, **ERRORS_WRITE},
-        operation_id="datasets_create",
-        summary="Register a dataset",
-        description="Registers the metadata of a dataset held at your institution and queues its "
-        "validation. Needs a token with the `datasets:write` scope.",
-        examples=[
-            ex.dataset_request(),
-            ex.response(
-                "Registered, validation queued",
-                {
-                    **ex.DATASET_OUTPUT,
-                    "status": "validating",
-                    "published_at": None,
-                    "revision": None,
-                    "pending_revision": {"number": 1, "kind": "create", "status": "pending"},
-                    "quality": None,
-                    "submitted_revision": {"number": 1, "kind": "create", "status": "pending"},
-                },
-                status=201,
-            ),
-            ex.INVALID_FIELD,
-            ex.UNAUTHENTICATED,
-        ],
-        tags=["datasets"],
-    )
     def post(self, request):
         serializer = DatasetInput(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -153,14 +102,6 @@ class DatasetDetail(APIView):
         qs = selectors.datasets_writable_by(institution=request.user.institution)
         return get_object_or_404(qs, pk=pk)
 
-    @extend_schema(
-        responses={200: DatasetOutput, **ERRORS_READ},
-        auth=READ_AUTH,
-        operation_id="datasets_retrieve",
-        summary="Show a dataset",
-        examples=[ex.response("A published dataset", ex.DATASET_OUTPUT), ex.NOT_FOUND, ex.GONE],
-        tags=["datasets"],
-    )
     def get(self, request, pk):
         dataset, _, gone = _readable(request, pk)
         if gone:
@@ -183,58 +124,12 @@ class DatasetDetail(APIView):
         body = DatasetOutput(dataset, context={"request": request}).data
         return Response(_with_submitted_revision(body, dataset))
 
-    @extend_schema(
-        request=DatasetInput,
-        responses={200: DatasetOutput, **ERRORS_WRITE},
-        operation_id="datasets_update",
-        summary="Replace a dataset's metadata",
-        description="Accepts the GET representation back as it is. A published dataset stays "
-        "visible, unchanged, until the change passes validation (see `pending_revision`).",
-        examples=[
-            ex.dataset_request("The full metadata, changed"),
-            ex.response("The public version stays while the change is validated", _PENDING_UPDATE),
-            ex.INVALID_FIELD,
-        ],
-        tags=["datasets"],
-    )
     def put(self, request, pk):
         return self._update(request, pk, partial=False)
 
-    @extend_schema(
-        request=DatasetInput,
-        responses={200: DatasetOutput, **ERRORS_WRITE},
-        operation_id="datasets_partial_update",
-        summary="Change some of a dataset's metadata",
-        examples=[
-            ex.dataset_request("A new title", {"title": "District hospital beds, daily"}),
-            ex.response("The public version stays while the change is validated", _PENDING_UPDATE),
-            ex.INVALID_FIELD,
-        ],
-        tags=["datasets"],
-    )
     def patch(self, request, pk):
         return self._update(request, pk, partial=True)
 
-    @extend_schema(
-        request=None,
-        responses={200: DatasetOutput, **ERRORS_WRITE},
-        operation_id="datasets_withdraw",
-        summary="Withdraw a dataset",
-        description="Removes it from the catalogue. Nothing is deleted; its history remains.",
-        examples=[
-            ex.response(
-                "Withdrawn",
-                {
-                    **ex.DATASET_OUTPUT,
-                    "status": "withdrawn",
-                    "withdrawn_at": "2026-11-28T11:02:40+00:00",
-                    "revision": 2,
-                },
-            ),
-            ex.NOT_FOUND,
-        ],
-        tags=["datasets"],
-    )
     def delete(self, request, pk):
         dataset = dataset_withdraw(
             dataset=self._writable(request, pk), actor=Actor.for_token(request.auth)
@@ -250,14 +145,6 @@ class _DatasetChildList(generics.GenericAPIView):
 class DatasetRevisions(_DatasetChildList):
     serializer_class = RevisionOutput
 
-    @extend_schema(
-        operation_id="dataset_revisions_list",
-        summary="A dataset's revision history",
-        responses={200: RevisionPage, **ERRORS_READ},
-        auth=READ_AUTH,
-        examples=[ex.response("One revision", ex.page(ex.REVISION)), ex.NOT_FOUND, ex.GONE],
-        tags=["datasets"],
-    )
     def get(self, request, pk):
         dataset, owner, gone = _readable(request, pk)
         if gone:
@@ -270,18 +157,6 @@ class DatasetRevisions(_DatasetChildList):
 class DatasetValidations(_DatasetChildList):
     serializer_class = ValidationRunOutput
 
-    @extend_schema(
-        operation_id="dataset_validations_list",
-        summary="A dataset's validation runs and their findings",
-        responses={200: ValidationRunPage, **ERRORS_READ},
-        auth=READ_AUTH,
-        examples=[
-            ex.response("A run that passed with a warning", ex.page(ex.VALIDATION_RUN)),
-            ex.NOT_FOUND,
-            ex.GONE,
-        ],
-        tags=["datasets"],
-    )
     def get(self, request, pk):
         dataset, owner, gone = _readable(request, pk)
         if gone:
@@ -295,34 +170,6 @@ class DatasetValidate(APIView):
     permission_classes = [HasScope]
     required_scope = "datasets:write"
 
-    @extend_schema(
-        request=None,
-        responses={202: ValidationRunOutput, **ERRORS_WRITE},
-        operation_id="dataset_validate",
-        summary="Validate a dataset again now",
-        description="Queues a validation run (for example after fixing the source). A dataset "
-        "never has two queued runs: if one is waiting, it is returned. A rejected dataset is "
-        "published if the new run passes; a published one is re-checked as it stands.",
-        examples=[
-            ex.response(
-                "Queued",
-                {
-                    **ex.VALIDATION_RUN,
-                    "status": "queued",
-                    "trigger": "manual",
-                    "attempt": 0,
-                    "started_at": None,
-                    "finished_at": None,
-                    "summary": {"error": 0, "warning": 0, "info": 0},
-                    "quality": None,
-                    "findings": [],
-                },
-                status=202,
-            ),
-            ex.NOT_FOUND,
-        ],
-        tags=["datasets"],
-    )
     def post(self, request, pk):
         qs = selectors.datasets_writable_by(institution=request.user.institution)
         run = dataset_revalidate(dataset=get_object_or_404(qs, pk=pk))

@@ -6,4 +6,6 @@ writes → output serializer renders.
 - `providers` (`consents:verify`): status checks, receipts;
 - `webhooks`: an institution's endpoints and deliveries;
 - `citizens` (`/me/…`, a citizen token or the portal session).
+
+Their OpenAPI descriptions are in `consent/api/openapi.py`, by the same audiences.
 """

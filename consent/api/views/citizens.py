@@ -2,14 +2,12 @@
 grant, deny, pause, resume, revoke, and see and export everything held about them."""
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.pagination import Pagination
-from core.api.serializers import ErrorOutput, page_of
 
 from ... import selectors
 from ...models import ConsentArtefact, ConsentRequest
@@ -24,7 +22,6 @@ from ...services import (
     export_checkpoint,
 )
 from ..auth import CitizenTokenAuthentication, IsCitizen, PasswordAttemptThrottle
-from ..examples import EXAMPLES
 from ..serializers import (
     CitizenOutput,
     ConsentArtefactOutput,
@@ -32,10 +29,9 @@ from ..serializers import (
     EventOutput,
     GrantInput,
     ReceiptOutput,
-    TokenOutput,
     TokenRequestInput,
 )
-from .common import CITIZEN_AUTH, ERRORS, ERRORS_WRITE, citizen_actor, status_filter
+from .common import citizen_actor, status_filter
 
 
 # --- Citizens --------------------------------------------------------------------------------
@@ -43,17 +39,6 @@ class CitizenToken(APIView):
     authentication_classes = []
     throttle_classes = [PasswordAttemptThrottle]
 
-    @extend_schema(
-        operation_id="auth_token",
-        examples=EXAMPLES["auth_token"],
-        summary="A short-lived token for a citizen's app",
-        description="Exchange a handle and password for a bearer token valid for 15 minutes. "
-        "Attempts are limited per client address.",
-        request=TokenRequestInput,
-        responses={200: TokenOutput, 400: ErrorOutput, 429: ErrorOutput},
-        auth=[{}],
-        tags=["consent: citizens"],
-    )
     def post(self, request):
         serializer = TokenRequestInput(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -76,14 +61,6 @@ class _CitizenView(generics.GenericAPIView):
 
 
 class Me(_CitizenView):
-    @extend_schema(
-        operation_id="me_retrieve",
-        examples=EXAMPLES["me_retrieve"],
-        summary="The signed-in citizen",
-        responses={200: CitizenOutput, **ERRORS},
-        auth=CITIZEN_AUTH,
-        tags=["consent: citizens"],
-    )
     def get(self, request):
         return Response(CitizenOutput(self.citizen).data)
 
@@ -91,17 +68,6 @@ class Me(_CitizenView):
 class MyRequests(_CitizenView):
     serializer_class = ConsentRequestOutput
 
-    @extend_schema(
-        operation_id="me_consent_requests_list",
-        examples=EXAMPLES["me_consent_requests_list"],
-        summary="Requests for your consent",
-        parameters=[
-            OpenApiParameter("status", enum=ConsentRequest.Status.values, required=False),
-        ],
-        responses={200: page_of(ConsentRequestOutput, "MyConsentRequestPage"), **ERRORS},
-        auth=CITIZEN_AUTH,
-        tags=["consent: citizens"],
-    )
     def get(self, request):
         wanted = status_filter(request, ConsentRequest.Status.values)
         qs = selectors.requests_of_citizen(citizen=self.citizen, status=wanted)
@@ -110,31 +76,12 @@ class MyRequests(_CitizenView):
 
 
 class MyRequestDetail(_CitizenView):
-    @extend_schema(
-        operation_id="me_consent_requests_retrieve",
-        examples=EXAMPLES["me_consent_requests_retrieve"],
-        summary="One request for your consent",
-        responses={200: ConsentRequestOutput, **ERRORS},
-        auth=CITIZEN_AUTH,
-        tags=["consent: citizens"],
-    )
     def get(self, request, pk):
         qs = selectors.requests_of_citizen(citizen=self.citizen)
         return Response(ConsentRequestOutput(generics.get_object_or_404(qs, pk=pk)).data)
 
 
 class MyRequestGrant(_CitizenView):
-    @extend_schema(
-        operation_id="me_consent_requests_grant",
-        examples=EXAMPLES["me_consent_requests_grant"],
-        summary="Grant a request",
-        description="Optionally for fewer of the datasets asked for, or until an earlier time. "
-        "Issues one signed artefact per provider.",
-        request=GrantInput,
-        responses={200: ConsentArtefactOutput(many=True), **ERRORS_WRITE},
-        auth=CITIZEN_AUTH,
-        tags=["consent: citizens"],
-    )
     def post(self, request, pk):
         serializer = GrantInput(data=request.data or {})
         serializer.is_valid(raise_exception=True)
@@ -152,15 +99,6 @@ class MyRequestGrant(_CitizenView):
 
 
 class MyRequestDeny(_CitizenView):
-    @extend_schema(
-        operation_id="me_consent_requests_deny",
-        examples=EXAMPLES["me_consent_requests_deny"],
-        summary="Deny a request",
-        request=None,
-        responses={200: ConsentRequestOutput, **ERRORS_WRITE},
-        auth=CITIZEN_AUTH,
-        tags=["consent: citizens"],
-    )
     def post(self, request, pk):
         consent_deny(citizen=self.citizen, request_id=pk, actor=citizen_actor(request))
         qs = selectors.requests_of_citizen(citizen=self.citizen)
@@ -168,17 +106,6 @@ class MyRequestDeny(_CitizenView):
 
 
 class MyRequestWithdraw(_CitizenView):
-    @extend_schema(
-        operation_id="me_consent_requests_withdraw",
-        summary="Withdraw a granted request",
-        description="Revokes every consent the grant issued (one per provider) in one call, as "
-        "granting took one call. Returns the consents revoked.",
-        request=None,
-        responses={200: ConsentArtefactOutput(many=True), **ERRORS_WRITE},
-        examples=EXAMPLES["me_consent_requests_withdraw"],
-        auth=CITIZEN_AUTH,
-        tags=["consent: citizens"],
-    )
     def post(self, request, pk):
         revoked = consent_withdraw(
             citizen=self.citizen, request_id=pk, actor=citizen_actor(request)
@@ -192,17 +119,6 @@ class MyRequestWithdraw(_CitizenView):
 class MyArtefacts(_CitizenView):
     serializer_class = ConsentArtefactOutput
 
-    @extend_schema(
-        operation_id="me_consent_artefacts_list",
-        examples=EXAMPLES["me_consent_artefacts_list"],
-        summary="Consents you have given",
-        parameters=[
-            OpenApiParameter("status", enum=ConsentArtefact.Status.values, required=False),
-        ],
-        responses={200: page_of(ConsentArtefactOutput, "MyConsentArtefactPage"), **ERRORS},
-        auth=CITIZEN_AUTH,
-        tags=["consent: citizens"],
-    )
     def get(self, request):
         wanted = status_filter(request, ConsentArtefact.Status.values)
         qs = selectors.artefacts_of_citizen(citizen=self.citizen, status=wanted)
@@ -211,14 +127,6 @@ class MyArtefacts(_CitizenView):
 
 
 class MyArtefactDetail(_CitizenView):
-    @extend_schema(
-        operation_id="me_consent_artefacts_retrieve",
-        examples=EXAMPLES["me_consent_artefacts_retrieve"],
-        summary="One consent you have given",
-        responses={200: ConsentArtefactOutput, **ERRORS},
-        auth=CITIZEN_AUTH,
-        tags=["consent: citizens"],
-    )
     def get(self, request, pk):
         qs = selectors.artefacts_of_citizen(citizen=self.citizen)
         return Response(ConsentArtefactOutput(generics.get_object_or_404(qs, pk=pk)).data)
@@ -226,15 +134,6 @@ class MyArtefactDetail(_CitizenView):
 
 def _artefact_action(service, verb: str):
     class ArtefactAction(_CitizenView):
-        @extend_schema(
-            operation_id=f"me_consent_artefacts_{verb}",
-            examples=EXAMPLES[f"me_consent_artefacts_{verb}"],
-            summary=f"{verb.capitalize()} a consent",
-            request=None,
-            responses={200: ConsentArtefactOutput, **ERRORS_WRITE},
-            auth=CITIZEN_AUTH,
-            tags=["consent: citizens"],
-        )
         def post(self, request, pk):
             service(citizen=self.citizen, artefact_id=pk, actor=citizen_actor(request))
             qs = selectors.artefacts_of_citizen(citizen=self.citizen)
@@ -252,30 +151,12 @@ MyArtefactRevoke = _artefact_action(artefact_revoke, "revoke")
 class MyAccessLog(_CitizenView):
     serializer_class = ReceiptOutput
 
-    @extend_schema(
-        operation_id="me_access_log",
-        examples=EXAMPLES["me_access_log"],
-        summary="Who received records about you, and when",
-        responses={200: page_of(ReceiptOutput, "MyReceiptPage"), **ERRORS},
-        auth=CITIZEN_AUTH,
-        tags=["consent: citizens"],
-    )
     def get(self, request):
         page = self.paginate_queryset(selectors.receipts_of_citizen(citizen=self.citizen))
         return self.get_paginated_response(ReceiptOutput(page, many=True).data)
 
 
 class MyExport(_CitizenView):
-    @extend_schema(
-        operation_id="me_export",
-        examples=EXAMPLES["me_export"],
-        summary="Everything Suchi holds about your consents, as one JSON document",
-        description="Requests, artefacts (with their JWS), access receipts and your ledger "
-        "events with their hash chain, which you can verify yourself.",
-        responses={200: dict, **ERRORS},
-        auth=CITIZEN_AUTH,
-        tags=["consent: citizens"],
-    )
     def get(self, request):
         citizen = self.citizen
         body = {

@@ -1,16 +1,8 @@
-"""What the consent API's views share: error shapes and auth for the OpenAPI document, and
-the query-parameter helpers."""
+"""What the consent API's views share: the query-parameter helpers and the citizen actor."""
 
 import uuid
 
 from rest_framework.exceptions import ValidationError
-
-from core.api.serializers import ErrorOutput
-
-ERRORS = {400: ErrorOutput, 401: ErrorOutput, 403: ErrorOutput, 404: ErrorOutput}
-ERRORS_WRITE = {**ERRORS, 409: ErrorOutput, 415: ErrorOutput}
-TOKEN_AUTH = [{"institutionToken": []}]
-CITIZEN_AUTH = [{"citizenToken": []}, {"cookieAuth": []}]
 
 
 def status_filter(request, choices) -> str | None:

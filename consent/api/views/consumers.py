@@ -1,13 +1,11 @@
 """The consent API for consumers (scope `consents:request`): ask citizens, follow requests, read
 the artefacts issued to them (shared with providers: an artefact is read by either party)."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.pagination import Pagination
-from core.api.serializers import page_of
 from registry.api.permissions import HasScope
 from registry.services import Actor
 
@@ -19,13 +17,12 @@ from ...services import (
     consent_request_cancel,
     consent_request_create,
 )
-from ..examples import EXAMPLES
 from ..serializers import (
     ConsentArtefactOutput,
     ConsentRequestInput,
     ConsentRequestOutput,
 )
-from .common import ERRORS, ERRORS_WRITE, TOKEN_AUTH, status_filter, uuid_param
+from .common import status_filter, uuid_param
 
 
 # --- Consumers -------------------------------------------------------------------------------
@@ -35,18 +32,6 @@ class ConsentRequestListCreate(generics.GenericAPIView):
     pagination_class = Pagination
     serializer_class = ConsentRequestOutput
 
-    @extend_schema(
-        operation_id="consent_requests_create",
-        examples=EXAMPLES["consent_requests_create"],
-        summary="Ask a citizen for consent",
-        description="Creates a pending request the citizen sees in the portal. The datasets must "
-        "be published with access `consent`; they may be held by several providers (one signed "
-        "artefact per provider is issued on grant). Needs `consents:request`.",
-        request=ConsentRequestInput,
-        responses={201: ConsentRequestOutput, **ERRORS_WRITE},
-        auth=TOKEN_AUTH,
-        tags=["consent: consumers"],
-    )
     def post(self, request):
         serializer = ConsentRequestInput(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -80,17 +65,6 @@ class ConsentRequestListCreate(generics.GenericAPIView):
             headers={"Location": f"/api/v1/consent-requests/{consent_request.pk}"},
         )
 
-    @extend_schema(
-        operation_id="consent_requests_list",
-        examples=EXAMPLES["consent_requests_list"],
-        summary="Your institution's consent requests",
-        parameters=[
-            OpenApiParameter("status", enum=ConsentRequest.Status.values, required=False),
-        ],
-        responses={200: page_of(ConsentRequestOutput, "ConsentRequestPage"), **ERRORS},
-        auth=TOKEN_AUTH,
-        tags=["consent: consumers"],
-    )
     def get(self, request):
         wanted = status_filter(request, ConsentRequest.Status.values)
         qs = selectors.requests_of_consumer(institution=request.user.institution, status=wanted)
@@ -102,14 +76,6 @@ class ConsentRequestDetail(APIView):
     permission_classes = [HasScope]
     required_scope = "consents:request"
 
-    @extend_schema(
-        operation_id="consent_requests_retrieve",
-        examples=EXAMPLES["consent_requests_retrieve"],
-        summary="One of your consent requests",
-        responses={200: ConsentRequestOutput, **ERRORS},
-        auth=TOKEN_AUTH,
-        tags=["consent: consumers"],
-    )
     def get(self, request, pk):
         qs = selectors.requests_of_consumer(institution=request.user.institution)
         consent_request = generics.get_object_or_404(qs, pk=pk)
@@ -120,15 +86,6 @@ class ConsentRequestCancel(APIView):
     permission_classes = [HasScope]
     required_scope = "consents:request"
 
-    @extend_schema(
-        operation_id="consent_requests_cancel",
-        examples=EXAMPLES["consent_requests_cancel"],
-        summary="Cancel a request the citizen has not answered",
-        request=None,
-        responses={200: ConsentRequestOutput, **ERRORS_WRITE},
-        auth=TOKEN_AUTH,
-        tags=["consent: consumers"],
-    )
     def post(self, request, pk):
         consent_request_cancel(
             consumer=request.user.institution,
@@ -156,20 +113,6 @@ class ArtefactList(generics.GenericAPIView):
     pagination_class = Pagination
     serializer_class = ConsentArtefactOutput
 
-    @extend_schema(
-        operation_id="consent_artefacts_list",
-        examples=EXAMPLES["consent_artefacts_list"],
-        summary="Artefacts your institution is the consumer or provider of",
-        description="Each carries its compact JWS in `jws`; verify it with the keys at "
-        "`/.well-known/jwks.json`.",
-        parameters=[
-            OpenApiParameter("request", str, description="A consent request id", required=False),
-            OpenApiParameter("status", enum=ConsentArtefact.Status.values, required=False),
-        ],
-        responses={200: page_of(ConsentArtefactOutput, "ConsentArtefactPage"), **ERRORS},
-        auth=TOKEN_AUTH,
-        tags=["consent: consumers", "consent: providers"],
-    )
     def get(self, request):
         request_id = request.query_params.get("request")
         if request_id:
@@ -186,14 +129,6 @@ class ArtefactList(generics.GenericAPIView):
 class ArtefactDetail(APIView):
     permission_classes = [_PartyScope]
 
-    @extend_schema(
-        operation_id="consent_artefacts_retrieve",
-        examples=EXAMPLES["consent_artefacts_retrieve"],
-        summary="One artefact your institution is party to",
-        responses={200: ConsentArtefactOutput, **ERRORS},
-        auth=TOKEN_AUTH,
-        tags=["consent: consumers", "consent: providers"],
-    )
     def get(self, request, pk):
         artefact = artefact_for_party(institution=request.user.institution, artefact_id=pk)
         return Response(ConsentArtefactOutput(artefact).data)

@@ -1,13 +1,11 @@
 """The consent API for providers (scope `consents:verify`): the live status of an artefact before
 every release, and the receipts of what was released."""
 
-from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.pagination import Pagination
-from core.api.serializers import page_of
 from registry.api.permissions import HasScope
 from registry.services import Actor
 
@@ -18,13 +16,11 @@ from ...services import (
     artefact_status,
     receipt_record,
 )
-from ..examples import EXAMPLES
 from ..serializers import (
     ArtefactStatusOutput,
     ReceiptInputSerializer,
     ReceiptOutput,
 )
-from .common import ERRORS, ERRORS_WRITE, TOKEN_AUTH
 
 
 # --- Providers -------------------------------------------------------------------------------
@@ -32,16 +28,6 @@ class ArtefactStatus(APIView):
     permission_classes = [HasScope]
     required_scope = "consents:verify"
 
-    @extend_schema(
-        operation_id="consent_artefacts_status",
-        examples=EXAMPLES["consent_artefacts_status"],
-        summary="Is this consent still in force?",
-        description="Ask before every release of records. Answered only to the artefact's "
-        "provider or consumer; anyone else gets 404. Needs `consents:verify`.",
-        responses={200: ArtefactStatusOutput, **ERRORS},
-        auth=TOKEN_AUTH,
-        tags=["consent: providers"],
-    )
     def get(self, request, pk):
         found = artefact_status(institution=request.user.institution, artefact_id=pk)
         response = Response(ArtefactStatusOutput(found).data)
@@ -55,18 +41,6 @@ class ArtefactReceipts(generics.GenericAPIView):
     pagination_class = Pagination
     serializer_class = ReceiptOutput
 
-    @extend_schema(
-        operation_id="consent_artefacts_receipts_create",
-        examples=EXAMPLES["consent_artefacts_receipts_create"],
-        summary="Report a release of records",
-        description="The provider records each release; the citizen sees it in their access "
-        "log. Against an artefact that is not active the answer is 409 and the attempt is "
-        "written to the citizen's ledger.",
-        request=ReceiptInputSerializer,
-        responses={201: ReceiptOutput, **ERRORS_WRITE},
-        auth=TOKEN_AUTH,
-        tags=["consent: providers"],
-    )
     def post(self, request, pk):
         serializer = ReceiptInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -89,14 +63,6 @@ class ArtefactReceipts(generics.GenericAPIView):
         ).get(pk=receipt.pk)
         return Response(ReceiptOutput(receipt).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(
-        operation_id="consent_artefacts_receipts_list",
-        examples=EXAMPLES["consent_artefacts_receipts_list"],
-        summary="Releases reported under an artefact",
-        responses={200: page_of(ReceiptOutput, "ReceiptPage"), **ERRORS},
-        auth=TOKEN_AUTH,
-        tags=["consent: providers"],
-    )
     def get(self, request, pk):
         artefact = artefact_for_party(institution=request.user.institution, artefact_id=pk)
         qs = selectors.receipts_of_party(

@@ -2,13 +2,11 @@
 
 from django.http import JsonResponse
 from django.views.decorators.cache import cache_control
-from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ...keys import jwks
 from ...models import PurposeCode
-from ..examples import EXAMPLES
 from ..serializers import (
     PurposeOutput,
 )
@@ -16,15 +14,6 @@ from ..serializers import (
 
 # --- Public ----------------------------------------------------------------------------------
 class PurposeList(APIView):
-    @extend_schema(
-        operation_id="purposes_list",
-        examples=EXAMPLES["purposes_list"],
-        summary="The purposes consent may be asked for",
-        description="Each purpose has a code (ABDM's where one exists) and a W3C DPV concept.",
-        responses={200: PurposeOutput(many=True)},
-        auth=[{}],
-        tags=["consent"],
-    )
     def get(self, request):
         purposes = PurposeCode.objects.filter(is_active=True)
         return Response(PurposeOutput(purposes, many=True).data)
