@@ -60,7 +60,7 @@ def ensure_index(connection) -> None:
 _PIECE = re.compile(r'"([^"]*)"?|([^\s"]+)')
 
 
-def _has_token(text: str) -> bool:
+def has_token(text: str) -> bool:
     """Whether the tokenizer finds a word in `text`: it keeps letters, numbers, marks and
     private-use characters (TOKENIZER's categories) and splits at everything else."""
     return any(unicodedata.category(c)[0] in "LNM" or unicodedata.category(c) == "Co" for c in text)
@@ -102,7 +102,7 @@ def fts5_query(q: str) -> Fts5Query:
                 dashes = 0
                 continue
         text = phrase if phrase is not None else piece
-        if _has_token(text):
+        if has_token(text):
             positive, negative = groups[-1]
             (negative if dashes % 2 else positive).append(_phrase(text))
         dashes = 0

@@ -2,11 +2,21 @@
 and CKAN packages as Suchi's dataset payload (parse, for harvesting a CKAN site). The Action API
 that serves the dicts is catalog/ckan_actions.py."""
 
+import json
+
 from core.links import http_url
 from registry import vocabularies
-from registry.models import Dataset, Institution
+from registry.models import Dataset, Distribution, Institution
 
-from .common import RemoteRecord, distribution, email_address, keywords, licence_id, text
+from .common import (
+    RemoteRecord,
+    distribution,
+    email_address,
+    licence_fields,
+    licence_id,
+    text,
+    themes_and_keywords,
+)
 
 CKAN_VERSION = "2.10.4"  # the API generation we follow, reported by status_show
 NAME_SEPARATOR = "--"  # package name = <institution slug>--<dataset slug>; our slugs have no "--"
@@ -55,6 +65,28 @@ def group_dict(code: str, theme: dict, package_count: int | None = None) -> dict
     return data
 
 
+def resource_dict(dist: Distribution, dataset: Dataset, position: int | None = None) -> dict:
+    """A distribution as CKAN shows a resource (its position in the package: its own unless
+    given)."""
+    return {
+        "id": str(dist.pk),
+        "package_id": str(dataset.pk),
+        "url": dist.download_url or dist.access_url,
+        "access_url": dist.access_url,
+        "name": dist.title or dist.access_url,
+        "description": dist.description,
+        "format": dist.format,
+        "mimetype": dist.media_type or None,
+        "size": dist.byte_size,
+        "hash": dist.checksum_sha256,
+        "position": dist.position if position is None else position,
+        "state": "active",
+        "created": dataset.created_at.isoformat(),
+        "last_modified": dataset.modified_at.isoformat(),
+        "url_type": None,
+    }
+
+
 # Long: one line per field of CKAN's package dict.
 def package_dict(dataset: Dataset) -> dict:
     """A dataset as CKAN clients expect a package. Reads prefetched distributions."""
@@ -63,23 +95,7 @@ def package_dict(dataset: Dataset) -> dict:
     created = dataset.created_at.isoformat()
     modified = dataset.modified_at.isoformat()
     resources = [
-        {
-            "id": str(dist.pk),
-            "package_id": str(dataset.pk),
-            "url": dist.download_url or dist.access_url,
-            "access_url": dist.access_url,
-            "name": dist.title or dist.access_url,
-            "description": dist.description,
-            "format": dist.format,
-            "mimetype": dist.media_type or None,
-            "size": dist.byte_size,
-            "hash": dist.checksum_sha256,
-            "position": position,
-            "state": "active",
-            "created": created,
-            "last_modified": modified,
-            "url_type": None,
-        }
+        resource_dict(dist, dataset, position=position)
         for position, dist in enumerate(dataset.distributions.all())
     ]
     tags = [
@@ -95,8 +111,11 @@ def package_dict(dataset: Dataset) -> dict:
         "state": "active",
         "private": False,
         "license_id": dataset.license or "notspecified",
-        "license_title": licence.name if licence else "License not specified",
-        "license_url": licence.url if licence else "",
+        # A licence Suchi does not recognise is shown as the source stated it.
+        "license_title": licence.name
+        if licence
+        else dataset.license_text or "License not specified",
+        "license_url": licence.url if licence else http_url(dataset.license_text),
         "isopen": bool(licence and licence.is_open and dataset.access_rights == "open"),
         "url": dataset.landing_page,
         "version": dataset.version,
@@ -122,6 +141,17 @@ def package_dict(dataset: Dataset) -> dict:
     }
 
 
+def _extra_list(value) -> list:
+    """A CKAN extra that holds a list: JSON text (ckanext-dcat writes them so) or one value."""
+    if not isinstance(value, str) or not value.strip():
+        return []
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        return [value]
+    return parsed if isinstance(parsed, list) else [value]
+
+
 # --- parse: a CKAN package (package_show / package_search) as Suchi's dataset payload -------
 # Long: one line per field of Suchi's payload, read from a CKAN package.
 def ckan_record(package: dict, base: str) -> RemoteRecord:
@@ -130,13 +160,16 @@ def ckan_record(package: dict, base: str) -> RemoteRecord:
         for e in package.get("extras") or []
         if isinstance(e, dict) and isinstance(e.get("key"), str)
     }
-    themes = [
-        g["name"].upper()
+    # CKAN groups are the usual place of a subject; a theme extra (ckanext-dcat) too.
+    groups = [
+        g.get("title") or g.get("name")
         for g in package.get("groups") or []
-        if isinstance(g, dict)
-        and isinstance(g.get("name"), str)
-        and g["name"].upper() in vocabularies.themes()
+        if isinstance(g, dict) and isinstance(g.get("title") or g.get("name"), str)
     ]
+    themes, words = themes_and_keywords(
+        [*groups, *_extra_list(extras.get("theme"))],
+        [t.get("name") for t in package.get("tags") or [] if isinstance(t, dict)],
+    )
     states = [
         s for s in str(extras.get("spatial_states") or "").split(",") if s in vocabularies.states()
     ]
@@ -164,12 +197,16 @@ def ckan_record(package: dict, base: str) -> RemoteRecord:
     )
     payload = {
         "title": text(package.get("title") or package.get("name"), 300),
-        "description": text(package.get("notes"), 20000) or text(package.get("title"), 20000),
-        "keywords": keywords(
-            t.get("name") for t in package.get("tags") or [] if isinstance(t, dict)
+        "description": text(package.get("notes"), 20000),
+        "keywords": words,
+        "themes": themes,
+        **licence_fields(
+            package.get("license_id")
+            if licence_id(package.get("license_id"))
+            else package.get("license_url")
+            or package.get("license_title")
+            or package.get("license_id")
         ),
-        "themes": list(dict.fromkeys(themes)),
-        "license": licence_id(package.get("license_id")),
         "access_rights": access if access in {"open", "restricted", "consent"} else "open",
         "update_frequency": extras.get("update_frequency")
         if extras.get("update_frequency") in vocabularies.frequencies()

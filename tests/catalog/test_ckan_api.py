@@ -181,8 +181,9 @@ def test_field_queries_in_q_filter_as_solr_would(ckan):
     both = ckan.action.package_search(q="surveillance organization:ka-health")
     assert [p["name"] for p in both["results"]] == ["ka-health--dengue"]
     assert ckan.action.package_search(q="*:*")["count"] == 3
-    # An unknown field is just words.
-    assert ckan.action.package_search(q="colour:blue")["count"] == 0
+    # An unknown field is refused, as Solr refuses an undefined field.
+    with pytest.raises(SearchQueryError):
+        ckan.action.package_search(q="colour:blue")
 
 
 def test_tag_list_names_each_published_keyword_once_and_filters_by_query(ckan):

@@ -1,0 +1,84 @@
+"""The CKAN Action API's errors and how its actions read their parameters (a GET query string
+or a POST JSON body, so a number may come as a string and a list as JSON text)."""
+
+import json
+
+# Solr's integers are 32-bit; a larger start, rows or limit would overflow the database's
+# OFFSET/LIMIT (SQLite and PostgreSQL take 64 bits) and fail as a 500 instead of a 409.
+MAX_INT = 2**31 - 1
+
+
+class NotFound(Exception):
+    """CKAN's Not Found Error (404)."""
+
+
+class CkanValidationError(Exception):
+    """CKAN's Validation Error (409); `errors` maps each parameter to what is wrong with it."""
+
+    def __init__(self, errors: dict):
+        super().__init__(str(errors))
+        self.errors = errors
+
+
+class SearchQueryError(Exception):
+    """CKAN's Search Query Error (400)."""
+
+
+def integer(params: dict, name: str, default: int, *, minimum: int = 0) -> int:
+    value = params.get(name, default)
+    if value in ("", None):
+        value = default
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise CkanValidationError({name: ["Invalid integer"]}) from None
+    if number < minimum:
+        raise CkanValidationError({name: [f"Must be at least {minimum}"]})
+    if number > MAX_INT:
+        raise CkanValidationError({name: [f"Must be at most {MAX_INT}"]})
+    return number
+
+
+def flag(params: dict, name: str, default: bool = False) -> bool:
+    """A boolean as CKAN's asbool reads it."""
+    value = params.get(name)
+    if value is None or value == "":
+        return default
+    return str(value).strip().lower() in {"true", "1", "yes", "on", "t", "y"}
+
+
+def text(params: dict, name: str) -> str:
+    value = params.get(name)
+    return "" if value is None else str(value)
+
+
+def text_list(value, name: str) -> list[str]:
+    """A list parameter: a list (JSON body), JSON list text (query string), or one string."""
+    if value is None or value == "":
+        return []
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    text_value = str(value)
+    if text_value.startswith("["):
+        try:
+            parsed = json.loads(text_value)
+        except ValueError:
+            raise SearchQueryError(
+                f"Could not parse {name} {text_value!r} as a JSON list"
+            ) from None
+        if not isinstance(parsed, list):
+            raise SearchQueryError(f"{name} must be a list")
+        return [str(v) for v in parsed]
+    return [text_value]
+
+
+def sort_order(params: dict, fields: tuple[str, ...], default: str) -> tuple[str, bool]:
+    """`sort` as CKAN's group and organization lists read it: `<field> [asc|desc]`, one field.
+    Returns the field and whether it is descending."""
+    value = text(params, "sort").strip() or default
+    parts = value.replace(",", " ").split()
+    field = parts[0]
+    direction = parts[1].lower() if len(parts) > 1 else "asc"
+    if field not in fields or direction not in ("asc", "desc") or len(parts) > 2:
+        raise CkanValidationError({"sort": [f"Cannot sort by field `{value[:100]}`"]})
+    return field, direction == "desc"

@@ -1,0 +1,203 @@
+"""CKAN's search actions: package_search (Lucene `q` and `fq`, catalog/ckan_query.py) and
+resource_search (`field:term` pairs)."""
+
+import re
+import uuid
+
+from django.db.models import Q
+
+from registry.models import Distribution
+from registry.selectors import datasets_published
+
+from .ckan_params import (
+    CkanValidationError,
+    SearchQueryError,
+    integer,
+    text,
+    text_list,
+)
+from .ckan_query import read_fq, read_q
+from .search import (
+    DatasetQuery,
+    SearchError,
+    for_paging,
+    has_words,
+    search_datasets,
+    summarize,
+)
+from .standards.ckan import package_dict, resource_dict
+
+MAX_ROWS = 1000
+
+# CKAN sort → (our search's sort, the row order). `metadata_created asc` is what harvesters
+# page with: datasets added meanwhile land on later pages instead of shifting earlier ones.
+SORTS = {
+    "score desc": ("relevance", None),
+    "score desc, metadata_modified desc": ("relevance", None),
+    "metadata_modified desc": ("-modified", None),
+    "metadata_created asc": ("-modified", ("created_at", "id")),
+    "metadata_created desc": ("-modified", ("-created_at", "id")),
+    "title_string asc": ("title", None),
+    "name asc": ("title", None),
+    # CKANHarvester pages the whole site with `id asc`: a stable order, whatever is modified.
+    "id asc": ("-modified", ("id",)),
+    "id desc": ("-modified", ("-id",)),
+}
+_ROW_ORDERS = {
+    "relevance": ("-rank", "id"),
+    "-modified": ("-modified_at", "id"),
+    "title": ("title", "id"),
+}
+# CKAN facet field → the catalogue's facet.
+FACETS = {
+    "organization": "institution",
+    "tags": "keyword",
+    "res_format": "format",
+    "license_id": "license",
+    "groups": "theme",
+}
+
+
+def _conditions(params: dict) -> tuple[str, list[Q]]:
+    """The text to search for and the conditions that `q`, `fq` and `fq_list` add."""
+    q = read_q(text(params, "q"))
+    conditions = [q.condition] if q.condition is not None else []
+    filters = [("fq", text(params, "fq"))]
+    filters += [("fq_list", fq) for fq in text_list(params.get("fq_list"), "fq_list")]
+    for name, fq in filters:
+        condition = read_fq(fq, name)
+        if condition is not None:
+            conditions.append(condition)
+    return q.text, conditions
+
+
+def _fields(params: dict) -> list[str]:
+    """`fl`: the package keys to return, comma- or space-separated (a list in a JSON body)."""
+    value = params.get("fl")
+    names = value if isinstance(value, list) else re.split(r"[\s,]+", str(value or ""))
+    return [str(name) for name in names if name]
+
+
+def _only(package: dict, fields: list[str]) -> dict:
+    # CKAN answers an `fl` with the indexed fields, extras among them at the top level.
+    flat = {e["key"]: e["value"] for e in package.get("extras", [])} | package
+    return {name: flat[name] for name in fields if name in flat}
+
+
+# Long: CKAN's package_search parameters, read one by one in CKAN's own order.
+def package_search(params: dict) -> dict:
+    """Search datasets: q and fq in Lucene syntax, sort, rows, start, fl, facet.field."""
+    words, conditions = _conditions(params)
+    # Punctuation alone (Solr's `*:*` among it) is no text search: the whole catalogue, newest
+    # first, as the REST API answers it.
+    has_text = has_words(words)
+    sort_param = str(
+        params.get("sort")
+        or ("score desc, metadata_modified desc" if has_text else "metadata_modified desc")
+    )
+    if sort_param not in SORTS:
+        raise SearchQueryError(f"Unsupported sort {sort_param!r}; use one of {', '.join(SORTS)}")
+    sort, row_order = SORTS[sort_param]
+    if sort == "relevance" and not has_text:
+        sort = "-modified"
+    query = DatasetQuery(q=words, sort=sort)
+    rows = min(integer(params, "rows", 10), MAX_ROWS)
+    start = integer(params, "start", 0)
+    try:
+        qs = search_datasets(query)
+    except SearchError as exc:
+        raise SearchQueryError(str(exc)) from None
+    for condition in conditions:
+        qs = qs.filter(condition)
+    page = for_paging(qs, query).order_by(*(row_order or _ROW_ORDERS[sort]))
+    results = [package_dict(d) for d in page[start : start + rows]]
+    if fields := _fields(params):
+        results = [_only(package, fields) for package in results]
+    requested = text_list(params.get("facet.field"), "facet.field")
+    facet_limit = integer(params, "facet.limit", 50, minimum=-1)
+    mincount = integer(params, "facet.mincount", 1)
+    search_facets, plain = {}, {}
+    if requested:
+        for field in requested:
+            if field not in FACETS:
+                raise SearchQueryError(f"Unknown facet.field {field!r}")
+        # CKAN's envelope cannot say a count is estimated, so these are always counted. The
+        # query goes along only when it says everything there is to filter (the catalogue's
+        # counters answer an unfiltered one).
+        summary = summarize(
+            qs,
+            None if conditions else query,
+            limit=facet_limit if facet_limit > 0 else 1000,
+        )
+        total = summary.count
+        for field in requested:
+            items = [
+                {
+                    "name": item["value"].lower() if field == "groups" else item["value"],
+                    "display_name": item["label"],
+                    "count": item["count"],
+                }
+                for item in summary.facets[FACETS[field]]
+                if item["count"] >= mincount
+            ]
+            search_facets[field] = {"title": field, "items": items}
+            plain[field] = {item["name"]: item["count"] for item in items}
+    else:
+        total = qs.count()
+    return {
+        "count": total,
+        "sort": sort_param,
+        "results": results,
+        "facets": plain,
+        "search_facets": search_facets,
+    }
+
+
+# CKAN resource field → ours. Terms match anywhere in the value, ignoring case (CKAN's ilike);
+# a hash matches from its start.
+RESOURCE_FIELDS = {
+    "name": ("title",),
+    "description": ("description",),
+    "format": ("format",),
+    "url": ("download_url", "access_url"),
+    "mimetype": ("media_type",),
+    "hash": ("checksum_sha256",),
+    "package_id": ("dataset_id",),
+}
+RESOURCE_ORDERS = {"name": "title", "format": "format", "url": "access_url", "position": "position"}
+
+
+def _resource_condition(field: str, term: str) -> Q:
+    if field not in RESOURCE_FIELDS:
+        raise CkanValidationError(
+            {"query": [f'Field "{field}" not recognised in resource_search.']}
+        )
+    if field == "package_id":
+        try:
+            return Q(dataset_id=uuid.UUID(term))
+        except ValueError:
+            return Q(pk__in=[])
+    lookup = "istartswith" if field == "hash" else "icontains"
+    condition = Q()
+    for column in RESOURCE_FIELDS[field]:
+        condition |= Q(**{f"{column}__{lookup}": term})
+    return condition
+
+
+def resource_search(params: dict) -> dict:
+    """Resources of published datasets matching every `query` pair `<field>:<term>`."""
+    pairs = params.get("query")
+    if pairs is None or pairs == "" or pairs == []:
+        raise CkanValidationError({"query": ["Missing value"]})
+    qs = Distribution.objects.filter(dataset__in=datasets_published().order_by().values("pk"))
+    for pair in pairs if isinstance(pairs, list) else [pairs]:
+        field, colon, term = str(pair).partition(":")
+        if not colon:
+            raise CkanValidationError({"query": ["Must be <field>:<value> pair(s)"]})
+        qs = qs.filter(_resource_condition(field.strip(), term))
+    order = text(params, "order_by")
+    qs = qs.order_by(RESOURCE_ORDERS.get(order, "id"), "id")
+    offset = integer(params, "offset", 0)
+    limit = min(integer(params, "limit", MAX_ROWS), MAX_ROWS)
+    page = qs.select_related("dataset")[offset : offset + limit]
+    return {"count": qs.count(), "results": [resource_dict(r, r.dataset) for r in page]}
