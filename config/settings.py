@@ -225,6 +225,26 @@ CELERY_BEAT_SCHEDULE = {
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
+# The embedded default (no broker; core/inprocess.py): these jobs, and every job they queue,
+# run on a pool of this many threads in the web process instead of inside the request.
+SUCHI_INPROCESS_TASKS = ["harvest.tasks.run_harvest_job"]
+# SQLite has one writer at a time: two writing threads there starve each other past the busy
+# timeout (a harvest's import against its own validations), so it gets one thread.
+SUCHI_INPROCESS_WORKERS = env_int(
+    "SUCHI_INPROCESS_WORKERS",
+    1 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" else 2,
+)
+# The beat entries the web process runs itself on a timer in the embedded default.
+SUCHI_INPROCESS_SCHEDULE = env_list(
+    "SUCHI_INPROCESS_SCHEDULE", "sweep-validation-runs,sweep-harvest-jobs,schedule-harvests"
+)
+# Run as a web process starts in the embedded default: nothing can be waiting or running then
+# (the last process's queue died with it), so everything active is settled or queued again.
+SUCHI_STARTUP_SWEEPS = [
+    ("harvest.tasks.sweep_harvest_jobs", {"startup": True}),
+    ("registry.tasks.sweep_validation_runs", {"stale_after": 0}),
+]
+
 # --- Suchi ---------------------------------------------------------------------------------------
 # A validation run still queued or running after this many seconds is re-queued by the sweeper.
 SUCHI_RUN_STALE_AFTER = env_int("SUCHI_RUN_STALE_AFTER", 600)
@@ -234,6 +254,10 @@ SUCHI_RUN_MAX_ATTEMPTS = env_int("SUCHI_RUN_MAX_ATTEMPTS", 5)
 # limit and SUCHI_RUN_STALE_AFTER) and queues the rest again singly.
 SUCHI_RUN_BATCH = env_int("SUCHI_RUN_BATCH", 20)
 SUCHI_RUN_BATCH_SECONDS = env_int("SUCHI_RUN_BATCH_SECONDS", 60)
+# A batch's source URLs are fetched concurrently before its checks run: at most this many at
+# once, and at most SUCHI_LINK_CHECKS_PER_HOST to one host (registry/checks/fetches.py).
+SUCHI_LINK_CHECKS = env_int("SUCHI_LINK_CHECKS", 32)
+SUCHI_LINK_CHECKS_PER_HOST = env_int("SUCHI_LINK_CHECKS_PER_HOST", 6)
 # Published datasets are re-validated once per interval (default daily), each at its own phase.
 SUCHI_RECHECK_INTERVAL = env_int("SUCHI_RECHECK_INTERVAL", 86400)
 SUCHI_RECHECK_BATCH = env_int("SUCHI_RECHECK_BATCH", 1000)
@@ -263,6 +287,8 @@ SUCHI_HARVEST_READ_TIMEOUT = env_int("SUCHI_HARVEST_READ_TIMEOUT", 30)
 SUCHI_HARVEST_TIMEOUT = env_int("SUCHI_HARVEST_TIMEOUT", 3600)
 # A running job whose heartbeat is older than this is failed by the sweep (its worker died).
 SUCHI_HARVEST_HEARTBEAT_TIMEOUT = env_int("SUCHI_HARVEST_HEARTBEAT_TIMEOUT", 300)
+# Staged records imported per transaction.
+SUCHI_HARVEST_IMPORT_BATCH = env_int("SUCHI_HARVEST_IMPORT_BATCH", 200)
 
 # --- Consent -------------------------------------------------------------------------------------
 # The Ed25519 private key artefacts and webhooks are signed with (PEM, PKCS#8). Generated on
@@ -366,6 +392,10 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "registry.api.schema.document_not_acceptable",
     ],
+}
+# A harvest job's status appears in two components (the job, and the job with its report).
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    "HarvestJobStatusEnum": "harvest.models.HarvestJobStatus",
 }
 
 # --- Security ------------------------------------------------------------------------------------

@@ -7,14 +7,17 @@ A job's row is always written before its message is sent, and a sweeper re-queue
 message never arrived. So a broker outage never fails the caller: the send is logged and
 dropped, and the rest of a batch is left to the sweeper too (each further try would only wait
 for the same timeout).
+
+In the embedded default (no broker) long jobs run on core.inprocess's thread pool instead of
+inside the caller, so a request that starts a harvest answers at once.
 """
 
-import importlib
 import logging
 from collections.abc import Iterable, Sequence
 
-from celery import current_app
 from django.db import transaction
+
+from . import inprocess
 
 logger = logging.getLogger(__name__)
 
@@ -29,8 +32,12 @@ def enqueue_many(
 ) -> int:
     """Send one job per argument tuple, in order; stop at the first broker failure. Returns
     how many were sent (the rest wait for the sweeper)."""
-    task = _task(task_name)
     calls = list(calls)
+    if inprocess.wants(task_name):
+        for args in calls:
+            inprocess.submit(task_name, args)
+        return len(calls)
+    task = inprocess.task_named(task_name)
     for sent, args in enumerate(calls):
         try:
             task.apply_async(tuple(args), countdown=countdown)
@@ -43,14 +50,6 @@ def enqueue_many(
             )
             return sent
     return len(calls)
-
-
-def _task(task_name: str):
-    """The registered task; its module is imported the first time (a web process does not
-    import every app's tasks.py the way a worker does)."""
-    if task_name not in current_app.tasks:
-        importlib.import_module(task_name.rpartition(".")[0])
-    return current_app.tasks[task_name]
 
 
 def enqueue_on_commit(task_name: str, *args) -> None:

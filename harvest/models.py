@@ -8,7 +8,7 @@ import uuid
 from django.db import models
 from django.db.models import Q
 
-from registry.models import Dataset, Institution
+from registry.models import Dataset, DatasetRevision, Institution
 
 
 class HarvestSourceKind(models.TextChoices):
@@ -98,6 +98,9 @@ class HarvestJob(models.Model):
     failed = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True, help_text="At most 200 lines")
     error = models.TextField(blank=True, help_text="Why the job failed")
+    worker = models.CharField(
+        max_length=300, blank=True, help_text="host:pid of the process running it"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -159,6 +162,9 @@ class StagedRecord(models.Model):
     payload = models.JSONField()
     remote_url = models.CharField(max_length=2000, blank=True)
     publisher = models.CharField(max_length=300, blank=True)
+    source_fields = models.JSONField(
+        default=dict, blank=True, help_text="The source's fields Suchi's model has no place for"
+    )
 
     class Meta:
         ordering = ["job_id", "position"]
@@ -166,3 +172,18 @@ class StagedRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job_id}#{self.position} {self.guid}"
+
+
+class HarvestJobItem(models.Model):
+    """A dataset a job added or changed, with the revision it submitted for validation: what
+    the job's report counts (outcomes, findings, validation progress)."""
+
+    job = models.ForeignKey(HarvestJob, on_delete=models.CASCADE, related_name="items")
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="+")
+    revision = models.ForeignKey(DatasetRevision, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["job", "revision"], name="harvest_item_job")]
+
+    def __str__(self) -> str:
+        return f"{self.job_id}: {self.dataset_id}"

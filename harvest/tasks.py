@@ -17,5 +17,5 @@ def schedule_harvests() -> list[int]:
 
 
 @shared_task(acks_late=True, ignore_result=True)
-def sweep_harvest_jobs() -> list[list[int]]:
-    return [list(ids) for ids in harvest_jobs_sweep()]
+def sweep_harvest_jobs(startup: bool = False) -> list[list[int]]:
+    return [list(ids) for ids in harvest_jobs_sweep(startup=startup)]

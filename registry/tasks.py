@@ -1,6 +1,7 @@
 """Background jobs of the registry. Thin: load by id, call one service, own the retry policy."""
 
 import logging
+from datetime import timedelta
 
 from celery import shared_task
 
@@ -34,8 +35,14 @@ def validate_datasets(run_ids: list[int]) -> dict[str, str]:
 
 
 @shared_task(acks_late=True, ignore_result=True)
-def sweep_validation_runs() -> int:
-    return len(validation_runs_sweep())
+def sweep_validation_runs(stale_after: int | None = None) -> int:
+    """`stale_after` (seconds) overrides SUCHI_RUN_STALE_AFTER: 0 as an embedded process starts,
+    when no run can still be in progress (core/inprocess.py)."""
+    return len(
+        validation_runs_sweep(
+            stale_after=None if stale_after is None else timedelta(seconds=stale_after)
+        )
+    )
 
 
 @shared_task(acks_late=True, ignore_result=True)

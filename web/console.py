@@ -20,6 +20,7 @@ from catalog.pages import CHECK_TITLES
 from consent import selectors as consent_selectors
 from consent.services import webhook_endpoint_create, webhook_endpoint_disable
 from core.errors import ServiceError
+from harvest.selectors import harvest_sources_with_last_job
 from registry import selectors
 from registry.models import ApiToken, Dataset, Membership
 from registry.payload import DatasetInput
@@ -93,7 +94,8 @@ def home(request):
     return render(request, "web/console/home.html", {"memberships": memberships})
 
 
-def _context(request, **extra) -> dict:
+def console_context(request, **extra) -> dict:
+    """What every console page's layout needs, with the page's own context."""
     return {
         "institution": request.institution,
         "is_admin": request.membership.role == Membership.Role.ADMIN,
@@ -107,9 +109,8 @@ def overview(request):
     datasets = list(Dataset.objects.filter(institution=request.institution).order_by("title"))
     for dataset in datasets:
         dataset.status_label = labels.DATASET_STATUS.get(dataset.status, dataset.status)
-    sources = list(request.institution.harvest_sources.order_by("name"))
+    sources = harvest_sources_with_last_job(institution=request.institution)
     for source in sources:
-        source.last_job = source.jobs.order_by("-id").first()
         source.frequency_label = labels.HARVEST_FREQUENCY.get(source.frequency, source.frequency)
         if source.last_job:
             status = source.last_job.status
@@ -117,7 +118,7 @@ def overview(request):
     return render(
         request,
         "web/console/overview.html",
-        _context(request, datasets=datasets, harvest_sources=sources),
+        console_context(request, datasets=datasets, harvest_sources=sources),
     )
 
 
@@ -209,7 +210,7 @@ def _dataset_form(request, *, dataset: Dataset | None):
             prefix="dist",
         )
     status = 400 if request.method == "POST" else 200
-    context = _context(request, form=form, formset=formset, dataset=dataset)
+    context = console_context(request, form=form, formset=formset, dataset=dataset)
     return render(request, "web/console/dataset_form.html", context, status=status)
 
 
@@ -252,7 +253,7 @@ def dataset_detail(request, pk):
     for revision in revisions:
         revision.kind_label = labels.REVISION_KIND.get(revision.kind, revision.kind)
         revision.status_label = labels.REVISION_STATUS.get(revision.status, revision.status)
-    context = _context(
+    context = console_context(
         request,
         dataset=dataset,
         status_label=labels.DATASET_STATUS.get(dataset.status, dataset.status),
@@ -310,7 +311,7 @@ def tokens(request):
     response = render(
         request,
         "web/console/tokens.html",
-        _context(request, form=form, tokens=rows, issued=issued),
+        console_context(request, form=form, tokens=rows, issued=issued),
         status=400 if form.errors else 200,
     )
     if issued:
@@ -349,7 +350,7 @@ def webhooks(request):
     deliveries = list(consent_selectors.deliveries_of(institution=request.institution)[:50])
     for delivery in deliveries:
         delivery.status_label = labels.DELIVERY_STATUS.get(delivery.status, delivery.status)
-    context = _context(request, form=form, endpoints=endpoints, deliveries=deliveries)
+    context = console_context(request, form=form, endpoints=endpoints, deliveries=deliveries)
     return render(request, "web/console/webhooks.html", context, status=400 if form.errors else 200)
 
 
@@ -373,4 +374,4 @@ def consent_requests(request):
     rows = list(consent_selectors.requests_of_consumer(institution=request.institution)[:200])
     for row in rows:
         row.status_label = labels.CONSUMER_REQUEST_STATUS.get(row.status, row.status)
-    return render(request, "web/console/consent_requests.html", _context(request, rows=rows))
+    return render(request, "web/console/consent_requests.html", console_context(request, rows=rows))

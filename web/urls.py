@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import console, portal, views
+from . import console, console_harvest, portal, views
 
 portal_urls = [
     path("", portal.dashboard, name="portal"),
@@ -53,6 +53,11 @@ console_urls = [
         name="console-webhook-disable",
     ),
     path("<slug:slug>/consent-requests", console.consent_requests, name="console-requests"),
+    path(
+        "<slug:slug>/harvest-jobs/<int:pk>",
+        console_harvest.harvest_job,
+        name="console-harvest-job",
+    ),
 ]
 
 urlpatterns = [path("language", views.language, name="language")]

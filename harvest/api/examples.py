@@ -50,6 +50,54 @@ QUEUED = {
     "errors": [],
     "counts": dict.fromkeys(JOB["counts"], 0),
 }
+REPORT = {
+    **JOB,
+    "progress": {
+        "gathered": 1093,
+        "imported": 1093,
+        "to_import": 1093,
+        "validated": 7,
+        "to_validate": 7,
+        "settled": True,
+    },
+    "outcomes": {
+        "published": 3,
+        "published_with_warnings": 3,
+        "rejected": 1,
+        "not_validated": 0,
+        "pending": 0,
+    },
+    "findings": [
+        {
+            "check": "license",
+            "field": "license",
+            "severity": "warning",
+            "count": 3,
+            "datasets": 3,
+            "examples": [
+                {
+                    "dataset": "0b9e2c1e-8f1d-4d0a-9c55-2f7c1a0e6b11",
+                    "title": "Passenger throughput by airport",
+                    "message": "No licence: reusers cannot tell what they may do.",
+                }
+            ],
+        },
+        {
+            "check": "personal_data",
+            "field": "",
+            "severity": "error",
+            "count": 1,
+            "datasets": 1,
+            "examples": [
+                {
+                    "dataset": "5d2f7a90-3b4c-4e1f-8a6d-9c0b1e2f3a4b",
+                    "title": "Ration card holders",
+                    "message": "The sample holds what look like Aadhaar numbers.",
+                }
+            ],
+        },
+    ],
+}
 SOURCE_INPUT = {
     "name": SOURCE["name"],
     "kind": "suchi",
@@ -70,7 +118,7 @@ EXAMPLES = {
     ],
     "harvest_jobs_list": [response("One job", page(JOB))],
     "harvest_jobs_start": [response("Queued", QUEUED, status=202)],
-    "harvest_jobs_retrieve": [response("Finished", JOB)],
+    "harvest_jobs_retrieve": [response("Finished, its validations settled", REPORT)],
     "harvest_jobs_abort": [
         response("Abort asked", {**JOB, "status": "running", "abort_requested": True})
     ],

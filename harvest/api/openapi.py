@@ -5,7 +5,12 @@ from core.api.schema import Operations
 from core.api.serializers import ErrorOutput, page_of
 
 from .examples import EXAMPLES
-from .serializers import HarvestJobOutput, HarvestSourceInput, HarvestSourceOutput
+from .serializers import (
+    HarvestJobOutput,
+    HarvestJobReportOutput,
+    HarvestSourceInput,
+    HarvestSourceOutput,
+)
 from .views import (
     HarvestJobAbort,
     HarvestJobDetail,
@@ -66,14 +71,22 @@ harvest(
     "Harvest the source now",
     {202: HarvestJobOutput, **ERRORS_WRITE},
     request=None,
-    description="409 if a job of this source is already waiting or running.",
+    description="Answers 202 at once, with the job waiting (or already running): follow it at "
+    "`/api/v1/harvest-jobs/{id}`. 409 if a job of this source is already waiting or running.",
 )
 harvest(
     HarvestJobDetail,
     "get",
     "harvest_jobs_retrieve",
     "A job and its report",
-    {200: HarvestJobOutput, **ERRORS},
+    {200: HarvestJobReportOutput, **ERRORS},
+    description="`progress`: records gathered, imported of those to import (`to_import` is null "
+    "while the source is still being read), and datasets the job added or changed whose "
+    "validation has settled; `settled` is true once the job has ended and all of them have. "
+    "`outcomes` counts those datasets by the result of their validation: published, published "
+    "with warnings, rejected (its reasons are the `findings` of severity error), not validated "
+    "(validation itself failed), pending. `findings` groups their errors and warnings by check "
+    "and field, largest first (at most 30 groups), each with up to three example datasets.",
 )
 harvest(
     HarvestJobAbort,

@@ -68,3 +68,54 @@ class HarvestSourceOutput(serializers.ModelSerializer):
             "next_run_at",
             "created_at",
         ]
+
+
+class HarvestJobProgressOutput(serializers.Serializer):
+    gathered = serializers.IntegerField(help_text="Records read from the source so far")
+    imported = serializers.IntegerField(
+        help_text="Records imported (added, updated, unchanged or failed)"
+    )
+    to_import = serializers.IntegerField(
+        allow_null=True, help_text="Records to import; null while the source is being read"
+    )
+    validated = serializers.IntegerField(
+        help_text="Datasets the job added or changed whose validation has settled"
+    )
+    to_validate = serializers.IntegerField(help_text="Datasets the job added or changed")
+    settled = serializers.BooleanField(
+        help_text="The job has ended and every validation it queued has settled"
+    )
+
+
+class HarvestJobOutcomesOutput(serializers.Serializer):
+    published = serializers.IntegerField()
+    published_with_warnings = serializers.IntegerField()
+    rejected = serializers.IntegerField(help_text="Why: the findings of severity error")
+    not_validated = serializers.IntegerField(help_text="Validation itself failed (an error)")
+    pending = serializers.IntegerField(help_text="Validation queued or running")
+
+
+class HarvestFindingExampleOutput(serializers.Serializer):
+    dataset = serializers.UUIDField()
+    title = serializers.CharField()
+    message = serializers.CharField()
+
+
+class HarvestFindingGroupOutput(serializers.Serializer):
+    check = serializers.CharField()
+    field = serializers.CharField()
+    severity = serializers.ChoiceField(choices=["error", "warning"])
+    count = serializers.IntegerField()
+    datasets = serializers.IntegerField(help_text="Datasets with this finding")
+    examples = HarvestFindingExampleOutput(many=True, help_text="Up to three")
+
+
+class HarvestJobReportOutput(HarvestJobOutput):
+    """A job with its report (harvest.selectors.harvest_job_report attached as `report`)."""
+
+    progress = HarvestJobProgressOutput(source="report.progress")
+    outcomes = HarvestJobOutcomesOutput(source="report.outcomes")
+    findings = HarvestFindingGroupOutput(source="report.findings", many=True)
+
+    class Meta(HarvestJobOutput.Meta):
+        fields = [*HarvestJobOutput.Meta.fields, "progress", "outcomes", "findings"]

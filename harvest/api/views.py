@@ -9,6 +9,7 @@ from core.errors import NotFound
 from registry.api.permissions import HasScope
 
 from ..models import HarvestJob
+from ..selectors import harvest_job_for, harvest_job_report
 from ..services import (
     harvest_job_abort,
     harvest_job_start,
@@ -16,7 +17,12 @@ from ..services import (
     harvest_source_deactivate,
     harvest_source_for,
 )
-from .serializers import HarvestJobOutput, HarvestSourceInput, HarvestSourceOutput
+from .serializers import (
+    HarvestJobOutput,
+    HarvestJobReportOutput,
+    HarvestSourceInput,
+    HarvestSourceOutput,
+)
 
 
 class _Owner(APIView):
@@ -60,6 +66,8 @@ class HarvestSourceJobs(generics.GenericAPIView):
         return self.get_paginated_response(HarvestJobOutput(page, many=True).data)
 
     def post(self, request, pk):
+        # Answers at once: the job runs on a worker (or, in the embedded default, on a thread
+        # of this process), and its report says how far it got.
         source = harvest_source_for(institution=request.user.institution, source_id=pk)
         job = harvest_job_start(source=source)
         job.refresh_from_db()
@@ -67,7 +75,7 @@ class HarvestSourceJobs(generics.GenericAPIView):
 
 
 def _job(request, pk) -> HarvestJob:
-    job = HarvestJob.objects.filter(pk=pk, source__institution=request.user.institution).first()
+    job = harvest_job_for(institution=request.user.institution, job_id=pk)
     if job is None:
         raise NotFound("No such harvest job.")
     return job
@@ -75,7 +83,9 @@ def _job(request, pk) -> HarvestJob:
 
 class HarvestJobDetail(_Owner):
     def get(self, request, pk):
-        return Response(HarvestJobOutput(_job(request, pk)).data)
+        job = _job(request, pk)
+        job.report = harvest_job_report(job=job)
+        return Response(HarvestJobReportOutput(job).data)
 
 
 class HarvestJobAbort(_Owner):

@@ -49,6 +49,13 @@ def test_owner_creates_a_source_starts_a_job_and_reads_its_report(api, small):
     assert report["counts"] == {
         "gathered": 5, "added": 5, "updated": 0, "unchanged": 0, "withdrawn": 0, "failed": 0,
     }  # fmt: skip
+    # Its datasets wait for validation (no worker runs in this test): the report says so.
+    assert report["progress"] == {
+        "gathered": 5, "imported": 5, "to_import": 5, "validated": 0, "to_validate": 5,
+        "settled": False,
+    }  # fmt: skip
+    assert report["outcomes"]["pending"] == 5
+    assert report["findings"] == []
     listed = api.get(f"/api/v1/harvest-sources/{source['id']}/jobs").json()
     assert [j["id"] for j in listed["results"]] == [job["id"]]
     assert api.post(f"/api/v1/harvest-jobs/{job['id']}/abort").status_code == 409
