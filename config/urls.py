@@ -35,11 +35,22 @@ urlpatterns = [
         "datasets/<uuid:pk>.jsonld", catalog_views.dataset, {"fmt": "jsonld"}, name="dataset-jsonld"
     ),
     path("datasets/<uuid:pk>", catalog_views.dataset, name="dataset-page"),
+    path("catalog", catalog_views.catalog_negotiated, name="catalog"),
+    path("catalog.rdf", catalog_views.catalog, {"fmt": "rdf"}, name="catalog-rdf"),
+    path("datasets/<uuid:pk>.rdf", catalog_views.dataset, {"fmt": "rdf"}, name="dataset-rdf"),
+    path("data.json", catalog_views.data_json, name="data-json"),
+    path("distributions/<uuid:pk>", catalog_views.distribution, name="distribution-page"),
+    path(
+        "distributions/<uuid:pk>/schema.json",
+        catalog_views.distribution_schema,
+        name="distribution-schema",
+    ),
+    path("places/IN-<str:code>", catalog_views.place, name="place-page"),
     # --- public catalogue pages (HTML) ---
     path("", catalog_pages.home, name="home"),
     path("datasets", catalog_pages.dataset_list, name="dataset-list-page"),
     path("institutions", catalog_pages.institution_list, name="institution-list-page"),
-    path("institutions/<slug:slug>", catalog_pages.institution_detail, name="institution-page"),
+    path("institutions/<slug:slug>", catalog_views.institution, name="institution-page"),
     # --- end of public catalogue pages ---
     # --- the citizen portal and the institution console (HTML) ---
     path("portal/", include(web_urls.portal_urls)),

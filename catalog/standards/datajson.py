@@ -1,65 +1,76 @@
-"""DCAT-US 1.1 (`data.json`, Project Open Data): the parse side. A record of a data.json
-catalogue becomes Suchi's dataset payload."""
+"""DCAT-US 1.1 (`data.json`, Project Open Data), both ways: a record of a data.json catalogue
+becomes Suchi's dataset payload (parse, for harvesting), and the public catalogue is written as
+data.json (export, streamed: GET /data.json)."""
 
-import re
+import json
 
 from core.links import http_url
 from registry import vocabularies
 
+from .. import iris
 from .common import (
     FREQUENCIES,
     RemoteRecord,
+    bounded_fields,
+    bounding_box,
     distribution,
     email_address,
-    keywords,
-    licence_id,
+    licence_fields,
+    state_codes,
+    temporal_range,
     text,
+    themes_and_keywords,
 )
+
+# What becomes Suchi's own fields in full; everything else a record says is kept in the
+# provenance snapshot as `source_fields` (publisher hierarchy, bureau and program codes,
+# accessLevel, rights, the spatial and temporal values as written, describedBy, references …).
+_MAPPED = {"@type", "title", "description", "keyword", "identifier", "contactPoint",
+           "license", "landingPage", "language", "distribution", "accrualPeriodicity",
+           "conformsTo"}  # fmt: skip
+_ACCESS = {"public": "open", "restricted public": "restricted", "non-public": "restricted"}
 
 
 def datajson_record(item: dict, source_url: str) -> RemoteRecord:
-    access = {"public": "open", "restricted public": "restricted", "non-public": "restricted"}
+    """A DCAT-US 1.1 dataset as Suchi's payload, with what has no place kept aside."""
     contact = item.get("contactPoint") if isinstance(item.get("contactPoint"), dict) else {}
-    temporal = {"start": None, "end": None}
-    if isinstance(item.get("temporal"), str) and "/" in item["temporal"]:
-        start, _, end = item["temporal"].partition("/")
-        if re.match(r"^\d{4}-\d{2}-\d{2}", start):
-            temporal["start"] = start[:10]
-        if re.match(r"^\d{4}-\d{2}-\d{2}", end) and (
-            not temporal["start"] or end[:10] >= start[:10]
-        ):
-            temporal["end"] = end[:10]
     languages = [
-        code[:2]
-        for code in item.get("language") or []
-        if isinstance(code, str) and code[:2] in vocabularies.languages()
+        code[:2].lower()
+        for code in (item.get("language") if isinstance(item.get("language"), list) else [])
+        if isinstance(code, str) and code[:2].lower() in vocabularies.languages()
     ]
-    distributions = [
-        d
-        for d in (
-            distribution(
-                access_url=dist.get("accessURL"),
-                download_url=dist.get("downloadURL"),
-                media_type=dist.get("mediaType"),
-                fmt=dist.get("format"),
-                title=dist.get("title"),
-                desc=dist.get("description"),
-            )
-            for dist in item.get("distribution") or []
-            if isinstance(dist, dict)
+    raw_distributions = [d for d in _as_list(item.get("distribution")) if isinstance(d, dict)]
+    distributions, unusable = [], []
+    for dist in raw_distributions:
+        checksum = dist.get("checksum") if isinstance(dist.get("checksum"), dict) else {}
+        made = distribution(
+            access_url=dist.get("accessURL"),
+            download_url=dist.get("downloadURL"),
+            media_type=dist.get("mediaType"),
+            fmt=dist.get("format"),
+            title=dist.get("title"),
+            desc=dist.get("description"),
+            # DCAT-US 3 names (1.1 has no place for them; Suchi writes them so).
+            byte_size=dist.get("byteSize"),
+            sha256=checksum.get("checksumValue")
+            if str(checksum.get("algorithm", "")).lower().endswith("sha256")
+            else None,
         )
-        if d
-    ][:100]
+        (distributions if made else unusable).append(made or dist)
     publisher = item.get("publisher") if isinstance(item.get("publisher"), dict) else {}
-    guid = str(item.get("identifier") or "").strip()
+    guid = text(str(item.get("identifier") or ""), 500) if item.get("identifier") else ""
+    themes, words = themes_and_keywords(item.get("theme"), item.get("keyword"))
+    spatial = item.get("spatial")
     payload = {
         "title": text(item.get("title"), 300),
         "description": text(item.get("description"), 20000),
-        "keywords": keywords(item.get("keyword")),
-        "license": licence_id(item.get("license")),
-        "access_rights": access.get(str(item.get("accessLevel", "")).lower(), "restricted"),
-        "temporal": temporal,
-        "update_frequency": FREQUENCIES.get(str(item.get("accrualPeriodicity", "")), ""),
+        "keywords": words,
+        "themes": themes,
+        **licence_fields(item.get("license")),
+        "access_rights": _ACCESS.get(str(item.get("accessLevel", "")).lower(), "restricted"),
+        "spatial": {"states": state_codes(spatial), "districts": [], "bbox": bounding_box(spatial)},
+        "temporal": temporal_range(item.get("temporal")),
+        "update_frequency": FREQUENCIES.get(str(item.get("accrualPeriodicity", "")).strip(), ""),
         "languages": list(dict.fromkeys(languages)),
         "contact_point": {
             "name": text(contact.get("fn"), 200),
@@ -67,7 +78,154 @@ def datajson_record(item: dict, source_url: str) -> RemoteRecord:
         },
         "landing_page": http_url(item.get("landingPage")),
         "conforms_to": [u for u in [http_url(item.get("conformsTo"))] if u],
-        "distributions": distributions,
+        "distributions": distributions[:100],
     }
+    extra = {k: v for k, v in item.items() if k not in _MAPPED}
+    if unusable:
+        extra["distribution (no downloadURL or accessURL)"] = unusable
     remote_url = payload["landing_page"] or f"{source_url}#{guid}"
-    return RemoteRecord(guid, payload, remote_url, text(publisher.get("name"), 300))
+    return RemoteRecord(
+        guid, payload, remote_url, text(publisher.get("name"), 300), bounded_fields(extra)
+    )
+
+
+def _as_list(value) -> list:
+    return value if isinstance(value, list) else [value] if value else []
+
+
+# --- export: the public catalogue as DCAT-US 1.1 -----------------------------------------------
+POD_SCHEMA = "https://project-open-data.cio.gov/v1.1/schema"
+POD_CONTEXT = POD_SCHEMA + "/catalog.jsonld"
+POD_CATALOG_SCHEMA = POD_SCHEMA + "/catalog.json"
+ACCESS_LEVELS = {"open": "public", "restricted": "restricted public", "consent": "non-public"}
+RIGHTS = {
+    "restricted": "Available on request to {institution}, under its conditions of use.",
+    "consent": "Records about individuals: shared only with the consent of each person, "
+    "through the consent manager of this catalogue.",
+}
+# The inverse of FREQUENCIES, and Project Open Data's own form of "continuously updated";
+# "never" and "unknown" have no ISO 8601 form and are left out.
+ISO_FREQUENCIES = {code: iso for iso, code in FREQUENCIES.items()} | {"continuous": "R/PT1S"}
+TABLE_SCHEMA_TYPE = "application/json"
+SHA256 = "http://spdx.org/rdf/terms#checksumAlgorithm_sha256"
+
+
+def datajson_catalog_chunks(base: str, datasets, *, self_url: str):
+    """The catalogue as data.json, in pieces of text to write one after the other: memory
+    holds one dataset at a time however long `datasets` (an iterator) is."""
+    head = {
+        "@context": POD_CONTEXT,
+        "@id": self_url,
+        "@type": "dcat:Catalog",
+        "conformsTo": POD_SCHEMA,
+        "describedBy": POD_CATALOG_SCHEMA,
+    }
+    yield json.dumps(head, ensure_ascii=False)[:-1] + ', "dataset": ['
+    separator = "\n"
+    for dataset in datasets:
+        yield separator + json.dumps(datajson_dataset(base, dataset), ensure_ascii=False)
+        separator = ",\n"
+    yield "\n]}\n"
+
+
+def datajson_dataset(base: str, dataset) -> dict:
+    """One published dataset as a DCAT-US 1.1 record. Reads prefetched distributions.
+
+    bureauCode and programCode, required of US federal agencies only, are left out: no Indian
+    institution has one (the schema's non-federal profile, as data.gov's harvester applies it)."""
+    institution = dataset.institution
+    themes = vocabularies.themes()
+    theme_labels = [themes[c]["label"] for c in dataset.themes if c in themes]
+    record: dict = {
+        "@type": "dcat:Dataset",
+        "title": dataset.title,
+        "description": dataset.description or dataset.title,
+        # DCAT-US requires a keyword: the themes' names stand in, else the publisher's name.
+        "keyword": list(dataset.keywords) or theme_labels or [institution.name],
+        "modified": dataset.modified_at.isoformat(timespec="seconds"),
+        "publisher": {"@type": "org:Organization", "name": institution.name},
+        "identifier": iris.dataset(base, dataset.pk),
+        "accessLevel": ACCESS_LEVELS[dataset.access_rights],
+    }
+    email = dataset.contact_email or institution.contact_email
+    record["contactPoint"] = {
+        "@type": "vcard:Contact",
+        "fn": dataset.contact_name or institution.name,
+        **({"hasEmail": f"mailto:{email}"} if email else {}),
+    }
+    if dataset.published_at:
+        record["issued"] = dataset.published_at.isoformat(timespec="seconds")
+    licence = vocabularies.licences().get(dataset.license)
+    if licence and http_url(licence.url):
+        record["license"] = licence.url
+    elif not licence and http_url(dataset.license_text):  # as the source stated it
+        record["license"] = http_url(dataset.license_text)
+    if dataset.access_rights in RIGHTS:
+        record["rights"] = RIGHTS[dataset.access_rights].format(institution=institution.name)[:255]
+    if spatial := _spatial(dataset.spatial or {}):
+        record["spatial"] = spatial
+    if temporal := _temporal(dataset):
+        record["temporal"] = temporal
+    if dataset.update_frequency in ISO_FREQUENCIES:
+        record["accrualPeriodicity"] = ISO_FREQUENCIES[dataset.update_frequency]
+    if dataset.languages:
+        record["language"] = list(dataset.languages)
+    if landing := http_url(dataset.landing_page):
+        record["landingPage"] = landing
+    if standard := next((u for u in map(http_url, dataset.conforms_to) if u), ""):
+        record["conformsTo"] = standard
+    if theme_labels:
+        record["theme"] = list(dict.fromkeys(theme_labels))
+    distributions = [_distribution(base, d) for d in dataset.distributions.all()]
+    if distributions:
+        record["distribution"] = distributions
+    return record
+
+
+def _spatial(spatial: dict) -> str:
+    """The states' names, or a bounding box as "west,south,east,north" (DCAT-US's form)."""
+    states = vocabularies.states()
+    names = [states[c]["name"] for c in spatial.get("states", []) if c in states]
+    if names:
+        return ", ".join(names)
+    if spatial.get("bbox"):
+        return ",".join(f"{x:g}" for x in spatial["bbox"])
+    return ""
+
+
+def _temporal(dataset) -> str:
+    """start/end as an ISO 8601 interval. The schema has no open-ended form: a period with no
+    end yet runs to the last change of the dataset; one with no start is left out."""
+    start, end = dataset.temporal_start, dataset.temporal_end
+    if not start:
+        return ""
+    end = end or max(start, dataset.modified_at.date())
+    return f"{start.isoformat()}/{end.isoformat()}"
+
+
+def _distribution(base: str, dist) -> dict:
+    out: dict = {"@type": "dcat:Distribution"}
+    access, download = http_url(dist.access_url), http_url(dist.download_url)
+    if access:
+        out["accessURL"] = access
+    # downloadURL needs a mediaType (a schema dependency); without one it is only an address.
+    if download and dist.media_type:
+        out["downloadURL"] = download
+    elif download and not access:
+        out["accessURL"] = download
+    if dist.media_type:
+        out["mediaType"] = dist.media_type
+    for key, value in (("format", dist.format), ("title", dist.title)):
+        if value:
+            out[key] = value
+    if dist.description:
+        out["description"] = dist.description
+    if dist.schema:
+        out["describedBy"] = iris.distribution_schema(base, dist.pk)
+        out["describedByType"] = TABLE_SCHEMA_TYPE
+    # DCAT-US 3 names, which 1.1 readers ignore: the size and checksum otherwise have no place.
+    if dist.byte_size is not None:
+        out["byteSize"] = dist.byte_size
+    if dist.checksum_sha256:
+        out["checksum"] = {"algorithm": SHA256, "checksumValue": dist.checksum_sha256}
+    return out

@@ -455,8 +455,23 @@ TABLE = [
     Row("api/docs/", "/api/docs/", expect=PUBLIC_API),
     Row("api/3/action/<str:action>", "/api/3/action/package_show?id={ds}", expect=PUBLIC),
     Row("api/action/<str:action>", "/api/action/package_list", expect=PUBLIC),
+    Row("catalog", "/catalog", expect=PUBLIC),
     Row("catalog.ttl", "/catalog.ttl", expect=PUBLIC),
     Row("catalog.jsonld", "/catalog.jsonld", expect=PUBLIC),
+    Row("catalog.rdf", "/catalog.rdf", expect=PUBLIC),
+    Row("data.json", "/data.json", expect=PUBLIC),
+    Row("datasets/<uuid:pk>.rdf", "/datasets/{ds}.rdf", expect=PUBLIC),
+    Row("datasets/<uuid:pk>.rdf", "/datasets/{draft}.rdf", expect=cells(404)),
+    Row("distributions/<uuid:pk>", "/distributions/{dist}", expect=PUBLIC),
+    Row("distributions/<uuid:pk>", "/distributions/{dist_draft}", expect=cells(404)),
+    Row("distributions/<uuid:pk>/schema.json", "/distributions/{dist}/schema.json", expect=PUBLIC),
+    Row(
+        "distributions/<uuid:pk>/schema.json",
+        "/distributions/{dist_draft}/schema.json",
+        expect=cells(404),
+    ),
+    Row("places/IN-<str:code>", "/places/IN-KA", expect=PUBLIC),
+    Row("places/IN-<str:code>", "/places/IN-ZZ", expect=cells(404)),
     Row("datasets/<uuid:pk>.ttl", "/datasets/{ds}.ttl", expect=PUBLIC),
     Row("datasets/<uuid:pk>.jsonld", "/datasets/{ds}.jsonld", expect=PUBLIC),
     Row("datasets/<uuid:pk>", "/datasets/{ds}", expect=PUBLIC),
@@ -554,6 +569,17 @@ TABLE = [
         "/console/{x_slug}/datasets/{ds}/revalidate",
         "POST",
         expect=console(302),
+    ),
+    Row(
+        "console/<slug:slug>/harvest-jobs/<int:pk>",
+        "/console/{x_slug}/harvest-jobs/{job}",
+        expect=console(200),
+    ),
+    # Y's console, with X's harvest job in the URL: nobody here is a member of Y.
+    Row(
+        "console/<slug:slug>/harvest-jobs/<int:pk>",
+        "/console/{y_slug}/harvest-jobs/{job}",
+        expect=console(404),
     ),
     # Y's console, with X's dataset in the URL: nobody here is a member of Y.
     Row(
@@ -669,7 +695,11 @@ def world(db, django_user_model):
         unscoped[lacking] = make_token(x, scopes=[s for s in SCOPES if s not in lacking])
 
     ids = {"x_slug": x.slug, "y_slug": y.slug, "x_pk": x.pk}
-    ids["ds"] = publish(x, slug="open-x").pk
+    schema = {"fields": [{"name": "district", "type": "string"}]}
+    with_schema = dataset_payload(slug="open-x")
+    with_schema["distributions"][0]["schema"] = schema
+    ids["ds"] = publish(x, **with_schema).pk
+    ids["dist"] = Dataset.objects.get(pk=ids["ds"]).distributions.get().pk
     ids["ds_delete"] = publish(x, slug="open-x-del").pk
     ids["ds_console_withdraw"] = publish(x, slug="open-x-cw").pk
     with transaction.atomic():  # registered, its validation not yet run: not public
@@ -678,6 +708,7 @@ def world(db, django_user_model):
         )
     assert draft.status != Dataset.Status.PUBLISHED
     ids["draft"] = draft.pk
+    ids["dist_draft"] = draft.distributions.get().pk
     records = publish_consent_dataset(x)
     x_api = bearer(x_full)
     asha = citizen_client("asha@suchi")
