@@ -3,6 +3,7 @@ POST /api/v1/datasets takes). One reader per kind; each pages through its source
 with HarvestError when the source misbehaves (a page repeated, malformed content).
 """
 
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
@@ -11,11 +12,12 @@ from django.conf import settings
 
 from catalog.standards import ckan, datajson, dcat
 from catalog.standards.common import RemoteRecord, text
-from catalog.standards.dcat import DCAT, HYDRA, RDF_TYPES, rdf_format_of
+from catalog.standards.dcat import HYDRA, RDF_TYPES, rdf_format_of
 from core.links import http_url
 from core.rdf import DocumentInvalid, DocumentRefused, parse_rdf
 
-from .fetch import HarvestError, get_json, open_url
+from .encoding import utf8_stream
+from .fetch import HarvestError, open_url
 
 
 @dataclass
@@ -40,12 +42,23 @@ def read_datajson(url: str, progress: Progress) -> Iterator[RemoteRecord]:
     with open_url(url, accept="application/json") as response:
         progress.page()
         try:
-            for item in ijson.items(response.body, "dataset.item", use_float=True):
+            body = utf8_stream(response.body, content_type=response.content_type_header, url=url)
+            for item in ijson.items(body, "dataset.item", use_float=True):
                 if not isinstance(item, dict):
                     raise HarvestError("data.json: `dataset` holds something that is not an object")
                 yield datajson.datajson_record(item, url)
         except ijson.JSONError as exc:
             raise HarvestError(f"data.json is not valid JSON ({exc})") from None
+
+
+def get_json(url: str, *, max_bytes: int | None = None):
+    """A whole (bounded) JSON document, decoded as its Content-Type says (UTF-8 by default)."""
+    with open_url(url, accept="application/json", max_bytes=max_bytes) as response:
+        raw = utf8_stream(response.body, content_type=response.content_type_header, url=url).read()
+    try:
+        return json.loads(raw)
+    except ValueError as exc:
+        raise HarvestError(f"{url}: not valid JSON ({exc})") from None
 
 
 # --- CKAN --------------------------------------------------------------------------------------
@@ -136,7 +149,7 @@ _SUCHI_OUTPUT_ONLY = {
 # --- DCAT (RDF) --------------------------------------------------------------------------------
 def read_dcat(url: str, progress: Progress) -> Iterator[RemoteRecord]:
     """A DCAT catalogue in Turtle, RDF/XML or JSON-LD, following hydra `next` pages."""
-    from rdflib.namespace import RDF
+    from rdflib.namespace import DCAT, RDF
 
     next_url, visited = url, set()
     while next_url:
@@ -148,8 +161,13 @@ def read_dcat(url: str, progress: Progress) -> Iterator[RemoteRecord]:
             accept="text/turtle, application/ld+json;q=0.9, application/rdf+xml;q=0.8",
             max_bytes=settings.SUCHI_HARVEST_MAX_PAGE_BYTES,
         ) as response:
-            raw = response.body.read_all()
             fmt = RDF_TYPES.get(response.content_type) or rdf_format_of(next_url)
+            if fmt == "xml":  # XML names its own encoding, in its declaration
+                raw = response.body.read_all()
+            else:
+                raw = utf8_stream(
+                    response.body, content_type=response.content_type_header, url=next_url
+                ).read()
         progress.page()
         try:
             graph = parse_rdf(raw, fmt, base=next_url)
