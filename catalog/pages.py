@@ -4,6 +4,7 @@ They read through the same search, pagination and selectors as the REST API, so 
 and an API answer for the same query always agree.
 """
 
+import json
 import math
 from functools import wraps
 from urllib.parse import urlsplit
@@ -268,6 +269,18 @@ def dataset_list(request):
     return render(request, "catalog/dataset_list.html", context)
 
 
+def source_fields_shown(provenance: dict | None) -> list[tuple[str, str]]:
+    """What a harvested record's source said beyond Suchi's model, as (name, text) pairs; a
+    list or an object is written out as JSON (autoescaped in the page)."""
+    fields = (provenance or {}).get("source_fields") or {}
+    if not isinstance(fields, dict):
+        return []
+    return [
+        (str(name), value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))
+        for name, value in sorted(fields.items())
+    ]
+
+
 def dataset_page(request, pk) -> HttpResponse:
     """One dataset as HTML (the HTML branch of /datasets/<id>'s content negotiation)."""
     dataset = get_object_or_404(datasets_visible_to(institution=None), pk=pk)
@@ -295,6 +308,7 @@ def dataset_page(request, pk) -> HttpResponse:
         ],
         "districts": dataset.spatial.get("districts", []),
         "bbox": dataset.spatial.get("bbox"),
+        "source_fields": source_fields_shown(dataset.provenance),
         "frequency": vocabularies.display_name(frequency),
         "languages": [
             vocabularies.display_name(languages.get(code), code) for code in dataset.languages

@@ -153,6 +153,9 @@ class Dataset(models.Model):
     keywords = models.JSONField(default=list, blank=True)
     themes = models.JSONField(default=list, blank=True)
     license = models.CharField(max_length=64, blank=True)
+    # A licence the source stated that maps to no SPDX or documented LicenseRef- id: kept
+    # verbatim (a URL or the source's words), never dropped (docs/harvest.md).
+    license_text = models.CharField(max_length=500, blank=True)
     access_rights = models.CharField(max_length=12, choices=Access.choices, default=Access.OPEN)
     contains_personal_data = models.BooleanField(default=False)
     spatial = models.JSONField(default=dict, blank=True)

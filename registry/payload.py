@@ -164,6 +164,13 @@ class DatasetInput(StrictSerializer):
         max_length=13,
     )
     license = StrictCharField(max_length=64, required=False, allow_blank=True)
+    license_text = StrictCharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        help_text="The licence as the source states it, when it is no SPDX id (a URL or words). "
+        "Kept verbatim and shown with a note; `license` is what Suchi recognises.",
+    )
     access_rights = serializers.ChoiceField(choices=Dataset.Access.values, required=False)
     contains_personal_data = StrictBooleanField(required=False)
     spatial = SpatialInput(required=False)
@@ -219,3 +226,11 @@ class DatasetInput(StrictSerializer):
         if access == Dataset.Access.CONSENT:
             attrs["contains_personal_data"] = True
         return attrs
+
+
+class HarvestedDatasetInput(DatasetInput):
+    """A record harvested from another catalogue: the source is the authority of its own
+    metadata (docs/harvest.md), so what DCAT-AP merely requires may be missing here — an empty
+    description is a warning finding of the validation, not a refusal. A title stays required."""
+
+    description = StrictCharField(max_length=20000, required=False, allow_blank=True, default="")

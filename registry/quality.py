@@ -7,7 +7,7 @@ not, so an institution knows what to improve.
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
-from django.utils.translation import gettext_noop as noop
+from django.utils.translation import gettext_noop
 
 from . import vocabularies
 
@@ -97,16 +97,16 @@ def quality_score(snapshot: dict, findings: list, *, context=None, modified_at=N
     if snapshot["access_rights"] == "open":
         licence_ok, licence_note = (
             bool(licence and licence.is_open),
-            noop("state an open licence (SPDX id)"),
+            gettext_noop("state an open licence (SPDX id)"),
         )
     else:
         licence_ok = bool(licence) or snapshot["access_rights"] == "consent"
-        licence_note = noop("state a licence (SPDX id)")
+        licence_note = gettext_noop("state a licence (SPDX id)")
 
     frequency = vocabularies.frequencies().get(snapshot["update_frequency"])
     late = {}
     if frequency is None or frequency["code"] == "unknown":
-        on_time, on_time_note = False, noop("state an update frequency")
+        on_time, on_time_note = False, gettext_noop("state an update frequency")
     elif frequency["max_age_days"] is None:
         on_time, on_time_note = True, ""
     else:
@@ -118,7 +118,7 @@ def quality_score(snapshot: dict, findings: list, *, context=None, modified_at=N
         on_time_note = (
             f"last updated {age} days ago; expected every {frequency['max_age_days']} days or less"
             if age is not None
-            else noop("no update time known")
+            else gettext_noop("no update time known")
         )
 
     distributions = snapshot["distributions"]
@@ -132,38 +132,38 @@ def quality_score(snapshot: dict, findings: list, *, context=None, modified_at=N
     reachable = bool(distributions) and not source_problems and not sources_skipped
     spatial = snapshot["spatial"]
     criteria = [
-        _criterion("license", noop("Licence stated"), 15, licence_ok, licence_note),
+        _criterion("license", gettext_noop("Licence stated"), 15, licence_ok, licence_note),
         _criterion(
             "description",
-            noop("Description of 100 characters or more"),
+            gettext_noop("Description of 100 characters or more"),
             10,
             len(snapshot["description"].strip()) >= 100,
-            noop("describe the data in more detail"),
+            gettext_noop("describe the data in more detail"),
         ),
         _criterion(
             "temporal",
-            noop("Temporal coverage"),
+            gettext_noop("Temporal coverage"),
             10,
             bool(snapshot["temporal"].get("start")),
-            noop("say which period the data covers"),
+            gettext_noop("say which period the data covers"),
         ),
         _criterion(
             "spatial",
-            noop("Spatial coverage"),
+            gettext_noop("Spatial coverage"),
             10,
             bool(spatial.get("states") or spatial.get("districts") or spatial.get("bbox")),
-            noop("say which states, districts or area the data covers"),
+            gettext_noop("say which states, districts or area the data covers"),
         ),
         _criterion(
             "update_frequency",
-            noop("Update frequency"),
+            gettext_noop("Update frequency"),
             10,
             bool(frequency and frequency["code"] != "unknown"),
-            noop("state how often it changes"),
+            gettext_noop("state how often it changes"),
         ),
         _criterion(
             "up_to_date",
-            noop("Updated on time for its frequency"),
+            gettext_noop("Updated on time for its frequency"),
             10,
             on_time,
             on_time_note,
@@ -171,26 +171,28 @@ def quality_score(snapshot: dict, findings: list, *, context=None, modified_at=N
         ),
         _criterion(
             "open_format",
-            noop("Available in an open format"),
+            gettext_noop("Available in an open format"),
             10,
             open_format,
-            noop("offer CSV, JSON or another open format"),
+            gettext_noop("offer CSV, JSON or another open format"),
         ),
         _criterion(
             "reachable",
-            noop("All distributions reachable"),
+            gettext_noop("All distributions reachable"),
             15,
             reachable,
-            noop("the sources were not checked in this run")
+            gettext_noop("the sources were not checked in this run")
             if sources_skipped
-            else noop("some distribution URLs could not be reached"),
+            else gettext_noop("some distribution URLs could not be reached"),
         ),
         _criterion(
             "schema",
-            noop("Schema documented"),
+            gettext_noop("Schema documented"),
             10,
             any(d.get("schema") for d in distributions) or bool(snapshot["conforms_to"]),
-            noop("describe the columns with a Table Schema or name the standard they conform to"),
+            gettext_noop(
+                "describe the columns with a Table Schema or name the standard they conform to"
+            ),
         ),
     ]
     return {"score": sum(c["points"] for c in criteria), "criteria": criteria}

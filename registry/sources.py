@@ -328,3 +328,11 @@ def _one_request(
 def _shutdown(sock: socket.socket) -> None:
     with contextlib.suppress(OSError):
         sock.shutdown(socket.SHUT_RDWR)
+
+
+def head(url: str, *, resolver: Resolver | None = None) -> FetchResult:
+    """HEAD the URL, falling back to a one-byte ranged GET where HEAD is not supported."""
+    result = fetch(url, method="HEAD", resolver=resolver)
+    if result.ok and result.status in {405, 501}:
+        result = fetch(url, extra_headers={"Range": "bytes=0-0"}, max_bytes=1, resolver=resolver)
+    return result

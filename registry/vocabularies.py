@@ -113,3 +113,25 @@ def languages() -> dict[str, dict]:
         lang["code"]: {**lang, "iri": data["base_iri"] + lang["iso639_3"]}
         for lang in data["languages"]
     }
+
+
+def normalised_term(value: str) -> str:
+    """A subject word or phrase as theme_terms() keys it: lower case, '&' read as 'and',
+    punctuation as spaces, spaces collapsed."""
+    value = value.casefold().replace("&", " and ")
+    return " ".join("".join(c if c.isalnum() or c in "-" else " " for c in value).split())
+
+
+@cache
+def theme_terms() -> dict[str, str]:
+    """Normalised subject term → theme code (registry/data/theme_terms.json); the theme codes,
+    their English labels and their IRIs are terms too."""
+    terms = {}
+    for code, theme in themes().items():
+        for value in (code, theme["label"], theme["iri"]):
+            terms[normalised_term(value)] = code
+        terms[theme["iri"].lower()] = code
+    for code, words in _load("theme_terms.json")["terms"].items():
+        for word in words:
+            terms.setdefault(normalised_term(word), code)
+    return terms

@@ -1,13 +1,20 @@
 """What every standard's parse side shares: the record a parser yields, and the mapping of the
-vocabularies real feeds use (licence ids and URLs, ISO 8601 frequencies) to Suchi's. Values
-that map to nothing are dropped here; issue #17 keeps them verbatim."""
+vocabularies real feeds use (licence ids and URLs, free-text themes, ISO 8601 dates, intervals
+and frequencies, places) to Suchi's. What maps to nothing is kept: a licence verbatim in
+`license_text`, an unmatched theme as a keyword, the rest of a record in `source_fields`
+(the provenance snapshot). docs/harvest.md documents each mapping."""
 
+import json
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
 from email.utils import parseaddr
 
 from core.links import http_url
 from registry import vocabularies
+
+from .ckan_licences import spdx_for
 
 
 @dataclass
@@ -18,20 +25,10 @@ class RemoteRecord:
     payload: dict
     remote_url: str = ""
     publisher: str = ""
+    # What the source said that Suchi's model has no place for (kept in the provenance).
+    source_fields: dict = field(default_factory=dict)
 
 
-_CKAN_LICENCES = {
-    "cc-by": "CC-BY-4.0",
-    "cc-by-sa": "CC-BY-SA-4.0",
-    "cc-zero": "CC0-1.0",
-    "cc-nc": "CC-BY-NC-4.0",
-    "odc-by": "ODC-By-1.0",
-    "odc-odbl": "ODbL-1.0",
-    "odc-pddl": "PDDL-1.0",
-    "uk-ogl": "OGL-UK-3.0",
-    "other-pd": "LicenseRef-Public-Domain",
-    "gfdl": "GFDL-1.3-or-later",
-}
 FREQUENCIES = {  # ISO 8601 repeating durations (DCAT-US accrualPeriodicity)
     "R/PT1H": "hourly",
     "R/P1D": "daily",
@@ -59,8 +56,8 @@ def licence_id(value: str | None) -> str:
     if canonical := vocabularies.licence_canonical_id(value):
         return canonical
     lowered = value.lower()
-    if lowered in _CKAN_LICENCES:
-        return _CKAN_LICENCES[lowered]
+    if ckan := spdx_for(lowered):
+        return ckan
     address = _normalised_url(lowered)
     if address:
         for code, licence in vocabularies.licences().items():
@@ -132,6 +129,160 @@ _OTHER_LICENCE_URLS = {
 }
 
 
+def licence_fields(value) -> dict:
+    """`license` (an id Suchi recognises) and `license_text` (the source's words or URL, kept
+    verbatim when they map to no id) for a licence as a feed states it."""
+    if isinstance(value, dict):  # JSON-LD style {"@id": …} or {"url": …, "name": …}
+        value = value.get("@id") or value.get("url") or value.get("name") or ""
+    if not isinstance(value, str) or not value.strip():
+        return {"license": "", "license_text": ""}
+    code = licence_id(value)
+    return {"license": code, "license_text": "" if code else value.strip()[:500]}
+
+
+def themes_and_keywords(themes, words) -> tuple[list[str], list[str]]:
+    """Theme codes for a record's free-text themes and keywords (vocabularies.theme_terms),
+    and its keywords with every theme that matched nothing added to them (never dropped)."""
+    terms = vocabularies.theme_terms()
+    codes: list[str] = []
+    extra: list[str] = []
+    for value in themes if isinstance(themes, list) else [themes]:
+        if not isinstance(value, str) or not value.strip():
+            continue
+        found = _theme_codes(vocabularies.normalised_term(value), terms, whole_phrase=False)
+        codes.extend(found)
+        if not found:
+            extra.append(value)
+    # The unmatched themes first: a record with more keywords than Suchi keeps loses a keyword
+    # of its own, never a theme.
+    all_words = keywords([*extra, *(words if isinstance(words, list) else [words])])
+    for word in all_words:
+        codes.extend(_theme_codes(vocabularies.normalised_term(word), terms, whole_phrase=True))
+    return list(dict.fromkeys(codes))[:13], all_words
+
+
+def _theme_codes(term: str, terms: dict[str, str], *, whole_phrase: bool) -> list[str]:
+    if term in terms:
+        return [terms[term]]
+    if whole_phrase or not term:
+        return []
+    # A theme phrase ("Energy & Environment", "Travel and Transportation") names each of its
+    # subjects: every run of 1-3 words that is a term counts.
+    words = term.split()
+    found = []
+    for size in (3, 2, 1):
+        for start in range(len(words) - size + 1):
+            code = terms.get(" ".join(words[start : start + size]))
+            if code:
+                found.append(code)
+    return found
+
+
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def iso_date(value, *, end: bool = False) -> str | None:
+    """An ISO 8601 date, year-month or year (or a date-time) as a date: the first day of the
+    period, or its last with `end`. None when the value is no such date."""
+    if not isinstance(value, str):
+        return None
+    match = _DATE.match(value.strip())
+    if not match:
+        return None
+    year, month, day = (int(g) if g else None for g in match.groups())
+    try:
+        if day is not None:
+            return date(year, month, day).isoformat()
+        if month is not None:
+            if end:
+                following = date(year + month // 12, month % 12 + 1, 1)
+                return date.fromordinal(following.toordinal() - 1).isoformat()
+            return date(year, month, 1).isoformat()
+        return date(year, 12, 31).isoformat() if end else date(year, 1, 1).isoformat()
+    except ValueError:
+        return None
+
+
+def temporal_range(value) -> dict:
+    """{"start", "end"} for an ISO 8601 interval as feeds give it: `2010-01-01/2015-12-31`,
+    `2014-05/2015`, `2020-01-01/..` (open end), `R/2010-01-01/P1Y` (start kept), or a single
+    date or period (`2014-05`: the whole month). An end before the start is dropped."""
+    empty = {"start": None, "end": None}
+    if not isinstance(value, str) or not value.strip():
+        return empty
+    parts = [p for p in value.strip().split("/") if p and not p.startswith(("R", "P"))]
+    if not parts:
+        return empty
+    start = iso_date(parts[0])
+    if start is None:
+        return empty
+    end = iso_date(parts[1], end=True) if len(parts) > 1 else None
+    if len(parts) == 1 and "/" not in value:
+        end = iso_date(parts[0], end=True)
+    if end is not None and end < start:
+        end = None
+    return {"start": start, "end": end}
+
+
+def bounding_box(value) -> list[float] | None:
+    """[west, south, east, north] for a bounding box given as "W,S,E,N" (DCAT-US), a list of
+    four numbers, or a GeoJSON Polygon; None when it is none of these or not on the globe."""
+    numbers = None
+    if isinstance(value, str) and value.count(",") == 3:
+        try:
+            numbers = [float(p) for p in value.split(",")]
+        except ValueError:
+            return None
+    elif isinstance(value, list) and len(value) == 4:
+        numbers = value
+    elif isinstance(value, dict) and value.get("type") == "Polygon":
+        try:
+            ring = value["coordinates"][0]
+            xs, ys = [float(p[0]) for p in ring], [float(p[1]) for p in ring]
+            numbers = [min(xs), min(ys), max(xs), max(ys)]
+        except (KeyError, IndexError, TypeError, ValueError):
+            return None
+    if not numbers or not all(isinstance(n, int | float) for n in numbers):
+        return None
+    west, south, east, north = (float(n) for n in numbers)
+    if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= north <= 90):
+        return None
+    return [west, south, east, north]
+
+
+def state_codes(value) -> list[str]:
+    """Indian state codes a place names (`IN-MH`, `MH`, `Maharashtra`, `महाराष्ट्र`, or
+    several separated by commas or semicolons)."""
+    if not isinstance(value, str):
+        return []
+    states = vocabularies.states()
+    by_name = {s["name"].casefold(): code for code, s in states.items()}
+    by_name.update({s["name_hi"]: code for code, s in states.items()})
+    codes = []
+    for part in re.split(r"[;,]", value):
+        part = part.strip()
+        code = part.upper().removeprefix("IN-")
+        if code in states and (part.upper().startswith("IN-") or len(part) == 2):
+            codes.append(code)
+        elif part.casefold() in by_name:
+            codes.append(by_name[part.casefold()])
+    return list(dict.fromkeys(codes))
+
+
+def bounded_fields(fields: dict, limit: int = 32 * 1024) -> dict:
+    """The source's other fields, JSON-serialisable and at most `limit` bytes as JSON: the
+    largest values are cut first, and `_cut` names what was cut."""
+    fields = json.loads(json.dumps(fields, default=str, ensure_ascii=False))
+    cut = []
+    while fields and len(json.dumps(fields, ensure_ascii=False).encode()) > limit:
+        largest = max(fields, key=lambda k: len(json.dumps(fields[k], ensure_ascii=False)))
+        cut.append(largest)
+        del fields[largest]
+    if cut:
+        fields["_cut"] = sorted(cut)
+    return fields
+
+
 def email_address(value) -> str:
     value = (value or "").strip() if isinstance(value, str) else ""
     value = value.removeprefix("mailto:")
@@ -144,19 +295,44 @@ def text(value, limit: int) -> str:
 
 
 def keywords(values) -> list[str]:
-    out = []
-    for value in values or []:
-        if isinstance(value, str) and value.strip() and len(out) < 50:
-            out.append(value.strip()[:100])
+    """At most 50 distinct keywords (case ignored), each at most 100 characters."""
+    if isinstance(values, str):  # some feeds give one comma-separated string
+        values = values.split(",")
+    out, seen = [], set()
+    if not isinstance(values, Iterable) or isinstance(values, dict | bytes):
+        values = []
+    for value in values:
+        if not isinstance(value, str) or not value.strip():
+            continue
+        value = value.strip()[:100]
+        if value.casefold() not in seen:
+            seen.add(value.casefold())
+            out.append(value)
+            if len(out) == 50:
+                break
     return out
 
 
-def distribution(*, access_url, download_url="", media_type="", fmt="", title="", desc=""):
+# Long: one line per field of a distribution, each checked as feeds write it.
+def distribution(
+    *,
+    access_url,
+    download_url="",
+    media_type="",
+    fmt="",
+    title="",
+    desc="",
+    byte_size=None,
+    sha256=None,
+):
+    """A distribution of the payload, or None without an http(s) URL to reach it. A media type
+    that is no `type/subtype`, a size that is no whole number of bytes and a checksum that is
+    no SHA-256 hex digest are left out."""
     access, download = http_url(access_url), http_url(download_url)
     if not access and not download:
         return None
     media = (media_type or "").strip().lower()
-    return {
+    out = {
         "title": text(title, 300),
         "description": text(desc, 5000),
         "access_url": access or download,
@@ -164,3 +340,9 @@ def distribution(*, access_url, download_url="", media_type="", fmt="", title=""
         "media_type": media if _MEDIA_TYPE.match(media) else "",
         "format": text(fmt, 30),
     }
+    size = str(byte_size).strip() if isinstance(byte_size, int | str) else ""
+    if size.isdigit() and int(size) < 2**63:
+        out["byte_size"] = int(size)
+    if isinstance(sha256, str) and re.fullmatch(r"[0-9a-fA-F]{64}", sha256.strip()):
+        out["checksum_sha256"] = sha256.strip().lower()
+    return out

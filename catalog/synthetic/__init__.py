@@ -146,6 +146,7 @@ def _dataset(plan: _Plan, institution: tuple, n: int) -> tuple[dict, list[dict]]
         "keywords": keywords,
         "themes": themes,
         "license": plan.pick(plan.licences, plan.licence_cum),
+        "license_text": "",
         "access_rights": access,
         "contains_personal_data": access == "consent" or rng.random() < 0.03,
         "spatial": {"states": states, "districts": [], "bbox": None},
@@ -206,8 +207,8 @@ def _snapshot(row: dict, distributions: list[dict]) -> dict:
     snapshot = {
         key: row[key]
         for key in ("slug", "title", "description", "keywords", "themes", "license",
-                    "access_rights", "contains_personal_data", "spatial", "update_frequency",
-                    "languages", "landing_page", "conforms_to", "version")
+                    "license_text", "access_rights", "contains_personal_data", "spatial",
+                    "update_frequency", "languages", "landing_page", "conforms_to", "version")
     }  # fmt: skip
     snapshot["temporal"] = {
         "start": row["temporal_start"].isoformat(),

@@ -8,12 +8,15 @@ Error findings block publication; warnings and info do not.
 # Importing the modules registers their checks.
 from . import licence, metadata, personal_data, sample, source
 from .base import CHECKS, CheckContext, Finding, Severity, check, harvested_policy, run_checks
+from .fetches import FETCH_STATS, SharedFetches
 
 __all__ = [
     "CHECKS",
+    "FETCH_STATS",
     "CheckContext",
     "Finding",
     "Severity",
+    "SharedFetches",
     "check",
     "harvested_policy",
     "licence",

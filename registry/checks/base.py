@@ -27,11 +27,19 @@ class Finding:
 class CheckContext:
     """What a check may know besides the snapshot, and the sources it may read.
 
-    Fetches are made once per URL and run, and shared by the checks that need them.
+    Fetches are made once per URL and run, and shared by the checks that need them; with
+    `shared` (a checks.fetches.SharedFetches) once per URL for a whole batch of runs, fetched
+    concurrently before the checks run.
     """
 
     def __init__(
-        self, *, institution_slug: str, dataset_id: str, resolver=None, check_sources: bool = True
+        self,
+        *,
+        institution_slug: str,
+        dataset_id: str,
+        resolver=None,
+        check_sources: bool = True,
+        shared=None,
     ):
         self.institution_slug = institution_slug
         self.dataset_id = dataset_id
@@ -41,6 +49,7 @@ class CheckContext:
         self._problems: dict[str, str | None] = {}
         self._heads: dict[str, sources.FetchResult] = {}
         self._samples: dict[str, sources.FetchResult] = {}
+        self._shared = shared
 
     def url_problem(self, url: str) -> str | None:
         """Why `url` must not be fetched, or None. Resolves the host (no connection)."""
@@ -57,18 +66,19 @@ class CheckContext:
     def head(self, url: str) -> "sources.FetchResult":
         """HEAD the URL, falling back to a one-byte ranged GET where HEAD is not supported."""
         if url not in self._heads:
-            result = sources.fetch(url, method="HEAD", resolver=self.resolver)
-            if result.ok and result.status in {405, 501}:
-                result = sources.fetch(
-                    url, extra_headers={"Range": "bytes=0-0"}, max_bytes=1, resolver=self.resolver
-                )
-            self._heads[url] = result
+            if self._shared is not None:
+                self._heads[url] = self._shared.head(url)
+            else:
+                self._heads[url] = sources.head(url, resolver=self.resolver)
         return self._heads[url]
 
     def sample(self, url: str) -> "sources.FetchResult":
         """GET at most 1 MiB of the URL (decompressed), in memory only."""
         if url not in self._samples:
-            self._samples[url] = sources.fetch(url, resolver=self.resolver)
+            if self._shared is not None:
+                self._samples[url] = self._shared.sample(url)
+            else:
+                self._samples[url] = sources.fetch(url, resolver=self.resolver)
         return self._samples[url]
 
     def fetches(self) -> list["sources.FetchResult"]:

@@ -9,6 +9,17 @@ from .base import CheckContext, Finding, Severity, check
 @check("licence")
 def licence(snapshot: dict, context: CheckContext) -> Iterator[Finding]:
     value = snapshot["license"]
+    if not value and snapshot.get("license_text"):
+        yield Finding(
+            severity=Severity.ERROR,
+            message=f"Licence not recognised (field `license_text`): {snapshot['license_text']!r} "
+            "is kept as the source states it, but it is no SPDX licence id and none of Suchi's "
+            "documented LicenseRef- ids, so readers cannot tell the terms at a glance. Give the "
+            "SPDX id in `license` (e.g. CC-BY-4.0).",
+            field="license_text",
+            detail={"kind": "licence_not_recognised", "license_text": snapshot["license_text"]},
+        )
+        return
     if not value:
         return  # reported by metadata_completeness
     lic = vocabularies.licences().get(value)

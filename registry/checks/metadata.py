@@ -26,7 +26,8 @@ def metadata_completeness(snapshot: dict, context: CheckContext) -> Iterator[Fin
     # Suchi's own requirements: a reader must know the terms, whom to ask, what it is about and
     # where to get it.
     # Consent-access records are released on the terms of each consent artefact, not a licence.
-    if not snapshot["license"] and snapshot["access_rights"] != "consent":
+    stated = snapshot["license"] or snapshot.get("license_text")
+    if not stated and snapshot["access_rights"] != "consent":
         yield _missing(
             "license",
             "licence",

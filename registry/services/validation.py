@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from core.jobs import enqueue_on_commit
 
-from ..checks import CheckContext, Severity, harvested_policy, run_checks
+from ..checks import CheckContext, Severity, SharedFetches, harvested_policy, run_checks
 from ..models import Dataset, DatasetRevision, ValidationFinding, ValidationRun
 from ..quality import quality_score
 from ..rawsql import column_loader
@@ -105,6 +105,14 @@ def validation_runs_execute(
     resolver = _BatchResolver(resolver or socket.getaddrinfo)
     for run_id in set(run_ids) - {run.id for run in claimed}:
         logger.info("validation run not claimable", extra={"run_id": run_id})
+    # Every distinct source URL of the batch, fetched once and concurrently (bounded overall
+    # and per host) before the checks read the answers.
+    shared = SharedFetches(resolver=resolver)
+    if check_sources:
+        safety = CheckContext(institution_slug="", dataset_id="", resolver=resolver)
+        shared.prefetch(
+            [run.snapshot for run in claimed], lambda url: safety.url_problem(url) is None
+        )
     for position, run in enumerate(claimed):
         if position and time.monotonic() > deadline:
             # Slow sources: the runs still waiting would hold their claim too long (and the
@@ -116,6 +124,7 @@ def validation_runs_execute(
             dataset_id=str(run.dataset_id),
             resolver=resolver,
             check_sources=check_sources,
+            shared=shared,
         )
         try:
             run.results = run_checks(run.snapshot, context)
@@ -151,22 +160,41 @@ def validation_runs_execute(
 
 
 class _BatchResolver:
-    """getaddrinfo with its answers (and failures) kept for one batch of runs."""
+    """getaddrinfo with its answers (and failures) kept for one batch of runs — and, for the
+    system resolver, for DNS_CACHE_SECONDS across batches of this process: a harvested
+    catalogue's records share a few hosts, and a lookup can take a third of a second (a failed
+    one as long). The connection still goes to the address that was checked, so a cached
+    answer cannot be used to reach an address the guard refuses."""
 
     def __init__(self, resolve):
         self._resolve, self._answers = resolve, {}
+        self._shared = resolve is socket.getaddrinfo
 
     def __call__(self, host, port, **kwargs):
-        key = (host, port, tuple(sorted(kwargs.items())))
+        # Keyed by host, not port: the guard uses the addresses only (an http and an https
+        # link to one host are one lookup).
+        key = (host, tuple(sorted(kwargs.items())))
         if key not in self._answers:
-            try:
-                self._answers[key] = (True, self._resolve(host, port, **kwargs))
-            except OSError as exc:
-                self._answers[key] = (False, exc)
+            cached = _DNS_CACHE.get(key) if self._shared else None
+            if cached is not None and cached[0] > time.monotonic():
+                self._answers[key] = cached[1]
+            else:
+                try:
+                    self._answers[key] = (True, self._resolve(host, port, **kwargs))
+                except OSError as exc:
+                    self._answers[key] = (False, exc)
+                if self._shared:
+                    if len(_DNS_CACHE) > 10_000:
+                        _DNS_CACHE.clear()
+                    _DNS_CACHE[key] = (time.monotonic() + DNS_CACHE_SECONDS, self._answers[key])
         ok, answer = self._answers[key]
         if not ok:
             raise answer
         return answer
+
+
+DNS_CACHE_SECONDS = 60
+_DNS_CACHE: dict = {}
 
 
 def _hand_back(runs: list[ClaimedRun]) -> dict[int, RunOutcome]:

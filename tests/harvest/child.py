@@ -54,7 +54,7 @@ def harvest_in_child(name: str, port: int) -> tuple[HarvestJob, float, float]:
     connections.close_all()
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-c", _MEASURED, "harvest", name, "--wait"],
+        [sys.executable, "-c", MEASURED, "harvest", name, "--wait"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=3600,
     )  # fmt: skip
     took = time.perf_counter() - started
@@ -71,7 +71,7 @@ def harvest_in_child(name: str, port: int) -> tuple[HarvestJob, float, float]:
 # manage.py in this process, printing its own peak RSS on exit: VmHWM of this process's
 # address space. (Not ru_maxrss: Linux folds the parent's high-water mark into a child's at
 # fork/exec, so a child of a big pytest process would report the parent's size.)
-_MEASURED = """
+MEASURED = """
 import atexit, re, resource, runpy, sys
 def peak_kb():
     try:
