@@ -236,7 +236,8 @@ SUCHI_INPROCESS_WORKERS = env_int(
 )
 # The beat entries the web process runs itself on a timer in the embedded default.
 SUCHI_INPROCESS_SCHEDULE = env_list(
-    "SUCHI_INPROCESS_SCHEDULE", "sweep-validation-runs,sweep-harvest-jobs,schedule-harvests"
+    "SUCHI_INPROCESS_SCHEDULE",
+    "sweep-validation-runs,sweep-harvest-jobs,schedule-harvests,schedule-rechecks",
 )
 # Run as a web process starts in the embedded default: nothing can be waiting or running then
 # (the last process's queue died with it), so everything active is settled or queued again.
@@ -289,6 +290,9 @@ SUCHI_HARVEST_TIMEOUT = env_int("SUCHI_HARVEST_TIMEOUT", 3600)
 SUCHI_HARVEST_HEARTBEAT_TIMEOUT = env_int("SUCHI_HARVEST_HEARTBEAT_TIMEOUT", 300)
 # Staged records imported per transaction.
 SUCHI_HARVEST_IMPORT_BATCH = env_int("SUCHI_HARVEST_IMPORT_BATCH", 200)
+# A harvested record is published without waiting for its links; they are checked by a
+# re-check queued this many seconds later (by the re-check scheduler's next round).
+SUCHI_HARVEST_LINK_CHECK_DELAY = env_int("SUCHI_HARVEST_LINK_CHECK_DELAY", 60)
 
 # --- Consent -------------------------------------------------------------------------------------
 # The Ed25519 private key artefacts and webhooks are signed with (PEM, PKCS#8). Generated on

@@ -40,6 +40,7 @@ class CheckContext:
         resolver=None,
         check_sources: bool = True,
         shared=None,
+        defer_links: bool = False,
     ):
         self.institution_slug = institution_slug
         self.dataset_id = dataset_id
@@ -50,6 +51,9 @@ class CheckContext:
         self._heads: dict[str, sources.FetchResult] = {}
         self._samples: dict[str, sources.FetchResult] = {}
         self._shared = shared
+        # A harvested record's submission: reachability and the sample's checksum and schema
+        # are checked by the re-check that follows publication (registry.services.validation).
+        self.defer_links = defer_links
 
     def url_problem(self, url: str) -> str | None:
         """Why `url` must not be fetched, or None. Resolves the host (no connection)."""

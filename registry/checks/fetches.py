@@ -54,18 +54,19 @@ class SharedFetches:
         self.heads: dict[str, Future] = {}
         self.samples: dict[str, Future] = {}
 
-    def prefetch(self, snapshots: list[dict], is_safe) -> None:
-        """Fetch what the checks of these snapshots will ask for; return when all answered.
+    def prefetch(self, snapshots: list[tuple[dict, bool]], is_safe) -> None:
+        """Fetch what the checks of these (snapshot, links deferred) will ask for: a HEAD of every
+        URL unless the run leaves its links for later, a sample of an open dataset's data URL;
+        return when all answered.
         `is_safe(url)` says whether a URL may be contacted at all (the SSRF guard); a lane asks
         it before each fetch."""
         wanted: dict[str, list[tuple[str, str]]] = defaultdict(list)  # host → (kind, url)
-        for snapshot in snapshots:
+        for snapshot, links_deferred in snapshots:
             for url, is_sample in _urls(snapshot):
-                if url in self.heads:
-                    continue
-                self.heads[url] = Future()
-                wanted[_host(url)].append(("head", url))
-                if is_sample:
+                if url not in self.heads and not links_deferred:
+                    self.heads[url] = Future()
+                    wanted[_host(url)].append(("head", url))
+                if is_sample and url not in self.samples:
                     self.samples[url] = Future()
                     wanted[_host(url)].append(("sample", url))
         if not wanted:

@@ -65,6 +65,14 @@ def source_url_safety(snapshot: dict, context: CheckContext) -> Iterator[Finding
 def reachability(snapshot: dict, context: CheckContext) -> Iterator[Finding]:
     if not context.check_sources:
         return
+    if context.defer_links:
+        yield Finding(
+            severity=Severity.INFO,
+            message="The links of this harvested record are checked shortly after it is "
+            "published, by the scheduled re-check; a failing link will show in its health.",
+            detail={"kind": "links_deferred"},
+        )
+        return
     # Restricted and consent-gated sources are expected to ask for credentials.
     gated = snapshot["access_rights"] != "open"
     for index, dist, key, url in distribution_urls(snapshot):

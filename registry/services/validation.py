@@ -60,9 +60,18 @@ class ClaimedRun:
     revision_created_at: datetime
     institution_slug: str
     harvested: bool = False  # the record came from another catalogue (docs/harvest.md)
+    trigger: str = ValidationRun.Trigger.SUBMISSION
     status: str = ValidationRun.Status.RUNNING
     quality: dict | None = None
     results: list = dataclass_field(default_factory=list)  # (check name, Finding) pairs
+
+
+def links_deferred(run: ClaimedRun) -> bool:
+    """Whether the run leaves the links to a later check: a harvested record's submission is
+    published without waiting for its links (docs/harvest.md); the re-check that follows soon
+    after checks them and records the dataset's health. The personal-data scan of an open
+    sample still runs first: it can keep a record out."""
+    return run.harvested and run.trigger != ValidationRun.Trigger.RECHECK
 
 
 @dataclass(frozen=True)
@@ -111,7 +120,8 @@ def validation_runs_execute(
     if check_sources:
         safety = CheckContext(institution_slug="", dataset_id="", resolver=resolver)
         shared.prefetch(
-            [run.snapshot for run in claimed], lambda url: safety.url_problem(url) is None
+            [(run.snapshot, links_deferred(run)) for run in claimed],
+            lambda url: safety.url_problem(url) is None,
         )
     for position, run in enumerate(claimed):
         if position and time.monotonic() > deadline:
@@ -125,6 +135,7 @@ def validation_runs_execute(
             resolver=resolver,
             check_sources=check_sources,
             shared=shared,
+            defer_links=links_deferred(run),
         )
         try:
             run.results = run_checks(run.snapshot, context)
@@ -222,7 +233,7 @@ def _claim(run_ids: list[int]) -> list[ClaimedRun]:
     claim = (
         "UPDATE registry_validationrun SET status = %s, started_at = %s, attempt = attempt + 1 "  # noqa: S608
         f"WHERE status = %s AND id IN ({', '.join(['%s'] * len(run_ids))}) "
-        "RETURNING id, attempt, dataset_id, revision_id, "
+        "RETURNING id, attempt, dataset_id, revision_id, trigger, "
         "(SELECT snapshot FROM registry_datasetrevision AS r"
         " WHERE r.id = registry_validationrun.revision_id), "
         "(SELECT created_at FROM registry_datasetrevision AS r"
@@ -261,9 +272,13 @@ def _claim(run_ids: list[int]) -> list[ClaimedRun]:
             revision_created_at=load_created_at(created_at),
             institution_slug=slug,
             harvested=bool(load_provenance(provenance)),
+            trigger=trigger,
         )
-        for run_id, attempt, dataset_id, revision_id, snapshot, created_at, slug, provenance in rows
-    ]
+        for (
+            run_id, attempt, dataset_id, revision_id, trigger, snapshot, created_at, slug,
+            provenance,
+        ) in rows
+    ]  # fmt: skip
 
 
 # Long: one transaction recording a batch of runs: findings, statuses and revisions written
@@ -347,7 +362,11 @@ def _set_health(dataset: Dataset, run: ClaimedRun, *, source_failed: bool) -> tu
     dataset.last_checked_at = now
     dataset.check_status = "ok" if run.status == ValidationRun.Status.PASSED else "failing"
     dataset.source_failures = dataset.source_failures + 1 if source_failed else 0
-    if dataset.next_check_at is None:
+    if links_deferred(run):
+        # Its links are not checked yet: the re-check scheduler takes it up shortly.
+        dataset.check_status = "unknown"
+        dataset.next_check_at = now + timedelta(seconds=settings.SUCHI_HARVEST_LINK_CHECK_DELAY)
+    elif dataset.next_check_at is None:
         dataset.next_check_at = now + _recheck_offset(dataset.pk)
     return (
         "quality",

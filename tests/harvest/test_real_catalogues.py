@@ -7,6 +7,7 @@ harvest policy that is a warning, never a reason to keep a record out.
 """
 
 import json
+import re
 import time
 from collections import Counter
 from pathlib import Path
@@ -87,4 +88,11 @@ def test_a_real_catalogue_is_published_not_rejected(name, owner, catalogue_serve
         ("personal_data", ""),
         ("metadata_completeness", "contains_personal_data"),
     }, blocking
+    top = Counter(
+        (check, re.sub(r"\[\d+\]", "[*]", field))
+        for check, field in ValidationFinding.objects.filter(severity="warning").values_list(
+            "check_name", "field"
+        )
+    ).most_common(6)
     print(f"\n{name}: {published}/{FILES[name]} published in {elapsed:.1f} s; kept out: {blocking}")
+    print(f"{name}: top warnings (check, field): {top}")

@@ -6,10 +6,16 @@ import threading
 import time
 
 import pytest
+from django.utils import timezone
 
 from registry.checks import FETCH_STATS
-from registry.models import ValidationRun
-from registry.services import Actor, dataset_register, validation_runs_execute
+from registry.models import Dataset, ValidationFinding, ValidationRun
+from registry.services import (
+    Actor,
+    dataset_register,
+    validation_rechecks_schedule,
+    validation_runs_execute,
+)
 
 from ..factories import dataset_payload
 from ..sourceserver import SourceServer
@@ -99,3 +105,68 @@ def test_unsafe_urls_are_never_contacted_by_the_prefetch(institution, settings):
     outcomes = validation_runs_execute(run_ids=run_ids)
     assert {o.status for o in outcomes.values()} == {"failed"}
     assert FETCH_STATS.total == 0
+
+
+class CountingHost(SlowHost):
+    """SlowHost that also counts requests by method and path."""
+
+    def __init__(self):
+        super().__init__()
+        self.requests: list[tuple[str, str]] = []
+
+    def handler(self, request):
+        self.requests.append((request.command, request.path))
+        super().handler(request)
+
+
+@pytest.mark.parametrize("access", ["open", "restricted"])
+def test_a_harvested_record_is_published_before_its_links_are_checked(
+    institution, settings, access
+):
+    """Issue #17: link checks are off the path that publishes a harvested record; only the
+    personal-data scan of an open sample (which can keep a record out) runs first."""
+    host = CountingHost()
+    settings.SUCHI_SOURCE_ALLOWLIST = [*settings.SUCHI_SOURCE_ALLOWLIST, host.server.host_port]
+    try:
+        url = host.server.handle("/data.csv", host.handler)
+        payload = dataset_payload(slug=f"harvested-{access}", access_rights=access)
+        payload["distributions"][0].update(access_url=url, download_url="")
+        dataset = dataset_register(
+            institution=institution,
+            data=payload,
+            actor=Actor.system("harvest"),
+            provenance={"source": {"id": "x", "name": "x", "kind": "datajson", "url": url}},
+        )
+        run_ids = list(ValidationRun.objects.filter(status="queued").values_list("id", flat=True))
+        assert validation_runs_execute(run_ids=run_ids)[run_ids[0]].status == "passed"
+        dataset.refresh_from_db()
+        assert dataset.status == "published"
+        assert dataset.check_status == "unknown"
+        # No HEAD before publication; an open dataset's sample was read for the scan.
+        assert [m for m, _ in host.requests] == (["GET"] if access == "open" else [])
+        kinds = set(
+            ValidationFinding.objects.filter(run__dataset=dataset).values_list(
+                "detail__kind", flat=True
+            )
+        )
+        assert "links_deferred" in kinds
+
+        # The re-check the scheduler queues checks the links and records the health.
+        Dataset.objects.filter(pk=dataset.pk).update(next_check_at=timezone.now())
+        rechecks = validation_rechecks_schedule()
+        assert len(rechecks) == 1
+        validation_runs_execute(run_ids=rechecks)
+        dataset.refresh_from_db()
+        assert ("HEAD", "/data.csv") in host.requests
+        assert dataset.check_status == "ok"
+        run = ValidationRun.objects.get(pk=rechecks[0])
+        assert not run.findings.filter(detail__kind="links_deferred").exists()
+    finally:
+        host.server.stop()
+
+
+def test_a_registration_still_checks_its_links_before_publication(institution, slow_host):
+    url = slow_host.server.handle("/direct.csv", slow_host.handler)
+    run_ids = register_pointing_at(institution, [url])
+    validation_runs_execute(run_ids=run_ids)
+    assert slow_host.server.hits["/direct.csv"] == 2  # HEAD and sample, before publication
