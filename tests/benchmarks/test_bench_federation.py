@@ -120,7 +120,7 @@ def test_harvest_a_real_catalogue_end_to_end(name, links):
     worker = None
     try:
         if connection.vendor == "postgresql":
-            worker = WorkerProcess(SUCHI_SOURCE_ALLOWLIST=allowlist(port)).start()
+            worker = WorkerProcess(SUCHI_SOURCE_ALLOWLIST=allowlist(port), LOG_LEVEL="INFO").start()
         with override_settings(SUCHI_SOURCE_ALLOWLIST=allowlist(port).split(",")):
             source = harvest_source_create(
                 institution=owner, name=name, kind="datajson", url=f"http://127.0.0.1:{port}/d"
