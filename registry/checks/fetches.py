@@ -109,18 +109,18 @@ class SharedFetches:
                 FETCH_STATS.finished()
 
     def head(self, url: str) -> sources.FetchResult:
-        if url not in self.heads or self.heads[url].result() is None:
-            future: Future = Future()
-            future.set_result(sources.head(url, resolver=self.resolver))
-            self.heads[url] = future
-        return self.heads[url].result()
+        return self._answer(self.heads, url, sources.head)
 
     def sample(self, url: str) -> sources.FetchResult:
-        if url not in self.samples or self.samples[url].result() is None:
+        return self._answer(self.samples, url, sources.fetch)
+
+    def _answer(self, store: dict[str, Future], url: str, fetch) -> sources.FetchResult:
+        """The prefetched answer; fetched now if it was not prefetched (or refused then)."""
+        if url not in store or store[url].result() is None:
             future: Future = Future()
-            future.set_result(sources.fetch(url, resolver=self.resolver))
-            self.samples[url] = future
-        return self.samples[url].result()
+            future.set_result(fetch(url, resolver=self.resolver))
+            store[url] = future
+        return store[url].result()
 
 
 def _urls(snapshot: dict):
