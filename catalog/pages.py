@@ -33,6 +33,7 @@ from .api.pagination import SearchCursorPagination
 from .query_params import LIST_PARAMS, ORDERINGS, dataset_query_from, list_values
 from .search import SearchError, facets, for_paging, search_datasets, summarize
 from .selectors import institutions_listed
+from .standards import schemaorg
 
 PAGE_SIZE = 20
 # No script, no inline style, nothing from elsewhere: the pages need none of it.
@@ -327,6 +328,10 @@ def dataset_page(request, pk) -> HttpResponse:
         ],
         "source_unreachable": dataset.source_failures >= settings.SUCHI_SOURCE_FLAG_AFTER,
         "revisions": list(dataset_revisions(dataset=dataset, owner=False)[:10]),
+        # For search engines (Google Dataset Search): escaped to be safe inside <script>.
+        "schema_org": schemaorg.script_json(
+            schemaorg.dataset_jsonld(settings.SUCHI_SITE_URL, dataset)
+        ),
     }
     response = render(request, "catalog/dataset_detail.html", context)
     response["Last-Modified"] = http_date(dataset.modified_at.timestamp())

@@ -1,11 +1,14 @@
 """The catalogue for machines: DCAT-AP (/catalog, /catalog.ttl|.jsonld|.rdf, /datasets/<id> and
 its .ttl|.jsonld|.rdf), DCAT-US 1.1 (/data.json, streamed), and the other resources whose IRIs
 the DCAT output mints (/distributions/<id>, /places/IN-<state>). Every IRI answers a browser
-with a page and an RDF client, by content negotiation, with Turtle, JSON-LD or RDF/XML.
+with a page and an RDF client, by content negotiation, with Turtle, JSON-LD or RDF/XML. A dataset
+is also offered in MLCommons Croissant 1.1 (/datasets/<id>/croissant.jsonld, or an Accept naming
+the Croissant profile).
 
 Every view answers HEAD as well as GET: ckanext-dcat's harvester sends a HEAD first.
 """
 
+import json
 from functools import wraps
 
 from django.conf import settings
@@ -24,7 +27,7 @@ from . import iris, pages
 from .query_params import parse_moment
 from .search import DatasetQuery, search_datasets
 from .selectors import institutions_listed
-from .standards import dcat
+from .standards import croissant, dcat
 from .standards.datajson import datajson_catalog_chunks
 
 PAGE_SIZE = 100
@@ -38,6 +41,9 @@ RDF_OFFERS = {"text/turtle": "ttl", "application/ld+json": "jsonld", "applicatio
 # for a dataset, a distribution or a place; RDF/XML for the catalogue, since ckanext-dcat's
 # harvester sends no Accept header and reads RDF/XML unless told otherwise.
 NEGOTIATED = {"text/html": "html", **RDF_OFFERS, "application/json": "json"}
+# A dataset's IRI also offers Croissant, to an Accept naming its profile. It comes after plain
+# JSON-LD: Django matches an Accept of plain application/ld+json to both, and the first wins.
+DATASET_OFFERS = {**NEGOTIATED, croissant.MEDIA_TYPE: "croissant"}
 CATALOG_OFFERS = {"application/rdf+xml": "rdf", **RDF_OFFERS, "text/html": "html"}
 # Datasets read per query while data.json is written: memory holds this many, not the catalogue.
 DATAJSON_CHUNK = 500
@@ -175,12 +181,14 @@ def dataset(request, pk, fmt: str | None = None):
     return _dataset_rdf(pk, fmt)
 
 
-@negotiated(NEGOTIATED)
+@negotiated(DATASET_OFFERS)
 def _negotiated_dataset(request, pk, fmt: str):
     if fmt == "html":
         return pages.public_page(pages.dataset_page)(request, pk)
     if fmt == "json":
         return redirect("dataset-detail", pk=pk)
+    if fmt == "croissant":
+        return croissant_response(pk)
     return _dataset_rdf(pk, fmt)
 
 
@@ -193,6 +201,29 @@ def _dataset_rdf(pk, fmt: str):
     response = _rdf(graph, fmt)
     response["Last-Modified"] = http_date(obj.modified_at.timestamp())
     return response
+
+
+@require_safe
+def dataset_croissant(request, pk):
+    """/datasets/<id>/croissant.jsonld: the dataset in MLCommons Croissant 1.1."""
+    return croissant_response(pk)
+
+
+def croissant_response(pk) -> HttpResponse:
+    """A public dataset's Croissant JSON-LD; 410 once withdrawn, 404 if it never was public.
+    `<`, `>` and `&` are written as JSON escapes, so that the document stays inert even when
+    embedded in a page; a JSON parser reads the same text."""
+    obj = get_object_or_404(datasets_visible_to(institution=None), pk=pk)
+    if obj.status != Dataset.Status.PUBLISHED:
+        return JsonResponse({"detail": "This dataset was withdrawn."}, status=410)
+    body = json.dumps(croissant.dataset_document(_base(), obj), ensure_ascii=False)
+    body = body.translate(_JSON_ESCAPES)
+    response = HttpResponse(body, content_type=croissant.MEDIA_TYPE + "; charset=utf-8")
+    response["Last-Modified"] = http_date(obj.modified_at.timestamp())
+    return response
+
+
+_JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
 
 
 # --- distributions -----------------------------------------------------------------------------

@@ -38,7 +38,14 @@ urlpatterns = [
     path("catalog", catalog_views.catalog_negotiated, name="catalog"),
     path("catalog.rdf", catalog_views.catalog, {"fmt": "rdf"}, name="catalog-rdf"),
     path("datasets/<uuid:pk>.rdf", catalog_views.dataset, {"fmt": "rdf"}, name="dataset-rdf"),
+    path(
+        "datasets/<uuid:pk>/croissant.jsonld",
+        catalog_views.dataset_croissant,
+        name="dataset-croissant",
+    ),
     path("data.json", catalog_views.data_json, name="data-json"),
+    # robots.txt, /sitemap.xml and /sitemaps/…: declared beside their views.
+    path("", include("catalog.sitemaps")),
     path("distributions/<uuid:pk>", catalog_views.distribution, name="distribution-page"),
     path(
         "distributions/<uuid:pk>/schema.json",

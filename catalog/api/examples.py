@@ -3,6 +3,7 @@ example of a list response in a list itself."""
 
 from registry.api.examples import DATASET_OUTPUT, NOT_FOUND, response
 
+from ..standards.croissant import CONFORMS_TO, CONTEXT
 from .pagination import SHALLOW_ROWS
 
 
@@ -52,6 +53,58 @@ LICENCE = {
     "osi_approved": False,
     "fsf_libre": True,
 }
+_PAGE = "https://suchi.example.in/datasets/3f1c2a9e-6d4b-4c1a-9a57-2b8e6f0d7c11"
+_FILE = "file-8a0d5c3e-1b2f-4e6a-8c9d-0e1f2a3b4c5d"
+_RECORDS = "records-8a0d5c3e-1b2f-4e6a-8c9d-0e1f2a3b4c5d"
+CROISSANT = {
+    "@context": CONTEXT,
+    "@type": "sc:Dataset",
+    "@id": _PAGE,
+    "conformsTo": CONFORMS_TO,
+    "name": "District hospital bed occupancy",
+    "description": "Daily count of occupied and vacant beds in each district hospital.",
+    "url": _PAGE,
+    "isLiveDataset": True,
+    "license": "https://spdx.org/licenses/CC-BY-4.0.html",
+    "creator": {
+        "@type": "sc:Organization",
+        "name": "Department of Health, Karnataka",
+        "url": "https://suchi.example.in/institutions/ka-health",
+    },
+    "datePublished": "2026-11-02T09:30:00+00:00",
+    "dateModified": "2026-11-28T11:02:40+00:00",
+    "version": "1.0",
+    "keywords": ["hospitals", "beds"],
+    "citeAs": "Department of Health, Karnataka (2026). District hospital bed occupancy. "
+    "Version 1.0. " + _PAGE,
+    "distribution": [
+        {
+            "@type": "cr:FileObject",
+            "@id": _FILE,
+            "name": "Daily occupancy (CSV)",
+            "contentUrl": "https://health.ka.example/data/beds.csv",
+            "encodingFormat": "text/csv",
+            "contentSize": "48213 B",
+        }
+    ],
+    "recordSet": [
+        {
+            "@type": "cr:RecordSet",
+            "@id": _RECORDS,
+            "name": "Daily occupancy (CSV)",
+            "key": {"@id": _RECORDS + "/district"},
+            "field": [
+                {
+                    "@type": "cr:Field",
+                    "@id": _RECORDS + "/district",
+                    "name": "district",
+                    "dataType": "sc:Text",
+                    "source": {"fileObject": {"@id": _FILE}, "extract": {"column": "district"}},
+                }
+            ],
+        }
+    ],
+}
 
 EXAMPLES = {
     "datasets_list": [
@@ -70,4 +123,13 @@ EXAMPLES = {
     "institutions_retrieve": [response("An institution", INSTITUTION), NOT_FOUND],
     "themes_list": [response("Themes", THEME)],
     "licenses_list": [response("Licences", LICENCE)],
+    "datasets_croissant_retrieve": [
+        response(
+            "A dataset in Croissant 1.1 (one column shown)",
+            CROISSANT,
+            media_type="application/ld+json",
+        ),
+        NOT_FOUND,
+        response("Withdrawn", {"detail": "This dataset was withdrawn."}, status=410),
+    ],
 }

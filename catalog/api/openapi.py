@@ -2,7 +2,8 @@
 Imported by urls.py."""
 
 from django.conf import settings
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 
 from core.api.schema import Operations
@@ -17,6 +18,7 @@ from .examples import EXAMPLES
 from .pagination import SHALLOW_ROWS
 from .views import (
     DatasetCollection,
+    DatasetCroissant,
     InstitutionDetail,
     InstitutionList,
     InstitutionOutput,
@@ -125,6 +127,28 @@ catalogue(
             description="true: only licences fit for open data; false: only the others.",
         )
     ],
+)
+catalogue(
+    DatasetCroissant,
+    "get",
+    "datasets_croissant_retrieve",
+    "A dataset in MLCommons Croissant 1.1",
+    {
+        (200, "application/ld+json"): OpenApiResponse(
+            OpenApiTypes.OBJECT,
+            description="Croissant 1.1 JSON-LD (media type application/ld+json; "
+            'profile="http://mlcommons.org/croissant/1.1"), with its @context embedded: '
+            "what mlcroissant and other ML loaders read. See docs/croissant.md.",
+        ),
+        404: ErrorOutput,
+        410: ErrorOutput,
+    },
+    description="Every distribution is a cr:FileObject; each one with a Table Schema is a "
+    "cr:RecordSet with a cr:Field per column. Restricted and consent-gated datasets name "
+    "no downloadable file: their files point to the dataset's page, and "
+    "`conditionsOfAccess` says how access is granted. Also served at "
+    "/datasets/{id}/croissant.jsonld and, to an Accept naming the Croissant profile, at "
+    "/datasets/{id}.",
 )
 
 extend_schema(exclude=True)(CkanAction)  # CKAN's own API, documented by CKAN

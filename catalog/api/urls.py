@@ -4,6 +4,11 @@ from . import openapi, views  # noqa: F401 (importing openapi documents the view
 
 urlpatterns = [
     path("datasets", views.DatasetCollection.as_view(), name="dataset-list"),
+    path(
+        "datasets/<anyuuid:pk>/croissant",
+        views.DatasetCroissant.as_view(),
+        name="dataset-croissant-api",
+    ),
     path("institutions", views.InstitutionList.as_view(), name="institution-list"),
     path("institutions/<slug:slug>", views.InstitutionDetail.as_view(), name="institution-detail"),
     path("themes", views.ThemeList.as_view(), name="theme-list"),

@@ -1,4 +1,5 @@
-"""The catalogue's read API: search with facets, institutions, themes, licences."""
+"""The catalogue's read API: search with facets, institutions, themes, licences, and a
+dataset in MLCommons Croissant."""
 
 from django.shortcuts import get_object_or_404
 from rest_framework import serializers
@@ -10,6 +11,7 @@ from registry import vocabularies
 from registry.api.serializers import DatasetOutput
 from registry.api.views import DatasetListCreate
 
+from .. import views as catalog_views
 from ..query_params import ORDERINGS, boolean, dataset_query_from
 from ..search import (
     SearchError,
@@ -111,3 +113,11 @@ class LicenceList(APIView):
         if only_open is not None:
             items = [lic for lic in items if lic.is_open == only_open]
         return Response(LicenceOutput(sorted(items, key=lambda lic: lic.id), many=True).data)
+
+
+class DatasetCroissant(APIView):
+    """A published dataset in MLCommons Croissant 1.1 JSON-LD, the same document as
+    /datasets/<id>/croissant.jsonld (410 once withdrawn, 404 if it never was public)."""
+
+    def get(self, request, pk):
+        return catalog_views.croissant_response(pk)

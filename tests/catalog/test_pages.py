@@ -75,7 +75,8 @@ class Outline(HTMLParser):
             self.headings.append(int(tag[1]))
         if tag == "a":
             self.links.append(attrs)
-        if tag == "script":
+        # A JSON-LD block is data (schema.org markup): browsers never run it.
+        if tag == "script" and attrs.get("type") != "application/ld+json":
             self.scripts += 1
         if tag == "style" or "style" in attrs:
             self.inline_styles += 1

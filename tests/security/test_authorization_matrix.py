@@ -177,6 +177,17 @@ TABLE = [
     Row("api/v1/licenses", "/api/v1/licenses", expect=PUBLIC_API),
     Row("api/v1/datasets/<anyuuid:pk>", "/api/v1/datasets/{ds}", expect=PUBLIC_API),
     Row(
+        "api/v1/datasets/<anyuuid:pk>/croissant",
+        "/api/v1/datasets/{ds}/croissant",
+        expect=PUBLIC_API,
+    ),
+    # Croissant is for public datasets only: a draft is not found, even for its institution.
+    Row(
+        "api/v1/datasets/<anyuuid:pk>/croissant",
+        "/api/v1/datasets/{draft}/croissant",
+        expect=cells(404, cit_a=401, cit_b=401),
+    ),
+    Row(
         "api/v1/datasets/<anyuuid:pk>",
         "/api/v1/datasets/{ds}",
         "PATCH",
@@ -470,6 +481,17 @@ TABLE = [
         "/distributions/{dist_draft}/schema.json",
         expect=cells(404),
     ),
+    Row("datasets/<uuid:pk>/croissant.jsonld", "/datasets/{ds}/croissant.jsonld", expect=PUBLIC),
+    Row(
+        "datasets/<uuid:pk>/croissant.jsonld",
+        "/datasets/{draft}/croissant.jsonld",
+        expect=cells(404),
+    ),
+    Row("robots.txt", "/robots.txt", expect=PUBLIC),
+    Row("sitemap.xml", "/sitemap.xml", expect=PUBLIC),
+    Row("sitemaps/pages.xml", "/sitemaps/pages.xml", expect=PUBLIC),
+    Row("sitemaps/datasets-<int:page>.xml", "/sitemaps/datasets-1.xml", expect=PUBLIC),
+    Row("sitemaps/datasets-<int:page>.xml", "/sitemaps/datasets-999.xml", expect=cells(404)),
     Row("places/IN-<str:code>", "/places/IN-KA", expect=PUBLIC),
     Row("places/IN-<str:code>", "/places/IN-ZZ", expect=cells(404)),
     Row("datasets/<uuid:pk>.ttl", "/datasets/{ds}.ttl", expect=PUBLIC),

@@ -1,0 +1,125 @@
+"""schema.org, export only for now: a public dataset as a schema.org `Dataset` in JSON-LD, as
+Google Dataset Search reads it from a dataset's page (a `<script type="application/ld+json">`
+block). Parsing schema.org records (for harvesting) is not written yet.
+
+What Google asks for (https://developers.google.com/search/docs/appearance/structured-data/dataset):
+name and description (50 to 5,000 characters: a longer one is cut, a shorter one is left as the
+institution wrote it, never padded), and recommends url, identifier, license, creator, keywords,
+distribution, temporalCoverage, spatialCoverage, isAccessibleForFree, includedInDataCatalog,
+dates and version.
+"""
+
+import json
+
+from django.utils.safestring import SafeString, mark_safe
+
+from core.links import http_url
+from registry import vocabularies
+
+from .. import iris
+
+CONTEXT = "https://schema.org/"
+CATALOG_NAME = "Suchi open data catalogue"  # as the DCAT catalogue names itself
+DESCRIPTION_MAX = 5000
+# Inside a <script> element only `</script` (and `<!--`) can end or confuse the block; with
+# these escaped no field can break out, and the JSON means the same (as Django's json_script).
+SCRIPT_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
+
+
+def dataset_jsonld(base: str, dataset) -> dict:
+    """One published dataset as a schema.org Dataset. Reads prefetched distributions and the
+    selected institution (datasets_published() / datasets_visible_to() do both)."""
+    institution = dataset.institution
+    page = iris.dataset(base, dataset.pk)
+    record: dict = {
+        "@context": CONTEXT,
+        "@type": "Dataset",
+        "@id": page,
+        "name": dataset.title,
+        "description": dataset.description[:DESCRIPTION_MAX],
+        "url": page,
+        "identifier": page,
+        "creator": {
+            "@type": "Organization",
+            "name": institution.name,
+            "url": iris.institution(base, institution.slug),
+        },
+        "includedInDataCatalog": {
+            "@type": "DataCatalog",
+            "name": CATALOG_NAME,
+            "url": iris.home(base),
+        },
+        "dateModified": dataset.modified_at.isoformat(timespec="seconds"),
+    }
+    if dataset.published_at:
+        record["datePublished"] = dataset.published_at.isoformat(timespec="seconds")
+    if licence := licence_url(dataset):
+        record["license"] = licence
+    if dataset.keywords:
+        record["keywords"] = list(dataset.keywords)
+    if dataset.access_rights == "open":
+        record["isAccessibleForFree"] = True
+    if dataset.version:
+        record["version"] = dataset.version
+    if dataset.languages:
+        record["inLanguage"] = list(dataset.languages)
+    if temporal := temporal_coverage(dataset.temporal_start, dataset.temporal_end):
+        record["temporalCoverage"] = temporal
+    if places := spatial_coverage(dataset.spatial or {}):
+        record["spatialCoverage"] = places
+    downloads = [d for d in map(data_download, dataset.distributions.all()) if d]
+    if downloads:
+        record["distribution"] = downloads
+    return record
+
+
+def licence_url(dataset) -> str:
+    """The licence's URL; for a licence we do not recognise, the source's text if it is an
+    http(s) URL; else ""."""
+    licence = vocabularies.licences().get(dataset.license)
+    if licence:
+        return http_url(licence.url)
+    return "" if dataset.license else http_url(dataset.license_text)
+
+
+def temporal_coverage(start, end) -> str:
+    """An ISO 8601 interval; `..` stands for an open end (schema.org's own example)."""
+    if not start and not end:
+        return ""
+    return f"{start.isoformat() if start else '..'}/{end.isoformat() if end else '..'}"
+
+
+def spatial_coverage(spatial: dict) -> list[dict]:
+    """The states as named places, and a bounding box as a GeoShape box ("S W N E")."""
+    states = vocabularies.states()
+    places = [
+        {"@type": "Place", "name": states[code]["name"]}
+        for code in spatial.get("states", [])
+        if code in states
+    ]
+    bbox = spatial.get("bbox")
+    if bbox and len(bbox) == 4:
+        west, south, east, north = bbox
+        box = f"{south:g} {west:g} {north:g} {east:g}"
+        places.append({"@type": "Place", "geo": {"@type": "GeoShape", "box": box}})
+    return places
+
+
+def data_download(dist) -> dict | None:
+    """A distribution as a DataDownload: the download address, else the access address; None
+    when neither is an http(s) URL."""
+    url = http_url(dist.download_url) or http_url(dist.access_url)
+    if not url:
+        return None
+    out: dict = {"@type": "DataDownload", "contentUrl": url}
+    if dist.media_type or dist.format:
+        out["encodingFormat"] = dist.media_type or dist.format
+    if dist.title:
+        out["name"] = dist.title
+    return out
+
+
+def script_json(data: dict) -> SafeString:
+    """`data` as JSON that is safe as the whole content of a <script> element."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return mark_safe(text.translate(SCRIPT_ESCAPES))  # noqa: S308 (<, >, & escaped)  # nosec B308 B703
