@@ -310,6 +310,10 @@ def dataset_page(request, pk) -> HttpResponse:
         "districts": dataset.spatial.get("districts", []),
         "bbox": dataset.spatial.get("bbox"),
         "source_fields": source_fields_shown(dataset.provenance),
+        # Consent-access records are released per person under a consent artefact, not a licence.
+        "ai_training": ""
+        if dataset.access_rights == Dataset.Access.CONSENT
+        else vocabularies.display_name(vocabularies.ai_training(dataset.license)),
         "frequency": vocabularies.display_name(frequency),
         "languages": [
             vocabularies.display_name(languages.get(code), code) for code in dataset.languages

@@ -5,6 +5,7 @@ JSON files in registry/data/ naming their source. They are loaded once and read-
 """
 
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -135,3 +136,22 @@ def theme_terms() -> dict[str, str]:
         for word in words:
             terms.setdefault(normalised_term(word), code)
     return terms
+
+
+@cache
+def _ai_training_rules() -> tuple[list[tuple[re.Pattern, dict]], dict]:
+    data = _load("ai_training.json")
+    rules = [(re.compile(c["pattern"], re.IGNORECASE), c) for c in data["classes"]]
+    return rules, data["unknown"]
+
+
+def ai_training(licence_id: str) -> dict:
+    """What a licence lets a re-user do when training an AI model on the data: a class with
+    its `code` and labels (registry/data/ai_training.json); `ask` when it is unclear or there is
+    no licence Suchi recognises. Suchi's reading, not legal advice."""
+    rules, unknown = _ai_training_rules()
+    if licence_id and licence_id in licences():
+        for pattern, entry in rules:
+            if pattern.search(licence_id):
+                return entry
+    return unknown

@@ -121,6 +121,11 @@ def dataset_document(base: str, dataset: Dataset) -> dict:
         doc["license"] = dataset.license_text
     if dataset.access_rights in ACCESS_CONDITIONS:
         doc["conditionsOfAccess"] = ACCESS_CONDITIONS[dataset.access_rights]
+    else:  # what the licence lets a re-user do when training a model (Suchi's reading)
+        doc["usageInfo"] = (
+            "AI training: " + vocabularies.ai_training(dataset.license)["label"] + " (Suchi's "
+            "reading of the licence, not legal advice)."
+        )
     if dataset.published_at:
         doc["datePublished"] = dataset.published_at.isoformat()
     doc["dateModified"] = dataset.modified_at.isoformat()

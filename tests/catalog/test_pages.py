@@ -445,3 +445,15 @@ def test_a_late_datasets_quality_note_is_said_again_in_hindi_from_its_numbers():
     assert late["note"] == "last updated 30 days ago; expected every 8 days or less"
     with translation.override("hi"):
         assert quality_note(late) == "अंतिम अद्यतन 30 दिन पहले; कम से कम हर 8 दिन में अपेक्षित"
+
+
+def test_the_page_and_croissant_say_what_the_licence_allows_for_ai_training(client, db):
+    dataset = publish(make_institution(slug="nc-inst"), slug="nc", license="CC-BY-NC-4.0")
+    page = client.get(f"/datasets/{dataset.pk}", HTTP_ACCEPT=BROWSER).content.decode()
+    assert "Training AI models" in page
+    assert "Permitted for non-commercial purposes only, with attribution" in page
+    croissant = client.get(f"/datasets/{dataset.pk}/croissant.jsonld").json()
+    assert "non-commercial purposes only" in croissant["usageInfo"]
+    client.cookies["suchi_language"] = "hi"
+    page = client.get(f"/datasets/{dataset.pk}", HTTP_ACCEPT=BROWSER).content.decode()
+    assert "केवल गैर-व्यावसायिक उद्देश्यों के लिए अनुमति" in page

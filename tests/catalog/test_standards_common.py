@@ -13,6 +13,7 @@ from catalog.standards.common import (
     temporal_range,
     themes_and_keywords,
 )
+from registry import vocabularies
 
 
 @pytest.mark.parametrize(
@@ -126,3 +127,26 @@ def test_source_fields_are_bounded():
     fields = {"small": "x", "huge": "y" * 100_000, "nested": {"a": [1, 2]}}
     kept = bounded_fields(fields, limit=1000)
     assert kept == {"small": "x", "nested": {"a": [1, 2]}, "_cut": ["huge"]}
+
+
+@pytest.mark.parametrize(
+    ("licence", "use"),
+    [
+        ("CC0-1.0", "public-domain"),
+        ("CC-PDM-1.0", "public-domain"),
+        ("LicenseRef-US-Government-Work", "public-domain"),
+        ("CC-BY-4.0", "attribution"),
+        ("LicenseRef-GODL-India", "attribution"),
+        ("ODC-By-1.0", "attribution"),
+        ("CC-BY-SA-4.0", "share-alike"),
+        ("ODbL-1.0", "share-alike"),
+        ("CC-BY-NC-4.0", "non-commercial"),
+        ("CC-BY-NC-SA-4.0", "non-commercial"),
+        ("CC-BY-ND-4.0", "no-derivatives"),
+        ("CC-BY-NC-ND-4.0", "no-derivatives"),
+        ("", "ask"),
+        ("No-Such-Licence", "ask"),
+    ],
+)
+def test_each_licence_is_classified_for_ai_training(licence, use):
+    assert vocabularies.ai_training(licence)["code"] == use
