@@ -121,7 +121,9 @@ def dataset_document(base: str, dataset: Dataset) -> dict:
         doc["license"] = dataset.license_text
     if dataset.access_rights in ACCESS_CONDITIONS:
         doc["conditionsOfAccess"] = ACCESS_CONDITIONS[dataset.access_rights]
-    else:  # what the licence lets a re-user do when training a model (Suchi's reading)
+    # What the licence lets a re-user do when training a model (Suchi's reading); consent
+    # records are released per person under an artefact, not a licence.
+    if dataset.access_rights != Dataset.Access.CONSENT:
         doc["usageInfo"] = (
             "AI training: " + vocabularies.ai_training(dataset.license)["label"] + " (Suchi's "
             "reading of the licence, not legal advice)."

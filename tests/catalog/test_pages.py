@@ -448,7 +448,12 @@ def test_a_late_datasets_quality_note_is_said_again_in_hindi_from_its_numbers():
 
 
 def test_the_page_and_croissant_say_what_the_licence_allows_for_ai_training(client, db):
-    dataset = publish(make_institution(slug="nc-inst"), slug="nc", license="CC-BY-NC-4.0")
+    dataset = publish(
+        make_institution(slug="nc-inst"),
+        slug="nc",
+        license="CC-BY-NC-4.0",
+        access_rights="restricted",
+    )
     page = client.get(f"/datasets/{dataset.pk}", HTTP_ACCEPT=BROWSER).content.decode()
     assert "Training AI models" in page
     assert "Permitted for non-commercial purposes only, with attribution" in page
