@@ -47,9 +47,18 @@ def flag(params: dict, name: str, default: bool = False) -> bool:
     return str(value).strip().lower() in {"true", "1", "yes", "on", "t", "y"}
 
 
+# Bounds on what one request may ask: longer texts and longer lists only cost the database
+# (SQLite refuses LIKE patterns and expression trees past its limits).
+MAX_TEXT = 2000
+MAX_LIST = 50
+
+
 def text(params: dict, name: str) -> str:
     value = params.get(name)
-    return "" if value is None else str(value)
+    value = "" if value is None else str(value)
+    if len(value) > MAX_TEXT:
+        raise SearchQueryError(f"{name}: longer than {MAX_TEXT} characters")
+    return value
 
 
 def text_list(value, name: str) -> list[str]:
@@ -57,19 +66,28 @@ def text_list(value, name: str) -> list[str]:
     if value is None or value == "":
         return []
     if isinstance(value, list):
-        return [str(v) for v in value]
+        return _bounded(value, name)
     text_value = str(value)
     if text_value.startswith("["):
         try:
             parsed = json.loads(text_value)
         except ValueError:
             raise SearchQueryError(
-                f"Could not parse {name} {text_value!r} as a JSON list"
+                f"Could not parse {name} {text_value[:100]!r} as a JSON list"
             ) from None
         if not isinstance(parsed, list):
             raise SearchQueryError(f"{name} must be a list")
-        return [str(v) for v in parsed]
-    return [text_value]
+        return _bounded(parsed, name)
+    return _bounded([text_value], name)
+
+
+def _bounded(values: list, name: str) -> list[str]:
+    if len(values) > MAX_LIST:
+        raise SearchQueryError(f"{name}: more than {MAX_LIST} entries")
+    texts = [str(v) for v in values]
+    if any(len(t) > MAX_TEXT for t in texts):
+        raise SearchQueryError(f"{name}: an entry longer than {MAX_TEXT} characters")
+    return texts
 
 
 def sort_order(params: dict, fields: tuple[str, ...], default: str) -> tuple[str, bool]:

@@ -10,6 +10,8 @@ from registry.models import Distribution
 from registry.selectors import datasets_published
 
 from .ckan_params import (
+    MAX_LIST,
+    MAX_TEXT,
     CkanValidationError,
     SearchQueryError,
     integer,
@@ -190,7 +192,12 @@ def resource_search(params: dict) -> dict:
     if pairs is None or pairs == "" or pairs == []:
         raise CkanValidationError({"query": ["Missing value"]})
     qs = Distribution.objects.filter(dataset__in=datasets_published().order_by().values("pk"))
-    for pair in pairs if isinstance(pairs, list) else [pairs]:
+    pairs = pairs if isinstance(pairs, list) else [pairs]
+    if len(pairs) > MAX_LIST or any(len(str(p)) > MAX_TEXT for p in pairs):
+        raise CkanValidationError(
+            {"query": [f"At most {MAX_LIST} pairs of at most {MAX_TEXT} characters"]}
+        )
+    for pair in pairs:
         field, colon, term = str(pair).partition(":")
         if not colon:
             raise CkanValidationError({"query": ["Must be <field>:<value> pair(s)"]})

@@ -87,7 +87,8 @@ def sitemap_index(request):
 def sitemap_datasets(request, page: int):
     """The pages of the n-th SITEMAP_PAGE_SIZE published datasets (by id), with their last
     change. 404 past the last file."""
-    if page < 1:
+    # Past any catalogue there can be (and past what OFFSET takes): not found, with no query.
+    if page < 1 or page > 10**6:
         raise Http404("No such sitemap.")
     published = _published()
     start = (page - 1) * SITEMAP_PAGE_SIZE

@@ -52,7 +52,10 @@ class Utf8Stream(io.RawIOBase):
         if not encoding:
             encoding = charset or "utf-8"
         try:
-            self.encoding = codecs.lookup(encoding).name
+            codec = codecs.lookup(encoding)
+            if not getattr(codec, "_is_text_encoding", True) or codec.name == "undefined":
+                raise LookupError(encoding)  # bz2, rot13, base64 …: not a character set
+            self.encoding = codec.name
         except LookupError:
             raise HarvestError(
                 f"{url}: the source declares the character set {encoding!r}, which Suchi does "

@@ -4,6 +4,7 @@ with HarvestError when the source misbehaves (a page repeated, malformed content
 """
 
 import json
+import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
@@ -11,13 +12,15 @@ from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 from django.conf import settings
 
 from catalog.standards import ckan, datajson, dcat
-from catalog.standards.common import RemoteRecord, text
+from catalog.standards.common import UNREADABLE, RemoteRecord, text
 from catalog.standards.dcat import HYDRA, RDF_TYPES, rdf_format_of
 from core.links import http_url
 from core.rdf import DocumentInvalid, DocumentRefused, parse_rdf
 
 from .encoding import utf8_stream
 from .fetch import HarvestError, open_url
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -34,6 +37,17 @@ class Progress:
             raise HarvestError(f"more than {settings.SUCHI_HARVEST_MAX_PAGES} pages; stopping")
 
 
+def parsed(parse, *args, guid) -> RemoteRecord:
+    """`parse(*args)`, or, if the parser fails on the record (a bug met on odd input), a record
+    the import counts as failed with the reason: one bad record never fails the whole job."""
+    try:
+        return parse(*args)
+    except Exception as exc:
+        logger.exception("a record could not be read", extra={"guid": str(guid)[:200]})
+        reason = f"the record could not be read ({type(exc).__name__}); the operators' log has it"
+        return RemoteRecord(text(str(guid or ""), 500), {UNREADABLE: reason})
+
+
 # --- DCAT-US data.json ------------------------------------------------------------------------
 def read_datajson(url: str, progress: Progress) -> Iterator[RemoteRecord]:
     """A DCAT-US 1.1 catalogue, parsed as a stream (ijson): memory stays bounded however big."""
@@ -46,7 +60,7 @@ def read_datajson(url: str, progress: Progress) -> Iterator[RemoteRecord]:
             for item in ijson.items(body, "dataset.item", use_float=True):
                 if not isinstance(item, dict):
                     raise HarvestError("data.json: `dataset` holds something that is not an object")
-                yield datajson.datajson_record(item, url)
+                yield parsed(datajson.datajson_record, item, url, guid=item.get("identifier"))
         except ijson.JSONError as exc:
             raise HarvestError(f"data.json is not valid JSON ({exc})") from None
 
@@ -95,7 +109,7 @@ def read_ckan(url: str, progress: Progress) -> Iterator[RemoteRecord]:
         seen_pages.add(signature)
         for package in results:
             if isinstance(package, dict):
-                yield ckan.ckan_record(package, base)
+                yield parsed(ckan.ckan_record, package, base, guid=package.get("id"))
         start += len(results)
         count = body["result"].get("count")
         if isinstance(count, int) and start >= count:
@@ -174,7 +188,7 @@ def read_dcat(url: str, progress: Progress) -> Iterator[RemoteRecord]:
         except (DocumentRefused, DocumentInvalid) as exc:
             raise HarvestError(f"{next_url}: {exc}") from None
         for node in sorted(graph.subjects(RDF.type, DCAT.Dataset), key=str):
-            yield dcat.dataset_record(graph, node)
+            yield parsed(dcat.dataset_record, graph, node, guid=str(node))
         following = [
             str(o) for view in graph.subjects(RDF.type, HYDRA.PartialCollectionView)
             for o in graph.objects(view, HYDRA.next)

@@ -25,6 +25,11 @@ MEDIA_TYPE = re.compile(r"^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}/[a-z0-9][a-z0-9!#$&^_
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
+# Columns a distribution's Table Schema may describe: every export of the dataset (DCAT,
+# Croissant, pages) walks them.
+MAX_SCHEMA_FIELDS = 1000
+
+
 class DistributionInput(StrictSerializer):
     read_only_names = frozenset({"links"})
 
@@ -58,6 +63,10 @@ class DistributionInput(StrictSerializer):
         if not isinstance(value, dict) or not isinstance(value.get("fields"), list):
             raise serializers.ValidationError(
                 "A Table Schema is a JSON object with a `fields` list."
+            )
+        if len(value["fields"]) > MAX_SCHEMA_FIELDS:
+            raise serializers.ValidationError(
+                f"A Table Schema may describe at most {MAX_SCHEMA_FIELDS} columns."
             )
         for index, field in enumerate(value["fields"]):
             if not isinstance(field, dict) or not isinstance(field.get("name"), str):

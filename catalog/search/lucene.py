@@ -17,6 +17,10 @@ MAX_LENGTH = 2000
 # Deeper trees would take Python's and Django's recursion (translating, compiling the SQL)
 # past its limit; no one writes a query nested this deep.
 MAX_DEPTH = 32
+# Wildcards become regular expressions; each run of them is a loop a matcher may backtrack
+# into, so a word may hold at most this many runs (`*water*` is two): with more, one request
+# could hold the server for minutes.
+MAX_WILDCARD_RUNS = 2
 
 
 class LuceneSyntaxError(ValueError):
@@ -39,6 +43,12 @@ def parse(text: str) -> Item:
         item, depth = stack.pop()
         if depth > MAX_DEPTH:
             raise LuceneSyntaxError(f"nested more than {MAX_DEPTH} levels deep")
+        if isinstance(getattr(item, "value", None), str) and wildcard_runs(item.value) > (
+            MAX_WILDCARD_RUNS
+        ):
+            raise LuceneSyntaxError(
+                f"{item.value[:40]!r} has more than {MAX_WILDCARD_RUNS} runs of wildcards"
+            )
         stack.extend((child, depth + 1) for child in item.children)
     return root
 
@@ -56,19 +66,28 @@ def has_wildcard(value: str) -> bool:
     return bool(re.search(r"(?<!\\)(?:\\\\)*[*?]", value))
 
 
+def wildcard_runs(value: str) -> int:
+    """How many runs of unescaped wildcards a word has (`*a?b*` has three, `a*?b` one)."""
+    return len(re.findall(r"(?<!\\)(?:\\\\)*[*?]+", value))
+
+
 def wildcard_regex(value: str) -> str:
     """A word with wildcards (`hosp*`, `b?s`) as an anchored regular expression in the syntax
-    Python and PostgreSQL share: every other character escaped with a backslash."""
+    Python and PostgreSQL share: every other character escaped with a backslash. A run of
+    wildcards is one quantifier (`*?*` → `.{1,}`), never nested loops to backtrack into."""
     pieces, i = ["^"], 0
     while i < len(value):
         char = value[i]
         if char == "\\" and i + 1 < len(value):
             char, i = value[i + 1], i + 1
             pieces.append(_literal(char))
-        elif char == "*":
-            pieces.append(".*")
-        elif char == "?":
-            pieces.append(".")
+        elif char in "*?":
+            run = ""
+            while i < len(value) and value[i] in "*?":
+                run, i = run + value[i], i + 1
+            ones = run.count("?")
+            pieces.append(f".{{{ones},}}" if "*" in run else f".{{{ones}}}")
+            continue
         else:
             pieces.append(_literal(char))
         i += 1

@@ -141,6 +141,10 @@ def package_dict(dataset: Dataset) -> dict:
     }
 
 
+def _as_list(value) -> list:
+    return value if isinstance(value, list) else []
+
+
 def _extra_list(value) -> list:
     """A CKAN extra that holds a list: JSON text (ckanext-dcat writes them so) or one value."""
     if not isinstance(value, str) or not value.strip():
@@ -157,18 +161,18 @@ def _extra_list(value) -> list:
 def ckan_record(package: dict, base: str) -> RemoteRecord:
     extras = {
         e.get("key"): e.get("value")
-        for e in package.get("extras") or []
+        for e in _as_list(package.get("extras"))
         if isinstance(e, dict) and isinstance(e.get("key"), str)
     }
     # CKAN groups are the usual place of a subject; a theme extra (ckanext-dcat) too.
     groups = [
         g.get("title") or g.get("name")
-        for g in package.get("groups") or []
+        for g in _as_list(package.get("groups"))
         if isinstance(g, dict) and isinstance(g.get("title") or g.get("name"), str)
     ]
     themes, words = themes_and_keywords(
         [*groups, *_extra_list(extras.get("theme"))],
-        [t.get("name") for t in package.get("tags") or [] if isinstance(t, dict)],
+        [t.get("name") for t in _as_list(package.get("tags")) if isinstance(t, dict)],
     )
     states = [
         s for s in str(extras.get("spatial_states") or "").split(",") if s in vocabularies.states()
@@ -186,7 +190,7 @@ def ckan_record(package: dict, base: str) -> RemoteRecord:
                 title=r.get("name"),
                 desc=r.get("description"),
             )
-            for r in package.get("resources") or []
+            for r in _as_list(package.get("resources"))
             if isinstance(r, dict)
         )
         if d

@@ -16,6 +16,10 @@ from registry import vocabularies
 
 from .ckan_licences import spdx_for
 
+# The payload key of a record its parser could not read (a bug met on odd input): the import
+# counts it failed, with the reason, and goes on with the others.
+UNREADABLE = "__unreadable__"
+
 
 @dataclass
 class RemoteRecord:
@@ -331,7 +335,7 @@ def distribution(
     access, download = http_url(access_url), http_url(download_url)
     if not access and not download:
         return None
-    media = (media_type or "").strip().lower()
+    media = media_type.strip().lower() if isinstance(media_type, str) else ""
     out = {
         "title": text(title, 300),
         "description": text(desc, 5000),

@@ -209,9 +209,10 @@ def _record_set(dist: Distribution) -> dict:
     record_id = f"records-{dist.pk}"
     source = {"@id": file_id(dist)}
     ids: dict[str, str] = {}  # column name → its field's @id (the first, if a name repeats)
-    fields = []
+    fields, taken = [], set()
     for column in _fields_of(dist):
-        field_id = _unique(f"{record_id}/{_UNSAFE_IN_ID.sub('_', column['name'])}", fields)
+        field_id = _unique(f"{record_id}/{_UNSAFE_IN_ID.sub('_', column['name'])}", taken)
+        taken.add(field_id)
         ids.setdefault(column["name"], field_id)
         fields.append(_field(field_id, source, column))
     node = {
@@ -232,8 +233,7 @@ def _record_set(dist: Distribution) -> dict:
 _UNSAFE_IN_ID = re.compile(r"[\s/#?%]")
 
 
-def _unique(candidate: str, fields: list[dict]) -> str:
-    taken = {f["@id"] for f in fields}
+def _unique(candidate: str, taken: set[str]) -> str:
     found, n = candidate, 1
     while found in taken:
         n += 1

@@ -5,6 +5,8 @@ for the OpenAPI document."""
 from django.core.validators import URLValidator
 from rest_framework import serializers
 
+from .. import links
+
 http_url = URLValidator(schemes=["http", "https"])
 
 
@@ -59,11 +61,20 @@ class StrictSerializer(serializers.Serializer):
         return value
 
 
+def uri_characters(value: str) -> None:
+    """Refuse a URL holding a character no URI may hold unescaped (`"<>{}|\\^` and the
+    backtick): it would be a link that breaks, and an IRI no RDF syntax can write."""
+    if value and not links.http_url(value):
+        raise serializers.ValidationError(
+            "Use a URL whose special characters are percent-encoded (e.g. %22 for a quote)."
+        )
+
+
 class HttpUrlField(StrictCharField):
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 2000)
         super().__init__(**kwargs)
-        self.validators.append(http_url)
+        self.validators.extend([http_url, uri_characters])
 
 
 def page_of(item_serializer, name: str) -> type[serializers.Serializer]:

@@ -20,6 +20,7 @@ from django.db import IntegrityError, reset_queries, transaction
 from django.utils import timezone
 from rest_framework import serializers
 
+from catalog.standards.common import UNREADABLE
 from core.api.errors import flatten_errors
 from core.errors import Conflict, ServiceError
 from core.jobs import enqueue_on_commit
@@ -283,6 +284,10 @@ def _import_batch(run: _Run, source, batch: list[StagedRecord], seen: set[str], 
             and record.status == HarvestRecord.Status.ACTIVE
         ):
             unchanged.append(record.pk)
+            continue
+        if isinstance(staged.payload, dict) and UNREADABLE in staged.payload:
+            run.counts["failed"] += 1
+            run.error(f"{staged.guid}: {staged.payload[UNREADABLE]}")
             continue
         try:
             data = validator.run_validation(staged.payload)

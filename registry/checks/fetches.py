@@ -9,6 +9,7 @@ by that many lanes; lanes of different hosts share the pool). The checks then re
 """
 
 import threading
+import time
 from collections import defaultdict
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from urllib.parse import urlsplit
@@ -54,7 +55,9 @@ class SharedFetches:
         self.heads: dict[str, Future] = {}
         self.samples: dict[str, Future] = {}
 
-    def prefetch(self, snapshots: list[tuple[dict, bool]], is_safe) -> None:
+    def prefetch(
+        self, snapshots: list[tuple[dict, bool]], is_safe, deadline: float | None = None
+    ) -> None:
         """Fetch what the checks of these (snapshot, links deferred) will ask for: a HEAD of every
         URL unless the run leaves its links for later, a sample of an open dataset's data URL;
         return when all answered.
@@ -84,12 +87,17 @@ class SharedFetches:
             max_workers=min(settings.SUCHI_LINK_CHECKS, len(lanes)),
             thread_name_prefix="link-check",
         ) as pool:
-            done = [pool.submit(self._lane, lane, is_safe) for lane in lanes]
+            done = [pool.submit(self._lane, lane, is_safe, deadline) for lane in lanes]
             wait(done)
 
-    def _lane(self, work: list[tuple[str, str]], is_safe) -> None:
+    def _lane(self, work: list[tuple[str, str]], is_safe, deadline: float | None) -> None:
         for kind, url in work:
             future = (self.heads if kind == "head" else self.samples)[url]
+            # Past the batch's deadline nothing more is started: the runs still waiting go back
+            # to the queue (registry.services.validation), and a slow host cannot hold the batch.
+            if deadline is not None and time.monotonic() > deadline:
+                future.set_result(None)
+                continue
             # The guard first (it resolves the host, which may take long): an unsafe URL is
             # never contacted, and its check reports it.
             if not is_safe(url):

@@ -122,6 +122,7 @@ def validation_runs_execute(
         shared.prefetch(
             [(run.snapshot, links_deferred(run)) for run in claimed],
             lambda url: safety.url_problem(url) is None,
+            deadline=deadline,
         )
     for position, run in enumerate(claimed):
         if position and time.monotonic() > deadline:

@@ -5,6 +5,8 @@ vocabularies are the EU Publications Office authority tables that DCAT-AP names 
 frequencies, languages, access rights, file types), SPDX for licences, IANA for media types.
 """
 
+from urllib.parse import quote
+
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
 
@@ -103,11 +105,14 @@ def add_dataset(g: Graph, base: str, dataset: Dataset) -> URIRef:
         g.add((contact, RDF.type, VCARD.Organization))
         g.add((contact, VCARD.fn, Literal(dataset.contact_name or dataset.institution.name)))
         if dataset.contact_email:
-            g.add((contact, VCARD.hasEmail, URIRef(f"mailto:{dataset.contact_email}")))
+            # Percent-encoded: a quoted local part may hold characters no IRI may.
+            mailto = "mailto:" + quote(dataset.contact_email, safe="@.+-_!$&'*=~")
+            g.add((contact, VCARD.hasEmail, URIRef(mailto)))
         g.add((node, DCAT.contactPoint, contact))
-    if dataset.landing_page:
-        g.add((node, DCAT.landingPage, _typed(g, dataset.landing_page, FOAF.Document)))
-    for standard in dataset.conforms_to:
+    # Stored addresses are written only if they are IRIs an RDF syntax can hold (core/links).
+    if http_url(dataset.landing_page):
+        g.add((node, DCAT.landingPage, _typed(g, http_url(dataset.landing_page), FOAF.Document)))
+    for standard in filter(None, map(http_url, dataset.conforms_to)):
         g.add((node, DCTERMS.conformsTo, _typed(g, standard, DCTERMS.Standard)))
     if dataset.version:
         g.add((node, DCAT_VERSION, Literal(dataset.version)))
@@ -156,9 +161,10 @@ def place_graph(base: str, code: str) -> Graph:
 def _add_distribution(g: Graph, base: str, dist, licence) -> URIRef:
     node = URIRef(iris.distribution(base, dist.pk))
     g.add((node, RDF.type, DCAT.Distribution))
-    g.add((node, DCAT.accessURL, URIRef(dist.access_url)))
-    if dist.download_url:
-        g.add((node, DCAT.downloadURL, URIRef(dist.download_url)))
+    if http_url(dist.access_url):
+        g.add((node, DCAT.accessURL, URIRef(http_url(dist.access_url))))
+    if http_url(dist.download_url):
+        g.add((node, DCAT.downloadURL, URIRef(http_url(dist.download_url))))
     if dist.title:
         g.add((node, DCTERMS.title, Literal(dist.title)))
     if dist.description:
