@@ -86,7 +86,10 @@ def wildcard_regex(value: str) -> str:
             while i < len(value) and value[i] in "*?":
                 run, i = run + value[i], i + 1
             ones = run.count("?")
-            pieces.append(f".{{{ones},}}" if "*" in run else f".{{{ones}}}")
+            if "*" in run:
+                pieces.append(".*" if not ones else f".{{{ones},}}")
+            else:
+                pieces.append("." if ones == 1 else f".{{{ones}}}")
             continue
         else:
             pieces.append(_literal(char))

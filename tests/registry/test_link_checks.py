@@ -39,16 +39,18 @@ class SlowHost:
             self.peak = max(self.peak, self.now)
         try:
             time.sleep(DELAY)
-            body = b"district,beds\nPune,10\n"
-            request.send_response(200)
-            request.send_header("Content-Type", "text/csv")
-            request.send_header("Content-Length", str(len(body)))
-            request.end_headers()
-            if request.command != "HEAD":
-                request.wfile.write(body)
         finally:
+            # Counted out before answering: the client's next request can then never overlap
+            # this one in the count.
             with self.lock:
                 self.now -= 1
+        body = b"district,beds\nPune,10\n"
+        request.send_response(200)
+        request.send_header("Content-Type", "text/csv")
+        request.send_header("Content-Length", str(len(body)))
+        request.end_headers()
+        if request.command != "HEAD":
+            request.wfile.write(body)
 
 
 @pytest.fixture
