@@ -27,8 +27,7 @@ def test_source_fields_go_to_the_provenance_and_a_change_in_them_updates_the_rec
 ):
     record = generated_record(0, f"http://{catalogue_server.host_port}")
     record["bureauCode"] = ["024:056"]
-    if not datajson_record(record, "https://example.org/data.json").source_fields:
-        pytest.skip("the data.json reader does not fill RemoteRecord.source_fields yet")
+    assert datajson_record(record, "https://example.org/data.json").source_fields
     url = serve_json(catalogue_server, "/fields.json", {"dataset": [record]})
     source = harvest_source_create(institution=owner, name="fields", kind="datajson", url=url)
 
