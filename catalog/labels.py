@@ -15,6 +15,24 @@ INSTITUTION_KIND = {
     "private": _("Private"),
     "ngo": _("Non-governmental organisation"),
 }
+DATA_SUBJECTS = {
+    "personal-sensitive": _("Personal data, including sensitive categories"),
+    "personal": _("Personal data"),
+    "non-personal": _("Not about individuals"),
+    "synthetic": _("Synthetic: generated, about no real person"),
+}
+SENSITIVE_CATEGORY = {
+    "identifier": _("Identifies a person directly"),
+    "quasi-identifier": _("Identifies a person when combined with others"),
+    "health": _("Health"),
+    "financial": _("Financial"),
+    "biometric": _("Biometric"),
+    "location": _("Precise location"),
+    "community": _("Caste, tribe, religion or belief"),
+    "children": _("About children"),
+    "other": _("Other"),
+}
+ML_READY = {"true": _("ML-ready"), "false": _("Not ML-ready")}
 REVISION_KIND = {
     "create": _("Created"),
     "update": _("Updated"),

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_safe
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
-from registry import vocabularies
+from registry import datacard, vocabularies
 from registry.models import Dataset, Institution, ValidationFinding
 from registry.selectors import (
     dataset_revisions,
@@ -48,6 +48,7 @@ FACET_TITLES = {
     "format": _("Format"),
     "access": _("Access"),
     "keyword": _("Keyword"),
+    "ml_ready": _("For machine learning"),
 }
 FILTER_TITLES = {**FACET_TITLES, "state": _("State"), "modified_since": _("Changed since")}
 CHECK_TITLES = {
@@ -117,6 +118,8 @@ def _words_for(name: str, value: str) -> str | None:
         return vocabularies.display_name(vocabularies.states().get(value), value)
     if name == "access":
         return str(labels.ACCESS.get(value, value))
+    if name == "ml_ready":
+        return str(labels.ML_READY.get(value, value))
     return None
 
 
@@ -282,6 +285,25 @@ def source_fields_shown(provenance: dict | None) -> list[tuple[str, str]]:
     ]
 
 
+def card_shown(stored: dict) -> dict | None:
+    """The data card as the page shows it, in the active language; None if nothing is said."""
+    card = datacard.card_of(stored)
+    if datacard.is_empty(card):
+        return None
+    return {
+        "texts": [(label, card[key]) for key, label in datacard.TEXTS.items() if card[key]],
+        "subjects": labels.DATA_SUBJECTS.get(card["data_subjects"], ""),
+        "sensitive": [
+            {**item, "category": labels.SENSITIVE_CATEGORY.get(item["category"], "")}
+            for item in card["sensitive_fields"]
+        ],
+        "start": card["collection_start"],
+        "end": card["collection_end"],
+        "authors": card["authors"],
+        "complete": not datacard.missing(card),
+    }
+
+
 def dataset_page(request, pk) -> HttpResponse:
     """One dataset as HTML (the HTML branch of /datasets/<id>'s content negotiation)."""
     dataset = get_object_or_404(datasets_visible_to(institution=None), pk=pk)
@@ -318,6 +340,7 @@ def dataset_page(request, pk) -> HttpResponse:
         "languages": [
             vocabularies.display_name(languages.get(code), code) for code in dataset.languages
         ],
+        "card": card_shown(dataset.data_card),
         "quality": dataset.quality or None,
         "latest_run": latest_run,
         "findings": [

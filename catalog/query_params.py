@@ -9,7 +9,16 @@ from django.utils.dateparse import parse_date, parse_datetime
 from .search import DatasetQuery, SearchError
 
 # Filters that take one value or several (repeated, or comma-separated).
-LIST_PARAMS = ("institution", "theme", "license", "format", "access", "keyword", "state")
+LIST_PARAMS = (
+    "institution",
+    "theme",
+    "license",
+    "format",
+    "access",
+    "keyword",
+    "state",
+    "ml_ready",
+)
 # How each sort orders rows for cursor pagination (ties broken by id).
 ORDERINGS = {
     "relevance": ("-rank", "id"),
@@ -65,6 +74,9 @@ def dataset_query_from(params) -> DatasetQuery:
         raise SearchError(f"Use one of {', '.join(ORDERINGS)}.", param="sort")
     for name in LIST_PARAMS:
         setattr(query, name, list_values(params, name))
+    query.ml_ready = [value.lower() for value in query.ml_ready]
+    if set(query.ml_ready) - {"true", "false"}:
+        raise SearchError("Use true or false.", param="ml_ready")
     if since := params.get("modified_since"):
         query.modified_since = parse_moment(since)
         if not query.modified_since:

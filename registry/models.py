@@ -135,6 +135,29 @@ class DatasetAccess(models.TextChoices):
     CONSENT = "consent", "Per citizen, under consent"
 
 
+class DataSubjects(models.TextChoices):
+    """Whom a dataset's records are about (its data card says)."""
+
+    PERSONAL_SENSITIVE = "personal-sensitive", "Personal data, including sensitive categories"
+    PERSONAL = "personal", "Personal data"
+    NON_PERSONAL = "non-personal", "Not about individuals"
+    SYNTHETIC = "synthetic", "Synthetic: generated, about no real person"
+
+
+class SensitiveCategory(models.TextChoices):
+    """Why a column is flagged sensitive in a data card."""
+
+    IDENTIFIER = "identifier", "Identifies a person directly"
+    QUASI_IDENTIFIER = "quasi-identifier", "Identifies a person when combined with others"
+    HEALTH = "health", "Health"
+    FINANCIAL = "financial", "Financial"
+    BIOMETRIC = "biometric", "Biometric"
+    LOCATION = "location", "Precise location"
+    COMMUNITY = "community", "Caste, tribe, religion or belief"
+    CHILDREN = "children", "About children"
+    OTHER = "other", "Other"
+
+
 class Dataset(models.Model):
     """A dataset's metadata (DCAT-AP 3). The data itself stays at the institution.
 
@@ -168,6 +191,8 @@ class Dataset(models.Model):
     landing_page = models.URLField(max_length=2000, blank=True)
     conforms_to = models.JSONField(default=list, blank=True)
     version = models.CharField(max_length=50, blank=True)
+    # Datasheet for the dataset (registry/datacard.py): uses, subjects, collection, biases…
+    data_card = models.JSONField(default=dict, blank=True)
 
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     current_revision = models.ForeignKey(
@@ -184,6 +209,8 @@ class Dataset(models.Model):
     # Health of the public version, kept by validation runs and scheduled re-checks.
     quality_score = models.PositiveSmallIntegerField(null=True, blank=True)
     quality = models.JSONField(default=dict, blank=True)
+    # Every check of quality["ml_ready"] met (registry/quality.py): a search filter and facet.
+    ml_ready = models.BooleanField(default=False)
     last_checked_at = models.DateTimeField(null=True, blank=True)
     next_check_at = models.DateTimeField(null=True, blank=True, db_index=True)
     check_status = models.CharField(

@@ -19,6 +19,7 @@ from core.api.serializers import (
 )
 
 from . import vocabularies
+from .datacard import PERSONAL, DataCardInput
 from .models import Dataset
 
 MEDIA_TYPE = re.compile(r"^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}$", re.I)
@@ -197,6 +198,11 @@ class DatasetInput(StrictSerializer):
     conforms_to = serializers.ListField(child=HttpUrlField(), required=False, max_length=20)
     version = StrictCharField(max_length=50, required=False, allow_blank=True)
     distributions = DistributionInput(many=True, required=False, max_length=100)
+    data_card = DataCardInput(
+        required=False,
+        help_text="A datasheet for the dataset: uses, subjects, collection, biases, maintenance "
+        "(docs/croissant.md). On PATCH, the keys given replace those keys only.",
+    )
 
     def validate_license(self, value: str) -> str:
         if not value:
@@ -234,6 +240,18 @@ class DatasetInput(StrictSerializer):
             )
         if access == Dataset.Access.CONSENT:
             attrs["contains_personal_data"] = True
+        subjects = (attrs.get("data_card") or {}).get("data_subjects")
+        if attrs.get("contains_personal_data") and subjects and subjects not in PERSONAL:
+            raise serializers.ValidationError(
+                {
+                    "data_card": {
+                        "data_subjects": [
+                            "The dataset holds personal data: its subjects are personal or "
+                            "personal-sensitive."
+                        ]
+                    }
+                }
+            )
         return attrs
 
 

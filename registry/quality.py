@@ -9,7 +9,7 @@ from email.utils import parsedate_to_datetime
 
 from django.utils.translation import gettext_noop
 
-from . import vocabularies
+from . import datacard, vocabularies
 
 OPEN_FORMATS = {
     "CSV",
@@ -195,4 +195,91 @@ def quality_score(snapshot: dict, findings: list, *, context=None, modified_at=N
             ),
         ),
     ]
-    return {"score": sum(c["points"] for c in criteria), "criteria": criteria}
+    return {
+        "score": sum(c["points"] for c in criteria),
+        "criteria": criteria,
+        "ml_ready": ml_readiness(snapshot),
+    }
+
+
+# What a training pipeline can take without asking: the classes of ai_training.json whose
+# licences permit training for any purpose (non-commercial and no-derivatives ones do not).
+TRAINING_PERMITTED = {"public-domain", "attribution", "share-alike"}
+# Formats mlcroissant reads a record set from (by media type or by the format's name).
+LOADABLE_MEDIA_TYPES = {
+    "text/csv",
+    "text/tab-separated-values",
+    "application/json",
+    "application/jsonl",
+    "application/x-ndjson",
+    "application/vnd.apache.parquet",
+    "application/x-parquet",
+}
+LOADABLE_FORMATS = {"CSV", "TSV", "JSON", "JSONL", "PARQUET"}
+
+
+def _check(name: str, label: str, met: bool, note: str) -> dict:
+    return {"name": name, "label": label, "met": met, "note": "" if met else note}
+
+
+def _loadable(dist: dict) -> bool:
+    """A distribution an ML loader can read as a table from its Croissant record set."""
+    url = dist.get("download_url") or dist.get("access_url") or ""
+    return (
+        bool((dist.get("schema") or {}).get("fields"))
+        and url.lower().startswith(("https://", "http://"))
+        and (
+            (dist.get("media_type") or "").lower() in LOADABLE_MEDIA_TYPES
+            or (dist.get("format") or "").upper() in LOADABLE_FORMATS
+        )
+    )
+
+
+def ml_readiness(snapshot: dict) -> dict:
+    """Whether a training pipeline can find, trust and load the dataset without asking anyone:
+    each check with what is missing. A signal beside the score, not part of it."""
+    training = vocabularies.ai_training(snapshot["license"])["code"]
+    is_open = snapshot["access_rights"] == "open"
+    distributions = snapshot["distributions"]
+    tabular = [d for d in distributions if (d.get("schema") or {}).get("fields")]
+    lacking = datacard.missing(snapshot.get("data_card") or {})
+    licence_note = (
+        gettext_noop("state a licence that permits training (e.g. CC-BY-4.0)")
+        if is_open
+        else gettext_noop("the files are not open to everyone")
+    )
+    checks = [
+        _check(
+            "licence",
+            gettext_noop("Open, under a licence that permits training"),
+            is_open and training in TRAINING_PERMITTED,
+            licence_note,
+        ),
+        _check(
+            "table_schema",
+            gettext_noop("Columns described by a Table Schema"),
+            bool(tabular),
+            gettext_noop("describe the columns of a file with a Table Schema"),
+        ),
+        _check(
+            "checksum",
+            gettext_noop("Checksums of the described files"),
+            bool(tabular) and all(d.get("checksum_sha256") for d in tabular),
+            gettext_noop("give the SHA-256 of every file with a Table Schema"),
+        ),
+        _check(
+            "data_card",
+            gettext_noop("Data card complete"),
+            not lacking,
+            gettext_noop("complete the data card"),
+        ),
+        _check(
+            "croissant",
+            gettext_noop("Loadable through Croissant"),
+            any(_loadable(d) for d in distributions),
+            gettext_noop("offer a described CSV, JSON or Parquet file at a download address"),
+        ),
+    ]
+    if lacking:
+        checks[3]["missing"] = lacking
+    return {"ready": all(c["met"] for c in checks), "checks": checks}

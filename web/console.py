@@ -19,9 +19,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from catalog.pages import CHECK_TITLES
 from consent import selectors as consent_selectors
 from consent.services import webhook_endpoint_create, webhook_endpoint_disable
+from core.api.errors import flatten_errors
 from core.errors import ServiceError
 from harvest.selectors import harvest_sources_with_last_job
-from registry import selectors
+from registry import datacard, selectors
 from registry.models import ApiToken, Dataset, Membership
 from registry.payload import DatasetInput
 from registry.services import (
@@ -36,7 +37,7 @@ from registry.services import (
 )
 
 from . import labels
-from .forms import DatasetForm, DistributionFormSet, TokenForm, WebhookForm
+from .forms import DataCardForm, DatasetForm, DistributionFormSet, TokenForm, WebhookForm
 from .portal import sign_in
 from .security import safe_next
 
@@ -231,6 +232,46 @@ def dataset_edit(request, pk):
     if dataset.status == Dataset.Status.WITHDRAWN:
         raise Http404
     return _dataset_form(request, dataset=dataset)
+
+
+@member_required()
+@require_http_methods(["GET", "HEAD", "POST"])
+def dataset_card_edit(request, pk):
+    """The dataset's data card: a change to it is a revision like any other, checked before
+    the public sees it."""
+    dataset = _own_dataset(request, pk)
+    if dataset.status == Dataset.Status.WITHDRAWN:
+        raise Http404
+    base = dataset.pending_revision.snapshot if dataset.pending_revision else None
+    card = datacard.card_of((base or dataset_snapshot(dataset)).get("data_card"))
+    if request.method != "POST":
+        form = DataCardForm(initial=DataCardForm.initial_from(card))
+    else:
+        form = DataCardForm(request.POST)
+        if form.is_valid():
+            serializer = DatasetInput(data={"data_card": form.payload()}, partial=True)
+            if serializer.is_valid():
+                try:
+                    dataset_update(
+                        dataset=dataset,
+                        data={"data_card": serializer.validated_data["data_card"]},
+                        actor=Actor.for_user(request.user),
+                        partial=True,
+                    )
+                except ServiceError as exc:
+                    form.add_error(None, exc.message)
+                else:
+                    messages.success(request, _("Data card saved; it is being checked."))
+                    return redirect("console-dataset", slug=request.institution.slug, pk=pk)
+            else:
+                for path, problems in flatten_errors(serializer.errors).items():
+                    name = path.removeprefix("data_card.").split("[")[0].split(".")[0]
+                    target = name if name in form.fields else None
+                    for problem in problems:
+                        form.add_error(target, f"{path.removeprefix('data_card.')}: {problem}")
+    context = console_context(request, form=form, dataset=dataset)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "web/console/data_card_form.html", context, status=status)
 
 
 @member_required()

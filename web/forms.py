@@ -4,6 +4,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from catalog import labels as catalog_labels
 from registry import vocabularies
 from registry.models import Dataset
 from registry.scopes import SCOPES
@@ -269,3 +270,106 @@ class LanguagePreferenceForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Preferred language"), choices=LANGUAGE_CHOICES, widget=forms.RadioSelect
     )
+
+
+def _card_text(label, help_text=""):
+    return forms.CharField(
+        label=label,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=help_text,
+    )
+
+
+class DataCardForm(forms.Form):
+    """A dataset's data card (registry/datacard.py). `payload()` gives the API's `data_card`,
+    which DatasetInput validates exactly as for the API. Lists are written one item a line."""
+
+    summary = _card_text(_("Summary"), _("What the dataset is, in a paragraph."))
+    intended_uses = _card_text(_("Intended uses"), _("What it was made for and is good for."))
+    out_of_scope_uses = _card_text(_("Uses it is not suited for"), _("And why."))
+    data_subjects = forms.ChoiceField(label=_("Whom the records are about"), required=False)
+    sensitive_fields = forms.CharField(
+        label=_("Sensitive columns"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "One column a line: its name, a category, a note, separated by commas — e.g. "
+            "“pincode, quasi-identifier, first three digits only”. Categories: %(codes)s."
+        ),
+    )
+    collection_method = _card_text(_("How the data was collected"))
+    collection_start = forms.DateField(label=_("Collected from"), required=False)
+    collection_end = forms.DateField(label=_("Collected until"), required=False)
+    preprocessing = _card_text(_("Preprocessing and cleaning"))
+    deidentification = _card_text(
+        _("De-identification"), _("How people were made unidentifiable, if the data is about them.")
+    )
+    known_biases = _card_text(_("Known biases"))
+    limitations = _card_text(_("Limitations"))
+    social_impact = _card_text(_("Social impact"))
+    maintenance_plan = _card_text(_("Maintenance plan"), _("Who keeps it, and how often."))
+    authors = forms.CharField(
+        label=_("Card written by"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One person a line: name, affiliation, e-mail (the last two optional)."),
+    )
+
+    LISTS = ("sensitive_fields", "authors")
+    DATES = ("collection_start", "collection_end")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["data_subjects"].choices = [
+            ("", "—"),
+            *list(catalog_labels.DATA_SUBJECTS.items()),
+        ]
+        codes = ", ".join(catalog_labels.SENSITIVE_CATEGORY)
+        field = self.fields["sensitive_fields"]
+        field.help_text = field.help_text % {"codes": codes}
+
+    @classmethod
+    def initial_from(cls, card: dict) -> dict:
+        """Form values from a stored card (datacard.card_of shape)."""
+        initial = {k: v for k, v in card.items() if k not in cls.LISTS}
+        initial["sensitive_fields"] = "\n".join(
+            ", ".join(filter(None, [i["column"], i["category"], i["note"]]))
+            for i in card["sensitive_fields"]
+        )
+        initial["authors"] = "\n".join(
+            ", ".join(filter(None, [a["name"], a.get("affiliation", ""), a.get("email", "")]))
+            for a in card["authors"]
+        )
+        return initial
+
+    def payload(self) -> dict:
+        """The API's `data_card` for these values."""
+        data = self.cleaned_data
+        card = {k: v.strip() for k, v in data.items() if k not in self.LISTS + self.DATES}
+        for key in self.DATES:
+            card[key] = data[key].isoformat() if data[key] else None
+        card["sensitive_fields"] = [
+            {"column": column, "category": category, "note": note}
+            for column, category, note in (
+                ([*_parts(line), "", ""])[:3] for line in _lines(data["sensitive_fields"])
+            )
+        ]
+        card["authors"] = []
+        for line in _lines(data["authors"]):
+            parts = _parts(line)
+            email = next((p for p in parts[1:] if "@" in p), "")
+            others = [p for p in parts[1:] if p != email]
+            card["authors"].append(
+                {"name": parts[0], "affiliation": ", ".join(others), "email": email}
+            )
+        return card
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _parts(line: str) -> list[str]:
+    """ "a, b, c, d" → ["a", "b", "c, d"]: the last part may hold commas."""
+    return [p.strip() for p in line.split(",", 2)]

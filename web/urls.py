@@ -31,6 +31,11 @@ console_urls = [
     path("<slug:slug>/datasets/<uuid:pk>", console.dataset_detail, name="console-dataset"),
     path("<slug:slug>/datasets/<uuid:pk>/edit", console.dataset_edit, name="console-dataset-edit"),
     path(
+        "<slug:slug>/datasets/<uuid:pk>/data-card",
+        console.dataset_card_edit,
+        name="console-dataset-card",
+    ),
+    path(
         "<slug:slug>/datasets/<uuid:pk>/withdraw",
         console.dataset_withdraw_view,
         name="console-dataset-withdraw",

@@ -46,6 +46,7 @@ class DatasetQuery:
     access: list[str] = field(default_factory=list)
     keyword: list[str] = field(default_factory=list)
     state: list[str] = field(default_factory=list)
+    ml_ready: list[str] = field(default_factory=list)  # "true" and/or "false"
     modified_since: object = None
     sort: str = ""
 
@@ -57,7 +58,14 @@ class DatasetQuery:
 
     def is_unfiltered(self) -> bool:
         """The whole published catalogue: no words, no filters."""
-        lists = (self.institution, self.theme, self.license, self.format, self.access)
+        lists = (
+            self.institution,
+            self.theme,
+            self.license,
+            self.format,
+            self.access,
+            self.ml_ready,
+        )
         return not (
             self.q.strip() or any(lists) or self.keyword or self.state or self.modified_since
         )
@@ -192,6 +200,8 @@ def search_datasets(query: DatasetQuery) -> QuerySet[Dataset]:
         qs = qs.filter(
             Exists(Distribution.objects.filter(dataset=OuterRef("pk"), format__iexact=value))
         )
+    if query.ml_ready:
+        qs = qs.filter(ml_ready__in=[value == "true" for value in query.ml_ready])
     if query.modified_since:
         qs = qs.filter(modified_at__gte=query.modified_since)
     return qs
@@ -222,7 +232,7 @@ def relevance_is_approximate(query: DatasetQuery, count: int) -> bool:
     return query.effective_sort() == "relevance" and count > settings.SUCHI_SEARCH_RELEVANCE_WINDOW
 
 
-FACETS_ORDER = ("access", "institution", "license", "theme", "keyword", "format")
+FACETS_ORDER = ("access", "institution", "license", "theme", "keyword", "format", "ml_ready")
 
 
 @dataclass
@@ -241,7 +251,9 @@ def _exact_parts(qs: QuerySet[Dataset], limit: int) -> tuple[str, str, list, lis
     engine = backend()
     matched_sql, params = (
         qs.order_by()
-        .values("id", "institution_id", "license", "access_rights", "themes", "keywords")
+        .values(
+            "id", "institution_id", "license", "access_rights", "themes", "keywords", "ml_ready"
+        )
         .query.sql_with_params()
     )
     top = "SELECT * FROM ({}) AS grouped ORDER BY 4 DESC, 2 LIMIT %s"
@@ -263,6 +275,9 @@ def _exact_parts(qs: QuerySet[Dataset], limit: int) -> tuple[str, str, list, lis
             "FROM registry_distribution f JOIN matched ON matched.id = f.dataset_id "
             "WHERE f.format <> '' GROUP BY upper(f.format)"
         ),
+        # Only the ready ones: "ML-ready" is a filter to turn on, not a choice of two.
+        "SELECT 'ml_ready', 'true', NULL, count(*) FROM matched WHERE matched.ml_ready "
+        "HAVING count(*) > 0",
     ]
     body = " UNION ALL ".join(
         f"SELECT * FROM ({branch}) AS {facet}"
@@ -306,13 +321,14 @@ def summarize(
         "theme": lambda v, label: themes.get(v, {}).get("label", v),
         "license": lambda v, label: licences[v].name if v in licences else v,
         "access": lambda v, label: str(access_labels[v]),
+        "ml_ready": lambda v, label: "ML-ready",
     }
     result = {
         facet: [
             {"value": v, "label": labels.get(facet, lambda v, label: v)(v, label), "count": n}
             for v, label, n in grouped[facet]
         ]
-        for facet in ("institution", "theme", "license", "format", "access", "keyword")
+        for facet in ("institution", "theme", "license", "format", "access", "keyword", "ml_ready")
     }
     result["access"].sort(key=lambda item: (-item["count"], item["value"]))
     # Every dataset has exactly one access right, so the access counts add up to the total.

@@ -39,7 +39,7 @@ def catalogue_statement(limit: int) -> tuple[str, list]:
         "(SELECT x.term_id, coalesce(c.n, 0) + coalesce(p.d, 0) AS n FROM ("
         "  SELECT c.term_id FROM catalog_facetcount c WHERE c.facet = 'access'"
         "  UNION SELECT c.term_id FROM unnest(ARRAY['institution', 'license', 'theme', "
-        "  'keyword', 'format']) AS f (facet) CROSS JOIN LATERAL ("
+        "  'keyword', 'format', 'ml_ready']) AS f (facet) CROSS JOIN LATERAL ("
         "    SELECT c.term_id FROM catalog_facetcount c WHERE c.facet = f.facet AND c.n >= "
         "    coalesce((SELECT c2.n FROM catalog_facetcount c2 WHERE c2.facet = f.facet "
         "    ORDER BY c2.n DESC OFFSET %s + (SELECT count(*) FROM pending) - 1 LIMIT 1), 0)"
@@ -92,6 +92,13 @@ def sample_conditions(query) -> tuple[str, list]:
     all_of("keyword", query.keyword)
     all_of("state", query.state)
     all_of("format", query.format, transform="upper(%s)")
+    if query.ml_ready and set(query.ml_ready) != {"true", "false"}:
+        # Only ready datasets carry the term (catalog migration 0004).
+        negate = "" if "true" in query.ml_ready else "NOT "
+        conditions.append(
+            f"{negate}(s.terms && ARRAY(SELECT id FROM catalog_facetterm "
+            "WHERE facet = 'ml_ready' AND value = 'true'))"
+        )
     if query.modified_since:
         conditions.append("s.modified_at >= %s")
         params.append(query.modified_since)

@@ -12,8 +12,8 @@ access, and the conditions are in `conditionsOfAccess` too. docs/croissant.md do
 import copy
 import re
 
-from registry import vocabularies
-from registry.models import Dataset, Distribution
+from registry import datacard, vocabularies
+from registry.models import Dataset, DataSubjects, Distribution, SensitiveCategory
 
 from .. import iris
 
@@ -135,10 +135,56 @@ def dataset_document(base: str, dataset: Dataset) -> dict:
         doc["version"] = dataset.version
     if dataset.languages:
         doc["inLanguage"] = list(dataset.languages)
+    doc.update(rai_properties(dataset.data_card))
     records = [_record_set(d) for d in distributions if _fields_of(d)]
     if records:
         doc["recordSet"] = records
     return doc
+
+
+def _said(*texts: str) -> list[str]:
+    return [text for text in texts if text]
+
+
+def rai_properties(stored: dict) -> dict:
+    """The data card as Croissant RAI properties (mlcroissant's names; only what is said).
+    Whom the records are about, the flagged columns and the de-identification all go to
+    rai:personalSensitiveInformation, each as a sentence."""
+    card = datacard.card_of(stored)
+    subjects = card["data_subjects"]
+    sensitive = _said(
+        f"Data subjects: {DataSubjects(subjects).label}." if subjects else "",
+        *(
+            f"Column {item['column']}: {SensitiveCategory(item['category']).label}"
+            + (f" ({item['note']})" if item["note"] else "")
+            + "."
+            for item in card["sensitive_fields"]
+        ),
+        f"De-identification: {card['deidentification']}" if card["deidentification"] else "",
+    )
+    uses = _said(
+        card["intended_uses"],
+        f"Not suited for: {card['out_of_scope_uses']}" if card["out_of_scope_uses"] else "",
+    )
+    lists = {
+        "rai:dataUseCases": uses,
+        "rai:dataBiases": _said(card["known_biases"]),
+        "rai:dataLimitations": _said(card["limitations"]),
+        "rai:dataPreprocessingProtocol": _said(card["preprocessing"]),
+        "rai:personalSensitiveInformation": sensitive,
+        "rai:dataCollectionTimeFrame": _said(card["collection_start"], card["collection_end"])
+        if card["collection_start"]
+        else [],
+    }
+    texts = {
+        "rai:dataCollection": card["collection_method"],
+        "rai:dataSocialImpact": card["social_impact"],
+        "rai:dataReleaseMaintenancePlan": card["maintenance_plan"],
+    }
+    found = {key: value for key, value in {**lists, **texts}.items() if value}
+    if subjects == DataSubjects.SYNTHETIC:
+        found["rai:hasSyntheticData"] = True
+    return found
 
 
 def licence_url(dataset: Dataset) -> str:

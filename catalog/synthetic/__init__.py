@@ -170,6 +170,8 @@ def _dataset(plan: _Plan, institution: tuple, n: int) -> tuple[dict, list[dict]]
         "withdrawn_at": None,
         "quality_score": rng.randint(40, 100),
         "quality": {},
+        "ml_ready": False,
+        "data_card": {},
         "last_checked_at": None,
         "next_check_at": None,
         "check_status": "unknown",

@@ -47,9 +47,26 @@ class QualityCriterion(serializers.Serializer):
     note = serializers.CharField()
 
 
+class MlReadyCheck(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    met = serializers.BooleanField()
+    note = serializers.CharField()
+
+
+class MlReadyOutput(serializers.Serializer):
+    """Whether a training pipeline can find, trust and load the dataset without asking: open
+    under a licence that permits training, a Table Schema, checksums, a complete data card, a
+    loadable Croissant record set (docs/croissant.md)."""
+
+    ready = serializers.BooleanField()
+    checks = MlReadyCheck(many=True)
+
+
 class QualityOutput(serializers.Serializer):
     score = serializers.IntegerField(min_value=0, max_value=100)
     criteria = QualityCriterion(many=True)
+    ml_ready = MlReadyOutput(required=False)
 
 
 class HealthOutput(serializers.Serializer):

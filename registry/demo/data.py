@@ -60,6 +60,7 @@ def datasets_for(institution: dict) -> list[dict]:
                 "version": "1.0",
                 "distributions": [
                     {
+                        **(_ml_ready_file(row["ml"]) if fmt == "CSV" and "ml" in row else {}),
                         "title": f"{title} ({fmt})",
                         "access_url": (
                             f"https://api.{host}/consented/{slug}"
@@ -71,9 +72,15 @@ def datasets_for(institution: dict) -> list[dict]:
                     }
                     for fmt in formats
                 ],
+                **({"data_card": row["ml"]["data_card"]} if "ml" in row else {}),
             }
         )
     return payloads
+
+
+def _ml_ready_file(ml: dict) -> dict:
+    """What makes a demo CSV loadable by ML tools: its Table Schema, checksum and size."""
+    return {"schema": ml["schema"], "checksum_sha256": ml["sha256"], "byte_size": ml["byte_size"]}
 
 
 STAFF = [

@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from core.errors import Conflict, ServiceError
 from core.jobs import enqueue_on_commit
 
+from ..datacard import CARD_DEFAULTS, card_of
 from ..models import ApiToken, Dataset, DatasetRevision, Distribution, Institution, ValidationRun
 
 SNAPSHOT_DEFAULTS: dict = {
@@ -39,6 +40,7 @@ SNAPSHOT_DEFAULTS: dict = {
     "conforms_to": [],
     "version": "",
     "distributions": [],
+    "data_card": CARD_DEFAULTS,
 }
 DISTRIBUTION_DEFAULTS: dict = {
     "title": "",
@@ -105,6 +107,7 @@ def dataset_snapshot(dataset: Dataset) -> dict:
         "spatial": {**SNAPSHOT_DEFAULTS["spatial"], **(dataset.spatial or {})},
         "temporal": {"start": _iso(dataset.temporal_start), "end": _iso(dataset.temporal_end)},
         "contact_point": {"name": dataset.contact_name, "email": dataset.contact_email},
+        "data_card": card_of(dataset.data_card),
         "distributions": [
             {
                 "id": str(d.id),
@@ -134,6 +137,7 @@ def snapshot_normalise(data: dict, *, known_distribution_ids: set[str]) -> dict:
         **SNAPSHOT_DEFAULTS["contact_point"],
         **(snapshot["contact_point"] or {}),
     }
+    snapshot["data_card"] = card_of(snapshot["data_card"])
     distributions = []
     seen: set[str] = set()
     for item in data.get("distributions") or []:
@@ -181,6 +185,8 @@ def snapshot_assign(dataset: Dataset, snapshot: dict) -> None:
     dataset.temporal_end = date.fromisoformat(temporal["end"]) if temporal["end"] else None
     dataset.contact_name = snapshot["contact_point"]["name"] or ""
     dataset.contact_email = snapshot["contact_point"]["email"] or ""
+    # Revisions recorded before data cards existed have none.
+    dataset.data_card = card_of(snapshot.get("data_card"))
 
 
 def _apply_snapshot(dataset: Dataset, snapshot: dict) -> None:
@@ -319,6 +325,8 @@ def dataset_update(
         pending = dataset.pending_revision
         base = pending.snapshot if pending else dataset_snapshot(dataset)
         merged = {**base, **data} if partial else {**data}
+        if partial and "data_card" in data:  # the keys given replace those keys only
+            merged["data_card"] = {**card_of(base.get("data_card")), **data["data_card"]}
         if not merged.get("slug"):
             merged["slug"] = base["slug"]
         known = {d["id"] for d in base["distributions"]} | {

@@ -360,6 +360,7 @@ def _set_health(dataset: Dataset, run: ClaimedRun, *, source_failed: bool) -> tu
     now = timezone.now()
     dataset.quality = run.quality or {}
     dataset.quality_score = (run.quality or {}).get("score")
+    dataset.ml_ready = bool(((run.quality or {}).get("ml_ready") or {}).get("ready"))
     dataset.last_checked_at = now
     dataset.check_status = "ok" if run.status == ValidationRun.Status.PASSED else "failing"
     dataset.source_failures = dataset.source_failures + 1 if source_failed else 0
@@ -372,6 +373,7 @@ def _set_health(dataset: Dataset, run: ClaimedRun, *, source_failed: bool) -> tu
     return (
         "quality",
         "quality_score",
+        "ml_ready",
         "last_checked_at",
         "check_status",
         "source_failures",

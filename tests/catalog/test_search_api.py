@@ -171,7 +171,15 @@ def test_a_modified_since_no_database_can_store_is_a_400_naming_it(client_anon, 
 
 def test_facets_count_the_matching_datasets(client_anon, catalogue):
     facets = client_anon.get("/api/v1/datasets", {"theme": "HEAL"}).json()["facets"]
-    assert set(facets) == {"institution", "theme", "license", "format", "access", "keyword"}
+    assert set(facets) == {
+        "institution",
+        "theme",
+        "license",
+        "format",
+        "access",
+        "keyword",
+        "ml_ready",
+    }
     assert facets["institution"] == [
         {"value": "ka-health", "label": "Health Department", "count": 3}
     ]

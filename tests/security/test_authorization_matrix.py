@@ -581,6 +581,11 @@ TABLE = [
         expect=console(200),
     ),
     Row(
+        "console/<slug:slug>/datasets/<uuid:pk>/data-card",
+        "/console/{x_slug}/datasets/{ds}/data-card",
+        expect=console(200),
+    ),
+    Row(
         "console/<slug:slug>/datasets/<uuid:pk>/withdraw",
         "/console/{x_slug}/datasets/{ds_console_withdraw}/withdraw",
         "POST",

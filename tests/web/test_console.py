@@ -201,3 +201,40 @@ def test_harvest_sources_on_the_overview_speak_the_readers_language(world, clien
     client.cookies["suchi_language"] = "hi"
     page = client.get("/console/ka-health/").content.decode()
     assert "District portal" in page and "हर दिन" in page and ">Daily<" not in page
+
+
+def test_the_data_card_form_writes_a_revision_the_page_then_shows(world, client):
+    dataset = publish(world.provider, slug="beds")
+    sign_in(client, "health.editor", "/console/login")
+    detail = client.get(f"/console/ka-health/datasets/{dataset.pk}").content.decode()
+    assert f"/console/ka-health/datasets/{dataset.pk}/data-card" in detail
+    url = f"/console/ka-health/datasets/{dataset.pk}/data-card"
+    assert client.get(url).status_code == 200
+    form = {
+        "summary": "Beds per ward, daily.",
+        "intended_uses": "Forecasting demand.",
+        "data_subjects": "non-personal",
+        "sensitive_fields": "ward_code, location, exact ward, not the bed",
+        "collection_start": "2024-01-01",
+        "known_biases": "Rural wards report late.",
+        "authors": "Meera Rao, HMIS cell, meera@health.ka.example",
+    }
+    bad = client.post(url, {**form, "sensitive_fields": "ward_code, somewhere"})
+    assert bad.status_code == 400
+    assert "sensitive_fields[0].category" in bad.content.decode()
+    assert dataset.revisions.count() == 1
+    response = client.post(url, form)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    card = dataset.revisions.order_by("-number").first().snapshot["data_card"]
+    assert card["sensitive_fields"] == [
+        {"column": "ward_code", "category": "location", "note": "exact ward, not the bed"}
+    ]
+    assert card["authors"] == [
+        {"name": "Meera Rao", "affiliation": "HMIS cell", "email": "meera@health.ka.example"}
+    ]
+    assert card["collection_start"] == "2024-01-01"
+    run_queued_validations()
+    page = client.get(f"/datasets/{dataset.pk}").content.decode()
+    assert "Rural wards report late." in page and 'id="data-card"' in page
+    again = client.get(url).content.decode()  # the form shows what was saved
+    assert "ward_code, location, exact ward, not the bed" in again

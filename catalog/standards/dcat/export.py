@@ -8,19 +8,21 @@ frequencies, languages, access rights, file types), SPDX for licences, IANA for 
 from urllib.parse import quote
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from core.links import http_url
-from registry import vocabularies
+from registry import datacard, vocabularies
 from registry.models import Dataset, Distribution, Institution
 
 from ... import iris
 from .vocab import (
     ACCESS_RIGHTS,
     DCAT_VERSION,
+    DQV,
     EU,
     FILE_TYPES,
     HYDRA,
+    OA,
     PROV,
     SPDX,
     VCARD,
@@ -124,10 +126,41 @@ def add_dataset(g: Graph, base: str, dataset: Dataset) -> URIRef:
         # A harvested dataset names the record it was derived from (not dct:source, whose
         # DCAT-AP range would make the remote record a dcat:Dataset that must be described).
         g.add((node, PROV.wasDerivedFrom, URIRef(remote)))
+    _add_data_card(g, node, dataset.data_card)
     licence = vocabularies.licences().get(dataset.license)
     for dist in dataset.distributions.all():
         g.add((node, DCAT.distribution, _add_distribution(g, base, dist, licence)))
     return node
+
+
+def _add_data_card(g: Graph, node: URIRef, stored: dict) -> None:
+    """Where DCAT-AP has a place for the data card: how the data came to be as a
+    dct:provenance statement; known biases and limitations as W3C DQV quality annotations;
+    the card itself, on the dataset's page, as documentation (foaf:page)."""
+    card = datacard.card_of(stored)
+    if datacard.is_empty(card):
+        return
+    timeframe = " to ".join(filter(None, [card["collection_start"], card["collection_end"]]))
+    story = [
+        ("Collection", card["collection_method"]),
+        ("Collected", timeframe),
+        ("Preprocessing", card["preprocessing"]),
+        ("De-identification", card["deidentification"]),
+    ]
+    if any(text for _, text in story):
+        statement = _typed(g, f"{node}#provenance", DCTERMS.ProvenanceStatement)
+        text = "\n\n".join(f"{label}: {value}" for label, value in story if value)
+        g.add((statement, RDFS.label, Literal(text, lang="en")))
+        g.add((node, DCTERMS.provenance, statement))
+    for key, label in (("known_biases", "Known biases"), ("limitations", "Limitations")):
+        if card[key]:
+            note = _typed(g, f"{node}#{key.replace('_', '-')}", DQV.QualityAnnotation)
+            g.add((note, RDF.type, OA.Annotation))
+            g.add((note, OA.hasTarget, node))
+            g.add((note, OA.motivatedBy, DQV.qualityAssessment))
+            g.add((note, OA.bodyValue, Literal(f"{label}: {card[key]}", lang="en")))
+            g.add((node, DQV.hasQualityAnnotation, note))
+    g.add((node, FOAF.page, _typed(g, f"{node}#data-card", FOAF.Document)))
 
 
 def add_place(g: Graph, base: str, code: str) -> URIRef:
@@ -186,7 +219,9 @@ def _add_distribution(g: Graph, base: str, dist, licence) -> URIRef:
     if dist.checksum_sha256:
         checksum = URIRef(f"{node}#checksum")
         g.add((checksum, RDF.type, SPDX.Checksum))
-        g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+        # Typed, as DCAT-AP's range shape for spdx:algorithm requires.
+        algorithm = _typed(g, str(SPDX.checksumAlgorithm_sha256), SPDX.ChecksumAlgorithm)
+        g.add((checksum, SPDX.algorithm, algorithm))
         g.add((checksum, SPDX.checksumValue, Literal(dist.checksum_sha256, datatype=XSD.hexBinary)))
         g.add((node, SPDX.checksum, checksum))
     if licence and licence.url:

@@ -13,6 +13,8 @@ VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 PROV = Namespace("http://www.w3.org/ns/prov#")
+DQV = Namespace("http://www.w3.org/ns/dqv#")
+OA = Namespace("http://www.w3.org/ns/oa#")
 DCAT_VERSION = URIRef("http://www.w3.org/ns/dcat#version")  # DCAT 3; rdflib's DCAT lacks it
 EU = "http://publications.europa.eu/resource/authority/"
 ACCESS_RIGHTS = {
@@ -59,6 +61,8 @@ def new_graph() -> Graph:
         ("spdx", SPDX),
         ("hydra", HYDRA),
         ("prov", PROV),
+        ("dqv", DQV),
+        ("oa", OA),
         ("xsd", XSD),
     ):
         g.bind(prefix, namespace)
