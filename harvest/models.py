@@ -16,6 +16,7 @@ class HarvestSourceKind(models.TextChoices):
     CKAN = "ckan", "CKAN Action API"
     DATAJSON = "datajson", "DCAT-US 1.1 data.json"
     SUCHI = "suchi", "Another Suchi node"
+    CROISSANT = "croissant", "Croissant JSON-LD (a dataset, a list of them, or a DataCatalog)"
 
 
 class HarvestSourceFrequency(models.TextChoices):

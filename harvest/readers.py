@@ -11,7 +11,7 @@ from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 
 from django.conf import settings
 
-from catalog.standards import ckan, datajson, dcat
+from catalog.standards import ckan, croissant, datajson, dcat
 from catalog.standards.common import UNREADABLE, RemoteRecord, text
 from catalog.standards.dcat import HYDRA, RDF_TYPES, rdf_format_of
 from core.links import http_url
@@ -196,4 +196,24 @@ def read_dcat(url: str, progress: Progress) -> Iterator[RemoteRecord]:
         next_url = following[0] if following else None
 
 
-READERS = {"datajson": read_datajson, "ckan": read_ckan, "suchi": read_suchi, "dcat": read_dcat}
+# --- Croissant ---------------------------------------------------------------------------------
+def read_croissant(url: str, progress: Progress) -> Iterator[RemoteRecord]:
+    """Croissant JSON-LD: one dataset (as Hugging Face, Kaggle and Zenodo serve each dataset's),
+    a JSON list of them, or a schema.org DataCatalog listing them in `dataset`."""
+    data = get_json(url, max_bytes=settings.SUCHI_HARVEST_MAX_PAGE_BYTES)
+    progress.page()
+    documents = croissant.documents_in(data)
+    if not documents:
+        raise HarvestError(f"{url}: not a Croissant dataset, list or DataCatalog")
+    for document in documents:
+        guid = document.get("@id") or document.get("url") or document.get("name")
+        yield parsed(croissant.croissant_record, document, url, guid=guid)
+
+
+READERS = {
+    "datajson": read_datajson,
+    "ckan": read_ckan,
+    "suchi": read_suchi,
+    "dcat": read_dcat,
+    "croissant": read_croissant,
+}

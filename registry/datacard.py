@@ -42,8 +42,9 @@ CARD_DEFAULTS: dict = {
     "collection_end": None,
     "authors": [],
 }
-# What a complete card must say (the ML-ready signal asks for one). De-identification only
-# where the records are about people.
+# What a complete card must say (the ML-ready signal asks for one): what the data is for and
+# not for, whom it is about, how it was made, what it gets wrong, who keeps it. De-identification
+# only where the records are about people. The card's authors are welcome, not required.
 REQUIRED = (
     "summary",
     "intended_uses",
@@ -54,7 +55,6 @@ REQUIRED = (
     "known_biases",
     "limitations",
     "maintenance_plan",
-    "authors",
 )
 PERSONAL = {DataSubjects.PERSONAL, DataSubjects.PERSONAL_SENSITIVE}
 

@@ -128,6 +128,7 @@ HARVEST_KIND = {
     "ckan": _("CKAN Action API"),
     "datajson": _("DCAT-US data.json"),
     "suchi": _("Another Suchi node"),
+    "croissant": _("Croissant (ML datasets: Hugging Face, Kaggle, Zenodo…)"),
 }
 HARVEST_RECORD_STATUS = {
     "active": _("Present at the source"),

@@ -67,7 +67,7 @@ def licence_id(value: str | None) -> str:
         for code, licence in vocabularies.licences().items():
             if licence.page and _normalised_url(licence.page.lower()) == address:
                 return code
-        if "spdx.org/licenses/" in address or "opensource.org/licenses/" in address:
+        if any(site in address for site in _LICENCE_ID_SITES):
             name = address.rsplit("/", 1)[-1].removesuffix(".html").removesuffix(".json")
             return vocabularies.licence_canonical_id(name) or ""
         for fragment, code in _OTHER_LICENCE_URLS.items():
@@ -94,6 +94,14 @@ def licence_id(value: str | None) -> str:
             if _phrase_in(phrase, address or lowered):
                 return code
     return ""
+
+
+# Sites whose licence pages end in the licence's id (Hugging Face writes choosealicense.com's).
+_LICENCE_ID_SITES = (
+    "spdx.org/licenses/",
+    "opensource.org/licenses/",
+    "choosealicense.com/licenses/",
+)
 
 
 def _normalised_url(value: str) -> str:

@@ -38,9 +38,11 @@ harvest(
     {201: HarvestSourceOutput, **ERRORS_WRITE},
     request=HarvestSourceInput,
     description="Kinds: `dcat` (Turtle, RDF/XML or JSON-LD, following hydra paging), `ckan` "
-    "(the Action API at the URL), `datajson` (a DCAT-US 1.1 data.json) and `suchi` (another "
-    "Suchi node's REST API, lossless). Scheduled sources run from beat; every run withdraws "
-    "datasets gone from the source after `withdraw_grace_hours`.",
+    "(the Action API at the URL), `datajson` (a DCAT-US 1.1 data.json), `suchi` (another "
+    "Suchi node's REST API, lossless) and `croissant` (Croissant JSON-LD: one dataset as "
+    "Hugging Face, Kaggle or Zenodo serve it, a list, or a DataCatalog). Scheduled sources "
+    "run from beat; every run withdraws datasets gone from the source after "
+    "`withdraw_grace_hours`.",
 )
 harvest(
     HarvestSourceDetail,

@@ -15,7 +15,7 @@ import re
 from registry import datacard, vocabularies
 from registry.models import Dataset, DataSubjects, Distribution, SensitiveCategory
 
-from .. import iris
+from ... import iris
 
 CONFORMS_TO = "http://mlcommons.org/croissant/1.1"
 MEDIA_TYPE = f'application/ld+json; profile="{CONFORMS_TO}"'
@@ -177,6 +177,7 @@ def rai_properties(stored: dict) -> dict:
         else [],
     }
     texts = {
+        "abstract": card["summary"],  # schema.org: the card's summary has no RAI property
         "rai:dataCollection": card["collection_method"],
         "rai:dataSocialImpact": card["social_impact"],
         "rai:dataReleaseMaintenancePlan": card["maintenance_plan"],

@@ -1,0 +1,303 @@
+"""Croissant (1.0 and 1.1) JSON-LD read into Suchi's dataset payload, for the harvester: what
+Hugging Face, Kaggle, OpenML, Zenodo or another Suchi publish for ML tools becomes a catalogue
+record. Read as plain JSON with the property names Croissant's own context defines (its
+documents are generated with that context; nothing is fetched, nothing is expanded).
+
+Mapped: name, description, keywords, licence, url, version, languages, dates; every
+`cr:FileObject` with an http(s) `contentUrl` as a distribution (encodingFormat, contentSize,
+sha256); each record set's fields as the Table Schema of the file they extract from; the RAI
+properties as the data card (the inverse of export.rai_properties). Kept aside in the
+provenance: file sets, citation, and every other property.
+"""
+
+import re
+
+from core.links import http_url
+from registry import datacard, vocabularies
+from registry.models import DataSubjects, SensitiveCategory
+
+from ..common import (
+    RemoteRecord,
+    bounded_fields,
+    distribution,
+    iso_date,
+    keywords,
+    licence_fields,
+    temporal_range,
+    text,
+)
+from .export import DATA_TYPES
+
+# Croissant data types → Table Schema types (the inverse of export.DATA_TYPES; text wins).
+TABLE_TYPES = {
+    **{data_type.removeprefix("sc:"): kind for kind, data_type in DATA_TYPES.items()},
+    "Integer": "integer",
+    "Text": "string",
+    "URL": "string",
+    "Float": "number",
+    "Number": "number",
+}
+_MAPPED = {
+    "@context",
+    "@type",
+    "@id",
+    "name",
+    "description",
+    "keywords",
+    "license",
+    "url",
+    "version",
+    "inLanguage",
+    "temporalCoverage",
+    "abstract",
+    "distribution",
+    "creator",
+    "publisher",
+    "conditionsOfAccess",
+    "conformsTo",
+}
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgtp]?i?b|bytes?)?\s*$", re.I)
+_UNITS = {"": 1, "b": 1, "byte": 1, "bytes": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9}
+_UNITS |= {"tb": 10**12, "pb": 10**15, "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
+_COLUMN_LINE = re.compile(r"^Column (.+?): (.+?)(?: \((.*)\))?\.$", re.S)
+
+
+def _one(value) -> str:
+    """A plain string from a string, a language map ({"en": …}), a {"@value"} or a list."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return next((s for s in map(_one, value) if s), "")
+    if isinstance(value, dict):
+        if "@value" in value:
+            return _one(value["@value"])
+        return _one(value.get("en") or next(iter(value.values()), ""))
+    return ""
+
+
+def _many(value) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    return [s.strip() for s in map(_one, items) if s and s.strip()]
+
+
+def _name_of(agent) -> str:
+    agents = agent if isinstance(agent, list) else [agent]
+    for item in agents:
+        if isinstance(item, dict) and _one(item.get("name")):
+            return _one(item.get("name"))
+        if isinstance(item, str):
+            return item
+    return ""
+
+
+def byte_size(value) -> int | None:
+    """ "1.2 MB", "1234 B", "1234": bytes; None for anything else."""
+    match = _SIZE.match(str(value)) if isinstance(value, int | str) else None
+    if not match:
+        return None
+    unit = (match.group(2) or "").lower()
+    factor = _UNITS.get(unit)
+    size = float(match.group(1)) * factor if factor else None
+    return int(size) if size is not None and size < 2**63 else None
+
+
+FORMATS = {"csv": "CSV", "tab-separated-values": "TSV", "x-parquet": "PARQUET", "jsonl": "JSONL"}
+
+
+def format_of(media_type: str) -> str:
+    """A format name from a media type: text/csv → CSV, application/vnd.apache.parquet →
+    PARQUET, application/x-ndjson → NDJSON."""
+    subtype = media_type.split(";", 1)[0].strip().lower().rsplit("/", 1)[-1]
+    if subtype in FORMATS:
+        return FORMATS[subtype]
+    subtype = subtype.removeprefix("x-").removeprefix("vnd.").rsplit(".", 1)[-1]
+    return subtype.split("+", 1)[0].upper()[:30]
+
+
+def _id(node) -> str:
+    return node.get("@id") or _one(node.get("name")) if isinstance(node, dict) else ""
+
+
+def _schemas(record_sets) -> dict[str, dict]:
+    """A Table Schema per file, from the record sets' fields that extract a column of it."""
+    schemas: dict[str, dict] = {}
+    for record_set in record_sets if isinstance(record_sets, list) else []:
+        fields = record_set.get("field") if isinstance(record_set, dict) else None
+        names: dict[str, str] = {}  # field @id → column
+        files: set[str] = set()
+        for field in fields if isinstance(fields, list) else []:
+            source = field.get("source") if isinstance(field, dict) else None
+            file_ref = source.get("fileObject") if isinstance(source, dict) else None
+            extract = source.get("extract") if isinstance(source, dict) else None
+            column = extract.get("column") if isinstance(extract, dict) else None
+            if not isinstance(file_ref, dict) or not isinstance(column, str):
+                continue  # a file set's field, a transform, a sub-field: not one column
+            file_id = str(file_ref.get("@id", ""))
+            files.add(file_id)
+            data_type = _one(field.get("dataType")).rsplit(":", 1)[-1].rsplit("/", 1)[-1]
+            spec = {"name": column[:200], "type": TABLE_TYPES.get(data_type, "string")}
+            if data_type == "URL":
+                spec["format"] = "uri"
+            if notes := _one(field.get("description")):
+                spec["description"] = notes[:2000]
+            schema = schemas.setdefault(file_id, {"fields": []})
+            if len(schema["fields"]) < 1000 and column not in {f["name"] for f in schema["fields"]}:
+                schema["fields"].append(spec)
+            names[_id(field)] = column
+        keys = record_set.get("key") if isinstance(record_set, dict) else None
+        keys = keys if isinstance(keys, list) else [keys] if keys else []
+        columns = [names.get(_id(k)) for k in keys]
+        if columns and all(columns) and len(files) == 1:
+            schemas[files.pop()]["primaryKey"] = columns
+    return schemas
+
+
+def _distributions(document: dict) -> tuple[list[dict], list]:
+    schemas = _schemas(document.get("recordSet"))
+    files = document.get("distribution")
+    made, kept = [], []
+    for node in files if isinstance(files, list) else [files] if files else []:
+        if not isinstance(node, dict):
+            continue
+        kind = _one(node.get("@type"))
+        url = http_url(_one(node.get("contentUrl")))
+        if not kind.endswith("FileObject") or not url:
+            kept.append(node)  # file sets, git repositories, files without an address
+            continue
+        item = distribution(
+            access_url=url,
+            download_url=url,
+            media_type=_one(node.get("encodingFormat")),
+            fmt=format_of(_one(node.get("encodingFormat"))),
+            title=_one(node.get("name")),
+            desc=_one(node.get("description")),
+            byte_size=byte_size(node.get("contentSize")),
+            sha256=_one(node.get("sha256")),
+        )
+        schema = schemas.get(node.get("@id", ""))
+        if item and schema:
+            item["schema"] = schema
+        made.append(item)
+    return made[:100], kept
+
+
+# The RAI properties the data card holds; the others (annotation, raw data…) stay in the
+# provenance as the source wrote them.
+RAI_TEXTS = {
+    "collection_method": "rai:dataCollection",
+    "social_impact": "rai:dataSocialImpact",
+    "maintenance_plan": "rai:dataReleaseMaintenancePlan",
+    "known_biases": "rai:dataBiases",
+    "limitations": "rai:dataLimitations",
+    "preprocessing": "rai:dataPreprocessingProtocol",
+}
+RAI_MAPPED = {
+    *RAI_TEXTS.values(),
+    "rai:dataUseCases",
+    "rai:dataCollectionTimeFrame",
+    "rai:personalSensitiveInformation",
+    "rai:hasSyntheticData",
+}
+
+
+def data_card(document: dict) -> dict:
+    """The RAI properties as Suchi's data card (keys the card does not have are left out)."""
+    card: dict = {}
+    for key, prop in RAI_TEXTS.items():
+        said = "\n\n".join(_many(document.get(prop)))
+        if said:
+            card[key] = said[: datacard.TEXT_LIMIT]
+    if summary := _one(document.get("abstract")).strip():
+        card["summary"] = summary[: datacard.TEXT_LIMIT]
+    uses = _many(document.get("rai:dataUseCases"))
+    out = [u.removeprefix("Not suited for: ") for u in uses if u.startswith("Not suited for: ")]
+    if inside := [u for u in uses if not u.startswith("Not suited for: ")]:
+        card["intended_uses"] = "\n\n".join(inside)[: datacard.TEXT_LIMIT]
+    if out:
+        card["out_of_scope_uses"] = "\n\n".join(out)[: datacard.TEXT_LIMIT]
+    timeframe = [iso_date(_one(v)) for v in _many(document.get("rai:dataCollectionTimeFrame"))]
+    if timeframe and timeframe[0]:
+        card["collection_start"] = timeframe[0]
+        if len(timeframe) > 1 and timeframe[-1] and timeframe[-1] >= timeframe[0]:
+            card["collection_end"] = timeframe[-1]
+    card.update(_sensitive(_many(document.get("rai:personalSensitiveInformation"))))
+    if document.get("rai:hasSyntheticData") is True:
+        card["data_subjects"] = DataSubjects.SYNTHETIC.value
+    return card
+
+
+def _sensitive(lines: list[str]) -> dict:
+    """Suchi's own sentences (export.rai_properties) read back; anyone else's stay text."""
+    subjects = {f"Data subjects: {s.label}.": s.value for s in DataSubjects}
+    categories = {c.label: c.value for c in SensitiveCategory}
+    found: dict = {"sensitive_fields": []}
+    other = []
+    for line in lines:
+        column = _COLUMN_LINE.match(line)
+        if line in subjects:
+            found["data_subjects"] = subjects[line]
+        elif line.startswith("De-identification: "):
+            found["deidentification"] = line.removeprefix("De-identification: ")
+        elif column and column.group(2) in categories:
+            found["sensitive_fields"].append(
+                {
+                    "column": column.group(1)[:200],
+                    "category": categories[column.group(2)],
+                    "note": (column.group(3) or "")[:500],
+                }
+            )
+        else:
+            other.append(line)
+    if other:  # what another publisher says of personal data: kept with the de-identification
+        found["deidentification"] = "\n\n".join(
+            filter(None, [found.get("deidentification", ""), *other])
+        )[: datacard.TEXT_LIMIT]
+    found["sensitive_fields"] = found["sensitive_fields"][: datacard.MAX_SENSITIVE_FIELDS]
+    return found if other or len(found) > 1 or found["sensitive_fields"] else {}
+
+
+def croissant_record(document: dict, source_url: str) -> RemoteRecord:
+    """One Croissant dataset as a remote record of the payload shape."""
+    url = http_url(_one(document.get("url")))
+    identifier = _one(document.get("@id"))
+    guid = text(http_url(identifier) or url or identifier or _one(document.get("name")), 500)
+    distributions, kept = _distributions(document)
+    languages = [
+        code[:2].lower()
+        for code in _many(document.get("inLanguage"))
+        if code[:2].lower() in vocabularies.languages()
+    ]
+    payload = {
+        "title": text(_one(document.get("name")), 300),
+        "description": text(_one(document.get("description")), 20000),
+        "keywords": keywords(_many(document.get("keywords"))),
+        **licence_fields(_one(document.get("license")) or document.get("license")),
+        "access_rights": "restricted" if document.get("conditionsOfAccess") else "open",
+        "landing_page": url,
+        "version": text(_one(document.get("version")), 50),
+        "languages": list(dict.fromkeys(languages)),
+        "temporal": temporal_range(_one(document.get("temporalCoverage"))),
+        "distributions": [d for d in distributions if d],
+    }
+    card = data_card(document)
+    if card:
+        payload["data_card"] = card
+    extra = {k: v for k, v in document.items() if k not in _MAPPED and k not in RAI_MAPPED}
+    if kept:
+        extra["distribution (file sets, or files without an http(s) address)"] = kept
+    publisher = _name_of(document.get("publisher")) or _name_of(document.get("creator"))
+    return RemoteRecord(
+        guid, payload, url or f"{source_url}#{guid}", text(publisher, 300), bounded_fields(extra)
+    )
+
+
+def documents_in(data) -> list[dict]:
+    """The Croissant datasets a source serves: one document, a list of them, or a schema.org
+    DataCatalog whose `dataset` lists them."""
+    if isinstance(data, list):
+        return [d for d in data if isinstance(d, dict)]
+    if not isinstance(data, dict):
+        return []
+    if isinstance(data.get("dataset"), list):
+        return [d for d in data["dataset"] if isinstance(d, dict)]
+    return [data]
