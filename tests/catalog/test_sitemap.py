@@ -1,6 +1,8 @@
 """/robots.txt, the sitemap index /sitemap.xml and its files /sitemaps/…"""
 
 import re
+import uuid
+from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
@@ -20,6 +22,14 @@ SITE = "https://suchi.example"
 NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 # W3C Datetime (https://www.w3.org/TR/NOTE-datetime): a date, or a date-time with a zone.
 W3C_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?")
+
+
+@pytest.fixture(autouse=True)
+def fresh_boundaries():
+    """The files' boundaries live in the cache, which outlives a test (and its rows)."""
+    sitemaps.forget_boundaries()
+    yield
+    sitemaps.forget_boundaries()
 
 
 @pytest.fixture
@@ -113,6 +123,64 @@ def test_the_datasets_are_split_into_files_of_the_page_size(client, catalogue, m
     past_the_end = reverse("sitemap-datasets", kwargs={"page": 4})
     assert client.get(past_the_end).status_code == 404
     assert client.get(reverse("sitemap-datasets", kwargs={"page": 0})).status_code == 404
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 5, 7])
+def test_the_files_are_disjoint_and_together_list_every_published_dataset(
+    client, catalogue, monkeypatch, size
+):
+    monkeypatch.setattr(sitemaps, "SITEMAP_PAGE_SIZE", size)
+    more = [publish(catalogue["withdrawn"].institution, slug=f"more-{n}") for n in range(4)]
+    published = {SITE + reverse("dataset-page", args=[d.pk]) for d in catalogue["published"] + more}
+    _, index = read(client, SITE + reverse("sitemap-index"))
+    files = [s["loc"] for s in entries(index, "sitemap")][1:]
+    assert len(files) == -(-len(published) // size)
+    per_file = [[u["loc"] for u in entries(read(client, loc)[1], "url")] for loc in files]
+    assert all(1 <= len(locs) <= size for locs in per_file), per_file
+    seen = [loc for locs in per_file for loc in locs]
+    assert len(seen) == len(set(seen))  # no URL in two files (nor twice in one)
+    assert set(seen) == published  # every published dataset, and no withdrawn one
+    # In id order across the files: each file starts after the previous one ends.
+    ids = [loc.rsplit("/", 1)[1] for loc in seen]
+    assert ids == sorted(ids, key=lambda pk: uuid.UUID(pk).hex)
+    last = len(files)
+    assert client.get(reverse("sitemap-datasets", kwargs={"page": last + 1})).status_code == 404
+
+
+def test_a_deep_file_reads_from_its_boundary_not_by_offset(client, catalogue, monkeypatch):
+    monkeypatch.setattr(sitemaps, "SITEMAP_PAGE_SIZE", 2)
+    read(client, SITE + reverse("sitemap-index"))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("sitemap-datasets", kwargs={"page": 3}))
+        body = b"".join(response.streaming_content)
+    assert body.count(b"<url>") == 2
+    assert len(queries) == 1, [q["sql"] for q in queries]  # the boundaries came from the cache
+    assert "OFFSET" not in queries[0]["sql"].upper()
+
+
+def test_a_file_request_reads_the_boundaries_when_the_cache_has_none(
+    client, catalogue, monkeypatch
+):
+    monkeypatch.setattr(sitemaps, "SITEMAP_PAGE_SIZE", 3)
+    _, urlset = read(client, SITE + reverse("sitemap-datasets", kwargs={"page": 3}))
+    assert len(entries(urlset, "url")) == 1
+    sitemaps.forget_boundaries()
+    assert client.get(reverse("sitemap-datasets", kwargs={"page": 4})).status_code == 404
+    assert client.head(reverse("sitemap-datasets", kwargs={"page": 2})).status_code == 200
+
+
+def test_past_any_catalogue_is_not_found_without_a_query(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        for page in (0, sitemaps.MAX_PAGE + 1, 10**20):
+            assert client.get(f"/sitemaps/datasets-{page}.xml").status_code == 404
+
+
+def test_lastmod_is_the_datasets_last_change_to_the_second_in_utc(client, catalogue):
+    dataset = catalogue["published"][0]
+    moment = datetime(2026, 3, 4, 5, 6, 7, 999_999, tzinfo=timezone(timedelta(hours=5, minutes=30)))
+    type(dataset).objects.filter(pk=dataset.pk).update(modified_at=moment)
+    urls = {u["loc"]: u["lastmod"] for u in urls_in_every_file(client)}
+    assert urls[SITE + reverse("dataset-page", args=[dataset.pk])] == "2026-03-03T23:36:07+00:00"
 
 
 def test_an_empty_catalogue_has_a_valid_index_and_an_empty_first_file(client, site):
