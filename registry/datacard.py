@@ -13,7 +13,7 @@ import copy
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from core.api.serializers import StrictCharField, StrictSerializer
+from core.api.serializers import StrictCharField, StrictSerializer, WholeItems
 
 from .models import DataSubjects, SensitiveCategory
 
@@ -59,13 +59,47 @@ REQUIRED = (
 PERSONAL = {DataSubjects.PERSONAL, DataSubjects.PERSONAL_SENSITIVE}
 
 
+SENSITIVE_KEYS = ("column", "category", "note")
+AUTHOR_KEYS = ("name", "email", "affiliation")
+
+
+def _items(value, keys: tuple[str, ...]) -> list[dict]:
+    """List items with every key, as text (whatever an older version stored)."""
+    items = value if isinstance(value, list) else []
+    return [
+        {key: str(item.get(key) or "") for key in keys} for item in items if isinstance(item, dict)
+    ]
+
+
 def card_of(value: dict | None) -> dict:
     """A card in its full shape, whatever was stored (older rows and revisions have none)."""
     card = copy.deepcopy(CARD_DEFAULTS)
-    for key, item in (value or {}).items():
+    for key, item in (value or {}).items() if isinstance(value, dict) else ():
         if key in CARD_DEFAULTS:
             card[key] = copy.deepcopy(item)
+    card["sensitive_fields"] = _items(card["sensitive_fields"], SENSITIVE_KEYS)
+    card["authors"] = _items(card["authors"], AUTHOR_KEYS)
     return card
+
+
+def contradictions(card: dict, *, contains_personal_data: bool) -> dict[str, str]:
+    """What a whole card says against itself or against the dataset's personal-data flag, by
+    field path (checked on the merged metadata, so a PATCH of one key cannot slip one in)."""
+    card = card_of(card)
+    found = {}
+    subjects = card["data_subjects"]
+    if contains_personal_data and subjects and subjects not in PERSONAL:
+        found["data_card.data_subjects"] = (
+            "The dataset holds personal data: its subjects are personal or personal-sensitive."
+        )
+    if subjects in PERSONAL and not contains_personal_data:
+        found["contains_personal_data"] = (
+            "The data card says the records are about people: this must be true."
+        )
+    start, end = card["collection_start"], card["collection_end"]
+    if start and end and end < start:
+        found["data_card.collection_end"] = "The collection ends before it starts."
+    return found
 
 
 def missing(card: dict) -> list[str]:
@@ -112,8 +146,8 @@ class DataCardInput(StrictSerializer):
         default="",
         help_text="Whom the records are about.",
     )
-    sensitive_fields = SensitiveFieldInput(
-        many=True, required=False, default=list, max_length=MAX_SENSITIVE_FIELDS
+    sensitive_fields = WholeItems(
+        child=SensitiveFieldInput(), required=False, default=list, max_length=MAX_SENSITIVE_FIELDS
     )
     collection_method = _text(help_text="How the data was collected (rai:dataCollection).")
     collection_start = serializers.DateField(required=False, allow_null=True, default=None)
@@ -124,7 +158,7 @@ class DataCardInput(StrictSerializer):
     limitations = _text(help_text="Known limitations (rai:dataLimitations).")
     social_impact = _text(help_text="Its possible effect on people (rai:dataSocialImpact).")
     maintenance_plan = _text(help_text="Who keeps it, how often (rai:dataReleaseMaintenancePlan).")
-    authors = AuthorInput(many=True, required=False, default=list, max_length=MAX_AUTHORS)
+    authors = WholeItems(child=AuthorInput(), required=False, default=list, max_length=MAX_AUTHORS)
 
     def validate(self, attrs):
         start, end = attrs.get("collection_start"), attrs.get("collection_end")

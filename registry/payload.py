@@ -16,10 +16,11 @@ from core.api.serializers import (
     StrictCharField,
     StrictIntegerField,
     StrictSerializer,
+    WholeItems,
 )
 
 from . import vocabularies
-from .datacard import PERSONAL, DataCardInput
+from .datacard import DataCardInput, contradictions
 from .models import Dataset
 
 MEDIA_TYPE = re.compile(r"^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}$", re.I)
@@ -197,7 +198,7 @@ class DatasetInput(StrictSerializer):
     landing_page = HttpUrlField(required=False, allow_blank=True)
     conforms_to = serializers.ListField(child=HttpUrlField(), required=False, max_length=20)
     version = StrictCharField(max_length=50, required=False, allow_blank=True)
-    distributions = DistributionInput(many=True, required=False, max_length=100)
+    distributions = WholeItems(child=DistributionInput(), required=False, max_length=100)
     data_card = DataCardInput(
         required=False,
         help_text="A datasheet for the dataset: uses, subjects, collection, biases, maintenance "
@@ -240,19 +241,29 @@ class DatasetInput(StrictSerializer):
             )
         if access == Dataset.Access.CONSENT:
             attrs["contains_personal_data"] = True
-        subjects = (attrs.get("data_card") or {}).get("data_subjects")
-        if attrs.get("contains_personal_data") and subjects and subjects not in PERSONAL:
-            raise serializers.ValidationError(
-                {
-                    "data_card": {
-                        "data_subjects": [
-                            "The dataset holds personal data: its subjects are personal or "
-                            "personal-sensitive."
-                        ]
-                    }
-                }
-            )
+        if "data_card" in attrs:
+            personal = attrs.get("contains_personal_data")
+            if personal is None and not self.partial:
+                personal = False
+            found = contradictions(attrs["data_card"], contains_personal_data=bool(personal))
+            if personal is None:  # a PATCH that does not say: checked on the merged metadata
+                found.pop("contains_personal_data", None)
+            if found:
+                raise serializers.ValidationError(_nested(found))
         return attrs
+
+
+def _nested(found: dict[str, str]) -> dict:
+    """{"data_card.x": message} as DRF's nested error shape."""
+    errors: dict = {}
+    for path, message in found.items():
+        head, _, rest = path.partition(".")
+        errors.setdefault(head, {} if rest else [])
+        if rest:
+            errors[head][rest] = [message]
+        else:
+            errors[head].append(message)
+    return errors
 
 
 class HarvestedDatasetInput(DatasetInput):

@@ -198,7 +198,9 @@ def quality_score(snapshot: dict, findings: list, *, context=None, modified_at=N
     return {
         "score": sum(c["points"] for c in criteria),
         "criteria": criteria,
-        "ml_ready": ml_readiness(snapshot),
+        # A file found unreachable is not loadable; one not checked yet (a harvested record's
+        # deferred link check) is not held against it until it is checked.
+        "ml_ready": ml_readiness(snapshot, reachable=not source_problems),
     }
 
 
@@ -235,9 +237,10 @@ def _loadable(dist: dict) -> bool:
     )
 
 
-def ml_readiness(snapshot: dict) -> dict:
+def ml_readiness(snapshot: dict, *, reachable: bool = True) -> dict:
     """Whether a training pipeline can find, trust and load the dataset without asking anyone:
-    each check with what is missing. A signal beside the score, not part of it."""
+    each check with what is missing. A signal beside the score, not part of it. A file that
+    could not be reached in the run cannot be loaded."""
     training = vocabularies.ai_training(snapshot["license"])["code"]
     is_open = snapshot["access_rights"] == "open"
     distributions = snapshot["distributions"]
@@ -276,8 +279,10 @@ def ml_readiness(snapshot: dict) -> dict:
         _check(
             "croissant",
             gettext_noop("Loadable through Croissant"),
-            any(_loadable(d) for d in distributions),
-            gettext_noop("offer a described CSV, JSON or Parquet file at a download address"),
+            any(_loadable(d) for d in distributions) and reachable,
+            gettext_noop("offer a described CSV, JSON or Parquet file at a download address")
+            if not any(_loadable(d) for d in distributions)
+            else gettext_noop("some files could not be reached in the last check"),
         ),
     ]
     if lacking:

@@ -281,10 +281,22 @@ def state_codes(value) -> list[str]:
     return list(dict.fromkeys(codes))
 
 
+def _without_nul(value):
+    """The value with every NUL character taken out of its texts and keys (PostgreSQL's text
+    and jsonb cannot hold one; a source's odd field must not fail the whole job)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [_without_nul(item) for item in value]
+    if isinstance(value, dict):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    return value
+
+
 def bounded_fields(fields: dict, limit: int = 32 * 1024) -> dict:
     """The source's other fields, JSON-serialisable and at most `limit` bytes as JSON: the
     largest values are cut first, and `_cut` names what was cut."""
-    fields = json.loads(json.dumps(fields, default=str, ensure_ascii=False))
+    fields = _without_nul(json.loads(json.dumps(fields, default=str, ensure_ascii=False)))
     cut = []
     while fields and len(json.dumps(fields, ensure_ascii=False).encode()) > limit:
         largest = max(fields, key=lambda k: len(json.dumps(fields[k], ensure_ascii=False)))

@@ -61,6 +61,25 @@ class StrictSerializer(serializers.Serializer):
         return value
 
 
+class WholeItems(serializers.ListField):
+    """A list of objects, each validated in full by a fresh `child` serializer: a PATCH is
+    partial about the keys of the resource, never about the items of a list it replaces
+    (DRF's nested serializers inherit the root's `partial` and would skip required fields and
+    defaults inside each item)."""
+
+    def run_child_validation(self, data):
+        result, errors = [], {}
+        for index, item in enumerate(data):
+            serializer = type(self.child)(data=item)
+            if serializer.is_valid():
+                result.append(serializer.validated_data)
+            else:
+                errors[index] = serializer.errors
+        if errors:
+            raise serializers.ValidationError(errors)
+        return result
+
+
 def uri_characters(value: str) -> None:
     """Refuse a URL holding a character no URI may hold unescaped (`"<>{}|\\^` and the
     backtick): it would be a link that breaks, and an IRI no RDF syntax can write."""

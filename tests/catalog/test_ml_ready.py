@@ -6,7 +6,12 @@ import pytest
 from django.db import transaction
 
 from registry.models import Dataset
-from registry.services import Actor, dataset_update, validation_run_execute
+from registry.services import (
+    Actor,
+    dataset_revalidate,
+    dataset_update,
+    validation_run_execute,
+)
 
 from ..factories import publish, source_url
 
@@ -67,16 +72,25 @@ def test_a_dataset_meeting_every_check_is_ml_ready(institution):
         # Open data needs an open licence (validation refuses CC-BY-NC); restricted is not open.
         ({"access_rights": "restricted", "license": "CC-BY-NC-4.0"}, "licence"),
         ({"data_card": {**CARD, "known_biases": ""}}, "data_card"),
-        ({"data_card": {**CARD, "data_subjects": "personal"}}, "data_card"),  # de-identification
+        # Records about people: never open, and the card must say how they were de-identified.
+        (
+            {
+                "access_rights": "restricted",
+                "contains_personal_data": True,
+                "data_card": {**CARD, "data_subjects": "personal"},
+            },
+            "licence data_card",
+        ),
     ],
 )
 def test_one_missing_piece_keeps_a_dataset_from_being_ml_ready(institution, overrides, failing):
     dataset = publish(institution, **ready_payload(**overrides))
     checks = checks_of(dataset)
-    assert [name for name, met in checks.items() if not met] == [failing]
+    assert [name for name, met in checks.items() if not met] == failing.split()
     assert dataset.ml_ready is False
-    note = next(c for c in dataset.quality["ml_ready"]["checks"] if c["name"] == failing)["note"]
-    assert note
+    for name in failing.split():
+        check = next(c for c in dataset.quality["ml_ready"]["checks"] if c["name"] == name)
+        assert check["note"]
 
 
 def test_files_without_schema_checksum_or_download_address(institution):
@@ -99,6 +113,21 @@ def test_files_without_schema_checksum_or_download_address(institution):
     assert checks_of(restricted)["licence"] is False
     public_domain = publish(institution, **ready_payload(license="CC0-1.0"))
     assert checks_of(public_domain)["licence"] is True
+
+
+def test_a_file_found_unreachable_is_not_ml_ready(institution):
+    """Published ML-ready (publish() skips the source checks), then a re-check finds the file
+    gone (a 404 on the source server): no longer ML-ready, and the page says why."""
+    gone = {**ready_payload()["distributions"][0], "download_url": source_url("/no-such.csv")}
+    dataset = publish(institution, **ready_payload(distributions=[gone]))
+    assert dataset.ml_ready is True
+    run = dataset_revalidate(dataset=dataset)
+    validation_run_execute(run_id=run.id)
+    checks = checks_of(dataset)
+    assert checks["croissant"] is False
+    note = next(c for c in dataset.quality["ml_ready"]["checks"] if c["name"] == "croissant")
+    assert "could not be reached" in note["note"]
+    assert dataset.ml_ready is False
 
 
 def test_filter_and_facet_in_the_api_and_on_the_page(client, institution):

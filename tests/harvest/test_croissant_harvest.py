@@ -185,3 +185,39 @@ def test_an_odd_record_fails_alone(catalogue_server, owner):
     assert job.status == "finished", job.error
     fine = Dataset.objects.get(institution=owner, title="Fine")
     assert fine.distributions.get().byte_size == 1500
+
+
+def test_croissant_records_about_people_are_restricted_and_odd_fields_fail_alone(
+    catalogue_server,
+):
+    """An outside probe's findings 5, 6 and 8 (each failed before its fix): people's records arrived open; a NUL in an unmapped field failed
+    the whole job on PostgreSQL; an odd address refused the whole record; a frame with no
+    start became one."""
+    owner = make_institution(slug="national-2", name="National")
+    documents = [
+        {"@type": "sc:Dataset", "@id": "https://ex.org/p", "name": "People",
+         "description": "Records about people.", "license": "CC-BY-4.0",
+         "rai:personalSensitiveInformation": ["Data subjects: Personal data."]},
+        {"@type": "sc:Dataset", "@id": "https://ex.org/n", "name": "Nul", "foo": "a\u0000b",
+         "license": "CC-BY-4.0", "description": "Odd fields."},
+        {"@type": "sc:Dataset", "@id": "https://ex.org/u", "name": "Odd file",
+         "license": "CC-BY-4.0", "description": "One good file, one odd.",
+         "rai:dataCollectionTimeFrame": [None, "2024-01-01"],
+         "distribution": [
+             {"@type": "cr:FileObject", "@id": "a", "contentUrl": "https://ex.org/a.csv"},
+             {"@type": "cr:FileObject", "@id": "b", "contentUrl": "https://ex.org/b\u2028.csv"}]},
+    ]  # fmt: skip
+    url = serve_json(catalogue_server, "/c.json", documents)
+    source = harvest_source_create(institution=owner, name="ML", kind="croissant", url=url)
+    job = harvest_job_start(source=source)
+    harvest_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.added, job.failed) == ("finished", 3, 0), job.errors
+    people = Dataset.objects.get(institution=owner, title="People")
+    assert (people.access_rights, people.contains_personal_data) == ("restricted", True)
+    nul = Dataset.objects.get(institution=owner, title="Nul")
+    assert nul.provenance["source_fields"]["foo"] == "ab"
+    odd = Dataset.objects.get(institution=owner, title="Odd file")
+    assert [d.access_url for d in odd.distributions.all()] == ["https://ex.org/a.csv"]
+    assert "b\u2028" in json.dumps(odd.provenance["source_fields"], ensure_ascii=False)
+    assert odd.data_card["collection_start"] is None

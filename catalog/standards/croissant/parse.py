@@ -12,6 +12,9 @@ provenance: file sets, citation, and every other property.
 
 import re
 
+from rest_framework import serializers
+
+from core.api.serializers import HttpUrlField
 from core.links import http_url
 from registry import datacard, vocabularies
 from registry.models import DataSubjects, SensitiveCategory
@@ -56,10 +59,9 @@ _MAPPED = {
     "conditionsOfAccess",
     "conformsTo",
 }
-_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgtp]?i?b|bytes?)?\s*$", re.I)
+_SIZE = re.compile(r"^(\d{1,30}(?:\.\d{1,30})?) ?([kmgtp]?i?b|bytes?)?$", re.I)
 _UNITS = {"": 1, "b": 1, "byte": 1, "bytes": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9}
 _UNITS |= {"tb": 10**12, "pb": 10**15, "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
-_COLUMN_LINE = re.compile(r"^Column (.+?): (.+?)(?: \((.*)\))?\.$", re.S)
 
 
 def _one(value) -> str:
@@ -92,13 +94,23 @@ def _name_of(agent) -> str:
 
 def byte_size(value) -> int | None:
     """ "1.2 MB", "1234 B", "1234": bytes; None for anything else."""
-    match = _SIZE.match(str(value)) if isinstance(value, int | str) else None
+    text = str(value).strip() if isinstance(value, int | str) else ""
+    match = _SIZE.match(text) if len(text) <= 64 else None
     if not match:
         return None
     unit = (match.group(2) or "").lower()
     factor = _UNITS.get(unit)
     size = float(match.group(1)) * factor if factor else None
     return int(size) if size is not None and size < 2**63 else None
+
+
+def _acceptable(url: str) -> bool:
+    """Whether the dataset payload takes the address (the harvester validates with it)."""
+    try:
+        HttpUrlField().run_validation(url)
+    except serializers.ValidationError:
+        return False
+    return True
 
 
 FORMATS = {"csv": "CSV", "tab-separated-values": "TSV", "x-parquet": "PARQUET", "jsonl": "JSONL"}
@@ -161,7 +173,7 @@ def _distributions(document: dict) -> tuple[list[dict], list]:
             continue
         kind = _one(node.get("@type"))
         url = http_url(_one(node.get("contentUrl")))
-        if not kind.endswith("FileObject") or not url:
+        if not kind.endswith("FileObject") or not url or not _acceptable(url):
             kept.append(node)  # file sets, git repositories, files without an address
             continue
         item = distribution(
@@ -215,15 +227,32 @@ def data_card(document: dict) -> dict:
         card["intended_uses"] = "\n\n".join(inside)[: datacard.TEXT_LIMIT]
     if out:
         card["out_of_scope_uses"] = "\n\n".join(out)[: datacard.TEXT_LIMIT]
-    timeframe = [iso_date(_one(v)) for v in _many(document.get("rai:dataCollectionTimeFrame"))]
-    if timeframe and timeframe[0]:
-        card["collection_start"] = timeframe[0]
-        if len(timeframe) > 1 and timeframe[-1] and timeframe[-1] >= timeframe[0]:
-            card["collection_end"] = timeframe[-1]
+    frame = document.get("rai:dataCollectionTimeFrame")
+    frame = frame if isinstance(frame, list) else [frame]
+    start = iso_date(_one(frame[0])) if frame else None
+    end = iso_date(_one(frame[-1])) if len(frame) > 1 else None
+    if start:
+        card["collection_start"] = start
+        if end and end >= start:
+            card["collection_end"] = end
     card.update(_sensitive(_many(document.get("rai:personalSensitiveInformation"))))
     if document.get("rai:hasSyntheticData") is True:
         card["data_subjects"] = DataSubjects.SYNTHETIC.value
     return card
+
+
+def column_line(line: str) -> tuple[str, str, str] | None:
+    """("c", "category", "note") from "Column c: category (note)." (export.rai_properties's
+    sentence), read without a regular expression (hostile lines must cost linear time)."""
+    if len(line) > 3000 or not line.startswith("Column ") or not line.endswith("."):
+        return None
+    column, sep, rest = line[len("Column ") : -1].partition(": ")
+    if not sep or not column:
+        return None
+    note = ""
+    if rest.endswith(")") and " (" in rest:
+        rest, _, note = rest[:-1].partition(" (")
+    return column, rest, note
 
 
 def _sensitive(lines: list[str]) -> dict:
@@ -233,17 +262,17 @@ def _sensitive(lines: list[str]) -> dict:
     found: dict = {"sensitive_fields": []}
     other = []
     for line in lines:
-        column = _COLUMN_LINE.match(line)
+        column = column_line(line)
         if line in subjects:
             found["data_subjects"] = subjects[line]
         elif line.startswith("De-identification: "):
             found["deidentification"] = line.removeprefix("De-identification: ")
-        elif column and column.group(2) in categories:
+        elif column and column[1] in categories:
             found["sensitive_fields"].append(
                 {
-                    "column": column.group(1)[:200],
-                    "category": categories[column.group(2)],
-                    "note": (column.group(3) or "")[:500],
+                    "column": column[0][:200],
+                    "category": categories[column[1]],
+                    "note": column[2][:500],
                 }
             )
         else:
@@ -282,6 +311,9 @@ def croissant_record(document: dict, source_url: str) -> RemoteRecord:
     card = data_card(document)
     if card:
         payload["data_card"] = card
+        if card.get("data_subjects") in datacard.PERSONAL:
+            # Records about people are never open here, whatever the source's access says.
+            payload.update(contains_personal_data=True, access_rights="restricted")
     extra = {k: v for k, v in document.items() if k not in _MAPPED and k not in RAI_MAPPED}
     if kept:
         extra["distribution (file sets, or files without an http(s) address)"] = kept
