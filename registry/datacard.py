@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.api.serializers import StrictCharField, StrictSerializer, WholeItems
+from core.errors import ServiceError
 
 from .models import DataSubjects, SensitiveCategory
 
@@ -109,6 +110,17 @@ def missing(card: dict) -> list[str]:
     if card["data_subjects"] in PERSONAL and not card["deidentification"]:
         lacking.append("deidentification")
     return lacking
+
+
+def check_consistent(snapshot: dict) -> None:
+    """Refuse metadata whose data card contradicts itself or the personal-data flag, on the
+    whole snapshot (a PATCH of one key must not slip a contradiction in)."""
+    found = contradictions(
+        snapshot["data_card"], contains_personal_data=snapshot["contains_personal_data"]
+    )
+    if found:
+        field, message = next(iter(found.items()))
+        raise ServiceError(message, field=field)
 
 
 def is_empty(card: dict | None) -> bool:

@@ -18,7 +18,7 @@ from django.utils.text import slugify
 from core.errors import Conflict, ServiceError
 from core.jobs import enqueue_on_commit
 
-from ..datacard import CARD_DEFAULTS, card_of, contradictions
+from ..datacard import CARD_DEFAULTS, card_of, check_consistent
 from ..models import ApiToken, Dataset, DatasetRevision, Distribution, Institution, ValidationRun
 
 SNAPSHOT_DEFAULTS: dict = {
@@ -155,17 +155,6 @@ def snapshot_normalise(data: dict, *, known_distribution_ids: set[str]) -> dict:
     return snapshot
 
 
-def _consistent(snapshot: dict) -> None:
-    """Refuse metadata whose data card contradicts itself or the personal-data flag, on the
-    whole snapshot (a PATCH of one key must not slip a contradiction in)."""
-    found = contradictions(
-        snapshot["data_card"], contains_personal_data=snapshot["contains_personal_data"]
-    )
-    if found:
-        field, message = next(iter(found.items()))
-        raise ServiceError(message, field=field)
-
-
 def _unique_slug(institution: Institution, base: str, *, exclude: uuid.UUID | None = None) -> str:
     base = (base or "dataset")[:90].strip("-") or "dataset"
     taken = set(
@@ -282,7 +271,7 @@ def dataset_register(
     if not institution.is_provider:
         raise ServiceError("Only provider institutions can register datasets.", field="institution")
     snapshot = snapshot_normalise(data, known_distribution_ids=set())
-    _consistent(snapshot)
+    check_consistent(snapshot)
     try:
         with transaction.atomic():
             if snapshot["slug"]:
@@ -345,7 +334,7 @@ def dataset_update(
             str(i) for i in dataset.distributions.values_list("id", flat=True)
         }
         snapshot = snapshot_normalise(merged, known_distribution_ids=known)
-        _consistent(snapshot)
+        check_consistent(snapshot)
         if snapshot == base:
             return dataset  # nothing changed: no revision, no run (PUT is idempotent)
         _check_slug_free(dataset.institution, snapshot["slug"], exclude=dataset.pk)
