@@ -62,15 +62,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "rest_framework",
-    "drf_spectacular",
-    "drf_spectacular_sidecar",
-    "core",
-    "registry",
-    "catalog",
-    "consent",
-    "harvest",
-    "web",
+    *("rest_framework", "drf_spectacular", "drf_spectacular_sidecar"),
+    *("core", "registry", "catalog", "consent", "harvest", "exchange", "web"),
 ]
 
 MIDDLEWARE = [
@@ -200,6 +193,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "expire-consents": {
         "task": "consent.tasks.expire_consents",
+        "schedule": env_int("SUCHI_CONSENT_EXPIRY_INTERVAL", 60),
+    },
+    "expire-agreements": {  # data-use agreements, on the consents' interval
+        "task": "exchange.tasks.expire_agreements",
         "schedule": env_int("SUCHI_CONSENT_EXPIRY_INTERVAL", 60),
     },
     "checkpoint-ledger": {

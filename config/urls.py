@@ -22,6 +22,7 @@ urlpatterns = [
     # The catalogue's read endpoints come first; the rest of /api/v1/ is the registry's.
     path("api/v1/", include("catalog.api.urls")),
     path("api/v1/", include("consent.api.urls")),
+    path("api/v1/", include("exchange.api.urls")),
     path("api/v1/", include("harvest.api.urls")),
     path("api/v1/", include("registry.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -46,6 +47,7 @@ urlpatterns = [
     path("data.json", catalog_views.data_json, name="data-json"),
     # robots.txt, /sitemap.xml and /sitemaps/…: declared beside their views.
     path("", include("catalog.sitemaps")),
+    path("", include("exchange.pages")),
     path("distributions/<uuid:pk>", catalog_views.distribution, name="distribution-page"),
     path(
         "distributions/<uuid:pk>/schema.json",

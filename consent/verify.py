@@ -33,7 +33,8 @@ from joserfc.errors import JoseError
 from joserfc.jwk import OKPKey
 
 ALGORITHMS = ("EdDSA", "Ed25519")
-SCHEMA_PREFIX = "suchi.consent-artefact/"
+# What Suchi signs for parties to verify: consent artefacts and data-use agreements.
+SCHEMA_PREFIXES = ("suchi.consent-artefact/", "suchi.data-use-agreement/")
 
 
 class VerificationError(Exception):
@@ -98,8 +99,10 @@ def verify_artefact(
         claims = json.loads(payload)
     except ValueError:
         raise VerificationError("the payload is not JSON") from None
-    if not isinstance(claims, dict) or not str(claims.get("schema", "")).startswith(SCHEMA_PREFIX):
-        raise VerificationError("the payload is not a Suchi consent artefact")
+    if not isinstance(claims, dict) or not str(claims.get("schema", "")).startswith(
+        SCHEMA_PREFIXES
+    ):
+        raise VerificationError("the payload is not a Suchi consent artefact or agreement")
     if rfc8785.dumps(claims) != payload:
         raise VerificationError("the payload is not canonical JSON (RFC 8785)")
     now = now or datetime.now(UTC)

@@ -32,3 +32,16 @@ class TooManyAttempts(ServiceError):
     def __init__(self, message: str, *, retry_after: int, field: str | None = None):
         super().__init__(message, field=field)
         self.retry_after = retry_after
+
+
+class Gone(ServiceError):
+    """What the request names existed and is gone for good (a withdrawn dataset)."""
+
+    status_code = 410
+
+
+class Forbidden(ServiceError):
+    """The caller is known but its role does not allow this (a provider-only institution
+    asking for data, for instance)."""
+
+    status_code = 403

@@ -5,4 +5,7 @@ SCOPES: dict[str, str] = {
     "consents:request": "Ask citizens for consent and read the resulting artefacts",
     "consents:verify": "Check artefact status and report data access as a provider",
     "webhooks:write": "Manage the institution's webhook endpoints",
+    "access:request": "Request access to restricted datasets and follow the agreements issued",
+    "access:review": "Review access requests, issue and revoke agreements, check their status "
+    "and record releases, as a provider",
 }

@@ -148,6 +148,7 @@ RUN_TRIGGER = {
 SEVERITY = {"error": _("Error"), "warning": _("Warning"), "info": _("Information")}
 
 
+# Long: one line per enum of every app, read as the table of labels it is.
 def choice_tables() -> dict:
     """Every enum of the models and the table of words the pages show for it (English msgids,
     Hindi in locale/hi): one place, checked by tests/web/test_translations.py."""
@@ -158,6 +159,14 @@ def choice_tables() -> dict:
         ConsentRequestFetchType,
         ConsentRequestStatus,
         WebhookDeliveryStatus,
+    )
+    from exchange import labels as exchange_labels
+    from exchange.models import (
+        AccessRequestStatus,
+        AgreementBasis,
+        AgreementStatus,
+        ExchangeEventKind,
+        ReceiptOutcome,
     )
     from harvest.models import (
         HarvestJobStatus,
@@ -181,6 +190,11 @@ def choice_tables() -> dict:
     )
 
     return {
+        AccessRequestStatus: exchange_labels.REQUEST_STATUS,
+        AgreementStatus: exchange_labels.AGREEMENT_STATUS,
+        AgreementBasis: exchange_labels.BASIS,
+        ExchangeEventKind: exchange_labels.EVENT_KIND,
+        ReceiptOutcome: exchange_labels.RECEIPT_OUTCOME,
         ConsentRequestStatus: REQUEST_STATUS,
         ConsentArtefactStatus: ARTEFACT_STATUS,
         ConsentRequestAccessMode: ACCESS_MODE,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import console, console_harvest, portal, views
+from . import console, console_exchange, console_harvest, portal, views
 
 portal_urls = [
     path("", portal.dashboard, name="portal"),
@@ -62,6 +62,62 @@ console_urls = [
         "<slug:slug>/harvest-jobs/<int:pk>",
         console_harvest.harvest_job,
         name="console-harvest-job",
+    ),
+    # --- the data exchange (web/console_exchange.py) ---
+    path(
+        "request-access/<uuid:dataset>",
+        console_exchange.request_access,
+        name="console-request-access",
+    ),
+    path(
+        "<slug:slug>/access-requests",
+        console_exchange.access_requests,
+        name="console-access-requests",
+    ),
+    path(
+        "<slug:slug>/access-requests/new",
+        console_exchange.access_request_new,
+        name="console-access-request-new",
+    ),
+    path(
+        "<slug:slug>/access-requests/<uuid:pk>",
+        console_exchange.access_request_detail,
+        name="console-access-request",
+    ),
+    path(
+        "<slug:slug>/access-requests/<uuid:pk>/message",
+        console_exchange.access_request_message_view,
+        name="console-access-request-message",
+    ),
+    path(
+        "<slug:slug>/access-requests/<uuid:pk>/approve",
+        console_exchange.access_request_approve_view,
+        name="console-access-request-approve",
+    ),
+    path(
+        "<slug:slug>/access-requests/<uuid:pk>/reject",
+        console_exchange.access_request_reject_view,
+        name="console-access-request-reject",
+    ),
+    path(
+        "<slug:slug>/access-requests/<uuid:pk>/withdraw",
+        console_exchange.access_request_withdraw_view,
+        name="console-access-request-withdraw",
+    ),
+    path(
+        "<slug:slug>/agreements/<uuid:pk>",
+        console_exchange.agreement_detail,
+        name="console-agreement",
+    ),
+    path(
+        "<slug:slug>/agreements/<uuid:pk>/<str:action>",
+        console_exchange.agreement_action,
+        name="console-agreement-action",
+    ),
+    path(
+        "<slug:slug>/exchange-policy",
+        console_exchange.exchange_policy,
+        name="console-exchange-policy",
     ),
 ]
 

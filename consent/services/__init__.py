@@ -18,6 +18,7 @@ from .citizens import (
     citizen_token_authenticate,
     citizen_token_issue,
 )
+from .events import outbox_write, webhook_event_types, webhook_event_types_register
 from .requests import (
     consent_deny,
     consent_grant,
@@ -52,9 +53,12 @@ __all__ = [
     "consents_expire",
     "export_checkpoint",
     "ledger_checkpoint_write",
+    "outbox_write",
     "receipt_record",
     "webhook_deliver",
     "webhook_deliveries_due",
     "webhook_endpoint_create",
     "webhook_endpoint_disable",
+    "webhook_event_types",
+    "webhook_event_types_register",
 ]

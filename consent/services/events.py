@@ -133,33 +133,56 @@ def artefact_event(artefact: ConsentArtefact, kind: str, *, actor: str, at: date
 
 
 def _outbox_write(event: ConsentEvent, recipients: list[Institution], payload: dict) -> None:
+    outbox_write(
+        event_id=event.event_id,
+        kind=event.kind,
+        at=event.created_at,
+        recipients=recipients,
+        payload=payload,
+    )
+
+
+# Event types other modules send through this outbox (the data exchange's), registered by
+# their app at start-up so that endpoints may subscribe to them.
+OTHER_WEBHOOK_EVENTS: set[str] = set()
+
+
+def webhook_event_types_register(kinds) -> None:
+    OTHER_WEBHOOK_EVENTS.update(str(kind) for kind in kinds)
+
+
+def webhook_event_types() -> list[str]:
+    """Every event type an endpoint may subscribe to."""
+    return sorted({str(kind) for kind in WEBHOOK_EVENTS} | OTHER_WEBHOOK_EVENTS)
+
+
+def outbox_write(
+    *, event_id, kind: str, at: datetime, recipients: list[Institution], payload: dict
+) -> None:
+    """Write one event's webhook deliveries, one per active endpoint of the recipients that
+    takes its kind, in the caller's transaction; their jobs are queued once it commits."""
     endpoints = [
         endpoint
         for endpoint in WebhookEndpoint.objects.filter(
             institution__in={i.pk for i in recipients}, is_active=True
         )
-        if not endpoint.events or event.kind in endpoint.events
+        if not endpoint.events or kind in endpoint.events
     ]
     if not endpoints:
         return
     body = json.dumps(
-        {
-            "id": str(event.event_id),
-            "type": event.kind,
-            "created_at": instant_z(event.created_at),
-            "data": payload,
-        },
+        {"id": str(event_id), "type": kind, "created_at": instant_z(at), "data": payload},
         separators=(",", ":"),
         ensure_ascii=False,
     )
     deliveries = WebhookDelivery.objects.bulk_create(
         WebhookDelivery(
             endpoint=endpoint,
-            event_id=event.event_id,
-            event_type=event.kind,
+            event_id=event_id,
+            event_type=kind,
             body=body,
-            next_attempt_at=event.created_at,
-            created_at=event.created_at,
+            next_attempt_at=at,
+            created_at=at,
         )
         for endpoint in endpoints
     )

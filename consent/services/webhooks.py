@@ -19,7 +19,7 @@ from registry.sources import Unresolvable, UnsafeURL, fetch, resolve_safely
 
 from ..keys import sign_detached
 from ..models import WebhookDelivery, WebhookEndpoint
-from .events import WEBHOOK_EVENTS, retry_delay
+from .events import retry_delay, webhook_event_types
 
 MAX_ENDPOINTS = 10
 SIGNATURE_TYP = "suchi-webhook+jws"
@@ -36,11 +36,11 @@ def webhook_endpoint_create(
         raise ServiceError(f"Unsafe webhook URL: {exc}.", field="url") from None
     except Unresolvable as exc:
         raise ServiceError(f"{exc}.", field="url") from None
-    unknown = sorted(set(events) - {str(kind) for kind in WEBHOOK_EVENTS})
+    known = webhook_event_types()
+    unknown = sorted(set(events) - set(known))
     if unknown:
         raise ServiceError(
-            f"Unknown event type(s) {', '.join(unknown)}; use "
-            f"{', '.join(sorted(str(kind) for kind in WEBHOOK_EVENTS))}.",
+            f"Unknown event type(s) {', '.join(unknown)}; use {', '.join(known)}.",
             field="events",
         )
     with transaction.atomic():

@@ -116,6 +116,7 @@ def test_beat_schedules_sweeps_rechecks_expiry_and_webhooks_and_compose_runs_bea
         "registry.tasks.sweep_validation_runs",
         "registry.tasks.schedule_rechecks",
         "consent.tasks.expire_consents",
+        "exchange.tasks.expire_agreements",
         "consent.tasks.deliver_due_webhooks",
         "consent.tasks.checkpoint_ledger",
         "harvest.tasks.schedule_harvests",

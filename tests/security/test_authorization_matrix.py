@@ -640,6 +640,116 @@ TABLE = [
     Row("console/logout", "/console/logout", "POST", expect=cells(302), last=True),
 ]
 
+# --- the data exchange: X is the provider of the ex_req*/ex_agr* objects (institution Z asked),
+# the consumer of ex_req_withdraw; Y is a stranger to all of them. ---
+EITHER = ("access:request", "access:review")
+
+
+def release() -> dict:
+    return {"served_at": timezone.now().isoformat(), "record_count": 1}
+
+
+TABLE += [
+    Row("api/v1/access-requests", "/api/v1/access-requests", scopes=EITHER,
+        expect=inst_api_collection(200)),
+    Row("api/v1/access-requests", "/api/v1/access-requests", "POST", body={}, scopes=EITHER,
+        expect=inst_api_collection(400)),
+    Row("api/v1/access-requests/<anyuuid:pk>", "/api/v1/access-requests/{ex_req}",
+        scopes=EITHER, expect=inst_api(200)),
+    Row("api/v1/access-requests/<anyuuid:pk>/approve",
+        "/api/v1/access-requests/{ex_req_approve}/approve", "POST", body={},
+        scopes=("access:review",), expect=inst_api(200)),
+    Row("api/v1/access-requests/<anyuuid:pk>/reject",
+        "/api/v1/access-requests/{ex_req_reject}/reject", "POST", body={"reason": "No."},
+        scopes=("access:review",), expect=inst_api(200)),
+    Row("api/v1/access-requests/<anyuuid:pk>/withdraw",
+        "/api/v1/access-requests/{ex_req_withdraw}/withdraw", "POST", body={},
+        scopes=("access:request",), expect=inst_api(200)),
+    Row("api/v1/access-requests/<anyuuid:pk>/messages",
+        "/api/v1/access-requests/{ex_req_msg}/messages", "POST", body={"text": "Which years?"},
+        scopes=EITHER, expect=inst_api(201)),
+    Row("api/v1/agreements", "/api/v1/agreements", scopes=EITHER,
+        expect=inst_api_collection(200)),
+    Row("agreements", "/agreements", expect=PUBLIC),
+    Row("api/v1/agreements/register", "/api/v1/agreements/register", expect=PUBLIC),
+    Row("api/v1/agreements/register.csv", "/api/v1/agreements/register.csv", expect=PUBLIC),
+    Row("api/v1/agreements/<anyuuid:pk>", "/api/v1/agreements/{ex_agr}", scopes=EITHER,
+        expect=inst_api(200)),
+    Row("api/v1/agreements/<anyuuid:pk>/status", "/api/v1/agreements/{ex_agr}/status",
+        scopes=EITHER, expect=inst_api(200)),
+    Row("api/v1/agreements/<anyuuid:pk>/receipts", "/api/v1/agreements/{ex_agr}/receipts",
+        scopes=EITHER, expect=inst_api(200)),
+    Row("api/v1/agreements/<anyuuid:pk>/receipts", "/api/v1/agreements/{ex_agr}/receipts",
+        "POST", body=release, scopes=("access:review",), expect=inst_api(201)),
+    Row("api/v1/agreements/<anyuuid:pk>/suspend", "/api/v1/agreements/{ex_agr_suspend}/suspend",
+        "POST", body={}, scopes=("access:review",), expect=inst_api(200)),
+    Row("api/v1/agreements/<anyuuid:pk>/resume", "/api/v1/agreements/{ex_agr_resume}/resume",
+        "POST", body={}, scopes=("access:review",), expect=inst_api(200)),
+    Row("api/v1/agreements/<anyuuid:pk>/revoke", "/api/v1/agreements/{ex_agr_revoke}/revoke",
+        "POST", body={}, scopes=("access:review",), expect=inst_api(200)),
+    Row("api/v1/exchange-policy", "/api/v1/exchange-policy", scopes=("access:review",),
+        expect=inst_api_collection(200)),
+    Row("api/v1/exchange-policy", "/api/v1/exchange-policy", "PUT",
+        body={"max_duration_days": 200}, scopes=("access:review",),
+        expect=inst_api_collection(200)),
+]  # fmt: skip
+
+# --- the data exchange in the console (web/console_exchange.py): X's members on the same
+# objects; a second success on a decided request or agreement is refused with a message and
+# sent back to its page (302), so both members' cells read 302. ---
+TABLE += [
+    Row("console/request-access/<uuid:dataset>", "/console/request-access/{ex_ds_z}",
+        expect=cells(302, cit_a_session=200, cit_b_session=200, superuser=200)),
+    Row("console/<slug:slug>/access-requests", "/console/{x_slug}/access-requests",
+        expect=console(200)),
+    Row("console/<slug:slug>/access-requests/new", "/console/{x_slug}/access-requests/new",
+        expect=console(200)),
+    Row("console/<slug:slug>/access-requests/new", "/console/{x_slug}/access-requests/new",
+        "POST", body={"purpose": "research"}, expect=console(400)),
+    Row("console/<slug:slug>/access-requests/<uuid:pk>",
+        "/console/{x_slug}/access-requests/{ex_req}", expect=console(200)),
+    Row("console/<slug:slug>/access-requests/<uuid:pk>",
+        "/console/{x_slug}/access-requests/{ex_req_withdraw}", expect=console(200)),
+    # Y's console with X's request: nobody here is a member of Y.
+    Row("console/<slug:slug>/access-requests/<uuid:pk>",
+        "/console/{y_slug}/access-requests/{ex_req}", expect=console(404)),
+    Row("console/<slug:slug>/access-requests/<uuid:pk>/message",
+        "/console/{x_slug}/access-requests/{ex_req_c_msg}/message", "POST",
+        body={"text": "Which years?"}, expect=console(302)),
+    Row("console/<slug:slug>/access-requests/<uuid:pk>/approve",
+        "/console/{x_slug}/access-requests/{ex_req_c_approve}/approve", "POST", body={},
+        expect=console(302)),
+    # X asked for ex_req_withdraw: X may not approve it.
+    Row("console/<slug:slug>/access-requests/<uuid:pk>/approve",
+        "/console/{x_slug}/access-requests/{ex_req_withdraw}/approve", "POST", body={},
+        expect=console(404)),
+    Row("console/<slug:slug>/access-requests/<uuid:pk>/reject",
+        "/console/{x_slug}/access-requests/{ex_req_c_reject}/reject", "POST",
+        body={"reason": "No."}, expect=console(302)),
+    Row("console/<slug:slug>/access-requests/<uuid:pk>/withdraw",
+        "/console/{x_slug}/access-requests/{ex_req_c_withdraw}/withdraw", "POST",
+        expect=console(302)),
+    # X did not ask for ex_req: X may not withdraw it.
+    Row("console/<slug:slug>/access-requests/<uuid:pk>/withdraw",
+        "/console/{x_slug}/access-requests/{ex_req}/withdraw", "POST", expect=console(404)),
+    Row("console/<slug:slug>/agreements/<uuid:pk>", "/console/{x_slug}/agreements/{ex_agr}",
+        expect=console(200)),
+    Row("console/<slug:slug>/agreements/<uuid:pk>", "/console/{y_slug}/agreements/{ex_agr}",
+        expect=console(404)),
+    Row("console/<slug:slug>/agreements/<uuid:pk>/<str:action>",
+        "/console/{x_slug}/agreements/{ex_agr_c_suspend}/suspend", "POST", expect=console(302)),
+    Row("console/<slug:slug>/agreements/<uuid:pk>/<str:action>",
+        "/console/{x_slug}/agreements/{ex_agr_c_resume}/resume", "POST", expect=console(302)),
+    Row("console/<slug:slug>/agreements/<uuid:pk>/<str:action>",
+        "/console/{x_slug}/agreements/{ex_agr_c_revoke}/revoke", "POST", expect=console(302)),
+    Row("console/<slug:slug>/agreements/<uuid:pk>/<str:action>",
+        "/console/{x_slug}/agreements/{ex_agr}/explode", "POST", expect=console(404)),
+    Row("console/<slug:slug>/exchange-policy", "/console/{x_slug}/exchange-policy",
+        expect=console(200, editor=404)),
+    Row("console/<slug:slug>/exchange-policy", "/console/{x_slug}/exchange-policy", "POST",
+        body={"max_duration_days": "365"}, expect=console(302, editor=404)),
+]  # fmt: skip
+
 # --- the Django admin: staff only (everyone else is sent to its login page) ---
 ADMIN_DENY = 302
 
@@ -695,6 +805,8 @@ LISTS = {
     ("api/v1/consent-artefacts", "GET"): (("art",), {"x_token"}, {"y_token"}),
     ("api/v1/webhooks", "GET"): (("wh_disable",), {"x_token"}, {"y_token"}),
     ("api/v1/harvest-sources", "GET"): (("hs",), {"x_token"}, {"y_token"}),
+    ("api/v1/access-requests", "GET"): (("ex_req", "ex_req_withdraw"), {"x_token"}, {"y_token"}),
+    ("api/v1/agreements", "GET"): (("ex_agr",), {"x_token"}, {"y_token"}),
     ("api/v1/me/consent-requests", "GET"): (("req",), A_CITIZEN, B_CITIZEN),
     ("api/v1/me/consent-artefacts", "GET"): (("art",), A_CITIZEN, B_CITIZEN),
     ("api/v1/me/export", "GET"): (("req", "art"), A_CITIZEN, B_CITIZEN),
@@ -780,6 +892,9 @@ def world(db, django_user_model):
         institution=x, name="X's third catalogue", kind="dcat", url=source_url("/third.ttl")
     )
     ids["job_abort"] = HarvestJob.objects.create(source=hs_abort, trigger="manual").pk
+    _exchange_objects(ids, x, x_api)
+    # A token of its own to revoke (the latest of X's could be one the matrix calls with).
+    make_token(x, scopes=("datasets:write",))
     ids["tok_revoke"] = ApiToken.objects.filter(institution=x).order_by("-pk")[0].pk
 
     member = django_user_model.objects.create_user("editor-x", password=PASSWORD)
@@ -821,6 +936,40 @@ def world(db, django_user_model):
     }
     unscoped_clients = {lacking: bearer(token) for lacking, token in unscoped.items()}
     return ids, clients, unscoped_clients
+
+
+def _exchange_objects(ids: dict, x, x_api) -> None:
+    """Requests institution Z made to X (X reviews them), one X made to Z, and agreements X
+    issued to Z."""
+    z = make_institution(slug="inst-z", name="Institution Z", is_consumer=True)
+    z_api = bearer(make_token(z, scopes=tuple(SCOPES)))
+    of_x = publish(x, slug="restricted-x", access_rights="restricted")
+    of_z = publish(z, slug="restricted-z", access_rights="restricted")
+
+    def ask(api, dataset) -> str:
+        body = {"datasets": [str(dataset.pk)], "purpose": "research",
+                "description": "For the matrix.", "duration_days": 30}  # fmt: skip
+        response = api.post("/api/v1/access-requests", body, format="json")
+        assert response.status_code == 201, response.content
+        return response.json()["id"]
+
+    # ex_req_c_* and ex_agr_c_* are the console's own (web/console_exchange.py).
+    for name in ("ex_req", "ex_req_approve", "ex_req_reject", "ex_req_msg", "ex_req_c_approve",
+                 "ex_req_c_reject", "ex_req_c_msg"):  # fmt: skip
+        ids[name] = ask(z_api, of_x)
+    ids["ex_req_withdraw"] = ask(x_api, of_z)
+    ids["ex_req_c_withdraw"] = ask(x_api, of_z)
+    ids["ex_ds_z"] = of_z.pk
+    for name in ("ex_agr", "ex_agr_suspend", "ex_agr_resume", "ex_agr_revoke", "ex_agr_c_suspend",
+                 "ex_agr_c_resume", "ex_agr_c_revoke"):  # fmt: skip
+        response = x_api.post(
+            f"/api/v1/access-requests/{ask(z_api, of_x)}/approve", {}, format="json"
+        )
+        assert response.status_code == 200, response.content
+        ids[name] = response.json()["agreement"]["id"]
+    for name in ("ex_agr_resume", "ex_agr_c_resume"):
+        response = x_api.post(f"/api/v1/agreements/{ids[name]}/suspend", {}, format="json")
+        assert response.status_code == 200, response.content
 
 
 def _request(client, row: Row, url: str):

@@ -69,6 +69,7 @@ CONTEXT = {
     "transform": "cr:transform",
     "unArchive": "cr:unArchive",
     "value": "cr:value",
+    "repeated": "cr:repeated",
 }
 # Frictionless Table Schema field types → Croissant data types. What is not here (object,
 # array, duration, geopoint, geojson, yearmonth, any) is read as text, with a note saying so.
@@ -84,7 +85,8 @@ DATA_TYPES = {
 }
 ACCESS_CONDITIONS = {
     Dataset.Access.RESTRICTED: "Restricted: the files are not downloadable; the institution "
-    "shares them on request, under the conditions on the dataset's page.",
+    "shares them on request, under a signed data-use agreement. Request access on the "
+    "dataset's page, or with POST /api/v1/access-requests (a token with scope access:request).",
     Dataset.Access.CONSENT: "Per citizen, under consent: the records are released only to an "
     "institution holding the citizen's consent, through Suchi's consent manager.",
 }

@@ -23,6 +23,7 @@ from .vocab import (
     FILE_TYPES,
     HYDRA,
     OA,
+    ODRL,
     PROV,
     SPDX,
     VCARD,
@@ -128,9 +129,38 @@ def add_dataset(g: Graph, base: str, dataset: Dataset) -> URIRef:
         g.add((node, PROV.wasDerivedFrom, URIRef(remote)))
     _add_data_card(g, node, dataset.data_card)
     licence = vocabularies.licences().get(dataset.license)
+    policy = _access_policy(g, base, dataset) if dataset.access_rights == "restricted" else None
     for dist in dataset.distributions.all():
-        g.add((node, DCAT.distribution, _add_distribution(g, base, dist, licence)))
+        made = _add_distribution(g, base, dist, licence)
+        if policy is not None:
+            g.add((made, ODRL.hasPolicy, policy))
+        g.add((node, DCAT.distribution, made))
     return node
+
+
+def _access_policy(g: Graph, base: str, dataset: Dataset) -> URIRef:
+    """How a restricted dataset is shared, as an ODRL offer by its institution: use, under a
+    data-use agreement requested through Suchi (the page's #request-access, or the API)."""
+    page = iris.dataset(base, dataset.pk)
+    policy = _typed(g, f"{page}#access-policy", ODRL.Policy)
+    g.add((policy, RDF.type, ODRL.Offer))
+    g.add((policy, ODRL.assigner, agent_iri(base, dataset.institution)))
+    permission = URIRef(f"{page}#access-permission")
+    g.add((policy, ODRL.permission, permission))
+    g.add((permission, ODRL.target, URIRef(page)))
+    g.add((permission, ODRL.action, ODRL.use))
+    g.add(
+        (
+            policy,
+            RDFS.comment,
+            Literal(
+                "Shared on request, under a signed data-use agreement: request access at "
+                f"{page}#request-access or with POST {base}/api/v1/access-requests.",
+                lang="en",
+            ),
+        )
+    )
+    return policy
 
 
 def _add_data_card(g: Graph, node: URIRef, stored: dict) -> None:

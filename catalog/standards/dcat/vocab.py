@@ -15,6 +15,7 @@ HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 PROV = Namespace("http://www.w3.org/ns/prov#")
 DQV = Namespace("http://www.w3.org/ns/dqv#")
 OA = Namespace("http://www.w3.org/ns/oa#")
+ODRL = Namespace("http://www.w3.org/ns/odrl/2/")
 DCAT_VERSION = URIRef("http://www.w3.org/ns/dcat#version")  # DCAT 3; rdflib's DCAT lacks it
 EU = "http://publications.europa.eu/resource/authority/"
 ACCESS_RIGHTS = {
@@ -63,6 +64,7 @@ def new_graph() -> Graph:
         ("prov", PROV),
         ("dqv", DQV),
         ("oa", OA),
+        ("odrl", ODRL),
         ("xsd", XSD),
     ):
         g.bind(prefix, namespace)

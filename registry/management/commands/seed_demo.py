@@ -74,3 +74,5 @@ class Command(BaseCommand):
         # consent; the command is found by name).
         if apps.is_installed("consent"):
             call_command("seed_demo_consents", stdout=self.stdout)
+        if apps.is_installed("exchange"):
+            call_command("seed_demo_exchange", stdout=self.stdout)
