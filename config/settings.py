@@ -10,6 +10,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from core.mail import email_settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("SUCHI_VAR_DIR", BASE_DIR / "var"))
 
@@ -63,7 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     *("rest_framework", "drf_spectacular", "drf_spectacular_sidecar"),
-    *("core", "registry", "catalog", "consent", "harvest", "exchange", "web"),
+    *("core", "registry", "catalog", "consent", "harvest", "exchange", "identity", "web"),
 ]
 
 MIDDLEWARE = [
@@ -222,8 +224,7 @@ CELERY_BEAT_SCHEDULE = {
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
-# The embedded default (no broker; core/inprocess.py): these jobs, and every job they queue,
-# run on a pool of this many threads in the web process instead of inside the request.
+# The embedded default (core/inprocess.py): these jobs, and those they queue, run on web threads.
 SUCHI_INPROCESS_TASKS = ["harvest.tasks.run_harvest_job"]
 # SQLite has one writer at a time: two writing threads there starve each other past the busy
 # timeout (a harvest's import against its own validations), so it gets one thread.
@@ -236,24 +237,27 @@ SUCHI_INPROCESS_SCHEDULE = env_list(
     "SUCHI_INPROCESS_SCHEDULE",
     "sweep-validation-runs,sweep-harvest-jobs,schedule-harvests,schedule-rechecks",
 )
-# Run as a web process starts in the embedded default: nothing can be waiting or running then
-# (the last process's queue died with it), so everything active is settled or queued again.
+# Run as an embedded web process starts: the last one's queue died with it, so settle or requeue.
 SUCHI_STARTUP_SWEEPS = [
     ("harvest.tasks.sweep_harvest_jobs", {"startup": True}),
     ("registry.tasks.sweep_validation_runs", {"stale_after": 0}),
 ]
 
+# --- Mail and SMS for citizens' one-time codes (core/mail.py, identity/delivery.py) --------------
+EMAIL_URL = env_str("EMAIL_URL", "consolemail://" if DEBUG else "smtp://localhost:25")
+globals().update(email_settings(EMAIL_URL, production=not DEBUG))
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Suchi <no-reply@suchi.example>")
+SUCHI_SMS_GATEWAY_URL = env_str("SUCHI_SMS_GATEWAY_URL", "")
+
 # --- Suchi ---------------------------------------------------------------------------------------
 # A validation run still queued or running after this many seconds is re-queued by the sweeper.
 SUCHI_RUN_STALE_AFTER = env_int("SUCHI_RUN_STALE_AFTER", 600)
 SUCHI_RUN_MAX_ATTEMPTS = env_int("SUCHI_RUN_MAX_ATTEMPTS", 5)
-# Runs queued in bulk (re-checks) are executed this many to a job, their results recorded in one
-# transaction; a job checks no new run after SUCHI_RUN_BATCH_SECONDS (well within the task time
-# limit and SUCHI_RUN_STALE_AFTER) and queues the rest again singly.
+# Re-check runs go this many to a job, recorded in one transaction; a job starts no new run after
+# SUCHI_RUN_BATCH_SECONDS (within the task limit and SUCHI_RUN_STALE_AFTER), requeues the rest.
 SUCHI_RUN_BATCH = env_int("SUCHI_RUN_BATCH", 20)
 SUCHI_RUN_BATCH_SECONDS = env_int("SUCHI_RUN_BATCH_SECONDS", 60)
-# A batch's source URLs are fetched concurrently before its checks run: at most this many at
-# once, and at most SUCHI_LINK_CHECKS_PER_HOST to one host (registry/checks/fetches.py).
+# A batch's URLs are fetched concurrently (checks/fetches.py): this many, N per host at most.
 SUCHI_LINK_CHECKS = env_int("SUCHI_LINK_CHECKS", 32)
 SUCHI_LINK_CHECKS_PER_HOST = env_int("SUCHI_LINK_CHECKS_PER_HOST", 6)
 # Published datasets are re-validated once per interval (default daily), each at its own phase.
@@ -287,8 +291,7 @@ SUCHI_HARVEST_TIMEOUT = env_int("SUCHI_HARVEST_TIMEOUT", 3600)
 SUCHI_HARVEST_HEARTBEAT_TIMEOUT = env_int("SUCHI_HARVEST_HEARTBEAT_TIMEOUT", 300)
 # Staged records imported per transaction.
 SUCHI_HARVEST_IMPORT_BATCH = env_int("SUCHI_HARVEST_IMPORT_BATCH", 200)
-# A harvested record is published without waiting for its links; they are checked by a
-# re-check queued this many seconds later (by the re-check scheduler's next round).
+# A harvested record is published before its links are checked, by a re-check this much later.
 SUCHI_HARVEST_LINK_CHECK_DELAY = env_int("SUCHI_HARVEST_LINK_CHECK_DELAY", 60)
 
 # --- Consent -------------------------------------------------------------------------------------

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from . import console, console_exchange, console_harvest, portal, views
+from . import console, console_exchange, console_harvest, portal, portal_otp, views
 
 portal_urls = [
     path("", portal.dashboard, name="portal"),
     path("login", portal.login_view, name="portal-login"),
+    path("login/code", portal_otp.ask_code, name="portal-login-code"),
+    path("login/code/verify", portal_otp.verify_code, name="portal-login-code-verify"),
     path("logout", portal.logout_view, name="portal-logout"),
     path("signup", portal.signup, name="portal-signup"),
     path("account", portal.account, name="portal-account"),

@@ -16,6 +16,7 @@ from .citizens import (
     citizen_create,
     citizen_set_language,
     citizen_token_authenticate,
+    citizen_token_for,
     citizen_token_issue,
 )
 from .events import outbox_write, webhook_event_types, webhook_event_types_register
@@ -44,6 +45,7 @@ __all__ = [
     "citizen_create",
     "citizen_set_language",
     "citizen_token_authenticate",
+    "citizen_token_for",
     "citizen_token_issue",
     "consent_deny",
     "consent_grant",

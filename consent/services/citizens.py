@@ -80,6 +80,12 @@ def citizen_token_issue(*, handle: str, password: str, request) -> tuple[str, in
         signin_failed(request, handle)
         raise ServiceError("Unknown handle or wrong password.", field="password")
     signin_succeeded(request, handle)
+    return citizen_token_for(user)
+
+
+def citizen_token_for(user) -> tuple[str, int]:
+    """A short-lived bearer token for a citizen who has just proved who they are (a password,
+    or a one-time code sent to a verified address): (token, lifetime s)."""
     value = signing.dumps(
         {"u": user.pk, "p": _password_fingerprint(user)}, salt=_TOKEN_SALT, compress=False
     )

@@ -671,6 +671,13 @@ TABLE += [
     Row("api/v1/agreements", "/api/v1/agreements", scopes=EITHER,
         expect=inst_api_collection(200)),
     Row("agreements", "/agreements", expect=PUBLIC),
+    # Signing in with a one-time code: anyone may ask (the bodies here are refused as malformed).
+    Row("api/v1/auth/otp", "/api/v1/auth/otp", "POST", body={"identifier": "x"},
+        expect=cells(400)),
+    Row("api/v1/auth/otp/verify", "/api/v1/auth/otp/verify", "POST",
+        body={"identifier": "x", "code": "1"}, expect=cells(400)),
+    Row("portal/login/code", "/portal/login/code", expect=cells(200)),
+    Row("portal/login/code/verify", "/portal/login/code/verify", expect=cells(302)),
     Row("api/v1/agreements/register", "/api/v1/agreements/register", expect=PUBLIC),
     Row("api/v1/agreements/register.csv", "/api/v1/agreements/register.csv", expect=PUBLIC),
     Row("api/v1/agreements/<anyuuid:pk>", "/api/v1/agreements/{ex_agr}", scopes=EITHER,
