@@ -52,7 +52,7 @@ def send_code(kind: str, value: str, code: str, *, language: str = "en") -> None
         return
     gateway = settings.SUCHI_SMS_GATEWAY_URL
     if not gateway:
-        raise DeliveryFailed(
+        raise ServiceError(  # the client's to fix (use e-mail), not a failure: a 400
             "This Suchi sends no SMS (no SMS gateway is configured): use an e-mail address.",
             field="identifier",
         )

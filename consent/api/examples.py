@@ -3,6 +3,8 @@ readable). drf-spectacular wraps the example of a list response in a list itself
 
 from drf_spectacular.utils import OpenApiExample
 
+from ..profiles import rebit_consent_detail
+
 PURPOSES = [
     {
         "code": "BTG",
@@ -158,6 +160,14 @@ EVENT = {
 REQUEST_ID = REQUEST["id"]
 ARTEFACT_ID = ARTEFACT["id"]
 
+# `?profile=rebit`: the same consent as a ReBIT AA ConsentDetail (signature shortened).
+ARTEFACT_REBIT = {
+    "profile": "rebit",
+    "document": rebit_consent_detail(ARTEFACT["claims"], []),
+    "signature": "eyJhbGciOiJFZERTQSIsImtpZCI6InpoWWZhZmdfN0RqV2pQMHNOYWdLRnQzUXJ0VGJmREE5VWpjYj"
+    "h5aFhfMlUiLCJ0eXAiOiJyZWJpdC1jb25zZW50K2p3cyJ9.eyJBY2NvdW50cyI6W3…fQ.qDNUzdPHHJ9jBmEs…",
+}
+
 REQUEST_INPUT = {
     "citizen": "asha@suchi",
     "purpose": {"code": "INSCLM", "text": "To settle your claim CLM-2291 for the hospital stay."},
@@ -232,7 +242,10 @@ EXAMPLES = {
     "consent_requests_retrieve": [ok("A pending request", REQUEST)],
     "consent_requests_cancel": [ok("Cancelled", {**REQUEST, "status": "cancelled"})],
     "consent_artefacts_list": [ok("The artefact of a granted request", page(ARTEFACT))],
-    "consent_artefacts_retrieve": [ok("An active artefact", ARTEFACT)],
+    "consent_artefacts_retrieve": [
+        ok("An active artefact", ARTEFACT),
+        ok("As a ReBIT AA ConsentDetail (?profile=rebit)", ARTEFACT_REBIT),
+    ],
     "consent_artefacts_status": [
         ok("Active", STATUS),
         ok("Revoked", {**STATUS, "status": "revoked"}),

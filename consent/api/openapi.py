@@ -1,14 +1,16 @@
 """The consent API in the OpenAPI document: one call per operation (core.api.schema), by
 audience as the views are. Imported by urls.py."""
 
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer
 
 from core.api.schema import Operations
 from core.api.serializers import ErrorOutput, page_of
 
 from ..models import ConsentArtefact, ConsentRequest, WebhookDelivery
+from ..profiles import PROFILES
 from .examples import EXAMPLES
 from .serializers import (
+    ArtefactProfileOutput,
     ArtefactStatusOutput,
     CitizenOutput,
     ConsentArtefactOutput,
@@ -131,7 +133,29 @@ party(
     "get",
     "consent_artefacts_retrieve",
     "One artefact your institution is party to",
-    {200: ConsentArtefactOutput, **ERRORS},
+    {
+        200: PolymorphicProxySerializer(
+            component_name="ConsentArtefactOrProfile",
+            serializers=[ConsentArtefactOutput, ArtefactProfileOutput],
+            resource_type_field_name=None,
+        ),
+        **ERRORS,
+        409: ErrorOutput,
+    },
+    description="Suchi's own artefact, or with `profile` the same consent read as a ReBIT "
+    "Account Aggregator `ConsentDetail` (`rebit`) or an ABDM consent artefact (`abdm`): "
+    "`{profile, document, signature}`, where `signature` is a compact JWS (typ "
+    "`rebit-consent+jws` / `abdm-consent+jws`, keys at `/.well-known/jwks.json`) whose "
+    "payload is the RFC 8785 canonical JSON of `document`. An ABDM reading of a paused "
+    "consent is 409 (ABDM has no paused state). See docs/consent.md.",
+    parameters=[
+        OpenApiParameter(
+            "profile",
+            enum=list(PROFILES),
+            required=False,
+            description="Read the artefact as an interoperable profile",
+        )
+    ],
 )
 
 # --- Providers -------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from ..models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from ..profiles import PROFILES
 
 
 class PurposeOutput(serializers.ModelSerializer):
@@ -175,6 +176,16 @@ class ConsentArtefactOutput(serializers.Serializer):
     kid = serializers.CharField()
     claims = serializers.JSONField()
     jws = serializers.CharField()
+
+
+class ArtefactProfileOutput(serializers.Serializer):
+    """An artefact read as an interoperable profile (consent.profiles)."""
+
+    profile = serializers.ChoiceField(choices=PROFILES)
+    document = serializers.DictField(help_text="The profile's document")
+    signature = serializers.CharField(
+        help_text="Compact JWS (EdDSA) whose payload is the RFC 8785 JSON of `document`"
+    )
 
 
 class ArtefactStatusOutput(serializers.Serializer):

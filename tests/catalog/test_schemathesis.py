@@ -42,12 +42,18 @@ def _catalogue(db, source_server):
 def _inexpressible_checks(case) -> list:
     """Checks whose premise the schema cannot state for this operation, each with its reason.
 
-    positive_data_acceptance sends schema-valid requests and expects them accepted. Two kinds of
+    positive_data_acceptance sends schema-valid requests and expects them accepted. Kinds of
     validity no OpenAPI schema can state: a password that matches (a wrong one is RFC 6749
-    §5.2's 400 invalid_grant), and a `cursor`, valid only as a token the server signed and
-    issued (and then not with `page`). Every other check applies to these operations too.
+    §5.2's 400 invalid_grant), a one-time code that matches the one sent, an identifier that is
+    a deliverable e-mail address or an Indian mobile number, and a `cursor`, valid only as a
+    token the server signed and issued (and then not with `page`). Every other check applies to
+    these operations too.
     """
-    if (case.method.upper(), case.path) == ("POST", "/api/v1/auth/token"):
+    if (case.method.upper(), case.path) in {
+        ("POST", "/api/v1/auth/token"),
+        ("POST", "/api/v1/auth/otp"),
+        ("POST", "/api/v1/auth/otp/verify"),
+    }:
         return [positive_data_acceptance]
     if any(parameter.name == "cursor" for parameter in case.operation.query):
         return [positive_data_acceptance]

@@ -219,3 +219,11 @@ def test_the_portal_signs_in_with_a_code(smtp, client):
     assert signed_in.status_code == 302 and signed_in["Location"] == "/portal/"
     assert "meera@suchi" in client.get("/portal/").content.decode()
     assert client.get("/portal/login/code/verify").status_code == 302  # the step is over
+
+
+def test_without_a_gateway_a_mobile_number_is_asked_to_use_email(settings):
+    settings.SUCHI_SMS_GATEWAY_URL = ""
+    response = ask(APIClient(), "+919876543210")
+    assert response.status_code == 400
+    assert "use an e-mail address" in response.json()["errors"]["identifier"][0]
+    assert OneTimeCode.objects.count() == 0

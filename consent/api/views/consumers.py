@@ -11,6 +11,7 @@ from registry.services import Actor
 
 from ... import selectors
 from ...models import ConsentArtefact, ConsentRequest
+from ...profiles import profile_param, profile_sign
 from ...services import (
     Period,
     artefact_for_party,
@@ -18,6 +19,7 @@ from ...services import (
     consent_request_create,
 )
 from ..serializers import (
+    ArtefactProfileOutput,
     ConsentArtefactOutput,
     ConsentRequestInput,
     ConsentRequestOutput,
@@ -130,5 +132,8 @@ class ArtefactDetail(APIView):
     permission_classes = [_PartyScope]
 
     def get(self, request, pk):
+        profile = profile_param(request.query_params.get("profile"))
         artefact = artefact_for_party(institution=request.user.institution, artefact_id=pk)
+        if profile:
+            return Response(ArtefactProfileOutput(profile_sign(artefact, profile)).data)
         return Response(ConsentArtefactOutput(artefact).data)
