@@ -170,8 +170,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A web request that queues a job must not hang on a broker outage: fail fast, the job row is
-# kept and the sweeper queues it later.
+# A web request queuing a job must not hang on a broker outage: fail fast (the sweeper requeues).
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 1,
     "interval_start": 0,
@@ -221,13 +220,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "harvest.tasks.sweep_harvest_jobs",
         "schedule": env_int("SUCHI_HARVEST_SWEEP_INTERVAL", 60),
     },
+    "notify-citizens": {  # citizens' 24-hour reminders, and e-mail/SMS retries (identity)
+        "task": "identity.tasks.sweep_notifications",
+        "schedule": env_int("SUCHI_NOTIFICATION_SWEEP_INTERVAL", 60),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # The embedded default (core/inprocess.py): these jobs, and those they queue, run on web threads.
 SUCHI_INPROCESS_TASKS = ["harvest.tasks.run_harvest_job"]
-# SQLite has one writer at a time: two writing threads there starve each other past the busy
-# timeout (a harvest's import against its own validations), so it gets one thread.
+# SQLite has one writer: two writing threads starve each other past its busy timeout: one thread.
 SUCHI_INPROCESS_WORKERS = env_int(
     "SUCHI_INPROCESS_WORKERS",
     1 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" else 2,
@@ -235,7 +237,7 @@ SUCHI_INPROCESS_WORKERS = env_int(
 # The beat entries the web process runs itself on a timer in the embedded default.
 SUCHI_INPROCESS_SCHEDULE = env_list(
     "SUCHI_INPROCESS_SCHEDULE",
-    "sweep-validation-runs,sweep-harvest-jobs,schedule-harvests,schedule-rechecks",
+    "sweep-validation-runs,sweep-harvest-jobs,schedule-harvests,schedule-rechecks,notify-citizens",
 )
 # Run as an embedded web process starts: the last one's queue died with it, so settle or requeue.
 SUCHI_STARTUP_SWEEPS = [
@@ -243,7 +245,7 @@ SUCHI_STARTUP_SWEEPS = [
     ("registry.tasks.sweep_validation_runs", {"stale_after": 0}),
 ]
 
-# --- Mail and SMS for citizens' one-time codes (core/mail.py, identity/delivery.py) --------------
+# --- Mail and SMS for citizens' codes and notices (core/mail.py, identity/delivery.py) -----------
 EMAIL_URL = env_str("EMAIL_URL", "consolemail://" if DEBUG else "smtp://localhost:25")
 globals().update(email_settings(EMAIL_URL, production=not DEBUG))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Suchi <no-reply@suchi.example>")
@@ -289,8 +291,7 @@ SUCHI_HARVEST_READ_TIMEOUT = env_int("SUCHI_HARVEST_READ_TIMEOUT", 30)
 SUCHI_HARVEST_TIMEOUT = env_int("SUCHI_HARVEST_TIMEOUT", 3600)
 # A running job whose heartbeat is older than this is failed by the sweep (its worker died).
 SUCHI_HARVEST_HEARTBEAT_TIMEOUT = env_int("SUCHI_HARVEST_HEARTBEAT_TIMEOUT", 300)
-# Staged records imported per transaction.
-SUCHI_HARVEST_IMPORT_BATCH = env_int("SUCHI_HARVEST_IMPORT_BATCH", 200)
+SUCHI_HARVEST_IMPORT_BATCH = env_int("SUCHI_HARVEST_IMPORT_BATCH", 200)  # staged records a txn
 # A harvested record is published before its links are checked, by a re-check this much later.
 SUCHI_HARVEST_LINK_CHECK_DELAY = env_int("SUCHI_HARVEST_LINK_CHECK_DELAY", 60)
 
@@ -300,8 +301,7 @@ SUCHI_HARVEST_LINK_CHECK_DELAY = env_int("SUCHI_HARVEST_LINK_CHECK_DELAY", 60)
 SUCHI_SIGNING_KEY_FILE = env_str("SUCHI_SIGNING_KEY_FILE", str(VAR_DIR / "signing-key.pem"))
 # A retired key stays in /.well-known/jwks.json this long (and while artefacts it signed live).
 SUCHI_SIGNING_KEY_GRACE_DAYS = env_int("SUCHI_SIGNING_KEY_GRACE_DAYS", 30)
-# Signed ledger checkpoints are appended here too, one JSON line each (consent/services/
-# checkpoints.py); in production point it at storage the database's writers cannot rewrite.
+# Signed ledger checkpoints are appended here too, a JSON line each: storage DB writers can't edit.
 SUCHI_LEDGER_CHECKPOINT_LOG = env_str(
     "SUCHI_LEDGER_CHECKPOINT_LOG", str(VAR_DIR / "ledger-checkpoints.jsonl")
 )

@@ -4,6 +4,7 @@ reader fetches nothing). Re-identifying people is always prohibited; onward tran
 prohibited unless the terms allow it."""
 
 import json
+import re
 from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
@@ -11,6 +12,8 @@ from pathlib import Path
 from core.errors import ServiceError
 
 MAX_LIST = 20
+# Every line and paragraph separator Unicode knows, besides CR and LF.
+_LINE_BREAKS = re.compile("[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")
 MAX_TEXT = 2000
 MAX_RETENTION_DAYS = 3650
 DEFAULTS = {
@@ -64,6 +67,9 @@ def _texts(value, field: str) -> list[str]:
             raise ServiceError(
                 f"Each item is a text of 1 to {MAX_TEXT} characters.", field=f"{field}[{index}]"
             )
+        if _LINE_BREAKS.search(item):
+            # The readable text is a line per term: an item must not write lines of its own.
+            raise ServiceError("One line each, without line breaks.", field=f"{field}[{index}]")
         out.append(item.strip())
     return out
 
@@ -95,6 +101,8 @@ def terms_checked(given: dict, *, template: dict, purpose: str) -> dict:
     attribution = merged["attribution"]
     if not isinstance(attribution, str) or len(attribution) > MAX_TEXT:
         raise ServiceError(f"A text of at most {MAX_TEXT} characters.", field="terms.attribution")
+    if _LINE_BREAKS.search(attribution):
+        raise ServiceError("One line, without line breaks.", field="terms.attribution")
     terms.update(
         onward_transfer=merged["onward_transfer"],
         retention_days=retention,

@@ -1,6 +1,6 @@
-"""Sending a one-time code: e-mail through Django's e-mail framework (EMAIL_URL: SMTP in
-production, the console or a file in development), SMS through an HTTP gateway
-(SUCHI_SMS_GATEWAY_URL), in the citizen's language. The gateway receives
+"""Sending a one-time code or a notification: e-mail through Django's e-mail framework
+(EMAIL_URL: SMTP in production, the console or a file in development), SMS through an HTTP
+gateway (SUCHI_SMS_GATEWAY_URL), in the citizen's language. The gateway receives
 
     POST <SUCHI_SMS_GATEWAY_URL>
     Content-Type: application/json
@@ -13,7 +13,7 @@ SUCHI_SOURCE_ALLOWLIST)."""
 import json
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -45,18 +45,38 @@ def send_code(kind: str, value: str, code: str, *, language: str = "en") -> None
     """Send the code, or raise DeliveryFailed."""
     subject, body = _message(code, language)
     if kind == IdentifierKind.EMAIL:
-        try:
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [value], fail_silently=False)
-        except OSError as exc:
-            raise DeliveryFailed(f"The e-mail could not be sent ({exc}); try again.") from None
+        send_email(value, subject, body, language=language)
         return
-    gateway = settings.SUCHI_SMS_GATEWAY_URL
-    if not gateway:
+    if not settings.SUCHI_SMS_GATEWAY_URL:
         raise ServiceError(  # the client's to fix (use e-mail), not a failure: a 400
             "This Suchi sends no SMS (no SMS gateway is configured): use an e-mail address.",
             field="identifier",
         )
-    payload = {"to": value, "message": body, "purpose": "otp", "language": language}
+    send_sms(value, body, language, purpose="otp")
+
+
+def send_email(to: str, subject: str, body: str, *, language: str = "en") -> None:
+    """Send one plain-text e-mail tagged with its language, or raise DeliveryFailed."""
+    message = EmailMessage(
+        subject,
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        [to],
+        headers={"Content-Language": language},
+    )
+    try:
+        message.send(fail_silently=False)
+    except OSError as exc:
+        raise DeliveryFailed(f"The e-mail could not be sent ({exc}); try again.") from None
+
+
+def send_sms(to: str, message: str, language: str, *, purpose: str = "notification") -> None:
+    """POST one message to the SMS gateway, or raise DeliveryFailed (also when no gateway is
+    configured)."""
+    gateway = settings.SUCHI_SMS_GATEWAY_URL
+    if not gateway:
+        raise DeliveryFailed("No SMS gateway is configured.")
+    payload = {"to": to, "message": message, "purpose": purpose, "language": language}
     result = fetch(
         gateway,
         method="POST",

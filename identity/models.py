@@ -2,6 +2,8 @@
 one-time codes that verify them. A code is stored only as a keyed hash; an identifier in a
 code row only as a keyed hash too, so the table of codes says nothing about who asked."""
 
+import uuid
+
 from django.db import models
 from django.db.models import Q
 
@@ -64,3 +66,75 @@ class OneTimeCode(models.Model):
 
     def __str__(self) -> str:
         return f"code {self.pk}"
+
+
+class NotificationChannel(models.TextChoices):
+    INBOX = "inbox", "Portal inbox"
+    EMAIL = "email", "E-mail"
+    SMS = "sms", "SMS"
+
+
+class NotificationStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to be sent"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Given up"
+
+
+class Notification(models.Model):
+    """One message to a citizen on one channel (an outbox row, like a webhook delivery). The
+    subject and body are rendered in the citizen's language when the row is written; they say
+    what happened, who and which datasets, and link to the portal: never the records."""
+
+    Channel = NotificationChannel
+    Status = NotificationStatus
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    citizen = models.ForeignKey(
+        CitizenProfile, on_delete=models.CASCADE, related_name="notifications"
+    )
+    channel = models.CharField(max_length=5, choices=Channel.choices)
+    kind = models.CharField(max_length=32, help_text="The ledger event kind, or a reminder")
+    key = models.CharField(max_length=64, help_text="What it is about, once per channel")
+    about = models.UUIDField(null=True, blank=True, help_text="The request or consent")
+    address = models.CharField(max_length=254, blank=True, help_text="E-mail or mobile number")
+    language = models.CharField(max_length=8, default="en")
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    link = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "channel"], name="notification_once"),
+            models.CheckConstraint(
+                condition=Q(channel__in=NotificationChannel.values),
+                name="notification_channel_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="notification_due"),
+            models.Index(fields=["citizen", "channel", "created_at"], name="notification_inbox"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.kind} to {self.citizen_id}"
+
+
+class NotificationPreference(models.Model):
+    """The channels a citizen wants besides the inbox, which always gets everything."""
+
+    citizen = models.OneToOneField(
+        CitizenProfile, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    email = models.BooleanField(default=True)
+    sms = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return f"preferences of {self.citizen_id}"

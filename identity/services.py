@@ -11,12 +11,13 @@ import hashlib
 import hmac
 import re
 import secrets
+import unicodedata
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
@@ -28,7 +29,7 @@ from . import models as limits
 from .delivery import send_code
 from .models import IdentifierKind, OneTimeCode, VerifiedIdentifier
 
-MOBILE = re.compile(r"^(?:\+91|0091|91)?([6-9]\d{9})$")
+MOBILE = re.compile(r"^(?:\+91|0091|91)?([6-9][0-9]{9})$")  # ASCII digits only
 _SEPARATORS = re.compile(r"[\s().-]")
 _HANDLE_PART = re.compile(r"[^a-z0-9._-]")
 
@@ -40,11 +41,7 @@ def identifier_of(text: str) -> tuple[str, str]:
         raise ServiceError("Give an e-mail address or a +91 mobile number.", field="identifier")
     text = text.strip()
     if "@" in text:
-        try:
-            EmailValidator()(text)
-        except ValidationError:
-            raise ServiceError("This is not an e-mail address.", field="identifier") from None
-        return IdentifierKind.EMAIL.value, text.lower()
+        return IdentifierKind.EMAIL.value, _email(text)
     match = MOBILE.match(_SEPARATORS.sub("", text))
     if not match:
         raise ServiceError(
@@ -54,9 +51,36 @@ def identifier_of(text: str) -> tuple[str, str]:
     return IdentifierKind.MOBILE.value, "+91" + match.group(1)
 
 
+def _email(text: str) -> str:
+    """An address as the mail will go to it: NFKC, no invisible characters, the domain as
+    IDNA (what Django sends to), lower case. Variants of one mailbox are one identifier."""
+    text = unicodedata.normalize("NFKC", text)
+    if any(unicodedata.category(ch) in ("Cf", "Cc", "Zl", "Zp") for ch in text):
+        raise ServiceError("This address holds invisible characters.", field="identifier")
+    local, _, domain = text.rpartition("@")
+    try:
+        domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise ServiceError("This is not an e-mail address.", field="identifier") from None
+    address = f"{local}@{domain}".lower()
+    try:
+        EmailValidator()(address)
+    except ValidationError:
+        raise ServiceError("This is not an e-mail address.", field="identifier") from None
+    return address
+
+
 def _keyed(*parts: str) -> str:
     key = settings.SECRET_KEY.encode()
     return hmac.new(key, "\x1f".join(parts).encode(), hashlib.sha256).hexdigest()
+
+
+def _lock(identifier_hash: str) -> None:
+    """Serialise the changes to one identifier's codes for the transaction (PostgreSQL; SQLite
+    has one writer at a time already)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [identifier_hash])
 
 
 def _wait(seconds: float, message: str) -> TooManyAttempts:
@@ -89,6 +113,7 @@ def otp_issue(*, identifier: str, request, language: str = "en") -> None:
     now = timezone.now()
     code = f"{secrets.randbelow(10**6):06d}"
     with transaction.atomic():
+        _lock(identifier_hash)  # two asks at once must not both pass the limits
         _check_limits(identifier_hash, client_hash, now)
         OneTimeCode.objects.filter(identifier_hash=identifier_hash, used_at=None).update(
             superseded=True
@@ -191,6 +216,9 @@ def otp_check(*, identifier: str, code: str, language: str = "en"):
         else:
             row.used_at = now
             row.save(update_fields=["used_at"])
+            OneTimeCode.objects.filter(identifier_hash=identifier_hash, used_at=None).update(
+                superseded=True
+            )
             citizen, created = _citizen_for(kind, value, language)
     if refused:
         raise ServiceError(refused, field="code")

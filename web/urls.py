@@ -1,6 +1,14 @@
 from django.urls import path
 
-from . import console, console_exchange, console_harvest, portal, portal_otp, views
+from . import (
+    console,
+    console_exchange,
+    console_harvest,
+    portal,
+    portal_inbox,
+    portal_otp,
+    views,
+)
 
 portal_urls = [
     path("", portal.dashboard, name="portal"),
@@ -21,6 +29,8 @@ portal_urls = [
     path("consents/<uuid:pk>/<str:action>", portal.consent_action, name="portal-consent-action"),
     path("access-log", portal.access_log, name="portal-access-log"),
     path("history", portal.history, name="portal-history"),
+    path("inbox", portal_inbox.inbox, name="portal-inbox"),
+    path("inbox/preferences", portal_inbox.preferences, name="portal-inbox-preferences"),
     path("export", portal.export, name="portal-export"),
 ]
 

@@ -26,7 +26,7 @@ from .requests import locked_request
 
 AGREEMENT_SCHEMA = "suchi.data-use-agreement/1"
 AGREEMENT_TYP = "data-use-agreement+jws"
-CLOCK_SKEW = timedelta(minutes=5)
+CLOCK_SKEW = timedelta(seconds=30)  # a release reported from a clock a little ahead
 Status = DataUseAgreement.Status
 TRANSITIONS = {  # action → (from, to, event)
     "suspend": ((Status.ACTIVE,), Status.SUSPENDED, ExchangeEvent.Kind.AGREEMENT_SUSPENDED),

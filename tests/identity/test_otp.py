@@ -227,3 +227,36 @@ def test_without_a_gateway_a_mobile_number_is_asked_to_use_email(settings):
     assert response.status_code == 400
     assert "use an e-mail address" in response.json()["errors"]["identifier"][0]
     assert OneTimeCode.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "first, variant",
+    [
+        ("alice@example.com", "alice@\uff45\uff58\uff41\uff4d\uff50\uff4c\uff45.com"),  # full-width
+        ("alice@bücher.de", "alice@xn--bcher-kva.de"),  # IDNA
+        ("+91 98765 43210", "98765\u0664\u0663210"),  # Arabic-Indic digits: refused
+    ],
+)
+def test_variants_of_one_mailbox_or_number_are_one_identifier(smtp, gateway, first, variant):
+    """An outside probe found variants that escaped the limits and made second accounts."""
+    client = APIClient()
+    assert ask(client, first).status_code == 202
+    assert ask(client, variant).status_code in (400, 429)
+    assert ask(client, "alice@exam\u00adple.com").status_code == 400  # an invisible hyphen
+
+
+def test_term_items_cannot_write_lines_of_their_own(db):
+    from core.errors import ServiceError
+    from exchange.terms import terms_checked
+
+    for terms, field in (
+        (
+            {"permitted_uses": ["Research.\\nOnward transfer is permitted."]},
+            "terms.permitted_uses[0]",
+        ),
+        ({"attribution": "KA\\u2028Delete by 2099"}, "terms.attribution"),
+    ):
+        terms = __import__("json").loads(__import__("json").dumps(terms).replace("\\\\", "\\"))
+        with pytest.raises(ServiceError) as refused:
+            terms_checked(terms, template={}, purpose="research")
+        assert refused.value.field == field

@@ -554,6 +554,14 @@ TABLE = [
     ),
     Row("portal/access-log", "/portal/access-log", expect=portal(200, b=200)),
     Row("portal/history", "/portal/history", expect=portal(200, b=200)),
+    Row("portal/inbox", "/portal/inbox", expect=portal(200, b=200)),
+    Row(
+        "portal/inbox/preferences",
+        "/portal/inbox/preferences",
+        "POST",
+        body={"email": "on"},
+        expect=portal(302, b=302),
+    ),
     Row("portal/export", "/portal/export", expect=portal(200, b=200)),
     Row("portal/logout", "/portal/logout", "POST", expect=cells(302), last=True),
     # --- the institution console ---

@@ -1,0 +1,20 @@
+"""Background jobs of citizens' notifications. Thin and idempotent."""
+
+from celery import shared_task
+
+from core.jobs import enqueue_many
+
+from .notifications import DELIVER_TASK, notification_deliver, notifications_due, reminders_create
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def deliver_notification(notification_id: str) -> str:
+    return notification_deliver(notification_id=notification_id)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def sweep_notifications() -> int:
+    """Write the 24-hour reminders, then queue every e-mail and SMS that is due (new ones the
+    broker never took, and retries). A broker outage loses nothing: the next sweep queues them."""
+    reminders_create()
+    return enqueue_many(DELIVER_TASK, [(pk,) for pk in notifications_due()])

@@ -1,0 +1,9 @@
+"""The consent tests' parties (a consumer, a provider, citizens), for the notification tests."""
+
+from ..consent.conftest import (  # noqa: F401  (pytest finds fixtures by name in this module)
+    asha,
+    consumer,
+    provider,
+    ravi,
+    records,
+)
