@@ -79,7 +79,7 @@ lock:
 
 ## Static security analysis of Suchi's own code (bandit; medium and high findings fail)
 security: install
-	$(BIN)/bandit -c pyproject.toml -r core registry catalog consent harvest web config -ll -q
+	$(BIN)/bandit -c pyproject.toml -r core registry catalog consent harvest exchange identity web config -ll -q
 
 ## Known vulnerabilities in the locked versions (pip-audit; needs pypi.org or osv.dev)
 audit: install

@@ -55,6 +55,45 @@ class PurposeCode(models.Model):
         return f"{self.code} ({self.name})"
 
 
+class AccountLinkStatus(models.TextChoices):
+    ACTIVE = "active", "Linked"
+    DELINKED = "delinked", "Delinked"
+
+
+class AccountLink(models.Model):
+    """An account or record a provider confirmed is the citizen's (AA's linked account, ABDM's
+    care context): the provider's masked reference, shown to the citizen, and the link
+    reference it issued, carried in artefacts. Written by identity.linking."""
+
+    Status = AccountLinkStatus
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    citizen = models.ForeignKey(CitizenProfile, on_delete=models.PROTECT, related_name="links")
+    provider = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
+    link_reference = models.CharField(max_length=128)
+    masked_reference = models.CharField(max_length=64)
+    account_type = models.CharField(max_length=40, blank=True, help_text="FI or HI type")
+    label = models.CharField(max_length=120, blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.ACTIVE)
+    created_at = models.DateTimeField()
+    delinked_at = models.DateTimeField(null=True, blank=True)
+    delinked_by = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["provider_id", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "link_reference"], name="account_link_reference_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=AccountLinkStatus.values), name="account_link_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.masked_reference} at {self.provider_id}"
+
+
 class ConsentRequestStatus(models.TextChoices):
     PENDING = "pending", "Waiting for the citizen"
     GRANTED = "granted", "Granted"
@@ -102,6 +141,7 @@ class ConsentRequest(models.Model):
     purpose = models.ForeignKey(PurposeCode, on_delete=models.PROTECT, related_name="+")
     purpose_text = models.TextField()
     datasets = models.ManyToManyField(Dataset, related_name="+")
+    accounts = models.ManyToManyField(AccountLink, related_name="+", blank=True)
     access_mode = models.CharField(max_length=8, choices=AccessMode.choices)
     data_from = models.DateField()
     data_to = models.DateField()
@@ -110,6 +150,11 @@ class ConsentRequest(models.Model):
     frequency_value = models.PositiveIntegerField(null=True, blank=True)
     data_life_unit = models.CharField(max_length=8)
     data_life_value = models.PositiveIntegerField()
+    # The AA/ABDM vocabulary the consumer may state (empty: derived, see consent.profiles).
+    consent_types = models.JSONField(default=list, blank=True)
+    fi_types = models.JSONField(default=list, blank=True)
+    hi_types = models.JSONField(default=list, blank=True)
+    data_filters = models.JSONField(default=list, blank=True)
     expires_at = models.DateTimeField(help_text="When the consent, once granted, ends")
     respond_by = models.DateTimeField(help_text="When a pending request expires unanswered")
     notice_text = models.TextField()
@@ -172,6 +217,7 @@ class ConsentArtefact(models.Model):
     consumer = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
     provider = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
     datasets = models.ManyToManyField(Dataset, related_name="+")
+    accounts = models.ManyToManyField(AccountLink, related_name="artefacts", blank=True)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.ACTIVE)
     valid_from = models.DateTimeField()
     valid_until = models.DateTimeField()

@@ -20,6 +20,7 @@ from core.errors import Conflict, ServiceError
 
 from .keys import key_publish, sign_compact, sign_detached
 from .models import ConsentArtefact
+from .vocabulary import FI_TYPES
 
 PROFILES = ("rebit", "abdm")
 TYP = {"rebit": "rebit-consent+jws", "abdm": "abdm-consent+jws"}
@@ -109,27 +110,32 @@ def rebit_consent_detail(claims: dict, datasets) -> dict:
     by_id = {str(d.pk): d for d in datasets}
     dataset_claims = claims["datasets"]
     periodic = claims["fetch_type"] == "periodic"
-    fi_types = [fi_type(by_id.get(d["id"]), d["title"]) for d in dataset_claims]
-    return {
+    derived = [fi_type(by_id.get(d["id"]), d["title"]) for d in dataset_claims]
+    stated = claims.get("fi_types") or []
+    linked = claims.get("accounts") or []
+    if linked:  # the accounts the citizen linked and granted, by the provider's references
+        kinds = [a["type"] if a["type"] in FI_TYPES else (stated or derived)[0] for a in linked]
+        accounts = [
+            _rebit_account(claims, kind, a["link_reference"], a["masked_reference"])
+            for a, kind in zip(linked, kinds, strict=True)
+        ]
+    else:  # no linked accounts: each dataset stands for the citizen's records in it
+        kinds = derived
+        accounts = [
+            _rebit_account(claims, kind, d["id"], _masked(d["id"]))
+            for d, kind in zip(dataset_claims, kinds, strict=True)
+        ]
+    detail = {
         "consentStart": _instant(claims["valid_from"]),
         "consentExpiry": _instant(claims["valid_until"]),
         "consentMode": claims["access_mode"].upper(),
         "fetchType": claims["fetch_type"].upper(),
-        "consentTypes": consent_types(claims["access_mode"]),
-        "fiTypes": sorted(set(fi_types)),
+        "consentTypes": claims.get("consent_types") or consent_types(claims["access_mode"]),
+        "fiTypes": sorted(set(stated or kinds)),
         "DataConsumer": {"id": claims["consumer"]["id"], "type": "FIU"},
         "DataProvider": {"id": claims["provider"]["id"], "type": "FIP"},
         "Customer": {"id": claims["citizen"]},
-        "Accounts": [
-            {
-                "fiType": kind,
-                "fipId": claims["provider"]["id"],
-                "accType": "DEFAULT",
-                "linkRefNumber": d["id"],
-                "maskedAccNumber": _masked(d["id"]),
-            }
-            for d, kind in zip(dataset_claims, fi_types, strict=True)
-        ],
+        "Accounts": accounts,
         "Purpose": {
             "code": claims["purpose"]["code"],
             "refUri": claims["purpose"]["dpv"],
@@ -143,6 +149,19 @@ def rebit_consent_detail(claims: dict, datasets) -> dict:
             if periodic
             else {"unit": "DAY", "value": 1}
         ),
+    }
+    if claims.get("data_filters"):
+        detail["DataFilter"] = claims["data_filters"]
+    return detail
+
+
+def _rebit_account(claims: dict, kind: str, link_reference: str, masked: str) -> dict:
+    return {
+        "fiType": kind,
+        "fipId": claims["provider"]["id"],
+        "accType": "DEFAULT",
+        "linkRefNumber": link_reference,
+        "maskedAccNumber": masked,
     }
 
 
@@ -210,7 +229,10 @@ def abdm_consent_artefact(claims: dict, datasets, *, status: str) -> dict:
                 "system": claims["consent_manager"],
             },
         },
-        "hiTypes": sorted({hi_type(by_id.get(d["id"]), d["title"]) for d in claims["datasets"]}),
+        "hiTypes": sorted(
+            set(claims.get("hi_types") or [])
+            or {hi_type(by_id.get(d["id"]), d["title"]) for d in claims["datasets"]}
+        ),
         "permission": {
             "accessMode": claims["access_mode"].upper(),
             "dateRange": _range(claims["data_range"]),
@@ -221,9 +243,12 @@ def abdm_consent_artefact(claims: dict, datasets, *, status: str) -> dict:
                 "repeats": 0,
             },
         },
-        "careContexts": [
-            {"patientReference": claims["citizen"], "careContextReference": d["id"]}
-            for d in claims["datasets"]
+        "careContexts": [  # the linked records granted, or else each dataset's records
+            {"patientReference": claims["citizen"], "careContextReference": reference}
+            for reference in (
+                [a["link_reference"] for a in claims.get("accounts") or []]
+                or [d["id"] for d in claims["datasets"]]
+            )
         ],
     }
     signature = sign_detached(rfc8785.dumps(detail), typ=TYP["abdm"])

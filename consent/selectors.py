@@ -8,6 +8,7 @@ from registry.rawsql import column_loader
 
 from .models import (
     AccessReceipt,
+    AccountLink,
     CitizenProfile,
     ConsentArtefact,
     ConsentEvent,
@@ -16,11 +17,12 @@ from .models import (
 )
 
 _DATASETS = Prefetch("datasets", queryset=Dataset.objects.select_related("institution"))
+_ACCOUNTS = Prefetch("accounts", queryset=AccountLink.objects.select_related("provider"))
 
 
 def _requests() -> QuerySet[ConsentRequest]:
     return ConsentRequest.objects.select_related("consumer", "citizen", "purpose").prefetch_related(
-        _DATASETS
+        _DATASETS, _ACCOUNTS
     )
 
 
@@ -47,6 +49,11 @@ def artefacts_of_party(*, institution: Institution, request_id=None, status: str
 
 def artefacts_of_citizen(*, citizen: CitizenProfile, status: str | None = None):
     qs = _artefacts().filter(citizen=citizen).prefetch_related(_DATASETS)
+    return qs.filter(status=status) if status else qs
+
+
+def links_of_citizen(*, citizen: CitizenProfile, status: str | None = None):
+    qs = AccountLink.objects.select_related("provider").filter(citizen=citizen)
     return qs.filter(status=status) if status else qs
 
 

@@ -45,3 +45,9 @@ class Forbidden(ServiceError):
     asking for data, for instance)."""
 
     status_code = 403
+
+
+class Unauthenticated(ServiceError):
+    """The request's own credential (a signature, not a session or token) does not hold."""
+
+    status_code = 401

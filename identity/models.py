@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 
 from consent.models import CitizenProfile
+from registry.models import Institution
 
 # The limits of one-time codes (OWASP's advice; issue #20): valid 5 minutes, 5 wrong tries, a
 # new one for the same identifier after a minute, at most 5 an hour for one identifier and 30
@@ -17,6 +18,10 @@ OTP_MAX_TRIES = 5
 OTP_RESEND_SECONDS = 60
 OTP_PER_IDENTIFIER = 5
 OTP_PER_CLIENT = 30
+# A discovery lives 10 minutes: time to choose accounts and enter the provider's code.
+LINK_SESSION_TTL = 600
+LINK_CODES_SENT = 3  # the provider's code, sent again at most twice for one discovery
+LINK_CODE_TRIES = 5  # wrong codes relayed to the provider before the discovery ends
 
 
 class IdentifierKind(models.TextChoices):
@@ -138,3 +143,66 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"preferences of {self.citizen_id}"
+
+
+class LinkingEndpoint(models.Model):
+    """Where a provider answers account discovery and linking (docs/identity.md, "Linking"),
+    and the public key its own calls to Suchi are signed with."""
+
+    institution = models.OneToOneField(
+        Institution, on_delete=models.CASCADE, related_name="linking_endpoint"
+    )
+    url = models.URLField(max_length=2000, help_text="Base URL; Suchi POSTs to /discover …")
+    public_jwk = models.JSONField(help_text="Ed25519 public key (JWK) of the provider")
+    is_active = models.BooleanField(default=True)
+    updated_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class LinkSession(models.Model):
+    """One discovery at one provider: the accounts it offered, then the provider's linking
+    session once the citizen chose. Lives LINK_SESSION_TTL seconds."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    citizen = models.ForeignKey(
+        CitizenProfile, on_delete=models.CASCADE, related_name="link_sessions"
+    )
+    provider = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="+")
+    offered = models.JSONField(default=list, help_text="Accounts the provider offered")
+    chosen = models.JSONField(default=list, help_text="References the citizen chose")
+    provider_session = models.CharField(max_length=128, blank=True)
+    sent_to = models.CharField(
+        max_length=64, blank=True, help_text="Where the provider's code went"
+    )
+    codes_sent = models.PositiveSmallIntegerField(default=0)
+    code_tries = models.PositiveSmallIntegerField(default=0)
+    error = models.CharField(max_length=300, blank=True, help_text="Why the discovery failed")
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["citizen", "created_at"], name="link_session_recent")]
+
+    def __str__(self) -> str:
+        return f"linking {self.pk}"
+
+
+class LinkNotice(models.Model):
+    """A provider's signed notice, kept: its id is accepted once (no replay)."""
+
+    provider = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="+")
+    notice_id = models.CharField(max_length=64)
+    link_reference = models.CharField(max_length=128)
+    received_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "notice_id"], name="link_notice_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"notice {self.notice_id} of {self.provider_id}"

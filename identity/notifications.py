@@ -170,11 +170,26 @@ def _addresses(citizen: CitizenProfile) -> dict[str, str]:
 def notifications_create(
     *, citizen: CitizenProfile, kind: str, key: str, at: datetime, request=None, artefact=None
 ) -> list[Notification]:
+    """The notifications of a consent request or artefact (see notifications_write)."""
+    return notifications_write(
+        citizen=citizen,
+        kind=kind,
+        key=key,
+        at=at,
+        about=(artefact or request).pk,
+        render=lambda: _render(kind, request=request, artefact=artefact),
+    )
+
+
+def notifications_write(
+    *, citizen: CitizenProfile, kind: str, key: str, at: datetime, about, render
+) -> list[Notification]:
     """Write the inbox row and one row per chosen channel, in the caller's transaction; the
-    deliveries are queued once it commits. A key already notified is skipped."""
+    deliveries are queued once it commits. A key already notified is skipped. `render()`
+    gives (subject, body, link) and is called in the citizen's language."""
     language = citizen.language or settings.LANGUAGE_CODE
     with translation.override(language):
-        subject, body, link = _render(kind, request=request, artefact=artefact)
+        subject, body, link = render()
     common = {
         "citizen": citizen,
         "kind": kind,
@@ -183,7 +198,7 @@ def notifications_create(
         "subject": subject[:200],
         "body": body,
         "link": link[:300],
-        "about": (artefact or request).pk,
+        "about": about,
         "next_attempt_at": at,
         "created_at": at,
     }

@@ -25,6 +25,8 @@ from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
 
+from core.errors import ServiceError
+
 MAX_SAMPLE_BYTES = 1024 * 1024
 CONNECT_TIMEOUT = 5.0
 TOTAL_TIMEOUT = 15.0
@@ -157,6 +159,17 @@ def resolve_safely(url: str, *, resolver: Resolver | None = None) -> tuple[str, 
             if problem:
                 raise UnsafeURL(f"host {host!r} resolves to a {problem}")
     return scheme, port, host, str(addresses[0])
+
+
+def url_refused(url: str, *, what: str, field: str = "url") -> None:
+    """Refuse, with a 400 naming `field`, a URL Suchi will later call (a webhook, a harvest
+    source, a provider's linking endpoint) that the SSRF guard would not fetch."""
+    try:
+        resolve_safely(url)
+    except UnsafeURL as exc:
+        raise ServiceError(f"Unsafe {what}: {exc}.", field=field) from None
+    except Unresolvable as exc:
+        raise ServiceError(f"{exc}.", field=field) from None
 
 
 def _decode(raw_chunks, encoding: str, limit: int) -> tuple[bytes, bool]:

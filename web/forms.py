@@ -1,6 +1,8 @@
 """Forms of the portal and console. They turn form posts into the plain values the services
 (and, for datasets, the API's own input serializer) take; they hold no business rules."""
 
+import uuid
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -63,13 +65,33 @@ class GrantForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+    accounts = forms.MultipleChoiceField(
+        label=_("Your linked accounts it covers"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
 
-    def __init__(self, *args, datasets=(), **kwargs):
+    def __init__(self, *args, datasets=(), links=(), named=(), **kwargs):
+        """`links`: the citizen's linked accounts at the providers asked; `named`: those the
+        request names (chosen to begin with). No links, no accounts field."""
         super().__init__(*args, **kwargs)
         self.fields["datasets"].choices = [
             (str(d.pk), f"{d.title} — {d.institution.name}") for d in datasets
         ]
         self.fields["datasets"].initial = [str(d.pk) for d in datasets]
+        if not links:
+            del self.fields["accounts"]
+            return
+        self.fields["accounts"].choices = [
+            (str(link.pk), f"{link.masked_reference} — {link.provider.name}") for link in links
+        ]
+        self.fields["accounts"].initial = [str(link.pk) for link in named]
+
+    def account_ids(self) -> list | None:
+        """The accounts chosen, or None when there was nothing to choose."""
+        if "accounts" not in self.fields:
+            return None
+        return [uuid.UUID(value) for value in self.cleaned_data["accounts"]]
 
 
 # --- Console -------------------------------------------------------------------------------

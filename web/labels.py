@@ -140,6 +140,7 @@ VERIFICATION = {
     "suspended": _("Suspended"),
 }
 ROLE = {"admin": _("Administrator"), "editor": _("Editor")}
+LINK_STATUS = {"active": _("Linked"), "delinked": _("Delinked")}
 RUN_TRIGGER = {
     "submission": _("A change was submitted"),
     "recheck": _("Scheduled re-check"),
@@ -153,6 +154,7 @@ def choice_tables() -> dict:
     """Every enum of the models and the table of words the pages show for it (English msgids,
     Hindi in locale/hi): one place, checked by tests/web/test_translations.py."""
     from consent.models import (
+        AccountLinkStatus,
         ConsentArtefactStatus,
         ConsentEventKind,
         ConsentRequestAccessMode,
@@ -196,6 +198,7 @@ def choice_tables() -> dict:
         ExchangeEventKind: exchange_labels.EVENT_KIND,
         ReceiptOutcome: exchange_labels.RECEIPT_OUTCOME,
         ConsentRequestStatus: REQUEST_STATUS,
+        AccountLinkStatus: LINK_STATUS,
         ConsentArtefactStatus: ARTEFACT_STATUS,
         ConsentRequestAccessMode: ACCESS_MODE,
         ConsentRequestFetchType: FETCH_TYPE,

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from consent import selectors
 from consent.api.views.citizens import MyExport
-from consent.models import ConsentArtefact, ConsentEvent, ConsentRequest
+from consent.models import AccountLink, ConsentArtefact, ConsentEvent, ConsentRequest
 from consent.services import (
     artefact_pause,
     artefact_resume,
@@ -230,6 +230,15 @@ def _request_context(consent_request: ConsentRequest) -> dict:
     }
 
 
+def _grant_form(consent_request: ConsentRequest, datasets, data=None) -> GrantForm:
+    providers = {d.institution_id for d in datasets}
+    links = selectors.links_of_citizen(
+        citizen=consent_request.citizen, status=AccountLink.Status.ACTIVE
+    ).filter(provider_id__in=providers)
+    named = [a for a in consent_request.accounts.all() if a.provider_id in providers]
+    return GrantForm(data, datasets=datasets, links=list(links), named=named)
+
+
 @citizen_required
 @require_GET
 def request_detail(request, pk):
@@ -237,7 +246,7 @@ def request_detail(request, pk):
     consent_request = get_object_or_404(selectors.requests_of_citizen(citizen=citizen), pk=pk)
     context = _request_context(consent_request)
     if consent_request.status == ConsentRequest.Status.PENDING:
-        context["form"] = GrantForm(datasets=context["datasets"])
+        context["form"] = _grant_form(consent_request, context["datasets"])
     context["artefacts"] = list(
         selectors.artefacts_of_citizen(citizen=citizen).filter(request=consent_request)
     )
@@ -251,7 +260,7 @@ def request_grant(request, pk):
     citizen = request.user.citizen
     consent_request = get_object_or_404(selectors.requests_of_citizen(citizen=citizen), pk=pk)
     datasets = list(consent_request.datasets.all())
-    form = GrantForm(request.POST, datasets=datasets)
+    form = _grant_form(consent_request, datasets, request.POST)
     if not form.is_valid():
         context = {**_request_context(consent_request), "form": form}
         return render(request, "web/portal/request.html", context, status=400)
@@ -268,6 +277,7 @@ def request_grant(request, pk):
             request_id=consent_request.pk,
             dataset_ids=[chosen[value] for value in form.cleaned_data["datasets"]],
             expires_at=expires_at,
+            account_ids=form.account_ids(),
             actor=_actor(request),
         )
     except ServiceError as exc:

@@ -6,6 +6,7 @@ from . import (
     console_harvest,
     portal,
     portal_inbox,
+    portal_links,
     portal_otp,
     views,
 )
@@ -30,6 +31,15 @@ portal_urls = [
     path("access-log", portal.access_log, name="portal-access-log"),
     path("history", portal.history, name="portal-history"),
     path("inbox", portal_inbox.inbox, name="portal-inbox"),
+    path("accounts", portal_links.accounts, name="portal-accounts"),
+    path("accounts/discover", portal_links.discover, name="portal-account-discover"),
+    path("accounts/discoveries/<uuid:pk>", portal_links.discovery, name="portal-account-discovery"),
+    path(
+        "accounts/discoveries/<uuid:pk>/next",
+        portal_links.discovery_step,
+        name="portal-account-discovery-step",
+    ),
+    path("accounts/<uuid:pk>/delink", portal_links.delink, name="portal-account-delink"),
     path("inbox/preferences", portal_inbox.preferences, name="portal-inbox-preferences"),
     path("export", portal.export, name="portal-export"),
 ]

@@ -65,6 +65,11 @@ REQUEST = {
         "language": "en",
         "sha256": "62c83690364b46810b08f37951e9a1e9ad97fd8a524fc5e156ddb97da1ea7f3d",
     },
+    "accounts": [],
+    "consent_types": [],
+    "fi_types": [],
+    "hi_types": [],
+    "data_filters": [],
     "created_at": "2026-11-28T19:54:51.893690Z",
     "updated_at": "2026-11-28T19:54:51.893690Z",
 }
@@ -236,6 +241,16 @@ EXAMPLES = {
     "purposes_list": [ok("Purposes", PURPOSES[0])],
     "consent_requests_create": [
         body("An insurance claim", REQUEST_INPUT),
+        body(
+            "A linked bank account, in Account Aggregator words",
+            {
+                **REQUEST_INPUT,
+                "accounts": [{"provider": "sahyadri-bank", "link_reference": "LNK-4f1c2a"}],
+                "consent_types": ["SUMMARY", "TRANSACTIONS"],
+                "fi_types": ["DEPOSIT"],
+                "data_filters": [{"type": "TRANSACTIONAMOUNT", "operator": ">=", "value": "5000"}],
+            },
+        ),
         ok("Created, pending", REQUEST, "201"),
     ],
     "consent_requests_list": [ok("One pending request", page(REQUEST))],
@@ -280,7 +295,10 @@ EXAMPLES = {
     "me_consent_requests_withdraw": [ok("Revoked", {**ARTEFACT, "status": "revoked"})],
     "me_consent_requests_deny": [ok("Denied", {**REQUEST, "status": "denied"})],
     "me_consent_artefacts_list": [ok("One active consent", page(ARTEFACT))],
-    "me_consent_artefacts_retrieve": [ok("An active consent", ARTEFACT)],
+    "me_consent_artefacts_retrieve": [
+        ok("An active consent", ARTEFACT),
+        ok("As a ReBIT AA ConsentDetail (?profile=rebit)", ARTEFACT_REBIT),
+    ],
     "me_consent_artefacts_pause": [ok("Paused", {**ARTEFACT, "status": "paused"})],
     "me_consent_artefacts_resume": [ok("Active again", ARTEFACT)],
     "me_consent_artefacts_revoke": [ok("Revoked", {**ARTEFACT, "status": "revoked"})],

@@ -63,6 +63,28 @@ def status_param(choices) -> list[OpenApiParameter]:
     return [OpenApiParameter("status", enum=choices, required=False)]
 
 
+# An artefact read by its parties or by its citizen: Suchi's own, or as a profile.
+ARTEFACT_OR_PROFILE = PolymorphicProxySerializer(
+    component_name="ConsentArtefactOrProfile",
+    serializers=[ConsentArtefactOutput, ArtefactProfileOutput],
+    resource_type_field_name=None,
+)
+PROFILE_PARAM = OpenApiParameter(
+    "profile",
+    enum=list(PROFILES),
+    required=False,
+    description="Read the artefact as an interoperable profile",
+)
+PROFILE_DESCRIPTION = (
+    "Suchi's own artefact, or with `profile` the same consent read as a ReBIT Account "
+    "Aggregator `ConsentDetail` (`rebit`) or an ABDM consent artefact (`abdm`): "
+    "`{profile, document, signature}`, where `signature` is a compact JWS (typ "
+    "`rebit-consent+jws` / `abdm-consent+jws`, keys at `/.well-known/jwks.json`) whose "
+    "payload is the RFC 8785 canonical JSON of `document`. An ABDM reading of a paused "
+    "consent is 409 (ABDM has no paused state). See docs/consent.md."
+)
+
+
 # --- Public ----------------------------------------------------------------------------------
 anyone = Operations(examples=EXAMPLES, auth=[{}], tags=["consent"])
 anyone(
@@ -133,29 +155,9 @@ party(
     "get",
     "consent_artefacts_retrieve",
     "One artefact your institution is party to",
-    {
-        200: PolymorphicProxySerializer(
-            component_name="ConsentArtefactOrProfile",
-            serializers=[ConsentArtefactOutput, ArtefactProfileOutput],
-            resource_type_field_name=None,
-        ),
-        **ERRORS,
-        409: ErrorOutput,
-    },
-    description="Suchi's own artefact, or with `profile` the same consent read as a ReBIT "
-    "Account Aggregator `ConsentDetail` (`rebit`) or an ABDM consent artefact (`abdm`): "
-    "`{profile, document, signature}`, where `signature` is a compact JWS (typ "
-    "`rebit-consent+jws` / `abdm-consent+jws`, keys at `/.well-known/jwks.json`) whose "
-    "payload is the RFC 8785 canonical JSON of `document`. An ABDM reading of a paused "
-    "consent is 409 (ABDM has no paused state). See docs/consent.md.",
-    parameters=[
-        OpenApiParameter(
-            "profile",
-            enum=list(PROFILES),
-            required=False,
-            description="Read the artefact as an interoperable profile",
-        )
-    ],
+    {200: ARTEFACT_OR_PROFILE, **ERRORS, 409: ErrorOutput},
+    description=PROFILE_DESCRIPTION,
+    parameters=[PROFILE_PARAM],
 )
 
 # --- Providers -------------------------------------------------------------------------------
@@ -296,7 +298,9 @@ citizen(
     "get",
     "me_consent_artefacts_retrieve",
     "One consent you have given",
-    {200: ConsentArtefactOutput, **ERRORS},
+    {200: ARTEFACT_OR_PROFILE, **ERRORS, 409: ErrorOutput},
+    description=PROFILE_DESCRIPTION,
+    parameters=[PROFILE_PARAM],
 )
 for view, verb in (
     (MyArtefactPause, "pause"),

@@ -1,5 +1,6 @@
 """Consent API serializers: strict input (unknown fields are errors), plain output."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.serializers import StrictCharField, StrictIntegerField, StrictSerializer
@@ -55,6 +56,18 @@ class NoticeInput(StrictSerializer):
         return value
 
 
+class LinkedAccountInput(StrictSerializer):
+    provider = StrictCharField(max_length=100)
+    link_reference = StrictCharField(max_length=128)
+
+
+def _words():
+    """A list of AA/ABDM words; the service checks them against consent.vocabulary."""
+    return serializers.ListField(
+        child=StrictCharField(max_length=40), required=False, default=list, max_length=30
+    )
+
+
 class ConsentRequestInput(StrictSerializer):
     citizen = StrictCharField(max_length=64)
     purpose = PurposeInput()
@@ -66,6 +79,15 @@ class ConsentRequestInput(StrictSerializer):
     data_life = PeriodInput()
     expires_at = serializers.DateTimeField()
     notice = NoticeInput()
+    accounts = serializers.ListField(
+        child=LinkedAccountInput(), required=False, default=list, max_length=50
+    )
+    consent_types = _words()
+    fi_types = _words()
+    hi_types = _words()
+    data_filters = serializers.ListField(
+        child=serializers.DictField(), required=False, default=list, max_length=10
+    )
 
 
 class GrantInput(StrictSerializer):
@@ -73,6 +95,14 @@ class GrantInput(StrictSerializer):
         child=serializers.UUIDField(), required=False, allow_null=True, default=None
     )
     expires_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    accounts = serializers.ListField(
+        child=serializers.UUIDField(),
+        required=False,
+        allow_null=True,
+        default=None,
+        max_length=50,
+        help_text="Ids of your linked accounts to cover (default: those the request names)",
+    )
 
 
 class ReceiptInputSerializer(StrictSerializer):
@@ -117,6 +147,20 @@ class PeriodOutput(serializers.Serializer):
     value = serializers.IntegerField()
 
 
+class LinkedAccountOutput(serializers.Serializer):
+    """A linked account (consent.AccountLink), as its citizen and the parties see it."""
+
+    id = serializers.UUIDField()
+    provider = InstitutionBrief()
+    link_reference = serializers.CharField()
+    masked_reference = serializers.CharField()
+    type = serializers.CharField(source="account_type")
+    label = serializers.CharField()
+    status = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    delinked_at = serializers.DateTimeField(allow_null=True)
+
+
 class ConsentRequestOutput(serializers.Serializer):
     id = serializers.UUIDField()
     status = serializers.CharField()
@@ -132,6 +176,13 @@ class ConsentRequestOutput(serializers.Serializer):
     expires_at = serializers.DateTimeField()
     respond_by = serializers.DateTimeField()
     notice = serializers.SerializerMethodField()
+    accounts = serializers.SerializerMethodField(
+        help_text="The linked accounts the request names, as the consumer named them"
+    )
+    consent_types = serializers.ListField(child=serializers.CharField())
+    fi_types = serializers.ListField(child=serializers.CharField())
+    hi_types = serializers.ListField(child=serializers.CharField())
+    data_filters = serializers.ListField(child=serializers.DictField())
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 
@@ -145,6 +196,15 @@ class ConsentRequestOutput(serializers.Serializer):
 
     def get_data_range(self, request: ConsentRequest) -> dict:
         return {"from": request.data_from.isoformat(), "to": request.data_to.isoformat()}
+
+    @extend_schema_field(LinkedAccountInput(many=True))
+    def get_accounts(self, request: ConsentRequest) -> list[dict]:
+        # Only what the consumer sent: the link's live state and the provider's words about
+        # the account are the citizen's, and the consumer sees them in a granted artefact.
+        return [
+            {"provider": link.provider.slug, "link_reference": link.link_reference}
+            for link in request.accounts.all()
+        ]
 
     def get_frequency(self, request: ConsentRequest) -> dict | None:
         if request.frequency_value is None:

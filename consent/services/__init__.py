@@ -2,6 +2,7 @@
 
 from .artefacts import (
     ReceiptInput,
+    artefact_for_citizen,
     artefact_for_party,
     artefact_pause,
     artefact_resume,
@@ -37,6 +38,7 @@ from .webhooks import (
 __all__ = [
     "Period",
     "ReceiptInput",
+    "artefact_for_citizen",
     "artefact_for_party",
     "artefact_pause",
     "artefact_resume",

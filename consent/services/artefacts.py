@@ -112,6 +112,22 @@ def artefact_for_party(*, institution: Institution, artefact_id) -> ConsentArtef
     )
     if artefact is None:
         raise NotFound("No such consent artefact.")
+    return _fresh(artefact)
+
+
+def artefact_for_citizen(*, citizen: CitizenProfile, artefact_id) -> ConsentArtefact:
+    """One of the citizen's own artefacts, expired first if its time is up."""
+    artefact = (
+        ConsentArtefact.objects.select_related("consumer", "provider", "citizen")
+        .filter(citizen=citizen, pk=artefact_id)
+        .first()
+    )
+    if artefact is None:
+        raise NotFound("No such consent artefact.")
+    return _fresh(artefact)
+
+
+def _fresh(artefact: ConsentArtefact) -> ConsentArtefact:
     now = timezone.now()
     if artefact.status in ConsentArtefact.LIVE and artefact.valid_until <= now:
         with transaction.atomic():

@@ -16,12 +16,15 @@ from registry.models import ApiToken, Dataset, Institution
 
 from ..keys import key_publish, sign_compact
 from ..models import (
+    AccountLink,
     CitizenProfile,
     ConsentArtefact,
     ConsentEvent,
     ConsentRequest,
     PurposeCode,
 )
+from ..vocabulary import StatedTerms
+from .accounts import account_claims, grant_accounts, request_accounts
 from .events import artefact_event, citizen_lock, citizen_lock_optional, instant_z, request_event
 from .terms import Period, check_terms
 
@@ -49,10 +52,13 @@ def consent_request_create(
     notice_text: str,
     notice_version: str = "",
     notice_language: str = "en",
+    accounts: list[dict] | None = None,
+    stated: StatedTerms | None = None,
     token: ApiToken | None = None,
     actor: str,
 ) -> ConsentRequest:
-    """Record a consumer's request; the citizen sees it as pending."""
+    """Record a consumer's request; the citizen sees it as pending. `accounts` names linked
+    accounts (`{provider, link_reference}`); `stated` the AA/ABDM words the consumer states."""
     now = timezone.now()
     if not consumer.is_consumer:
         raise ServiceError(
@@ -81,10 +87,12 @@ def consent_request_create(
     if not notice_text.strip():
         raise ServiceError("The notice shown to the citizen is required.", field="notice.text")
     datasets = _consent_datasets(dataset_ids)
+    stated = (stated or StatedTerms()).checked()
 
     # Whether anyone holds the handle is never told: the consumer gets the same answer either
     # way, and a request to no one stays pending, unseen, until it expires (docs/consent.md).
     found = CitizenProfile.objects.filter(handle=handle).values_list("pk", flat=True).first()
+    links = request_accounts(found, accounts or [], datasets)
     with transaction.atomic():
         citizen = citizen_lock_optional(found)
         request = ConsentRequest.objects.create(
@@ -101,6 +109,10 @@ def consent_request_create(
             frequency_value=frequency.value if frequency else None,
             data_life_unit=data_life.unit,
             data_life_value=data_life.value,
+            consent_types=stated.consent_types,
+            fi_types=stated.fi_types,
+            hi_types=stated.hi_types,
+            data_filters=stated.data_filters,
             expires_at=expires_at,
             respond_by=min(
                 expires_at, now + timedelta(days=settings.SUCHI_CONSENT_REQUEST_TTL_DAYS)
@@ -114,6 +126,7 @@ def consent_request_create(
             created_by_token=token,
         )
         request.datasets.set(datasets)
+        request.accounts.set(links)
         request_event(
             request,
             ConsentEvent.Kind.REQUEST_CREATED,
@@ -179,16 +192,20 @@ def request_expire_if_due(request: ConsentRequest, now: datetime, actor: str) ->
     return True
 
 
+# Long: one transaction under the citizen's lock: expiry, the choices checked, the status
+# moved, and one artefact per provider issued.
 def consent_grant(
     *,
     citizen: CitizenProfile,
     request_id,
     dataset_ids: list[uuid.UUID] | None = None,
     expires_at: datetime | None = None,
+    account_ids: list[uuid.UUID] | None = None,
     actor: str,
 ) -> tuple[ConsentRequest, list[ConsentArtefact]]:
-    """Grant a pending request, optionally for fewer datasets or a shorter time; issue one
-    signed artefact per provider."""
+    """Grant a pending request, optionally for fewer datasets or a shorter time, and for the
+    linked accounts chosen (default: those the request named); issue one signed artefact per
+    provider."""
     now = timezone.now()
     expired = False
     with transaction.atomic():
@@ -200,6 +217,7 @@ def consent_grant(
             if request.status != ConsentRequest.Status.PENDING:
                 raise Conflict(f"This request is already {request.status}.", field="status")
             datasets = _granted_datasets(request, dataset_ids)
+            accounts = grant_accounts(request, datasets, account_ids)
             valid_until = request.expires_at
             if expires_at is not None:
                 if expires_at <= now:
@@ -225,9 +243,14 @@ def consent_grant(
                 by_provider[dataset.institution_id].append(dataset)
             artefacts = [
                 _artefact_issue(
-                    request, group, valid_from=now, valid_until=valid_until, actor=actor
+                    request,
+                    group,
+                    accounts[provider_id],
+                    valid_from=now,
+                    valid_until=valid_until,
+                    actor=actor,
                 )
-                for _, group in sorted(by_provider.items())
+                for provider_id, group in sorted(by_provider.items())
             ]
     if expired:
         raise Conflict("This request has expired.", field="status")
@@ -263,6 +286,7 @@ def _granted_datasets(request: ConsentRequest, dataset_ids) -> list[Dataset]:
 def _artefact_issue(
     request: ConsentRequest,
     datasets: list[Dataset],
+    accounts: list[AccountLink],
     *,
     valid_from: datetime,
     valid_until: datetime,
@@ -297,6 +321,11 @@ def _artefact_issue(
             else None
         ),
         "data_life": {"unit": request.data_life_unit, "value": request.data_life_value},
+        "accounts": account_claims(accounts),
+        "consent_types": request.consent_types,
+        "fi_types": request.fi_types,
+        "hi_types": request.hi_types,
+        "data_filters": request.data_filters,
         "valid_from": instant_z(valid_from),
         "valid_until": instant_z(valid_until),
         "notice_sha256": request.notice_sha256,
@@ -319,6 +348,7 @@ def _artefact_issue(
         updated_at=valid_from,
     )
     artefact.datasets.set(datasets)
+    artefact.accounts.set(accounts)
     artefact_event(
         artefact,
         ConsentEvent.Kind.ARTEFACT_ISSUED,

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from core.errors import NotFound, ServiceError
 from registry.models import Institution
-from registry.sources import Unresolvable, UnsafeURL, fetch, resolve_safely
+from registry.sources import fetch, url_refused
 
 from ..keys import sign_detached
 from ..models import WebhookDelivery, WebhookEndpoint
@@ -30,12 +30,7 @@ def webhook_endpoint_create(
     *, institution: Institution, url: str, events: list[str], description: str = ""
 ) -> WebhookEndpoint:
     """Register a URL for the institution's consent events (empty `events` = all)."""
-    try:
-        resolve_safely(url)
-    except UnsafeURL as exc:
-        raise ServiceError(f"Unsafe webhook URL: {exc}.", field="url") from None
-    except Unresolvable as exc:
-        raise ServiceError(f"{exc}.", field="url") from None
+    url_refused(url, what="webhook URL")
     known = webhook_event_types()
     unknown = sorted(set(events) - set(known))
     if unknown:

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from core.errors import Conflict, NotFound, ServiceError
 from registry.models import Institution
-from registry.sources import Unresolvable, UnsafeURL, resolve_safely
+from registry.sources import url_refused
 
 from ..models import HarvestSource
 from .jobs import harvest_job_start
@@ -22,12 +22,7 @@ INTERVALS = {
 
 # --- sources -----------------------------------------------------------------------------------
 def _check_url(url: str) -> None:
-    try:
-        resolve_safely(url)
-    except UnsafeURL as exc:
-        raise ServiceError(f"Unsafe source URL: {exc}.", field="url") from None
-    except Unresolvable as exc:
-        raise ServiceError(f"{exc}.", field="url") from None
+    url_refused(url, what="source URL")
 
 
 def harvest_source_create(

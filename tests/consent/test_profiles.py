@@ -172,6 +172,39 @@ def test_without_profile_the_artefact_is_unchanged(granted, consumer, client_ano
     )
 
 
+def read_mine(citizen_api, artefact_id, profile):
+    return citizen_api.get(f"/api/v1/me/consent-artefacts/{artefact_id}?profile={profile}")
+
+
+@pytest.mark.parametrize("profile", ["rebit", "abdm"])
+def test_the_citizen_reads_their_consent_in_each_profile_as_its_parties_do(
+    granted, asha_api, consumer, client_anon, profile
+):
+    response = read_mine(asha_api, granted["id"], profile)
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert set(body) == {"profile", "document", "signature"}
+    assert body["profile"] == profile
+    assert [e.message for e in validator(profile).iter_errors(body["document"])] == []
+    payload, header = verified_payload(
+        body["signature"], client_anon.get("/.well-known/jwks.json").json()
+    )
+    assert payload == rfc8785.dumps(body["document"])
+    assert header["typ"] == f"{profile}-consent+jws"
+    assert body["document"] == read(consumer, granted["id"], profile).json()["document"]
+
+
+def test_the_citizen_asking_for_an_unknown_profile_gets_a_400_naming_profile(granted, asha_api):
+    response = read_mine(asha_api, granted["id"], "fhir")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["profile"]
+
+
+@pytest.mark.parametrize("profile", ["rebit", "abdm", ""])
+def test_another_citizens_consent_is_404_in_every_profile(granted, ravi_api, profile):
+    assert read_mine(ravi_api, granted["id"], profile).status_code == 404
+
+
 @pytest.mark.parametrize(
     "title,keywords,fi,hi",
     [

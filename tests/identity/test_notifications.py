@@ -51,7 +51,8 @@ def gateway(settings):
     server = WebhookReceiver()
     settings.SUCHI_SOURCE_ALLOWLIST = [*settings.SUCHI_SOURCE_ALLOWLIST, server.host_port]
     settings.SUCHI_SMS_GATEWAY_URL = f"http://{server.host_port}/sms"
-    settings.SUCHI_WEBHOOK_RETRY_BASE = 0.05
+    # Long enough that a retry is never due by itself within a test: tests make it due.
+    settings.SUCHI_WEBHOOK_RETRY_BASE = 5
     yield server
     server.stop()
 

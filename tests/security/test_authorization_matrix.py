@@ -9,6 +9,7 @@ succeed goes last in its row, so a success never changes what another cell sees.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 from django.contrib.admin.sites import site as admin_site
@@ -20,8 +21,10 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver
 from django.utils import timezone
 
+from consent.models import AccountLink
 from harvest.models import HarvestJob
 from harvest.services import harvest_source_create
+from identity.models import LinkingEndpoint, LinkSession
 from registry.models import ApiToken, Dataset, Membership
 from registry.scopes import SCOPES
 from registry.services import Actor, dataset_register
@@ -38,6 +41,7 @@ from ..factories import (
     source_url,
 )
 
+PUBLIC_JWK = {"kty": "OKP", "crv": "Ed25519", "x": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}
 ACTORS = (
     "anon",
     "cit_a",  # citizen A's API token (cit_…)
@@ -405,6 +409,61 @@ TABLE = [
         expect=citizen_api(200, session=409),
     ),
     Row("api/v1/me/access-log", "/api/v1/me/access-log", expect=citizen_api(200, b=200)),
+    # --- account linking (identity.linking) ---
+    Row("api/v1/me/links", "/api/v1/me/links", expect=citizen_api(200, b=200)),
+    Row("api/v1/me/links/providers", "/api/v1/me/links/providers", expect=citizen_api(200, b=200)),
+    Row(
+        "api/v1/me/links/discover",
+        "/api/v1/me/links/discover",
+        "POST",
+        body={"provider": "nobody"},
+        expect=citizen_api(400, b=400),
+    ),
+    Row(
+        "api/v1/me/links/discoveries/<anyuuid:pk>/choose",
+        "/api/v1/me/links/discoveries/{disc_a}/choose",
+        "POST",
+        body={"accounts": []},
+        expect=citizen_api(400),
+    ),
+    Row(
+        "api/v1/me/links/discoveries/<anyuuid:pk>/confirm",
+        "/api/v1/me/links/discoveries/{disc_a}/confirm",
+        "POST",
+        body={"code": "123456"},
+        expect=citizen_api(409),
+    ),
+    Row("api/v1/me/links/<anyuuid:pk>", "/api/v1/me/links/{link_a}", expect=citizen_api(200)),
+    Row(
+        "api/v1/me/links/<anyuuid:pk>",
+        "/api/v1/me/links/{link_a_delink}",
+        "DELETE",
+        expect=citizen_api(200, session=409),
+    ),
+    Row(
+        "api/v1/linking-endpoint",
+        "/api/v1/linking-endpoint",
+        scopes=("consents:verify",),
+        expect=inst_api(200),
+    ),
+    Row(
+        "api/v1/linking-endpoint",
+        "/api/v1/linking-endpoint",
+        "PUT",
+        scopes=("consents:verify",),
+        body={"url": "http://169.254.169.254/latest", "public_jwk": {}},
+        expect=inst_api(400, y=400),
+    ),
+    Row(
+        "api/v1/linking-endpoint",
+        "/api/v1/linking-endpoint",
+        "DELETE",
+        scopes=("consents:verify",),
+        expect=inst_api(200),
+        last=True,
+    ),
+    # No token: the provider's signature is the credential.
+    Row("api/v1/links/notices", "/api/v1/links/notices", "POST", body={}, expect=cells(401)),
     Row("api/v1/me/export", "/api/v1/me/export", expect=citizen_api(200, b=200)),
     # --- harvesting (datasets:write) ---
     Row(
@@ -563,6 +622,32 @@ TABLE = [
         expect=portal(302, b=302),
     ),
     Row("portal/export", "/portal/export", expect=portal(200, b=200)),
+    Row("portal/accounts", "/portal/accounts", expect=portal(200, b=200)),
+    Row(
+        "portal/accounts/discover",
+        "/portal/accounts/discover",
+        "POST",
+        body={"provider": "nobody"},
+        expect=portal(400, b=400),
+    ),
+    Row(
+        "portal/accounts/discoveries/<uuid:pk>",
+        "/portal/accounts/discoveries/{disc_a}",
+        expect=portal(200),
+    ),
+    Row(
+        "portal/accounts/discoveries/<uuid:pk>/next",
+        "/portal/accounts/discoveries/{disc_a}/next",
+        "POST",
+        body={},
+        expect=portal(400),
+    ),
+    Row(
+        "portal/accounts/<uuid:pk>/delink",
+        "/portal/accounts/{p_link_delink}/delink",
+        "POST",
+        expect=portal(302),
+    ),
     Row("portal/logout", "/portal/logout", "POST", expect=cells(302), last=True),
     # --- the institution console ---
     # A member of one institution is sent straight to its console.
@@ -908,6 +993,7 @@ def world(db, django_user_model):
     )
     ids["job_abort"] = HarvestJob.objects.create(source=hs_abort, trigger="manual").pk
     _exchange_objects(ids, x, x_api)
+    _linking_objects(ids, x, citizen_a)
     # A token of its own to revoke (the latest of X's could be one the matrix calls with).
     make_token(x, scopes=("datasets:write",))
     ids["tok_revoke"] = ApiToken.objects.filter(institution=x).order_by("-pk")[0].pk
@@ -951,6 +1037,23 @@ def world(db, django_user_model):
     }
     unscoped_clients = {lacking: bearer(token) for lacking, token in unscoped.items()}
     return ids, clients, unscoped_clients
+
+
+def _linking_objects(ids: dict, x, citizen_a) -> None:
+    """X's linking endpoint, accounts citizen A linked at X, and a discovery of A's at X."""
+    now = timezone.now()
+    LinkingEndpoint.objects.create(
+        institution=x, url=source_url("/link"), public_jwk=PUBLIC_JWK, updated_at=now
+    )
+    for name in ("link_a", "link_a_delink", "p_link_delink"):
+        ids[name] = AccountLink.objects.create(
+            citizen=citizen_a, provider=x, link_reference=f"LNK-{name}",
+            masked_reference="XXXX1234", created_at=now,
+        ).pk  # fmt: skip
+    ids["disc_a"] = LinkSession.objects.create(
+        citizen=citizen_a, provider=x, created_at=now, expires_at=now + timedelta(minutes=10),
+        offered=[{"reference": "ACC-1", "masked": "XXXX1234", "account_type": "", "label": ""}],
+    ).pk  # fmt: skip
 
 
 def _exchange_objects(ids: dict, x, x_api) -> None:

@@ -3,15 +3,14 @@ grant, deny, pause, resume, revoke, and see and export everything held about the
 
 from django.utils import timezone
 from rest_framework import generics
-from rest_framework.authentication import SessionAuthentication
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.pagination import Pagination
-
 from ... import selectors
 from ...models import ConsentArtefact, ConsentRequest
+from ...profiles import profile_param, profile_sign
 from ...services import (
+    artefact_for_citizen,
     artefact_pause,
     artefact_resume,
     artefact_revoke,
@@ -21,8 +20,9 @@ from ...services import (
     consent_withdraw,
     export_checkpoint,
 )
-from ..auth import CitizenTokenAuthentication, IsCitizen, PasswordAttemptThrottle
+from ..auth import PasswordAttemptThrottle
 from ..serializers import (
+    ArtefactProfileOutput,
     CitizenOutput,
     ConsentArtefactOutput,
     ConsentRequestOutput,
@@ -31,7 +31,7 @@ from ..serializers import (
     ReceiptOutput,
     TokenRequestInput,
 )
-from .common import citizen_actor, status_filter
+from .common import CitizenView, citizen_actor, status_filter
 
 
 # --- Citizens --------------------------------------------------------------------------------
@@ -50,22 +50,12 @@ class CitizenToken(APIView):
         return Response({"access_token": token, "token_type": "Bearer", "expires_in": lifetime})
 
 
-class _CitizenView(generics.GenericAPIView):
-    authentication_classes = [CitizenTokenAuthentication, SessionAuthentication]
-    permission_classes = [IsCitizen]
-    pagination_class = Pagination
-
-    @property
-    def citizen(self):
-        return self.request.user.citizen
-
-
-class Me(_CitizenView):
+class Me(CitizenView):
     def get(self, request):
         return Response(CitizenOutput(self.citizen).data)
 
 
-class MyRequests(_CitizenView):
+class MyRequests(CitizenView):
     serializer_class = ConsentRequestOutput
 
     def get(self, request):
@@ -75,13 +65,13 @@ class MyRequests(_CitizenView):
         return self.get_paginated_response(ConsentRequestOutput(page, many=True).data)
 
 
-class MyRequestDetail(_CitizenView):
+class MyRequestDetail(CitizenView):
     def get(self, request, pk):
         qs = selectors.requests_of_citizen(citizen=self.citizen)
         return Response(ConsentRequestOutput(generics.get_object_or_404(qs, pk=pk)).data)
 
 
-class MyRequestGrant(_CitizenView):
+class MyRequestGrant(CitizenView):
     def post(self, request, pk):
         serializer = GrantInput(data=request.data or {})
         serializer.is_valid(raise_exception=True)
@@ -90,6 +80,7 @@ class MyRequestGrant(_CitizenView):
             request_id=pk,
             dataset_ids=serializer.validated_data["datasets"],
             expires_at=serializer.validated_data["expires_at"],
+            account_ids=serializer.validated_data["accounts"],
             actor=citizen_actor(request),
         )
         qs = selectors.artefacts_of_citizen(citizen=self.citizen).filter(
@@ -98,14 +89,14 @@ class MyRequestGrant(_CitizenView):
         return Response(ConsentArtefactOutput(qs, many=True).data)
 
 
-class MyRequestDeny(_CitizenView):
+class MyRequestDeny(CitizenView):
     def post(self, request, pk):
         consent_deny(citizen=self.citizen, request_id=pk, actor=citizen_actor(request))
         qs = selectors.requests_of_citizen(citizen=self.citizen)
         return Response(ConsentRequestOutput(qs.get(pk=pk)).data)
 
 
-class MyRequestWithdraw(_CitizenView):
+class MyRequestWithdraw(CitizenView):
     def post(self, request, pk):
         revoked = consent_withdraw(
             citizen=self.citizen, request_id=pk, actor=citizen_actor(request)
@@ -116,7 +107,7 @@ class MyRequestWithdraw(_CitizenView):
         return Response(ConsentArtefactOutput(qs, many=True).data)
 
 
-class MyArtefacts(_CitizenView):
+class MyArtefacts(CitizenView):
     serializer_class = ConsentArtefactOutput
 
     def get(self, request):
@@ -126,14 +117,19 @@ class MyArtefacts(_CitizenView):
         return self.get_paginated_response(ConsentArtefactOutput(page, many=True).data)
 
 
-class MyArtefactDetail(_CitizenView):
+class MyArtefactDetail(CitizenView):
     def get(self, request, pk):
+        profile = profile_param(request.query_params.get("profile"))
+        found = artefact_for_citizen(citizen=self.citizen, artefact_id=pk)  # expired if due
         qs = selectors.artefacts_of_citizen(citizen=self.citizen)
-        return Response(ConsentArtefactOutput(generics.get_object_or_404(qs, pk=pk)).data)
+        artefact = qs.get(pk=found.pk)
+        if profile:
+            return Response(ArtefactProfileOutput(profile_sign(artefact, profile)).data)
+        return Response(ConsentArtefactOutput(artefact).data)
 
 
 def _artefact_action(service, verb: str):
-    class ArtefactAction(_CitizenView):
+    class ArtefactAction(CitizenView):
         def post(self, request, pk):
             service(citizen=self.citizen, artefact_id=pk, actor=citizen_actor(request))
             qs = selectors.artefacts_of_citizen(citizen=self.citizen)
@@ -148,7 +144,7 @@ MyArtefactResume = _artefact_action(artefact_resume, "resume")
 MyArtefactRevoke = _artefact_action(artefact_revoke, "revoke")
 
 
-class MyAccessLog(_CitizenView):
+class MyAccessLog(CitizenView):
     serializer_class = ReceiptOutput
 
     def get(self, request):
@@ -156,7 +152,7 @@ class MyAccessLog(_CitizenView):
         return self.get_paginated_response(ReceiptOutput(page, many=True).data)
 
 
-class MyExport(_CitizenView):
+class MyExport(CitizenView):
     def get(self, request):
         citizen = self.citizen
         body = {

@@ -18,6 +18,7 @@ from ...services import (
     consent_request_cancel,
     consent_request_create,
 )
+from ...vocabulary import StatedTerms
 from ..serializers import (
     ArtefactProfileOutput,
     ConsentArtefactOutput,
@@ -55,6 +56,13 @@ class ConsentRequestListCreate(generics.GenericAPIView):
             notice_text=data["notice"]["text"],
             notice_version=data["notice"]["version"],
             notice_language=data["notice"]["language"],
+            accounts=data["accounts"],
+            stated=StatedTerms(
+                consent_types=data["consent_types"],
+                fi_types=data["fi_types"],
+                hi_types=data["hi_types"],
+                data_filters=data["data_filters"],
+            ),
             token=request.auth,
             actor=Actor.for_token(request.auth).label,
         )
