@@ -10,6 +10,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from core.logging import logging_config
 from core.mail import email_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -65,7 +66,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     *("rest_framework", "drf_spectacular", "drf_spectacular_sidecar"),
-    *("core", "registry", "catalog", "consent", "harvest", "exchange", "identity", "web"),
+    *("core", "registry", "catalog", "consent", "harvest", "exchange", "identity", "rights"),
+    "web",
 ]
 
 MIDDLEWARE = [
@@ -224,6 +226,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "identity.tasks.sweep_notifications",
         "schedule": env_int("SUCHI_NOTIFICATION_SWEEP_INTERVAL", 60),
     },
+    "escalate-grievances": {  # grievances past their due date go to the grievance officer
+        "task": "rights.tasks.escalate_grievances",
+        "schedule": env_int("SUCHI_GRIEVANCE_SWEEP_INTERVAL", 300),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -237,7 +243,8 @@ SUCHI_INPROCESS_WORKERS = env_int(
 # The beat entries the web process runs itself on a timer in the embedded default.
 SUCHI_INPROCESS_SCHEDULE = env_list(
     "SUCHI_INPROCESS_SCHEDULE",
-    "sweep-validation-runs,sweep-harvest-jobs,schedule-harvests,schedule-rechecks,notify-citizens",
+    "sweep-validation-runs,sweep-harvest-jobs,schedule-harvests,schedule-rechecks,notify-citizens,"
+    "escalate-grievances",
 )
 # Run as an embedded web process starts: the last one's queue died with it, so settle or requeue.
 SUCHI_STARTUP_SWEEPS = [
@@ -309,6 +316,11 @@ SUCHI_LEDGER_CHECKPOINT_LOG = env_str(
 SUCHI_CONSENT_MANAGER_ID = env_str("SUCHI_CONSENT_MANAGER_ID", SUCHI_SITE_URL)
 # A request the citizen has not answered expires after this many days (or at its expiry).
 SUCHI_CONSENT_REQUEST_TTL_DAYS = env_int("SUCHI_CONSENT_REQUEST_TTL_DAYS", 30)
+# Days an institution (or the grievance officer) has to answer a grievance: published on the
+# portal; the DPDP Rules 2025 (rule 14) allow at most 90.
+SUCHI_GRIEVANCE_DAYS = env_int("SUCHI_GRIEVANCE_DAYS", 30)
+if not 1 <= SUCHI_GRIEVANCE_DAYS <= 90:
+    raise ImproperlyConfigured("SUCHI_GRIEVANCE_DAYS must be between 1 and 90 (DPDP rule 14).")
 # Lifetime of the bearer tokens citizens' apps get from /api/v1/auth/token.
 SUCHI_CITIZEN_TOKEN_TTL = env_int("SUCHI_CITIZEN_TOKEN_TTL", 900)
 # Password attempts per client IP at /api/v1/auth/token (DRF rate syntax; empty: no limit).
@@ -421,30 +433,4 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
 # --- Logging: one JSON object a line, each carrying the request id -----------------------------
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "core.logging.RequestIdFilter"}},
-    "formatters": {
-        "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(levelname)s %(name)s %(message)s %(request_id)s",
-            "rename_fields": {"levelname": "level", "name": "logger"},
-            "timestamp": "time",
-        },
-    },
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": "json",
-            "filters": ["request_id"],
-        },
-    },
-    "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {
-        # Our request logger replaces Django's own per-request lines.
-        "django.request": {"level": "ERROR"},
-        "django.server": {"level": "WARNING"},
-        "celery": {"level": LOG_LEVEL},
-    },
-}
+LOGGING = logging_config(LOG_LEVEL)

@@ -8,4 +8,5 @@ SCOPES: dict[str, str] = {
     "access:request": "Request access to restricted datasets and follow the agreements issued",
     "access:review": "Review access requests, issue and revoke agreements, check their status "
     "and record releases, as a provider",
+    "grievances:answer": "Read and answer the grievances citizens file about the institution",
 }

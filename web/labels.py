@@ -141,6 +141,18 @@ VERIFICATION = {
 }
 ROLE = {"admin": _("Administrator"), "editor": _("Editor")}
 LINK_STATUS = {"active": _("Linked"), "delinked": _("Delinked")}
+GRIEVANCE_STATUS = {
+    "open": _("Waiting for an answer"),
+    "answered": _("Answered"),
+    "escalated": _("With the grievance officer"),
+    "resolved": _("Resolved"),
+}
+GRIEVANCE_STEP = {
+    "grievance.filed": _("Filed"),
+    "grievance.answered": _("Answered"),
+    "grievance.escalated": _("Taken to the grievance officer"),
+    "grievance.resolved": _("Resolved"),
+}
 RUN_TRIGGER = {
     "submission": _("A change was submitted"),
     "recheck": _("Scheduled re-check"),
@@ -190,6 +202,7 @@ def choice_tables() -> dict:
         ValidationRunStatus,
         ValidationRunTrigger,
     )
+    from rights.models import GrievanceStatus, GrievanceStepKind
 
     return {
         AccessRequestStatus: exchange_labels.REQUEST_STATUS,
@@ -199,6 +212,8 @@ def choice_tables() -> dict:
         ReceiptOutcome: exchange_labels.RECEIPT_OUTCOME,
         ConsentRequestStatus: REQUEST_STATUS,
         AccountLinkStatus: LINK_STATUS,
+        GrievanceStatus: GRIEVANCE_STATUS,
+        GrievanceStepKind: GRIEVANCE_STEP,
         ConsentArtefactStatus: ARTEFACT_STATUS,
         ConsentRequestAccessMode: ACCESS_MODE,
         ConsentRequestFetchType: FETCH_TYPE,

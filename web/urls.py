@@ -3,8 +3,10 @@ from django.urls import path
 from . import (
     console,
     console_exchange,
+    console_grievances,
     console_harvest,
     portal,
+    portal_grievances,
     portal_inbox,
     portal_links,
     portal_otp,
@@ -31,6 +33,13 @@ portal_urls = [
     path("access-log", portal.access_log, name="portal-access-log"),
     path("history", portal.history, name="portal-history"),
     path("inbox", portal_inbox.inbox, name="portal-inbox"),
+    path("grievances", portal_grievances.grievances, name="portal-grievances"),
+    path("grievances/<uuid:pk>", portal_grievances.grievance_detail, name="portal-grievance"),
+    path(
+        "grievances/<uuid:pk>/<str:action>",
+        portal_grievances.grievance_action,
+        name="portal-grievance-action",
+    ),
     path("accounts", portal_links.accounts, name="portal-accounts"),
     path("accounts/discover", portal_links.discover, name="portal-account-discover"),
     path("accounts/discoveries/<uuid:pk>", portal_links.discovery, name="portal-account-discovery"),
@@ -84,6 +93,31 @@ console_urls = [
         "<slug:slug>/harvest-jobs/<int:pk>",
         console_harvest.harvest_job,
         name="console-harvest-job",
+    ),
+    # --- grievances (web/console_grievances.py) ---
+    path(
+        "<slug:slug>/grievances", console_grievances.grievances, name="console-grievances"
+    ),
+    path(
+        "<slug:slug>/grievances/<uuid:pk>",
+        console_grievances.grievance_detail,
+        name="console-grievance",
+    ),
+    path(
+        "<slug:slug>/grievances/<uuid:pk>/answer",
+        console_grievances.grievance_answer_view,
+        name="console-grievance-answer",
+    ),
+    path("grievance-officer", console_grievances.officer, name="console-grievance-officer"),
+    path(
+        "grievance-officer/<uuid:pk>",
+        console_grievances.officer_detail,
+        name="console-grievance-officer-detail",
+    ),
+    path(
+        "grievance-officer/<uuid:pk>/answer",
+        console_grievances.officer_answer_view,
+        name="console-grievance-officer-answer",
     ),
     # --- the data exchange (web/console_exchange.py) ---
     path(

@@ -123,6 +123,7 @@ def test_beat_schedules_sweeps_rechecks_expiry_and_webhooks_and_compose_runs_bea
         "harvest.tasks.sweep_harvest_jobs",
         "catalog.tasks.fold_facet_counts",
         "identity.tasks.sweep_notifications",
+        "rights.tasks.escalate_grievances",
     }
     app.loader.import_default_modules()
     assert tasks <= set(app.tasks)

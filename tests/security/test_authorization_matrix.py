@@ -28,6 +28,7 @@ from identity.models import LinkingEndpoint, LinkSession
 from registry.models import ApiToken, Dataset, Membership
 from registry.scopes import SCOPES
 from registry.services import Actor, dataset_register
+from rights.services import grievance_answer, grievance_file
 
 from ..consent.conftest import PASSWORD, bearer, citizen_client
 from ..factories import (
@@ -409,6 +410,53 @@ TABLE = [
         expect=citizen_api(200, session=409),
     ),
     Row("api/v1/me/access-log", "/api/v1/me/access-log", expect=citizen_api(200, b=200)),
+    # --- grievances (rights) ---
+    Row("api/v1/me/grievances", "/api/v1/me/grievances", expect=citizen_api(200, b=200)),
+    Row(
+        "api/v1/me/grievances",
+        "/api/v1/me/grievances",
+        "POST",
+        body={"subject": "", "text": ""},
+        expect=citizen_api(400, b=400),
+    ),
+    Row(
+        "api/v1/me/grievances/<anyuuid:pk>", "/api/v1/me/grievances/{grv}", expect=citizen_api(200)
+    ),
+    Row(
+        "api/v1/me/grievances/<anyuuid:pk>/resolve",
+        "/api/v1/me/grievances/{grv_resolve}/resolve",
+        "POST",
+        body={},
+        expect=citizen_api(200, session=409),
+    ),
+    Row(
+        "api/v1/me/grievances/<anyuuid:pk>/escalate",
+        "/api/v1/me/grievances/{grv_escalate}/escalate",
+        "POST",
+        body={"text": "Not settled."},
+        expect=citizen_api(200, session=409),
+    ),
+    Row(
+        "api/v1/grievances",
+        "/api/v1/grievances",
+        scopes=("grievances:answer",),
+        expect=inst_api_collection(200),
+    ),
+    Row(
+        "api/v1/grievances/<anyuuid:pk>",
+        "/api/v1/grievances/{grv}",
+        scopes=("grievances:answer",),
+        expect=inst_api(200),
+    ),
+    Row(
+        "api/v1/grievances/<anyuuid:pk>/respond",
+        "/api/v1/grievances/{grv_respond}/respond",
+        "POST",
+        scopes=("grievances:answer",),
+        body={"text": "Answered."},
+        expect=inst_api(200),
+    ),
+    Row("api/v1/stats/grievances", "/api/v1/stats/grievances", expect=cells(200)),
     # --- account linking (identity.linking) ---
     Row("api/v1/me/links", "/api/v1/me/links", expect=citizen_api(200, b=200)),
     Row("api/v1/me/links/providers", "/api/v1/me/links/providers", expect=citizen_api(200, b=200)),
@@ -622,6 +670,21 @@ TABLE = [
         expect=portal(302, b=302),
     ),
     Row("portal/export", "/portal/export", expect=portal(200, b=200)),
+    Row("portal/grievances", "/portal/grievances", expect=portal(200, b=200)),
+    Row(
+        "portal/grievances",
+        "/portal/grievances",
+        "POST",
+        body={"subject": ""},
+        expect=portal(400, b=400),
+    ),
+    Row("portal/grievances/<uuid:pk>", "/portal/grievances/{grv}", expect=portal(200)),
+    Row(
+        "portal/grievances/<uuid:pk>/<str:action>",
+        "/portal/grievances/{p_grv_resolve}/resolve",
+        "POST",
+        expect=portal(302),
+    ),
     Row("portal/accounts", "/portal/accounts", expect=portal(200, b=200)),
     Row(
         "portal/accounts/discover",
@@ -800,6 +863,20 @@ TABLE += [
 TABLE += [
     Row("console/request-access/<uuid:dataset>", "/console/request-access/{ex_ds_z}",
         expect=cells(302, cit_a_session=200, cit_b_session=200, superuser=200)),
+    Row("console/<slug:slug>/grievances", "/console/{x_slug}/grievances", expect=console(200)),
+    Row("console/<slug:slug>/grievances/<uuid:pk>", "/console/{x_slug}/grievances/{grv}",
+        expect=console(200)),
+    Row("console/<slug:slug>/grievances/<uuid:pk>/answer",
+        "/console/{x_slug}/grievances/{c_grv_answer}/answer", "POST", body={"text": "Done."},
+        expect=console(302)),
+    # The grievance officer: a permission no actor of the matrix holds but the superuser.
+    Row("console/grievance-officer", "/console/grievance-officer",
+        expect=cells(302, **{**{a: 404 for a in SESSION_ACTORS}, "superuser": 200})),
+    Row("console/grievance-officer/<uuid:pk>", "/console/grievance-officer/{grv_suchi}",
+        expect=cells(302, **{**{a: 404 for a in SESSION_ACTORS}, "superuser": 200})),
+    Row("console/grievance-officer/<uuid:pk>/answer",
+        "/console/grievance-officer/{grv_suchi}/answer", "POST", body={"text": "Done."},
+        expect=cells(302, **{**{a: 404 for a in SESSION_ACTORS}, "superuser": 302})),
     Row("console/<slug:slug>/access-requests", "/console/{x_slug}/access-requests",
         expect=console(200)),
     Row("console/<slug:slug>/access-requests/new", "/console/{x_slug}/access-requests/new",
@@ -994,6 +1071,7 @@ def world(db, django_user_model):
     ids["job_abort"] = HarvestJob.objects.create(source=hs_abort, trigger="manual").pk
     _exchange_objects(ids, x, x_api)
     _linking_objects(ids, x, citizen_a)
+    _grievance_objects(ids, x, citizen_a)
     # A token of its own to revoke (the latest of X's could be one the matrix calls with).
     make_token(x, scopes=("datasets:write",))
     ids["tok_revoke"] = ApiToken.objects.filter(institution=x).order_by("-pk")[0].pk
@@ -1037,6 +1115,21 @@ def world(db, django_user_model):
     }
     unscoped_clients = {lacking: bearer(token) for lacking, token in unscoped.items()}
     return ids, clients, unscoped_clients
+
+
+def _grievance_objects(ids: dict, x, citizen_a) -> None:
+    """Citizen A's grievances about X: open ones, and answered ones to accept or escalate."""
+    ids["grv_suchi"] = grievance_file(
+        citizen=citizen_a, institution_slug=None, subject="S", text="T", actor="test"
+    ).pk
+    for name in ("grv", "grv_respond", "grv_resolve", "grv_escalate", "p_grv_resolve",
+                 "c_grv_answer"):  # fmt: skip
+        grievance = grievance_file(
+            citizen=citizen_a, institution_slug=x.slug, subject="S", text="T", actor="test"
+        )
+        if name in ("grv_resolve", "grv_escalate", "p_grv_resolve"):
+            grievance_answer(institution=x, grievance_id=grievance.pk, text="A", actor="test")
+        ids[name] = grievance.pk
 
 
 def _linking_objects(ids: dict, x, citizen_a) -> None:

@@ -1,0 +1,104 @@
+"""Examples of the grievance API for the OpenAPI document, by operation id."""
+
+from drf_spectacular.utils import OpenApiExample
+
+_GRIEVANCE = {
+    "id": "5b2f8f0e-3c1d-4a8e-9f7a-1d2c3b4a5e6f",
+    "reference": "GRV-2026-7KQ4M9XT",
+    "status": "open",
+    "institution": {"id": "suraksha", "name": "Suraksha Insurance"},
+    "subject": "Records kept after I revoked consent",
+    "text": "I revoked my consent on 2 December, and Suraksha still holds my discharge summary.",
+    "created_at": "2026-12-06T09:00:00Z",
+    "due_at": "2027-01-05T09:00:00Z",
+    "answer": "",
+    "answered_at": None,
+    "escalated_at": None,
+    "resolved_at": None,
+    "steps": [
+        {
+            "kind": "grievance.filed",
+            "actor": "citizen asha@suchi",
+            "text": "",
+            "at": "2026-12-06T09:00:00Z",
+        },
+    ],
+}
+_ANSWER = "We erased the summary on 7 December; our confirmation is attached to your case."
+_ANSWERED = {
+    **_GRIEVANCE,
+    "status": "answered",
+    "answer": _ANSWER,
+    "answered_at": "2026-12-08T10:00:00Z",
+    "steps": [
+        *_GRIEVANCE["steps"],
+        {
+            "kind": "grievance.answered",
+            "actor": "token suraksha:ab12",
+            "text": _ANSWER,
+            "at": "2026-12-08T10:00:00Z",
+        },
+    ],
+}
+
+
+def _page(item: dict) -> dict:
+    return {"count": 1, "next": None, "previous": None, "results": [item]}
+
+
+def _ok(name: str, value, code: str = "200") -> OpenApiExample:
+    return OpenApiExample(name, value=value, response_only=True, status_codes=[code])
+
+
+def _body(name: str, value) -> OpenApiExample:
+    return OpenApiExample(name, value=value, request_only=True)
+
+
+EXAMPLES = {
+    "me_grievances_list": [_ok("One open grievance", _page(_GRIEVANCE))],
+    "me_grievances_create": [
+        _body(
+            "About an institution",
+            {
+                "institution": "suraksha",
+                "subject": _GRIEVANCE["subject"],
+                "text": _GRIEVANCE["text"],
+            },
+        ),
+        _body(
+            "About Suchi itself",
+            {"subject": "I cannot download my records", "text": "The export button fails."},
+        ),
+        _ok("Filed", _GRIEVANCE, "201"),
+    ],
+    "me_grievances_retrieve": [_ok("Answered", _ANSWERED)],
+    "me_grievances_resolve": [
+        _ok("Resolved", {**_ANSWERED, "status": "resolved", "resolved_at": "2026-12-09T08:00:00Z"})
+    ],
+    "me_grievances_escalate": [
+        _body("Not satisfied", {"text": "The summary is still in their claims portal."}),
+        _ok(
+            "With the grievance officer",
+            {**_ANSWERED, "status": "escalated", "escalated_at": "2026-12-09T08:00:00Z"},
+        ),
+    ],
+    "grievances_list": [_ok("One open grievance", _page(_GRIEVANCE))],
+    "grievances_retrieve": [_ok("Open", _GRIEVANCE)],
+    "grievances_respond": [_body("The answer", {"text": _ANSWER}), _ok("Answered", _ANSWERED)],
+    "stats_grievances": [
+        _ok(
+            "This year",
+            {
+                "received": 120,
+                "answered": 112,
+                "answered_in_time": 108,
+                "open": 8,
+                "overdue": 3,
+                "escalated": 6,
+                "resolved": 95,
+                "median_days_to_answer": 4.5,
+                "answer_within_days": 30,
+            },
+        )
+    ],
+}

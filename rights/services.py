@@ -1,0 +1,205 @@
+"""Grievance redressal (DPDP Act 2023 s.13, DPDP Rules 2025 rule 14): a citizen files a
+grievance about Suchi or a named institution and gets a reference and a due date; the
+institution (or, for Suchi itself, the grievance officer) answers; the citizen accepts the
+answer or takes it to the grievance officer; a grievance unanswered by its due date goes to
+the grievance officer by itself, and the citizen is told where to go next (the Data
+Protection Board). Every step is a GrievanceStep, told to the citizen (inbox, e-mail, SMS as
+they chose) and, when it concerns an institution, sent to its webhooks."""
+
+import secrets
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from consent.models import CitizenProfile
+from consent.services import outbox_write
+from core.errors import Conflict, NotFound, ServiceError
+from identity.notifications import notifications_write
+from registry.models import Institution
+
+from .models import GRIEVANCE_TEXT_MAX, Grievance, GrievanceStep
+from .notify import grievance_message
+
+Kind = GrievanceStep.Kind
+Status = Grievance.Status
+_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on a helpline
+
+
+def _reference(now: datetime) -> str:
+    return f"GRV-{now:%Y}-" + "".join(secrets.choice(_ALPHABET) for _ in range(8))
+
+
+def _text(value, field: str, limit: int) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ServiceError("This field may not be blank.", field=field)
+    if len(value) > limit:
+        raise ServiceError(f"At most {limit} characters.", field=field)
+    return value.strip()
+
+
+def _step(grievance: Grievance, kind: str, *, actor: str, at: datetime, text: str = "") -> None:
+    """Record the step, tell the citizen, and send it to the institution's webhooks (in the
+    caller's transaction)."""
+    step = GrievanceStep.objects.create(
+        grievance=grievance, kind=kind, actor=actor[:200], text=text, at=at
+    )
+    notifications_write(
+        citizen=grievance.citizen,
+        kind=kind,
+        key=f"grievance-step:{step.pk}",
+        at=at,
+        about=grievance.pk,
+        render=lambda: grievance_message(grievance, kind),
+    )
+    if grievance.institution is not None and kind in (Kind.FILED, Kind.ESCALATED):
+        outbox_write(
+            event_id=step.event_id,
+            kind=kind,
+            at=at,
+            recipients=[grievance.institution],
+            payload={"grievance": grievance_summary(grievance)},
+        )
+
+
+def grievance_summary(grievance: Grievance) -> dict:
+    """What an institution's webhook hears: never the citizen's text (it reads that in its
+    console or the API, authenticated)."""
+    return {
+        "id": str(grievance.pk),
+        "reference": grievance.reference,
+        "status": grievance.status,
+        "institution": grievance.institution.slug if grievance.institution else None,
+        "due_at": grievance.due_at.isoformat().replace("+00:00", "Z"),
+    }
+
+
+def grievance_file(
+    *, citizen: CitizenProfile, institution_slug: str | None, subject: str, text: str, actor: str
+) -> Grievance:
+    """File a grievance; it is due SUCHI_GRIEVANCE_DAYS (at most 90) days from now."""
+    subject = _text(subject, "subject", 200)
+    text = _text(text, "text", GRIEVANCE_TEXT_MAX)
+    institution = None
+    if institution_slug:
+        institution = Institution.objects.filter(slug=institution_slug).first()
+        if institution is None:
+            raise ServiceError(
+                "No institution has this id; leave it out for a grievance about Suchi.",
+                field="institution",
+            )
+    now = timezone.now()
+    for _ in range(5):
+        try:
+            with transaction.atomic():
+                grievance = Grievance.objects.create(
+                    reference=_reference(now),
+                    citizen=citizen,
+                    institution=institution,
+                    subject=subject,
+                    text=text,
+                    created_at=now,
+                    due_at=now + timedelta(days=settings.SUCHI_GRIEVANCE_DAYS),
+                    updated_at=now,
+                )
+                _step(grievance, Kind.FILED, actor=actor, at=now)
+                return grievance
+        except IntegrityError:  # the reference was taken: draw another
+            continue
+    raise Conflict("No free reference number; try again.", field="reference")
+
+
+def _locked(grievance_id, **scope) -> Grievance:
+    grievance = (
+        Grievance.objects.select_for_update(of=("self",))
+        .select_related("citizen", "institution")
+        .filter(pk=grievance_id, **scope)
+        .first()
+    )
+    if grievance is None:
+        raise NotFound("No such grievance.")
+    return grievance
+
+
+def _answer(grievance: Grievance, text: str, actor: str) -> Grievance:
+    if grievance.status not in (Status.OPEN, Status.ESCALATED):
+        raise Conflict(f"This grievance is {grievance.status}.", field="status")
+    now = timezone.now()
+    grievance.status, grievance.answer = Status.ANSWERED, text
+    grievance.answered_at, grievance.answered_by, grievance.updated_at = now, actor[:200], now
+    grievance.save(update_fields=["status", "answer", "answered_at", "answered_by", "updated_at"])
+    _step(grievance, Kind.ANSWERED, actor=actor, at=now, text=text)
+    return grievance
+
+
+def grievance_answer(*, institution: Institution, grievance_id, text: str, actor: str) -> Grievance:
+    """The named institution answers a grievance about it (open, or escalated for want of
+    an answer: a late answer is still an answer)."""
+    text = _text(text, "text", GRIEVANCE_TEXT_MAX)
+    with transaction.atomic():
+        grievance = _locked(grievance_id, institution=institution)
+        return _answer(grievance, text, actor)
+
+
+def grievance_officer_answer(*, grievance_id, text: str, actor: str) -> Grievance:
+    """Suchi's grievance officer answers a grievance about Suchi, or one escalated to them."""
+    text = _text(text, "text", GRIEVANCE_TEXT_MAX)
+    with transaction.atomic():
+        grievance = _locked(grievance_id)
+        if grievance.institution is not None and grievance.status != Status.ESCALATED:
+            raise Conflict(
+                "The institution answers this grievance until it is escalated.", field="status"
+            )
+        return _answer(grievance, text, actor)
+
+
+def grievance_resolve(*, citizen: CitizenProfile, grievance_id, actor: str) -> Grievance:
+    """The citizen accepts the answer."""
+    with transaction.atomic():
+        grievance = _locked(grievance_id, citizen=citizen)
+        if grievance.status != Status.ANSWERED:
+            raise Conflict("Only an answered grievance can be resolved.", field="status")
+        now = timezone.now()
+        grievance.status, grievance.resolved_at, grievance.updated_at = Status.RESOLVED, now, now
+        grievance.save(update_fields=["status", "resolved_at", "updated_at"])
+        _step(grievance, Kind.RESOLVED, actor=actor, at=now)
+    return grievance
+
+
+def grievance_escalate(
+    *, citizen: CitizenProfile, grievance_id, text: str, actor: str
+) -> Grievance:
+    """The citizen is not satisfied with the institution's answer: the grievance officer
+    takes it up."""
+    text = _text(text, "text", GRIEVANCE_TEXT_MAX)
+    with transaction.atomic():
+        grievance = _locked(grievance_id, citizen=citizen)
+        if grievance.status != Status.ANSWERED or grievance.institution is None:
+            raise Conflict(
+                "Only an institution's answer can be taken to the grievance officer.",
+                field="status",
+            )
+        return _escalate(grievance, actor=actor, text=text)
+
+
+def _escalate(grievance: Grievance, *, actor: str, text: str = "") -> Grievance:
+    now = timezone.now()
+    grievance.status, grievance.escalated_at, grievance.updated_at = Status.ESCALATED, now, now
+    grievance.save(update_fields=["status", "escalated_at", "updated_at"])
+    _step(grievance, Kind.ESCALATED, actor=actor, at=now, text=text)
+    return grievance
+
+
+def grievances_escalate_overdue(*, now: datetime | None = None, limit: int = 500) -> int:
+    """Escalate open grievances past their due date; safe to run concurrently and again."""
+    now = now or timezone.now()
+    due = Grievance.objects.filter(status=Status.OPEN, due_at__lte=now).order_by("due_at")
+    escalated = 0
+    for grievance_id in due.values_list("pk", flat=True)[:limit]:
+        with transaction.atomic():
+            grievance = _locked(grievance_id)
+            if grievance.status == Status.OPEN and grievance.due_at <= now:
+                _escalate(grievance, actor="system: overdue")
+                escalated += 1
+    return escalated
