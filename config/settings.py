@@ -234,7 +234,7 @@ CELERY_BEAT_SCHEDULE = {
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # The embedded default (core/inprocess.py): these jobs, and those they queue, run on web threads.
-SUCHI_INPROCESS_TASKS = ["harvest.tasks.run_harvest_job"]
+SUCHI_INPROCESS_TASKS = ["harvest.tasks.run_harvest_job", "rights.tasks.notify_breach"]
 # SQLite has one writer: two writing threads starve each other past its busy timeout: one thread.
 SUCHI_INPROCESS_WORKERS = env_int(
     "SUCHI_INPROCESS_WORKERS",
@@ -321,6 +321,11 @@ SUCHI_CONSENT_REQUEST_TTL_DAYS = env_int("SUCHI_CONSENT_REQUEST_TTL_DAYS", 30)
 SUCHI_GRIEVANCE_DAYS = env_int("SUCHI_GRIEVANCE_DAYS", 30)
 if not 1 <= SUCHI_GRIEVANCE_DAYS <= 90:
     raise ImproperlyConfigured("SUCHI_GRIEVANCE_DAYS must be between 1 and 90 (DPDP rule 14).")
+# Years a consent manager's records are kept before they may be deleted (DPDP Rules 2025,
+# First Schedule: at least seven).
+SUCHI_RECORD_RETENTION_YEARS = max(7, env_int("SUCHI_RECORD_RETENTION_YEARS", 7))
+# Days a consumer has to erase what it received once the citizen revokes the consent.
+SUCHI_ERASURE_GRACE_DAYS = env_int("SUCHI_ERASURE_GRACE_DAYS", 30)
 # Lifetime of the bearer tokens citizens' apps get from /api/v1/auth/token.
 SUCHI_CITIZEN_TOKEN_TTL = env_int("SUCHI_CITIZEN_TOKEN_TTL", 900)
 # Password attempts per client IP at /api/v1/auth/token (DRF rate syntax; empty: no limit).

@@ -25,6 +25,7 @@ urlpatterns = [
     path("api/v1/", include("exchange.api.urls")),
     path("api/v1/", include("identity.api.urls")),
     path("api/v1/", include("rights.api.urls")),
+    path("api/v1/", include("rights.api.records_urls")),
     path("api/v1/", include("harvest.api.urls")),
     path("api/v1/", include("registry.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

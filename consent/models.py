@@ -30,6 +30,7 @@ class CitizenProfile(models.Model):
     ledger_seq = models.PositiveIntegerField(default=0)
     ledger_head = models.CharField(max_length=64, default="0" * 64)
     created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True, help_text="Closed by the citizen")
 
     class Meta:
         ordering = ["handle"]
@@ -290,6 +291,7 @@ class ConsentEventKind(models.TextChoices):
     ARTEFACT_EXPIRED = "artefact.expired", "Consent expired"
     RECEIPT_RECORDED = "receipt.recorded", "Records released"
     RECEIPT_REFUSED = "receipt.refused", "Release refused: consent not active"
+    ERASURE_CONFIRMED = "erasure.confirmed", "Erasure confirmed by the consumer"
 
 
 class ConsentEvent(models.Model):
@@ -359,67 +361,25 @@ class SigningKey(models.Model):
         return self.kid
 
 
-class WebhookEndpoint(models.Model):
-    """Where an institution wants consent events delivered."""
+class ErasureConfirmation(models.Model):
+    """The consumer's signed statement that it erased what it received under an artefact
+    (due when the consent is revoked or has expired: consent.services.erasure)."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    institution = models.ForeignKey(
-        Institution, on_delete=models.CASCADE, related_name="webhook_endpoints"
+    artefact = models.OneToOneField(
+        ConsentArtefact, on_delete=models.PROTECT, related_name="erasure"
     )
-    url = models.URLField(max_length=2000)
-    events = models.JSONField(default=list, blank=True, help_text="Event types; empty = all")
-    description = models.CharField(max_length=200, blank=True)
-    is_active = models.BooleanField(default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["created_at"]
+    confirmed_at = models.DateTimeField()
+    statement = models.TextField(help_text="What was erased, and how, in the consumer's words")
+    confirmed_by = models.CharField(max_length=200)
+    jws = models.TextField(help_text="Suchi's signed receipt of the confirmation")
 
     def __str__(self) -> str:
-        return self.url
+        return f"erasure of {self.artefact_id}"
 
 
-class WebhookDeliveryStatus(models.TextChoices):
-    PENDING = "pending", "Waiting to be delivered"
-    DELIVERED = "delivered", "Delivered"
-    FAILED = "failed", "Given up"
-
-
-class WebhookDelivery(models.Model):
-    """The outbox: one event for one endpoint, written in the transaction of the change."""
-
-    Status = WebhookDeliveryStatus
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    endpoint = models.ForeignKey(
-        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
-    )
-    event_id = models.UUIDField(help_text="The idempotency id: the same for every endpoint")
-    event_type = models.CharField(max_length=24)
-    body = models.TextField(help_text="The exact JSON bytes sent")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField()
-    last_attempt_at = models.DateTimeField(null=True, blank=True)
-    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
-    last_error = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField()
-    delivered_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=WebhookDeliveryStatus.values),
-                name="webhook_delivery_status_valid",
-            ),
-            models.UniqueConstraint(
-                fields=["endpoint", "event_id"], name="one_delivery_per_event_per_endpoint"
-            ),
-        ]
-        indexes = [
-            models.Index(fields=["status", "next_attempt_at"], name="webhook_delivery_due"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.event_type} → {self.endpoint_id} ({self.status})"
+# The webhook models live in their own module; importing them here registers them.
+from .webhook_models import (  # noqa: E402, F401
+    WebhookDelivery,
+    WebhookDeliveryStatus,
+    WebhookEndpoint,
+)

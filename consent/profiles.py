@@ -9,10 +9,9 @@ vocabulary below. docs/consent.md ("Artefact profiles: ReBIT AA and ABDM") has t
 field-by-field tables; tests/fixtures/profiles/ the JSON Schemas they are checked against.
 """
 
-import calendar
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 import rfc8785
 
@@ -20,6 +19,7 @@ from core.errors import Conflict, ServiceError
 
 from .keys import key_publish, sign_compact, sign_detached
 from .models import ConsentArtefact
+from .services.terms import period_after
 from .vocabulary import FI_TYPES
 
 PROFILES = ("rebit", "abdm")
@@ -263,15 +263,7 @@ def hi_type(dataset, title: str) -> str:
 def _erase_at(valid_until: str, data_life: dict) -> str:
     """When the consumer must have erased what it received: data life after the last day the
     consent allows a fetch (`valid_until`)."""
-    start = _parse(valid_until)
-    unit, value = data_life["unit"], data_life["value"]
-    if unit in ("hour", "day", "week"):
-        return _z(start + timedelta(**{f"{unit}s": value}))
-    months = value * (12 if unit == "year" else 1)
-    year, month = divmod(start.month - 1 + months, 12)
-    year, month = start.year + year, month + 1
-    day = min(start.day, calendar.monthrange(year, month)[1])
-    return _z(start.replace(year=year, month=month, day=day))
+    return _z(period_after(_parse(valid_until), data_life["unit"], data_life["value"]))
 
 
 # --- Shared ----------------------------------------------------------------------------------

@@ -27,7 +27,9 @@ def _requests() -> QuerySet[ConsentRequest]:
 
 
 def _artefacts() -> QuerySet[ConsentArtefact]:
-    return ConsentArtefact.objects.select_related("consumer", "provider", "citizen")
+    return ConsentArtefact.objects.select_related(
+        "consumer", "provider", "citizen", "request", "erasure"
+    )
 
 
 def requests_of_consumer(*, institution: Institution, status: str | None = None):

@@ -138,6 +138,8 @@ def link_discover(
 
 
 def _session(citizen: CitizenProfile, session_id) -> LinkSession:
+    if citizen.closed_at is not None:
+        raise Conflict("This account is closed.", field="session")
     session = (
         LinkSession.objects.select_related("provider")
         .filter(pk=session_id, citizen=citizen)

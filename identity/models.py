@@ -94,8 +94,9 @@ class Notification(models.Model):
     Status = NotificationStatus
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # PROTECT: a notice given to the citizen is a record kept seven years (rights/records.py).
     citizen = models.ForeignKey(
-        CitizenProfile, on_delete=models.CASCADE, related_name="notifications"
+        CitizenProfile, on_delete=models.PROTECT, related_name="notifications"
     )
     channel = models.CharField(max_length=5, choices=Channel.choices)
     kind = models.CharField(max_length=32, help_text="The ledger event kind, or a reminder")
@@ -126,6 +127,7 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="notification_due"),
             models.Index(fields=["citizen", "channel", "created_at"], name="notification_inbox"),
+            models.Index(fields=["about", "kind"], name="notification_about"),
         ]
 
     def __str__(self) -> str:

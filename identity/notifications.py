@@ -46,6 +46,7 @@ NOTIFIED_KINDS = {
     Kind.ARTEFACT_REVOKED,
     Kind.ARTEFACT_EXPIRED,
     Kind.RECEIPT_RECORDED,
+    Kind.ERASURE_CONFIRMED,
 }
 REMIND_BEFORE = timedelta(hours=24)
 DELIVER_TASK = "identity.tasks.deliver_notification"
@@ -119,6 +120,12 @@ def _render(kind: str, *, request=None, artefact=None) -> tuple[str, str, str]:
             "%(institution)s under your consent."
         )
         link = _link("portal-access-log")
+    elif kind == Kind.ERASURE_CONFIRMED:
+        subject = _("%(institution)s erased your records")
+        body = _(
+            "%(institution)s confirmed that it erased the records about you (%(datasets)s) it "
+            "received from %(provider)s under your consent."
+        )
     elif kind == Kind.ARTEFACT_PAUSED:
         subject = _("Your consent to %(institution)s was paused")
         body = _(

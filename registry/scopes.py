@@ -9,4 +9,5 @@ SCOPES: dict[str, str] = {
     "access:review": "Review access requests, issue and revoke agreements, check their status "
     "and record releases, as a provider",
     "grievances:answer": "Read and answer the grievances citizens file about the institution",
+    "breaches:report": "Report personal-data breaches to the citizens affected",
 }

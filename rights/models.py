@@ -103,3 +103,49 @@ class GrievanceStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.grievance_id} {self.kind}"
+
+
+# Breach intimation (DPDP Act 2023 s.8(6), DPDP Rules 2025 rule 7): what an institution must
+# tell each affected citizen. Reports are kept for the Data Protection Board: never deleted.
+BREACH_TEXT_MAX = 5000
+BREACH_CONTACT_MAX = 500
+BREACH_NOTIFICATION_KIND = "breach.reported"
+
+
+class BreachReport(models.Model):
+    """A personal-data breach an institution reported, with what rule 7(1) says each affected
+    citizen is told; kept, with the count told and when."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    reference = models.CharField(max_length=24, unique=True, help_text="Quoted by everyone")
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="breach_reports"
+    )
+    description = models.TextField(help_text="Nature, extent, timing and location of the breach")
+    consequences = models.TextField(help_text="Its likely consequences for the citizens")
+    mitigation = models.TextField(help_text="Measures taken or being taken")
+    safety_steps = models.TextField(help_text="What citizens can do to protect themselves")
+    contact = models.TextField(help_text="Who answers questions: a name, e-mail or phone")
+    occurred_at = models.DateTimeField(null=True, blank=True, help_text="Empty: not known")
+    discovered_at = models.DateTimeField()
+    datasets = models.ManyToManyField("registry.Dataset", related_name="+", blank=True)
+    artefacts = models.ManyToManyField("consent.ConsentArtefact", related_name="+", blank=True)
+    affected = models.PositiveIntegerField(default=0, help_text="Citizens told")
+    notified_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+    created_by = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(occurred_at__isnull=True) | Q(occurred_at__lte=F("discovered_at")),
+                name="breach_occurred_before_discovered",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["institution", "created_at"], name="breach_institution"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference

@@ -6,7 +6,6 @@ the grievance officer by itself, and the citizen is told where to go next (the D
 Protection Board). Every step is a GrievanceStep, told to the citizen (inbox, e-mail, SMS as
 they chose) and, when it concerns an institution, sent to its webhooks."""
 
-import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -15,28 +14,18 @@ from django.utils import timezone
 
 from consent.models import CitizenProfile
 from consent.services import outbox_write
-from core.errors import Conflict, NotFound, ServiceError
+from core.errors import Conflict, NotFound, ServiceError, TooManyAttempts
 from identity.notifications import notifications_write
 from registry.models import Institution
 
+from .fields import reference_number, required_text
 from .models import GRIEVANCE_TEXT_MAX, Grievance, GrievanceStep
 from .notify import grievance_message
+from .selectors import institutions_of_citizen
 
 Kind = GrievanceStep.Kind
 Status = Grievance.Status
-_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on a helpline
-
-
-def _reference(now: datetime) -> str:
-    return f"GRV-{now:%Y}-" + "".join(secrets.choice(_ALPHABET) for _ in range(8))
-
-
-def _text(value, field: str, limit: int) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise ServiceError("This field may not be blank.", field=field)
-    if len(value) > limit:
-        raise ServiceError(f"At most {limit} characters.", field=field)
-    return value.strip()
+GRIEVANCES_PER_DAY = 10
 
 
 def _step(grievance: Grievance, kind: str, *, actor: str, at: datetime, text: str = "") -> None:
@@ -79,22 +68,32 @@ def grievance_file(
     *, citizen: CitizenProfile, institution_slug: str | None, subject: str, text: str, actor: str
 ) -> Grievance:
     """File a grievance; it is due SUCHI_GRIEVANCE_DAYS (at most 90) days from now."""
-    subject = _text(subject, "subject", 200)
-    text = _text(text, "text", GRIEVANCE_TEXT_MAX)
+    subject = required_text(subject, "subject", 200)
+    text = required_text(text, "text", GRIEVANCE_TEXT_MAX)
     institution = None
     if institution_slug:
-        institution = Institution.objects.filter(slug=institution_slug).first()
+        institution = institutions_of_citizen(citizen).filter(slug=institution_slug).first()
         if institution is None:
             raise ServiceError(
-                "No institution has this id; leave it out for a grievance about Suchi.",
+                "No institution you deal with through Suchi has this id; leave it out for a "
+                "grievance about Suchi.",
                 field="institution",
             )
     now = timezone.now()
+    filed_today = Grievance.objects.filter(
+        citizen=citizen, created_at__gt=now - timedelta(days=1)
+    ).count()
+    if filed_today >= GRIEVANCES_PER_DAY:
+        raise TooManyAttempts(
+            f"At most {GRIEVANCES_PER_DAY} grievances a day; add to one you filed instead.",
+            field="text",
+            retry_after=3600,
+        )
     for _ in range(5):
         try:
             with transaction.atomic():
                 grievance = Grievance.objects.create(
-                    reference=_reference(now),
+                    reference=reference_number("GRV", now),
                     citizen=citizen,
                     institution=institution,
                     subject=subject,
@@ -122,9 +121,25 @@ def _locked(grievance_id, **scope) -> Grievance:
     return grievance
 
 
+def institution_may_answer(grievance: Grievance) -> bool:
+    """The named institution answers an open grievance, or one escalated for want of its
+    answer (late is better than never); once the citizen took its answer to the grievance
+    officer, the officer answers."""
+    if grievance.institution is None:
+        return False
+    return grievance.status == Status.OPEN or (
+        grievance.status == Status.ESCALATED and grievance.answered_at is None
+    )
+
+
+def officer_may_answer(grievance: Grievance) -> bool:
+    """The grievance officer answers grievances about Suchi and escalated ones."""
+    if grievance.institution is None:
+        return grievance.status in (Status.OPEN, Status.ESCALATED)
+    return grievance.status == Status.ESCALATED
+
+
 def _answer(grievance: Grievance, text: str, actor: str) -> Grievance:
-    if grievance.status not in (Status.OPEN, Status.ESCALATED):
-        raise Conflict(f"This grievance is {grievance.status}.", field="status")
     now = timezone.now()
     grievance.status, grievance.answer = Status.ANSWERED, text
     grievance.answered_at, grievance.answered_by, grievance.updated_at = now, actor[:200], now
@@ -136,22 +151,27 @@ def _answer(grievance: Grievance, text: str, actor: str) -> Grievance:
 def grievance_answer(*, institution: Institution, grievance_id, text: str, actor: str) -> Grievance:
     """The named institution answers a grievance about it (open, or escalated for want of
     an answer: a late answer is still an answer)."""
-    text = _text(text, "text", GRIEVANCE_TEXT_MAX)
+    text = required_text(text, "text", GRIEVANCE_TEXT_MAX)
     with transaction.atomic():
         grievance = _locked(grievance_id, institution=institution)
+        if not institution_may_answer(grievance):
+            raise Conflict(
+                f"This grievance is {grievance.status}; the institution may not answer it now.",
+                field="status",
+            )
         return _answer(grievance, text, actor)
 
 
 def grievance_officer_answer(*, grievance_id, text: str, actor: str) -> Grievance:
     """Suchi's grievance officer answers a grievance about Suchi, or one escalated to them."""
-    text = _text(text, "text", GRIEVANCE_TEXT_MAX)
+    text = required_text(text, "text", GRIEVANCE_TEXT_MAX)
     with transaction.atomic():
         grievance = _locked(grievance_id)
-        if grievance.institution is not None and grievance.status != Status.ESCALATED:
+        if not officer_may_answer(grievance):
             raise Conflict(
                 "The institution answers this grievance until it is escalated.", field="status"
             )
-        return _answer(grievance, text, actor)
+        return _answer(grievance, text, f"grievance officer ({actor})")
 
 
 def grievance_resolve(*, citizen: CitizenProfile, grievance_id, actor: str) -> Grievance:
@@ -172,7 +192,7 @@ def grievance_escalate(
 ) -> Grievance:
     """The citizen is not satisfied with the institution's answer: the grievance officer
     takes it up."""
-    text = _text(text, "text", GRIEVANCE_TEXT_MAX)
+    text = required_text(text, "text", GRIEVANCE_TEXT_MAX)
     with transaction.atomic():
         grievance = _locked(grievance_id, citizen=citizen)
         if grievance.status != Status.ANSWERED or grievance.institution is None:

@@ -21,7 +21,12 @@ from core.errors import Conflict, NotFound, ServiceError
 from registry.services import Actor
 from rights.models import GRIEVANCE_TEXT_MAX, Grievance
 from rights.selectors import grievances_for_officer, grievances_of_institution
-from rights.services import grievance_answer, grievance_officer_answer
+from rights.services import (
+    grievance_answer,
+    grievance_officer_answer,
+    institution_may_answer,
+    officer_may_answer,
+)
 
 from . import labels
 from .console import console_context, member_required
@@ -32,7 +37,6 @@ LISTED = 200  # rows on a list page; the API pages through the rest
 # The words for states and steps are web.labels' (declared once, with their Hindi).
 STATUS = labels.GRIEVANCE_STATUS
 STEP_KIND = labels.GRIEVANCE_STEP
-ANSWERABLE = (Grievance.Status.OPEN, Grievance.Status.ESCALATED)
 
 
 class AnswerForm(forms.Form):
@@ -87,7 +91,9 @@ def _list_context(request, qs, *, detail: str, args: tuple) -> dict:
     }
 
 
-def _detail_context(grievance: Grievance, *, form, action: str, back: str) -> dict:
+def _detail_context(
+    grievance: Grievance, *, form, action: str, back: str, answerable: bool
+) -> dict:
     _labelled(grievance, timezone.now())
     steps = list(grievance.steps.all())
     for step in steps:
@@ -95,7 +101,7 @@ def _detail_context(grievance: Grievance, *, form, action: str, back: str) -> di
     return {
         "grievance": grievance,
         "steps": steps,
-        "form": (form or AnswerForm()) if grievance.status in ANSWERABLE else None,
+        "form": (form or AnswerForm()) if answerable else None,
         "answer_action": action,
         "back": back,
     }
@@ -143,6 +149,7 @@ def _grievance_page(request, grievance: Grievance, *, form=None, status: int = 2
         form=form,
         action=reverse("console-grievance-answer", args=[slug, grievance.pk]),
         back=reverse("console-grievances", args=[slug]),
+        answerable=institution_may_answer(grievance),
     )
     return render(
         request, "web/console/grievance.html", console_context(request, **context), status=status
@@ -186,6 +193,7 @@ def _officer_page(request, grievance: Grievance, *, form=None, status: int = 200
         form=form,
         action=reverse("console-grievance-officer-answer", args=[grievance.pk]),
         back=reverse("console-grievance-officer"),
+        answerable=officer_may_answer(grievance),
     )
     context["officer"] = True
     return render(request, "web/console/grievance.html", context, status=status)

@@ -47,6 +47,7 @@ EVENT_KIND = {
     "artefact.expired": _("Consent expired"),
     "receipt.recorded": _("Records released"),
     "receipt.refused": _("A release was refused: consent not active"),
+    "erasure.confirmed": _("The receiver confirmed it erased your records"),
 }
 DATASET_STATUS = {
     "draft": _("Draft"),
@@ -112,6 +113,7 @@ SCOPES = {
     "consents:request": _("Ask citizens for consent and read the artefacts"),
     "consents:verify": _("Check consent status and report data access (as a provider)"),
     "webhooks:write": _("Manage webhook endpoints"),
+    "breaches:report": _("Report personal-data breaches to the citizens affected"),
 }
 
 

@@ -33,6 +33,7 @@ from consent.services import (
     consent_withdraw,
 )
 from consent.services.artefacts import SYSTEM_EXPIRY
+from consent.services.erasure import erase_by, erasure_state
 from core.errors import ServiceError
 from core.lockout import signin_failed, signin_succeeded, signin_wait
 
@@ -351,6 +352,8 @@ def consent_detail(request, pk):
         "data_life": labels.period(
             artefact.request.data_life_unit, artefact.request.data_life_value
         ),
+        "erasure_state": erasure_state(artefact),
+        "erase_by": erase_by(artefact),
     }
     return render(request, "web/portal/consent.html", context)
 

@@ -5,7 +5,6 @@ deal with, follow it to an answer, accept the answer or take it to the grievance
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from consent.models import AccountLink, ConsentArtefact, ConsentRequest
 from core.errors import Conflict, NotFound, ServiceError
 from registry.models import Institution
 from rights import selectors
@@ -53,16 +51,7 @@ class EscalateForm(forms.Form):
 
 
 def _institutions(citizen) -> list[Institution]:
-    """The institutions the citizen deals with through Suchi: those that asked for their
-    consent, hold records under it, or hold their linked accounts."""
-    asked = ConsentRequest.objects.filter(citizen=citizen).values("consumer")
-    holding = ConsentArtefact.objects.filter(citizen=citizen).values("provider")
-    linked = AccountLink.objects.filter(citizen=citizen).values("provider")
-    return list(
-        Institution.objects.filter(Q(pk__in=asked) | Q(pk__in=holding) | Q(pk__in=linked))
-        .order_by("name")
-        .only("slug", "name")
-    )
+    return list(selectors.institutions_of_citizen(citizen).only("slug", "name"))
 
 
 def _labelled(grievance: Grievance) -> Grievance:

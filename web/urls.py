@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import (
     console,
+    console_breaches,
     console_exchange,
     console_grievances,
     console_harvest,
@@ -10,6 +11,7 @@ from . import (
     portal_inbox,
     portal_links,
     portal_otp,
+    portal_records,
     views,
 )
 
@@ -51,6 +53,8 @@ portal_urls = [
     path("accounts/<uuid:pk>/delink", portal_links.delink, name="portal-account-delink"),
     path("inbox/preferences", portal_inbox.preferences, name="portal-inbox-preferences"),
     path("export", portal.export, name="portal-export"),
+    path("export/report", portal_records.report, name="portal-report"),
+    path("account/close", portal_records.close_account, name="portal-account-close"),
 ]
 
 console_urls = [
@@ -95,9 +99,7 @@ console_urls = [
         name="console-harvest-job",
     ),
     # --- grievances (web/console_grievances.py) ---
-    path(
-        "<slug:slug>/grievances", console_grievances.grievances, name="console-grievances"
-    ),
+    path("<slug:slug>/grievances", console_grievances.grievances, name="console-grievances"),
     path(
         "<slug:slug>/grievances/<uuid:pk>",
         console_grievances.grievance_detail,
@@ -107,6 +109,14 @@ console_urls = [
         "<slug:slug>/grievances/<uuid:pk>/answer",
         console_grievances.grievance_answer_view,
         name="console-grievance-answer",
+    ),
+    # --- breach reports (web/console_breaches.py) ---
+    path("<slug:slug>/breaches", console_breaches.breaches, name="console-breaches"),
+    path("<slug:slug>/breaches/new", console_breaches.breach_new, name="console-breach-new"),
+    path(
+        "<slug:slug>/breaches/<uuid:pk>",
+        console_breaches.breach_detail,
+        name="console-breach",
     ),
     path("grievance-officer", console_grievances.officer, name="console-grievance-officer"),
     path(

@@ -83,6 +83,7 @@ ARTEFACT = {
     "provider": {"id": "ka-health", "name": "Department of Health and Family Welfare, Karnataka"},
     "valid_from": "2026-11-28T19:54:51.940790Z",
     "valid_until": "2027-11-28T19:54:51.936946Z",
+    "erasure": {"state": "none", "erase_by": "2028-05-28T19:54:51.936946Z", "confirmed_at": None},
     "updated_at": "2026-11-28T19:54:51.940790Z",
     "kid": "zhYfafg_7DjWjP0sNagKFt3QrtTbfDA9Ujcb8yhX_2U",
     "claims": {

@@ -17,6 +17,7 @@ from ..models import (
     WebhookEndpoint,
 )
 from ..profiles import PROFILES
+from ..services.erasure import erase_by, erasure_state
 
 
 class PurposeOutput(serializers.ModelSerializer):
@@ -236,6 +237,60 @@ class ConsentArtefactOutput(serializers.Serializer):
     kid = serializers.CharField()
     claims = serializers.JSONField()
     jws = serializers.CharField()
+    erasure = serializers.SerializerMethodField(
+        help_text="The consumer's duty to erase: `state` (none, due, overdue, confirmed), "
+        "`erase_by`, and `confirmed_at` once confirmed"
+    )
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "properties": {
+                "state": {"type": "string", "enum": ["none", "due", "overdue", "confirmed"]},
+                "erase_by": {"type": "string", "format": "date-time"},
+                "confirmed_at": {"type": "string", "format": "date-time", "nullable": True},
+            },
+            "required": ["state", "erase_by", "confirmed_at"],
+        }
+    )
+    def get_erasure(self, artefact) -> dict:
+        confirmation = getattr(artefact, "erasure", None)
+        return {
+            "state": erasure_state(artefact),
+            "erase_by": serializers.DateTimeField().to_representation(erase_by(artefact)),
+            "confirmed_at": (
+                serializers.DateTimeField().to_representation(confirmation.confirmed_at)
+                if confirmation
+                else None
+            ),
+        }
+
+
+class ErasureInput(StrictSerializer):
+    statement = StrictCharField(
+        max_length=2000, help_text="What was erased, and how (kept; its hash is signed)"
+    )
+
+
+class ErasureOutput(serializers.Serializer):
+    artefact = serializers.UUIDField(source="artefact_id")
+    confirmed_at = serializers.DateTimeField()
+    statement = serializers.CharField()
+    confirmed_by = serializers.CharField()
+    receipt = serializers.CharField(
+        source="jws", help_text="Suchi's signed receipt (compact JWS, keys in the JWKS)"
+    )
+
+
+class ErasureDueOutput(serializers.Serializer):
+    """An artefact whose data the consumer must erase, or has erased."""
+
+    artefact = serializers.UUIDField(source="pk")
+    status = serializers.CharField()
+    provider = InstitutionBrief()
+    citizen = serializers.CharField(source="citizen.handle")
+    erase_by = serializers.DateTimeField()
+    state = serializers.CharField(source="erasure_state")
 
 
 class ArtefactProfileOutput(serializers.Serializer):

@@ -1,7 +1,7 @@
 from django.urls import path
 
-from . import openapi  # noqa: F401 (importing openapi documents the views)
-from .views import citizens, consumers, providers, public, webhooks
+from . import erasure_openapi, openapi  # noqa: F401 (importing them documents the views)
+from .views import citizens, consumers, erasure, providers, public, webhooks
 
 urlpatterns = [
     path("purposes", public.PurposeList.as_view(), name="purposes"),
@@ -32,6 +32,12 @@ urlpatterns = [
         providers.ArtefactReceipts.as_view(),
         name="consent-artefact-receipts",
     ),
+    path(
+        "consent-artefacts/<anyuuid:pk>/erasure",
+        erasure.ArtefactErasure.as_view(),
+        name="consent-artefact-erasure",
+    ),
+    path("erasures", erasure.ErasureList.as_view(), name="erasures"),
     path("webhooks", webhooks.WebhookEndpointListCreate.as_view(), name="webhooks"),
     path("webhooks/deliveries", webhooks.WebhookDeliveryList.as_view(), name="webhook-deliveries"),
     path("webhooks/<anyuuid:pk>", webhooks.WebhookEndpointDetail.as_view(), name="webhook"),

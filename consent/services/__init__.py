@@ -20,6 +20,7 @@ from .citizens import (
     citizen_token_for,
     citizen_token_issue,
 )
+from .erasure import erase_by, erasure_confirm, erasure_state, erasures_of_consumer
 from .events import outbox_write, webhook_event_types, webhook_event_types_register
 from .requests import (
     consent_deny,
@@ -55,6 +56,10 @@ __all__ = [
     "consent_request_create",
     "consent_withdraw",
     "consents_expire",
+    "erase_by",
+    "erasure_confirm",
+    "erasure_state",
+    "erasures_of_consumer",
     "export_checkpoint",
     "ledger_checkpoint_write",
     "outbox_write",

@@ -30,6 +30,7 @@ WEBHOOK_EVENTS = {
     ConsentEvent.Kind.ARTEFACT_RESUMED,
     ConsentEvent.Kind.ARTEFACT_REVOKED,
     ConsentEvent.Kind.ARTEFACT_EXPIRED,
+    ConsentEvent.Kind.ERASURE_CONFIRMED,
 }
 
 

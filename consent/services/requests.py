@@ -91,10 +91,17 @@ def consent_request_create(
 
     # Whether anyone holds the handle is never told: the consumer gets the same answer either
     # way, and a request to no one stays pending, unseen, until it expires (docs/consent.md).
-    found = CitizenProfile.objects.filter(handle=handle).values_list("pk", flat=True).first()
+    # A closed account is no one's now: the same answer, and nobody sees the request.
+    found = (
+        CitizenProfile.objects.filter(handle=handle, closed_at__isnull=True)
+        .values_list("pk", flat=True)
+        .first()
+    )
     links = request_accounts(found, accounts or [], datasets)
     with transaction.atomic():
         citizen = citizen_lock_optional(found)
+        if citizen is not None and citizen.closed_at is not None:  # closed meanwhile
+            citizen = None
         request = ConsentRequest.objects.create(
             consumer=consumer,
             citizen=citizen,
@@ -210,6 +217,8 @@ def consent_grant(
     expired = False
     with transaction.atomic():
         citizen = citizen_lock(citizen.pk)
+        if citizen.closed_at is not None:
+            raise Conflict("This account is closed.", field="status")
         request = _request_for(citizen, request_id)
         request.citizen = citizen
         expired = request_expire_if_due(request, now, "system: expiry")

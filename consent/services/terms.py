@@ -1,6 +1,7 @@
 """The terms of a consent request (access mode, data range, fetch type and frequency, data
 life, expiry), checked field by field before anything is written."""
 
+import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -18,6 +19,18 @@ class Period:
 
     def as_dict(self) -> dict:
         return {"unit": self.unit, "value": self.value}
+
+
+def period_after(start: datetime, unit: str, value: int) -> datetime:
+    """`start` plus `value` `unit`s; months and years by the calendar (31 January plus a month
+    is the last day of February)."""
+    if unit in ("hour", "day", "week"):
+        return start + timedelta(**{f"{unit}s": value})
+    months = value * (12 if unit == "year" else 1)
+    year, month = divmod(start.month - 1 + months, 12)
+    year, month = start.year + year, month + 1
+    day = min(start.day, calendar.monthrange(year, month)[1])
+    return start.replace(year=year, month=month, day=day)
 
 
 def period_checked(value: Period | None, field: str, *, required: bool) -> Period | None:

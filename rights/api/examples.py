@@ -1,4 +1,4 @@
-"""Examples of the grievance API for the OpenAPI document, by operation id."""
+"""Examples of the grievance and breach APIs for the OpenAPI document, by operation id."""
 
 from drf_spectacular.utils import OpenApiExample
 
@@ -18,7 +18,7 @@ _GRIEVANCE = {
     "steps": [
         {
             "kind": "grievance.filed",
-            "actor": "citizen asha@suchi",
+            "by": "citizen",
             "text": "",
             "at": "2026-12-06T09:00:00Z",
         },
@@ -34,7 +34,7 @@ _ANSWERED = {
         *_GRIEVANCE["steps"],
         {
             "kind": "grievance.answered",
-            "actor": "token suraksha:ab12",
+            "by": "institution",
             "text": _ANSWER,
             "at": "2026-12-08T10:00:00Z",
         },
@@ -102,3 +102,52 @@ EXAMPLES = {
         )
     ],
 }
+
+
+# --- Breach reports ----------------------------------------------------------------------------
+_BREACH_TEXTS = {
+    "description": "On 2 December a misconfigured storage bucket exposed scanned discharge "
+    "summaries of patients treated in Bengaluru between March and May 2026.",
+    "consequences": "Someone may have read your diagnosis and the dates of your stay.",
+    "mitigation": "We closed the bucket on 3 December, rotated its keys and asked CERT-In to "
+    "investigate.",
+    "safety_steps": "Be wary of calls or messages quoting your hospital stay; we will never "
+    "ask you for a password or an OTP.",
+    "contact": "Meera Rao, data protection officer: dpo@suraksha.example, +91 80 4000 1234",
+}
+_BREACH = {
+    "id": "8c1e5a2b-7d4f-4b6a-9e3c-2f1a0b9c8d7e",
+    "reference": "BRC-2026-Q4TX8KMP",
+    **_BREACH_TEXTS,
+    "occurred_at": "2026-12-02T06:00:00Z",
+    "discovered_at": "2026-12-03T11:30:00Z",
+    "datasets": [{"id": "0f3b6a1c-9d2e-4c8b-a7f5-3e1d2c4b5a69", "title": "Discharge summaries"}],
+    "artefacts": [],
+    "affected": 1240,
+    "notified_at": "2026-12-04T09:00:05Z",
+    "created_at": "2026-12-04T09:00:00Z",
+    "created_by": "token suraksha:ab12",
+    "delivery": {
+        "inbox": {"pending": 0, "sent": 1240, "failed": 0},
+        "email": {"pending": 12, "sent": 874, "failed": 3},
+        "sms": {"pending": 0, "sent": 0, "failed": 0},
+    },
+}
+EXAMPLES.update(
+    {
+        "breaches_list": [_ok("One report", _page(_BREACH))],
+        "breaches_create": [
+            _body(
+                "A dataset exposed",
+                {
+                    **_BREACH_TEXTS,
+                    "occurred_at": _BREACH["occurred_at"],
+                    "discovered_at": _BREACH["discovered_at"],
+                    "datasets": [_BREACH["datasets"][0]["id"]],
+                },
+            ),
+            _ok("Reported", _BREACH, "201"),
+        ],
+        "breaches_retrieve": [_ok("Reported and told", _BREACH)],
+    }
+)

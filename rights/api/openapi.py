@@ -1,4 +1,4 @@
-"""The grievance API in the OpenAPI document (core.api.schema). Imported by urls.py."""
+"""The grievance and breach APIs in the OpenAPI document (core.api.schema). Imported by urls.py."""
 
 from drf_spectacular.utils import OpenApiParameter
 
@@ -6,8 +6,16 @@ from core.api.schema import Operations
 from core.api.serializers import ErrorOutput, page_of
 
 from ..models import Grievance
+from .breach_views import InstitutionBreachDetail, InstitutionBreaches
 from .examples import EXAMPLES
-from .serializers import GrievanceInput, GrievanceOutput, GrievanceStatsOutput, GrievanceTextInput
+from .serializers import (
+    BreachInput,
+    BreachOutput,
+    GrievanceInput,
+    GrievanceOutput,
+    GrievanceStatsOutput,
+    GrievanceTextInput,
+)
 from .views import (
     GrievanceStats,
     InstitutionGrievanceDetail,
@@ -105,4 +113,38 @@ Operations(examples=EXAMPLES, auth=[{}], tags=["transparency"])(
     "stats_grievances",
     "Grievance statistics: received, answered in time, overdue, escalated",
     {200: GrievanceStatsOutput},
+)
+
+# --- Breach reports (rights/api/breach_views.py) ----------------------------------------------
+breaches = Operations(
+    examples=EXAMPLES, auth=[{"institutionToken": []}], tags=["breaches: institutions"]
+)
+breaches(
+    InstitutionBreaches,
+    "get",
+    "breaches_list",
+    "The breaches this institution reported",
+    {200: page_of(BreachOutput, "BreachPage"), **ERRORS},
+)
+breaches(
+    InstitutionBreaches,
+    "post",
+    "breaches_create",
+    "Report a personal-data breach to the citizens it affected",
+    {201: BreachOutput, **WRITE},
+    request=BreachInput,
+    description="DPDP Act 2023 s.8(6), DPDP Rules 2025 rule 7: name the datasets (the "
+    "institution's own, or received under consent) and consent artefacts the breach touched, "
+    "and give the five things rule 7(1) says each citizen is told. Suchi tells each affected "
+    "citizen once, in their language (inbox, e-mail, SMS as they chose): the citizens of the "
+    "artefacts named, and of every artefact of the institution's covering a dataset named. "
+    "`affected` and `notified_at` are set once they have been told; `delivery` counts the "
+    "notifications by channel and status. Reports cannot be deleted.",
+)
+breaches(
+    InstitutionBreachDetail,
+    "get",
+    "breaches_retrieve",
+    "One breach report, with how its notifications fared",
+    {200: BreachOutput, **ERRORS},
 )

@@ -1,10 +1,11 @@
-"""Grievance API: strict input, plain output."""
+"""Grievance and breach APIs: strict input, plain output."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.serializers import StrictCharField, StrictSerializer
 
-from ..models import GRIEVANCE_TEXT_MAX
+from ..models import BREACH_CONTACT_MAX, BREACH_TEXT_MAX, GRIEVANCE_TEXT_MAX
 
 
 class GrievanceInput(StrictSerializer):
@@ -25,9 +26,22 @@ class GrievanceTextInput(StrictSerializer):
 
 class GrievanceStepOutput(serializers.Serializer):
     kind = serializers.CharField()
-    actor = serializers.CharField()
+    by = serializers.SerializerMethodField(
+        help_text="Who took the step, as a role: citizen, institution, grievance officer, or "
+        "suchi (the due date passed). Names and handles are not shown to the other side."
+    )
     text = serializers.CharField()
     at = serializers.DateTimeField()
+
+    def get_by(self, step) -> str:
+        actor = step.actor
+        if actor.startswith("citizen"):
+            return "citizen"
+        if actor.startswith("grievance officer"):
+            return "grievance officer"
+        if actor.startswith("system"):
+            return "suchi"
+        return "institution"
 
 
 class GrievanceInstitutionOutput(serializers.Serializer):
@@ -61,3 +75,93 @@ class GrievanceStatsOutput(serializers.Serializer):
     resolved = serializers.IntegerField()
     median_days_to_answer = serializers.FloatField(allow_null=True)
     answer_within_days = serializers.IntegerField(help_text="The published period (≤ 90)")
+
+
+# --- Breach reports (DPDP Rules 2025, rule 7) --------------------------------------------------
+class BreachInput(StrictSerializer):
+    description = StrictCharField(
+        max_length=BREACH_TEXT_MAX,
+        help_text="The breach: its nature, extent, timing and location (rule 7(1)(a))",
+    )
+    consequences = StrictCharField(
+        max_length=BREACH_TEXT_MAX, help_text="Its likely consequences for the citizens"
+    )
+    mitigation = StrictCharField(
+        max_length=BREACH_TEXT_MAX, help_text="What the institution has done and is doing"
+    )
+    safety_steps = StrictCharField(
+        max_length=BREACH_TEXT_MAX, help_text="What citizens can do to protect themselves"
+    )
+    contact = StrictCharField(
+        max_length=BREACH_CONTACT_MAX,
+        help_text="Who answers citizens' questions: a name, and an e-mail address or phone",
+    )
+    occurred_at = serializers.DateTimeField(
+        required=False, allow_null=True, default=None, help_text="When it happened, if known"
+    )
+    discovered_at = serializers.DateTimeField(help_text="When the institution found it")
+    datasets = serializers.ListField(
+        child=serializers.UUIDField(),
+        required=False,
+        default=list,
+        max_length=100,
+        help_text="Datasets affected: the institution's own, or received under consent",
+    )
+    artefacts = serializers.ListField(
+        child=serializers.UUIDField(),
+        required=False,
+        default=list,
+        max_length=1000,
+        help_text="Consent artefacts affected (the institution is their provider or consumer)",
+    )
+
+
+class BreachDatasetOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    title = serializers.CharField()
+
+
+class StatusCountsOutput(serializers.Serializer):
+    pending = serializers.IntegerField()
+    sent = serializers.IntegerField()
+    failed = serializers.IntegerField()
+
+
+class DeliveryOutput(serializers.Serializer):
+    inbox = StatusCountsOutput()
+    email = StatusCountsOutput()
+    sms = StatusCountsOutput()
+
+
+class BreachOutput(serializers.Serializer):
+    """A report, with `delivery` (the counts of its notifications by channel and status) in
+    the context, under the report's id."""
+
+    id = serializers.UUIDField()
+    reference = serializers.CharField()
+    description = serializers.CharField()
+    consequences = serializers.CharField()
+    mitigation = serializers.CharField()
+    safety_steps = serializers.CharField()
+    contact = serializers.CharField()
+    occurred_at = serializers.DateTimeField(allow_null=True)
+    discovered_at = serializers.DateTimeField()
+    datasets = BreachDatasetOutput(many=True, source="datasets.all")
+    artefacts = serializers.SerializerMethodField()
+    affected = serializers.IntegerField(help_text="Citizens told (once they have been)")
+    notified_at = serializers.DateTimeField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    created_by = serializers.CharField()
+    delivery = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.ListField(child=serializers.UUIDField()))
+    def get_artefacts(self, report) -> list[str]:
+        return [str(artefact.pk) for artefact in report.artefacts.all()]
+
+    @extend_schema_field(DeliveryOutput)
+    def get_delivery(self, report) -> dict:
+        counts = self.context.get("delivery", {}).get(report.pk, {})
+        return {
+            channel: {s: counts.get(channel, {}).get(s, 0) for s in ("pending", "sent", "failed")}
+            for channel in ("inbox", "email", "sms")
+        }

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import (
+    breach_views,
     openapi,  # noqa: F401 (importing openapi documents the views)
     views,
 )
@@ -26,4 +27,9 @@ urlpatterns = [
         name="grievance-respond",
     ),
     path("stats/grievances", views.GrievanceStats.as_view(), name="grievance-stats"),
+]
+
+urlpatterns += [
+    path("breaches", breach_views.InstitutionBreaches.as_view(), name="breaches"),
+    path("breaches/<anyuuid:pk>", breach_views.InstitutionBreachDetail.as_view(), name="breach"),
 ]

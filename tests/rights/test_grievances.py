@@ -21,19 +21,25 @@ from rights.models import Grievance
 from rights.tasks import escalate_grievances
 
 from ..consent.conftest import bearer, citizen_client
-from ..factories import make_institution, make_token
+from ..factories import make_institution, make_token, publish_consent_dataset
 from ..identity.test_notifications import drain, reachable
+from ..web.conftest import ask
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def insurer(db):
+def insurer(db, asha, ravi):
+    """An insurer that asked Asha and Ravi for their consent: they deal with it."""
     institution = make_institution(
         slug="suraksha", name="Suraksha Insurance", kind="private", is_consumer=True,
         is_provider=False,
     )  # fmt: skip
+    hospital = make_institution(slug="ka-health", name="Department of Health, Karnataka")
+    records = publish_consent_dataset(hospital, title="Discharge summaries")
+    for citizen in (asha, ravi):
+        ask(institution, citizen, [records])
     return institution, bearer(make_token(institution, scopes=("grievances:answer",)))
 
 
@@ -190,3 +196,27 @@ def test_settings_refuse_an_answer_period_beyond_ninety_days():
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert done.returncode != 0 and "SUCHI_GRIEVANCE_DAYS" in done.stderr
+
+
+def test_once_the_citizen_escalates_the_institution_cannot_take_the_grievance_back(insurer):
+    _institution, insurer_api = insurer
+    api = citizen_client("asha@suchi")
+    body = _file(api, institution="suraksha").json()
+    respond = f"/api/v1/grievances/{body['id']}/respond"
+    insurer_api.post(respond, {"text": "First answer."}, format="json")
+    api.post(f"/api/v1/me/grievances/{body['id']}/escalate", {"text": "No."}, format="json")
+    again = insurer_api.post(respond, {"text": "Second answer."}, format="json")
+    assert again.status_code == 409
+    assert Grievance.objects.get(pk=body["id"]).status == "escalated"
+
+
+def test_a_citizen_files_only_about_institutions_they_deal_with_and_not_without_limit(insurer):
+    make_institution(slug="unrelated", name="Unrelated Department")
+    api = citizen_client("asha@suchi")
+    stranger = _file(api, institution="unrelated")
+    assert stranger.status_code == 400 and "institution" in stranger.json()["errors"]
+    for _ in range(10):
+        assert _file(api, institution="suraksha").status_code == 201
+    flood = _file(api, institution="suraksha")
+    assert flood.status_code == 429 and "Retry-After" in flood.headers
+    assert Grievance.objects.count() == 10

@@ -28,6 +28,7 @@ from identity.models import LinkingEndpoint, LinkSession
 from registry.models import ApiToken, Dataset, Membership
 from registry.scopes import SCOPES
 from registry.services import Actor, dataset_register
+from rights.breaches import breach_report
 from rights.services import grievance_answer, grievance_file
 
 from ..consent.conftest import PASSWORD, bearer, citizen_client
@@ -410,6 +411,36 @@ TABLE = [
         expect=citizen_api(200, session=409),
     ),
     Row("api/v1/me/access-log", "/api/v1/me/access-log", expect=citizen_api(200, b=200)),
+    # --- erasure by the consumer (consent.services.erasure) ---
+    Row(
+        "api/v1/erasures",
+        "/api/v1/erasures",
+        scopes=("consents:request",),
+        expect=inst_api_collection(200),
+    ),
+    Row(
+        "api/v1/consent-artefacts/<anyuuid:pk>/erasure",
+        "/api/v1/consent-artefacts/{art}/erasure",
+        scopes=("consents:request",),
+        expect=inst_api(404),
+    ),  # not confirmed yet: 404 for the consumer too
+    Row(
+        "api/v1/consent-artefacts/<anyuuid:pk>/erasure",
+        "/api/v1/consent-artefacts/{art_erase}/erasure",
+        "POST",
+        scopes=("consents:request",),
+        body={"statement": "Erased."},
+        expect=inst_api(201),
+    ),
+    # --- the citizen's records and closing the account (rights.records) ---
+    Row("api/v1/me/records", "/api/v1/me/records", expect=citizen_api(200, b=200)),
+    Row(
+        "api/v1/me/close",
+        "/api/v1/me/close",
+        "POST",
+        body={"confirm": "nobody@suchi"},
+        expect=citizen_api(400, b=400),
+    ),
     # --- grievances (rights) ---
     Row("api/v1/me/grievances", "/api/v1/me/grievances", expect=citizen_api(200, b=200)),
     Row(
@@ -670,6 +701,8 @@ TABLE = [
         expect=portal(302, b=302),
     ),
     Row("portal/export", "/portal/export", expect=portal(200, b=200)),
+    Row("portal/export/report", "/portal/export/report", expect=portal(200, b=200)),
+    Row("portal/account/close", "/portal/account/close", expect=portal(200, b=200)),
     Row("portal/grievances", "/portal/grievances", expect=portal(200, b=200)),
     Row(
         "portal/grievances",
@@ -927,6 +960,27 @@ TABLE += [
         body={"max_duration_days": "365"}, expect=console(302, editor=404)),
 ]  # fmt: skip
 
+# --- breach reports (rights/api/breach_views.py, web/console_breaches.py): X reported `brc`;
+# a report is X's alone to read, and nobody may delete one (there is no route for it). ---
+TABLE += [
+    Row("api/v1/breaches", "/api/v1/breaches", scopes=("breaches:report",),
+        expect=inst_api_collection(200)),
+    Row("api/v1/breaches", "/api/v1/breaches", "POST", body={}, scopes=("breaches:report",),
+        expect=inst_api_collection(400)),
+    Row("api/v1/breaches/<anyuuid:pk>", "/api/v1/breaches/{brc}", scopes=("breaches:report",),
+        expect=inst_api(200)),
+    Row("console/<slug:slug>/breaches", "/console/{x_slug}/breaches", expect=console(200)),
+    Row("console/<slug:slug>/breaches/new", "/console/{x_slug}/breaches/new",
+        expect=console(200)),
+    Row("console/<slug:slug>/breaches/new", "/console/{x_slug}/breaches/new", "POST",
+        body={"description": ""}, expect=console(400)),
+    Row("console/<slug:slug>/breaches/<uuid:pk>", "/console/{x_slug}/breaches/{brc}",
+        expect=console(200)),
+    # Y's console with X's report: nobody here is a member of Y.
+    Row("console/<slug:slug>/breaches/<uuid:pk>", "/console/{y_slug}/breaches/{brc}",
+        expect=console(404)),
+]  # fmt: skip
+
 # --- the Django admin: staff only (everyone else is sent to its login page) ---
 ADMIN_DENY = 302
 
@@ -984,6 +1038,7 @@ LISTS = {
     ("api/v1/harvest-sources", "GET"): (("hs",), {"x_token"}, {"y_token"}),
     ("api/v1/access-requests", "GET"): (("ex_req", "ex_req_withdraw"), {"x_token"}, {"y_token"}),
     ("api/v1/agreements", "GET"): (("ex_agr",), {"x_token"}, {"y_token"}),
+    ("api/v1/breaches", "GET"): (("brc",), {"x_token"}, {"y_token"}),
     ("api/v1/me/consent-requests", "GET"): (("req",), A_CITIZEN, B_CITIZEN),
     ("api/v1/me/consent-artefacts", "GET"): (("art",), A_CITIZEN, B_CITIZEN),
     ("api/v1/me/export", "GET"): (("req", "art"), A_CITIZEN, B_CITIZEN),
@@ -1046,7 +1101,7 @@ def world(db, django_user_model):
 
     for name in ("req", "req_cancel", "req_grant", "req_deny", "p_req_grant", "p_req_deny"):
         ids[name] = request_to_asha()
-    for name in ("art", "art_pause", "art_revoke", "p_art", "art_resume"):
+    for name in ("art", "art_pause", "art_revoke", "p_art", "art_resume", "art_erase"):
         ids[name] = granted()[1]
     response = asha.post(f"/api/v1/me/consent-artefacts/{ids['art_resume']}/pause", {})
     assert response.status_code == 200, response.content
@@ -1072,6 +1127,7 @@ def world(db, django_user_model):
     _exchange_objects(ids, x, x_api)
     _linking_objects(ids, x, citizen_a)
     _grievance_objects(ids, x, citizen_a)
+    _breach_objects(ids, x, records)
     # A token of its own to revoke (the latest of X's could be one the matrix calls with).
     make_token(x, scopes=("datasets:write",))
     ids["tok_revoke"] = ApiToken.objects.filter(institution=x).order_by("-pk")[0].pk
@@ -1130,6 +1186,15 @@ def _grievance_objects(ids: dict, x, citizen_a) -> None:
         if name in ("grv_resolve", "grv_escalate", "p_grv_resolve"):
             grievance_answer(institution=x, grievance_id=grievance.pk, text="A", actor="test")
         ids[name] = grievance.pk
+
+
+def _breach_objects(ids: dict, x, records) -> None:
+    """A breach X reported, naming its own consent dataset."""
+    ids["brc"] = breach_report(
+        institution=x, description="D", consequences="C", mitigation="M", safety_steps="S",
+        contact="C", occurred_at=None, discovered_at=timezone.now(), dataset_ids=[records.pk],
+        artefact_ids=[], actor="test",
+    ).pk  # fmt: skip
 
 
 def _linking_objects(ids: dict, x, citizen_a) -> None:

@@ -9,10 +9,10 @@ from registry.models import Membership
 from rights.models import Grievance
 from rights.services import grievance_file
 
-from ..factories import make_citizen, make_institution
+from ..factories import make_citizen, make_institution, publish_consent_dataset
 from ..services import require
 from .browser import chromium_path, launch
-from .conftest import PASSWORD
+from .conftest import PASSWORD, ask
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -35,8 +35,15 @@ def test_a_member_answers_a_grievance_in_the_console(live_server, browser):
     provider = make_institution(slug="ka-health", name="Department of Health, Karnataka")
     user = get_user_model().objects.create_user("health.editor", password=PASSWORD)
     Membership.objects.create(user=user, institution=provider, role=Membership.Role.EDITOR)
+    asha = make_citizen("asha@suchi", PASSWORD)
+    hospital_records = publish_consent_dataset(provider, title="Discharge summaries")
+    consumer = make_institution(
+        slug="suraksha", name="Suraksha Insurance", kind="private", is_consumer=True,
+        is_provider=False,
+    )  # fmt: skip
+    ask(consumer, asha, [hospital_records])  # Asha deals with the hospital
     grievance = grievance_file(
-        citizen=make_citizen("asha@suchi", PASSWORD),
+        citizen=asha,
         institution_slug=provider.slug,
         subject="Wrong address",
         text="My address in your records is wrong.",
@@ -70,8 +77,6 @@ def test_a_citizen_files_in_hindi_the_member_answers_and_the_citizen_accepts(
 ):
     """The whole loop in two browsers: Asha, in Hindi, files a grievance about the insurer
     that asked for her records; the insurer's member answers in the console; she accepts."""
-    from .conftest import ask
-
     ask(world, world.asha, [world.dataset])
     member = get_user_model().objects.create_user("suraksha.editor", password=PASSWORD)
     Membership.objects.create(user=member, institution=world.consumer, role=Membership.Role.EDITOR)

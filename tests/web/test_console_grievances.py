@@ -17,7 +17,7 @@ from rights.models import Grievance
 from rights.services import grievance_file, grievances_escalate_overdue
 
 from ..factories import make_institution
-from .conftest import PASSWORD, sign_in
+from .conftest import PASSWORD, ask, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +25,8 @@ ANSWER = "We corrected the address in our records on 3 June."
 
 
 def _file(world, *, about="ka-health", subject="Wrong address", text="My address is wrong."):
+    if about and not world.asha.consent_requests.exists():
+        ask(world, world.asha, [world.dataset])  # Asha deals with the hospital
     return grievance_file(
         citizen=world.asha, institution_slug=about, subject=subject, text=text, actor="test"
     )
@@ -138,7 +140,10 @@ def test_answering_an_answered_grievance_says_so_and_changes_nothing(world, clie
     response = client.post(f"{url}/answer", {"text": "A second answer."}, follow=True)
     assert response.status_code == 200
     page = response.content.decode()
-    assert "This grievance is answered." in page and "A second answer." not in page
+    assert (
+        "This grievance is answered; the institution may not answer it now." in page
+        and "A second answer." not in page
+    )
     grievance.refresh_from_db()
     assert grievance.answer == ANSWER and grievance.steps.count() == 2
 
@@ -181,7 +186,7 @@ def test_the_officer_answers_escalated_grievances_and_those_about_suchi(world):
     for found in (about_them, about_suchi):
         found.refresh_from_db()
         assert found.status == Grievance.Status.ANSWERED
-        assert found.answered_by == "user grievance.officer"
+        assert found.answered_by == "grievance officer (user grievance.officer)"
     assert Notification.objects.filter(kind="grievance.answered").count() == 2
 
 

@@ -24,10 +24,10 @@ class CitizenView(generics.GenericAPIView):
         return self.request.user.citizen
 
 
-def status_filter(request, choices) -> str | None:
-    value = request.query_params.get("status")
+def status_filter(request, choices, *, param: str = "status") -> str | None:
+    value = request.query_params.get(param)
     if value and value not in choices:
-        raise ValidationError({"status": [f"Unknown status; use one of {', '.join(choices)}."]})
+        raise ValidationError({param: [f"Unknown {param}; use one of {', '.join(choices)}."]})
     return value or None
 
 

@@ -1,0 +1,106 @@
+"""The citizen's records (`GET /api/v1/me/records`: everything Suchi holds about them, signed)
+and closing their account (`POST /api/v1/me/close`)."""
+
+import rfc8785
+from django.http import HttpResponse
+from django.utils import timezone
+from rest_framework.response import Response
+
+from consent import selectors as consent_selectors
+from consent.api.serializers import (
+    CitizenOutput,
+    ConsentArtefactOutput,
+    ConsentRequestOutput,
+    EventOutput,
+    LinkedAccountOutput,
+    ReceiptOutput,
+)
+from consent.api.views.common import CitizenView
+from consent.services import export_checkpoint
+from identity.models import Notification, VerifiedIdentifier
+
+from .. import selectors
+from ..records import RECORDS_FORMAT, account_close, records_sign
+from .records_serializers import AccountClosedOutput, AccountCloseInput, NoticeOutput
+from .serializers import GrievanceOutput
+
+
+def _z(value):
+    return value.isoformat().replace("+00:00", "Z") if value else None
+
+
+def _plain(value):
+    """Serializer output (ReturnDict, ReturnList, OrderedDict) as plain JSON values."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+# Long: one line per kind of record, the document's whole shape in one place.
+def records_document(citizen) -> dict:
+    """Everything Suchi holds about the citizen, as plain JSON values."""
+    notices = Notification.objects.filter(
+        citizen=citizen, channel=Notification.Channel.INBOX
+    ).order_by("created_at", "id")
+    identifiers = VerifiedIdentifier.objects.filter(citizen=citizen).order_by("kind", "value")
+    return _plain(
+        {
+            "format": RECORDS_FORMAT,
+            "exported_at": _z(timezone.now()),
+            "citizen": {
+                **CitizenOutput(citizen).data,
+                "created_at": _z(citizen.created_at),
+                "closed_at": _z(citizen.closed_at),
+            },
+            "identifiers": [{"kind": i.kind, "value": i.value} for i in identifiers],
+            "consent_requests": ConsentRequestOutput(
+                consent_selectors.requests_of_citizen(citizen=citizen), many=True
+            ).data,
+            "consent_artefacts": ConsentArtefactOutput(
+                consent_selectors.artefacts_of_citizen(citizen=citizen), many=True
+            ).data,
+            "access_receipts": ReceiptOutput(
+                consent_selectors.receipts_of_citizen(citizen=citizen), many=True
+            ).data,
+            "linked_accounts": LinkedAccountOutput(
+                consent_selectors.links_of_citizen(citizen=citizen), many=True
+            ).data,
+            "grievances": GrievanceOutput(
+                selectors.grievances_of_citizen(citizen=citizen), many=True
+            ).data,
+            "notices": NoticeOutput(notices, many=True).data,
+            "ledger": {
+                "head": citizen.ledger_head,
+                "checkpoint": export_checkpoint(citizen=citizen),
+                "events": EventOutput(
+                    consent_selectors.events_of_citizen(citizen=citizen), many=True
+                ).data,
+            },
+        }
+    )
+
+
+class MyRecords(CitizenView):
+    def get(self, request):
+        citizen = self.citizen
+        body = rfc8785.dumps(records_document(citizen))
+        response = HttpResponse(body, content_type="application/json")
+        response["X-Suchi-Signature"] = records_sign(body)
+        handle = citizen.handle.replace("@", "-at-")
+        response["Content-Disposition"] = f'attachment; filename="suchi-records-{handle}.json"'
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class MyAccountClose(CitizenView):
+    def post(self, request):
+        serializer = AccountCloseInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        done = account_close(
+            citizen=self.citizen,
+            confirm=serializer.validated_data["confirm"],
+            actor=f"citizen {self.citizen.handle}",
+        )
+        return Response(AccountClosedOutput(done).data)
