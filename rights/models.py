@@ -18,6 +18,25 @@ GRIEVANCE_MAX_DAYS = 90
 GRIEVANCE_TEXT_MAX = 5000
 
 
+class GrievanceKind(models.TextChoices):
+    """A grievance (s.13), or a request to correct, complete, update or erase personal data
+    (s.12): the same path, to the same institution, by the same due date."""
+
+    GRIEVANCE = "grievance", "Grievance"
+    CORRECTION = "correction", "Correction"
+    COMPLETION = "completion", "Completion"
+    UPDATE = "update", "Update"
+    ERASURE = "erasure", "Erasure"
+
+
+class GrievanceOutcome(models.TextChoices):
+    """What the institution did about a request under s.12."""
+
+    DONE = "done", "Done"
+    PARTLY = "partly", "Done in part"
+    REFUSED = "refused", "Refused, with reasons"
+
+
 class GrievanceStatus(models.TextChoices):
     OPEN = "open", "Waiting for an answer"
     ANSWERED = "answered", "Answered"
@@ -53,9 +72,19 @@ class Grievance(models.Model):
         blank=True,
         help_text="Empty: about Suchi itself, answered by the grievance officer",
     )
+    kind = models.CharField(max_length=10, choices=GrievanceKind.choices, default="grievance")
+    artefact = models.ForeignKey(
+        "consent.ConsentArtefact",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text="The consent the data was shared under, when it concerns one",
+    )
     subject = models.CharField(max_length=200)
     text = models.TextField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    outcome = models.CharField(max_length=8, choices=GrievanceOutcome.choices, blank=True)
     created_at = models.DateTimeField()
     due_at = models.DateTimeField(help_text="When an answer is due (at most 90 days)")
     answer = models.TextField(blank=True)

@@ -12,14 +12,20 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from consent.models import CitizenProfile
+from consent.models import CitizenProfile, ConsentArtefact
 from consent.services import outbox_write
 from core.errors import Conflict, NotFound, ServiceError, TooManyAttempts
 from identity.notifications import notifications_write
 from registry.models import Institution
 
 from .fields import reference_number, required_text
-from .models import GRIEVANCE_TEXT_MAX, Grievance, GrievanceStep
+from .models import (
+    GRIEVANCE_TEXT_MAX,
+    Grievance,
+    GrievanceKind,
+    GrievanceOutcome,
+    GrievanceStep,
+)
 from .notify import grievance_message
 from .selectors import institutions_of_citizen
 
@@ -59,17 +65,39 @@ def grievance_summary(grievance: Grievance) -> dict:
         "id": str(grievance.pk),
         "reference": grievance.reference,
         "status": grievance.status,
+        "kind": grievance.kind,
         "institution": grievance.institution.slug if grievance.institution else None,
         "due_at": grievance.due_at.isoformat().replace("+00:00", "Z"),
     }
 
 
+# Long: every field checked in the order of the form, then the write, retried on a taken
+# reference number.
 def grievance_file(
-    *, citizen: CitizenProfile, institution_slug: str | None, subject: str, text: str, actor: str
+    *,
+    citizen: CitizenProfile,
+    institution_slug: str | None,
+    subject: str,
+    text: str,
+    actor: str,
+    kind: str = "grievance",
+    artefact_id=None,
 ) -> Grievance:
-    """File a grievance; it is due SUCHI_GRIEVANCE_DAYS (at most 90) days from now."""
+    """File a grievance, or a request to correct, complete, update or erase data (`kind`,
+    s.12), optionally about the data shared under one of the citizen's consents; it is due
+    SUCHI_GRIEVANCE_DAYS (at most 90) days from now."""
+    if kind not in GrievanceKind.values:
+        raise ServiceError(
+            f"Unknown kind; use one of {', '.join(GrievanceKind.values)}.", field="kind"
+        )
     subject = required_text(subject, "subject", 200)
     text = required_text(text, "text", GRIEVANCE_TEXT_MAX)
+    if kind != GrievanceKind.GRIEVANCE and not institution_slug:
+        raise ServiceError(
+            "A request to correct, complete, update or erase data goes to the institution "
+            "that holds it: name it.",
+            field="institution",
+        )
     institution = None
     if institution_slug:
         institution = institutions_of_citizen(citizen).filter(slug=institution_slug).first()
@@ -79,6 +107,19 @@ def grievance_file(
                 "grievance about Suchi.",
                 field="institution",
             )
+    artefact = None
+    if artefact_id is not None:
+        artefact = ConsentArtefact.objects.filter(pk=artefact_id, citizen=citizen).first()
+        if (
+            artefact is None
+            or institution is None
+            or institution.pk
+            not in (
+                artefact.provider_id,
+                artefact.consumer_id,
+            )
+        ):
+            raise ServiceError("Not one of your consents with this institution.", field="artefact")
     now = timezone.now()
     filed_today = Grievance.objects.filter(
         citizen=citizen, created_at__gt=now - timedelta(days=1)
@@ -96,6 +137,8 @@ def grievance_file(
                     reference=reference_number("GRV", now),
                     citizen=citizen,
                     institution=institution,
+                    kind=kind,
+                    artefact=artefact,
                     subject=subject,
                     text=text,
                     created_at=now,
@@ -139,16 +182,25 @@ def officer_may_answer(grievance: Grievance) -> bool:
     return grievance.status == Status.ESCALATED
 
 
-def _answer(grievance: Grievance, text: str, actor: str) -> Grievance:
+def _answer(grievance: Grievance, text: str, actor: str, outcome: str = "") -> Grievance:
     now = timezone.now()
+    if grievance.kind != GrievanceKind.GRIEVANCE and outcome not in GrievanceOutcome.values:
+        raise ServiceError(
+            f"Say what was done: one of {', '.join(GrievanceOutcome.values)}.", field="outcome"
+        )
     grievance.status, grievance.answer = Status.ANSWERED, text
+    grievance.outcome = outcome if grievance.kind != GrievanceKind.GRIEVANCE else ""
     grievance.answered_at, grievance.answered_by, grievance.updated_at = now, actor[:200], now
-    grievance.save(update_fields=["status", "answer", "answered_at", "answered_by", "updated_at"])
+    grievance.save(
+        update_fields=["status", "answer", "outcome", "answered_at", "answered_by", "updated_at"]
+    )
     _step(grievance, Kind.ANSWERED, actor=actor, at=now, text=text)
     return grievance
 
 
-def grievance_answer(*, institution: Institution, grievance_id, text: str, actor: str) -> Grievance:
+def grievance_answer(
+    *, institution: Institution, grievance_id, text: str, actor: str, outcome: str = ""
+) -> Grievance:
     """The named institution answers a grievance about it (open, or escalated for want of
     an answer: a late answer is still an answer)."""
     text = required_text(text, "text", GRIEVANCE_TEXT_MAX)
@@ -159,10 +211,12 @@ def grievance_answer(*, institution: Institution, grievance_id, text: str, actor
                 f"This grievance is {grievance.status}; the institution may not answer it now.",
                 field="status",
             )
-        return _answer(grievance, text, actor)
+        return _answer(grievance, text, actor, outcome)
 
 
-def grievance_officer_answer(*, grievance_id, text: str, actor: str) -> Grievance:
+def grievance_officer_answer(
+    *, grievance_id, text: str, actor: str, outcome: str = ""
+) -> Grievance:
     """Suchi's grievance officer answers a grievance about Suchi, or one escalated to them."""
     text = required_text(text, "text", GRIEVANCE_TEXT_MAX)
     with transaction.atomic():
@@ -171,7 +225,7 @@ def grievance_officer_answer(*, grievance_id, text: str, actor: str) -> Grievanc
             raise Conflict(
                 "The institution answers this grievance until it is escalated.", field="status"
             )
-        return _answer(grievance, text, f"grievance officer ({actor})")
+        return _answer(grievance, text, f"grievance officer ({actor})", outcome)
 
 
 def grievance_resolve(*, citizen: CitizenProfile, grievance_id, actor: str) -> Grievance:

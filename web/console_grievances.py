@@ -46,6 +46,12 @@ class AnswerForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=gettext_lazy("The citizen reads it in Suchi, and is told it has arrived."),
     )
+    outcome = forms.ChoiceField(
+        label=gettext_lazy("What was done"),
+        required=False,
+        choices=[("", "—"), *[(k, v) for k, v in labels.GRIEVANCE_OUTCOME.items()]],
+        help_text=gettext_lazy("For a request to correct, complete, update or erase data."),
+    )
 
 
 def officer_required(view):
@@ -70,6 +76,8 @@ def _actor(request) -> str:
 
 def _labelled(grievance: Grievance, now) -> Grievance:
     grievance.status_label = STATUS.get(grievance.status, grievance.status)
+    grievance.kind_label = labels.GRIEVANCE_KIND.get(grievance.kind, grievance.kind)
+    grievance.outcome_label = labels.GRIEVANCE_OUTCOME.get(grievance.outcome, "")
     grievance.overdue = grievance.answered_at is None and grievance.due_at <= now
     return grievance
 
@@ -91,6 +99,13 @@ def _list_context(request, qs, *, detail: str, args: tuple) -> dict:
     }
 
 
+def _answer_form(grievance: Grievance, form: AnswerForm | None) -> AnswerForm:
+    form = form or AnswerForm()
+    if grievance.kind == "grievance":  # an outcome is for requests under s.12
+        form.fields.pop("outcome", None)
+    return form
+
+
 def _detail_context(
     grievance: Grievance, *, form, action: str, back: str, answerable: bool
 ) -> dict:
@@ -101,7 +116,7 @@ def _detail_context(
     return {
         "grievance": grievance,
         "steps": steps,
-        "form": (form or AnswerForm()) if answerable else None,
+        "form": _answer_form(grievance, form) if answerable else None,
         "answer_action": action,
         "back": back,
     }
@@ -112,7 +127,11 @@ def _sent(request, form: AnswerForm, answer) -> bool:
     answered, or refused for the grievance's state (said in a message); False when the form
     now shows the error."""
     try:
-        answer(text=form.cleaned_data["text"], actor=_actor(request))
+        answer(
+            text=form.cleaned_data["text"],
+            outcome=form.cleaned_data.get("outcome", ""),
+            actor=_actor(request),
+        )
     except NotFound as exc:
         raise Http404 from exc
     except Conflict as exc:

@@ -149,6 +149,18 @@ GRIEVANCE_STATUS = {
     "escalated": _("With the grievance officer"),
     "resolved": _("Resolved"),
 }
+GRIEVANCE_KIND = {
+    "grievance": _("Grievance"),
+    "correction": _("Correction of my data"),
+    "completion": _("Completion of my data"),
+    "update": _("Update of my data"),
+    "erasure": _("Erasure of my data"),
+}
+GRIEVANCE_OUTCOME = {
+    "done": _("Done"),
+    "partly": _("Done in part"),
+    "refused": _("Refused, with reasons"),
+}
 GRIEVANCE_STEP = {
     "grievance.filed": _("Filed"),
     "grievance.answered": _("Answered"),
@@ -204,7 +216,7 @@ def choice_tables() -> dict:
         ValidationRunStatus,
         ValidationRunTrigger,
     )
-    from rights.models import GrievanceStatus, GrievanceStepKind
+    from rights.models import GrievanceKind, GrievanceOutcome, GrievanceStatus, GrievanceStepKind
 
     return {
         AccessRequestStatus: exchange_labels.REQUEST_STATUS,
@@ -215,6 +227,8 @@ def choice_tables() -> dict:
         ConsentRequestStatus: REQUEST_STATUS,
         AccountLinkStatus: LINK_STATUS,
         GrievanceStatus: GRIEVANCE_STATUS,
+        GrievanceKind: GRIEVANCE_KIND,
+        GrievanceOutcome: GRIEVANCE_OUTCOME,
         GrievanceStepKind: GRIEVANCE_STEP,
         ConsentArtefactStatus: ARTEFACT_STATUS,
         ConsentRequestAccessMode: ACCESS_MODE,

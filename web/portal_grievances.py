@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from consent import selectors as consent_selectors
 from core.errors import Conflict, NotFound, ServiceError
 from registry.models import Institution
 from rights import selectors
@@ -26,7 +27,11 @@ SUCHI = ""  # the choice for a grievance about Suchi itself
 
 
 class GrievanceForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("What you ask for"), initial="grievance")
     institution = forms.ChoiceField(label=gettext_lazy("About"), required=False)
+    artefact = forms.ChoiceField(
+        label=gettext_lazy("The consent it concerns (optional)"), required=False
+    )
     subject = forms.CharField(label=gettext_lazy("Subject"), max_length=200)
     text = forms.CharField(
         label=gettext_lazy("What happened, and what you want done"),
@@ -34,11 +39,16 @@ class GrievanceForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
     )
 
-    def __init__(self, *args, institutions=(), **kwargs):
+    def __init__(self, *args, institutions=(), artefacts=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = list(labels.GRIEVANCE_KIND.items())
         self.fields["institution"].choices = [
             (SUCHI, _("Suchi itself (the consent manager)")),
             *[(i.slug, i.name) for i in institutions],
+        ]
+        self.fields["artefact"].choices = [
+            ("", "—"),
+            *[(str(a.pk), f"{a.consumer.name} ← {a.provider.name}") for a in artefacts],
         ]
 
 
@@ -56,6 +66,8 @@ def _institutions(citizen) -> list[Institution]:
 
 def _labelled(grievance: Grievance) -> Grievance:
     grievance.status_label = labels.GRIEVANCE_STATUS.get(grievance.status, grievance.status)
+    grievance.kind_label = labels.GRIEVANCE_KIND.get(grievance.kind, grievance.kind)
+    grievance.outcome_label = labels.GRIEVANCE_OUTCOME.get(grievance.outcome, "")
     grievance.overdue = grievance.answered_at is None and grievance.due_at <= timezone.now()
     for step in grievance.steps.all():
         step.label = labels.GRIEVANCE_STEP.get(step.kind, step.kind)
@@ -77,9 +89,14 @@ def _list_page(request, form, status=200):
 def grievances(request):
     citizen = request.user.citizen
     institutions = _institutions(citizen)
+    artefacts = list(consent_selectors.artefacts_of_citizen(citizen=citizen)[:200])
     if request.method == "GET":
-        return _list_page(request, GrievanceForm(institutions=institutions))
-    form = GrievanceForm(request.POST, institutions=institutions)
+        initial = {
+            k: request.GET[k] for k in ("kind", "institution", "artefact") if k in request.GET
+        }
+        form = GrievanceForm(initial=initial, institutions=institutions, artefacts=artefacts)
+        return _list_page(request, form)
+    form = GrievanceForm(request.POST, institutions=institutions, artefacts=artefacts)
     if not form.is_valid():
         return _list_page(request, form, status=400)
     try:
@@ -88,6 +105,8 @@ def grievances(request):
             institution_slug=form.cleaned_data["institution"] or None,
             subject=form.cleaned_data["subject"],
             text=form.cleaned_data["text"],
+            kind=form.cleaned_data["kind"],
+            artefact_id=form.cleaned_data["artefact"] or None,
             actor=f"citizen {citizen.handle} (portal)",
         )
     except ServiceError as exc:

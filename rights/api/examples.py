@@ -6,6 +6,9 @@ _GRIEVANCE = {
     "id": "5b2f8f0e-3c1d-4a8e-9f7a-1d2c3b4a5e6f",
     "reference": "GRV-2026-7KQ4M9XT",
     "status": "open",
+    "kind": "erasure",
+    "artefact": "09c358f4-9b77-47ea-b247-4c61d67d9352",
+    "outcome": "",
     "institution": {"id": "suraksha", "name": "Suraksha Insurance"},
     "subject": "Records kept after I revoked consent",
     "text": "I revoked my consent on 2 December, and Suraksha still holds my discharge summary.",
@@ -28,6 +31,7 @@ _ANSWER = "We erased the summary on 7 December; our confirmation is attached to 
 _ANSWERED = {
     **_GRIEVANCE,
     "status": "answered",
+    "outcome": "done",
     "answer": _ANSWER,
     "answered_at": "2026-12-08T10:00:00Z",
     "steps": [
@@ -66,6 +70,16 @@ EXAMPLES = {
             },
         ),
         _body(
+            "A request to erase data shared under a consent",
+            {
+                "institution": "suraksha",
+                "kind": "erasure",
+                "artefact": "09c358f4-9b77-47ea-b247-4c61d67d9352",
+                "subject": "Erase my discharge summary",
+                "text": "I revoked my consent; please erase the summary you received.",
+            },
+        ),
+        _body(
             "About Suchi itself",
             {"subject": "I cannot download my records", "text": "The export button fails."},
         ),
@@ -84,7 +98,10 @@ EXAMPLES = {
     ],
     "grievances_list": [_ok("One open grievance", _page(_GRIEVANCE))],
     "grievances_retrieve": [_ok("Open", _GRIEVANCE)],
-    "grievances_respond": [_body("The answer", {"text": _ANSWER}), _ok("Answered", _ANSWERED)],
+    "grievances_respond": [
+        _body("The answer, with what was done", {"text": _ANSWER, "outcome": "done"}),
+        _ok("Answered", _ANSWERED),
+    ],
     "stats_grievances": [
         _ok(
             "This year",

@@ -11,6 +11,7 @@ from .examples import EXAMPLES
 from .serializers import (
     BreachInput,
     BreachOutput,
+    GrievanceAnswerInput,
     GrievanceInput,
     GrievanceOutput,
     GrievanceStatsOutput,
@@ -104,7 +105,7 @@ institution(
     "grievances_respond",
     "Answer a grievance (open, or escalated for want of an answer)",
     {200: GrievanceOutput, **WRITE},
-    request=GrievanceTextInput,
+    request=GrievanceAnswerInput,
 )
 
 Operations(examples=EXAMPLES, auth=[{}], tags=["transparency"])(

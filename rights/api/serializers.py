@@ -5,7 +5,13 @@ from rest_framework import serializers
 
 from core.api.serializers import StrictCharField, StrictSerializer
 
-from ..models import BREACH_CONTACT_MAX, BREACH_TEXT_MAX, GRIEVANCE_TEXT_MAX
+from ..models import (
+    BREACH_CONTACT_MAX,
+    BREACH_TEXT_MAX,
+    GRIEVANCE_TEXT_MAX,
+    GrievanceKind,
+    GrievanceOutcome,
+)
 
 
 class GrievanceInput(StrictSerializer):
@@ -18,10 +24,34 @@ class GrievanceInput(StrictSerializer):
     )
     subject = StrictCharField(max_length=200)
     text = StrictCharField(max_length=GRIEVANCE_TEXT_MAX)
+    kind = serializers.ChoiceField(
+        choices=GrievanceKind.values,
+        required=False,
+        default="grievance",
+        help_text="A grievance (s.13), or a request to correct, complete, update or erase "
+        "personal data (s.12), which needs `institution`",
+    )
+    artefact = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="One of your consents with the institution, if it is about data shared under it",
+    )
 
 
 class GrievanceTextInput(StrictSerializer):
     text = StrictCharField(max_length=GRIEVANCE_TEXT_MAX)
+
+
+class GrievanceAnswerInput(StrictSerializer):
+    text = StrictCharField(max_length=GRIEVANCE_TEXT_MAX)
+    outcome = serializers.ChoiceField(
+        choices=GrievanceOutcome.values,
+        required=False,
+        default="",
+        help_text="Required for a request under s.12 (correction, completion, update, "
+        "erasure): what was done",
+    )
 
 
 class GrievanceStepOutput(serializers.Serializer):
@@ -53,6 +83,9 @@ class GrievanceOutput(serializers.Serializer):
     id = serializers.UUIDField()
     reference = serializers.CharField()
     status = serializers.CharField()
+    kind = serializers.CharField()
+    artefact = serializers.UUIDField(source="artefact_id", allow_null=True)
+    outcome = serializers.CharField()
     institution = GrievanceInstitutionOutput(allow_null=True)
     subject = serializers.CharField()
     text = serializers.CharField()

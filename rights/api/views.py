@@ -14,7 +14,13 @@ from registry.services import Actor
 from .. import selectors
 from ..models import Grievance
 from ..services import grievance_answer, grievance_escalate, grievance_file, grievance_resolve
-from .serializers import GrievanceInput, GrievanceOutput, GrievanceStatsOutput, GrievanceTextInput
+from .serializers import (
+    GrievanceAnswerInput,
+    GrievanceInput,
+    GrievanceOutput,
+    GrievanceStatsOutput,
+    GrievanceTextInput,
+)
 
 
 def _citizen_actor(request) -> str:
@@ -39,6 +45,8 @@ class MyGrievances(CitizenView):
             institution_slug=data["institution"] or None,
             subject=data["subject"],
             text=data["text"],
+            kind=data["kind"],
+            artefact_id=data["artefact"],
             actor=_citizen_actor(request),
         )
         grievance = selectors.grievances_of_citizen(citizen=self.citizen).get(pk=grievance.pk)
@@ -105,13 +113,14 @@ class InstitutionGrievanceRespond(generics.GenericAPIView):
     required_scope = "grievances:answer"
 
     def post(self, request, pk):
-        serializer = GrievanceTextInput(data=request.data)
+        serializer = GrievanceAnswerInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         institution = request.user.institution
         grievance_answer(
             institution=institution,
             grievance_id=pk,
             text=serializer.validated_data["text"],
+            outcome=serializer.validated_data["outcome"],
             actor=Actor.for_token(request.auth).label,
         )
         qs = selectors.grievances_of_institution(institution=institution)

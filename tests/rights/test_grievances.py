@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import uuid
 from datetime import timedelta
 from email.header import decode_header, make_header
 from pathlib import Path
@@ -220,3 +221,33 @@ def test_a_citizen_files_only_about_institutions_they_deal_with_and_not_without_
     flood = _file(api, institution="suraksha")
     assert flood.status_code == 429 and "Retry-After" in flood.headers
     assert Grievance.objects.count() == 10
+
+
+def test_a_request_to_erase_data_shared_under_a_consent_is_answered_with_what_was_done(
+    insurer, asha
+):
+    _institution, insurer_api = insurer
+    request = asha.consent_requests.get()
+    from consent.services import consent_grant
+
+    _, (artefact,) = consent_grant(citizen=asha, request_id=request.pk, actor="test")
+    api = citizen_client("asha@suchi")
+    for body, field in [
+        ({"kind": "erasure"}, "institution"),  # a request goes to an institution
+        ({"kind": "forget-me"}, "kind"),
+        ({"kind": "erasure", "institution": "suraksha", "artefact": str(uuid.uuid4())}, "artefact"),
+    ]:
+        response = _file(api, **body)
+        assert response.status_code == 400 and field in response.json()["errors"], body
+    filed = _file(api, kind="erasure", institution="suraksha", artefact=str(artefact.pk))
+    assert filed.status_code == 201, filed.content
+    assert (filed.json()["kind"], filed.json()["artefact"]) == ("erasure", str(artefact.pk))
+    respond = f"/api/v1/grievances/{filed.json()['id']}/respond"
+    no_outcome = insurer_api.post(respond, {"text": "Erased."}, format="json")
+    assert no_outcome.status_code == 400 and "outcome" in no_outcome.json()["errors"]
+    done = insurer_api.post(respond, {"text": "Erased.", "outcome": "done"}, format="json")
+    assert done.status_code == 200 and done.json()["outcome"] == "done"
+    # Another citizen's consent cannot be named.
+    other = _file(citizen_client("ravi@suchi"), kind="erasure", institution="suraksha",
+                  artefact=str(artefact.pk))  # fmt: skip
+    assert other.status_code == 400 and "artefact" in other.json()["errors"]
