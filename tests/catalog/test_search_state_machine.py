@@ -957,10 +957,15 @@ def ckan_fq(search: Search) -> str | None:
             continue
         if name not in fields:
             return None
-        for value in wanted:
-            if '"' in value or (name == "theme" and value != value.upper()):
-                return None
-            terms.append(f'{fields[name]}:"{value}"')
+        if any('"' in value or (name == "theme" and value != value.upper()) for value in wanted):
+            return None
+        if name in ("institution", "license"):
+            # A dataset has one of each: Suchi reads several values as any of them, CKAN's
+            # terms are ANDed (its Solr schema's default operator), so group them with OR.
+            quoted = " OR ".join(f'"{value}"' for value in wanted)
+            terms.append(f"{fields[name]}:({quoted})")
+        else:
+            terms.extend(f'{fields[name]}:"{value}"' for value in wanted)
     if search.since is not None:
         return None
     return " ".join(terms)
