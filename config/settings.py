@@ -230,6 +230,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "rights.tasks.escalate_grievances",
         "schedule": env_int("SUCHI_GRIEVANCE_SWEEP_INTERVAL", 300),
     },
+    "end-guardianships-at-majority": {  # a child's guardianship ends at 18 (DPDP Act s.9)
+        "task": "identity.tasks.end_guardianships_at_majority",
+        "schedule": 3600,
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -244,7 +248,7 @@ SUCHI_INPROCESS_WORKERS = env_int(
 SUCHI_INPROCESS_SCHEDULE = env_list(
     "SUCHI_INPROCESS_SCHEDULE",
     "sweep-validation-runs,sweep-harvest-jobs,schedule-harvests,schedule-rechecks,notify-citizens,"
-    "escalate-grievances",
+    "escalate-grievances,end-guardianships-at-majority",
 )
 # Run as an embedded web process starts: the last one's queue died with it, so settle or requeue.
 SUCHI_STARTUP_SWEEPS = [

@@ -15,6 +15,9 @@ from registry.models import ApiToken, Dataset, Institution
 UNITS = ["hour", "day", "week", "month", "year"]
 
 
+AGE_OF_MAJORITY = 18  # DPDP Act 2023 s.2(f): a child is under 18
+
+
 class CitizenProfile(models.Model):
     """A citizen (data principal), addressed by a handle such as `asha@suchi`.
 
@@ -31,12 +34,29 @@ class CitizenProfile(models.Model):
     ledger_head = models.CharField(max_length=64, default="0" * 64)
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True, help_text="Closed by the citizen")
+    birth_date = models.DateField(
+        null=True, blank=True, help_text="Declared at sign-up (empty: an account made before)"
+    )
+    # Set while a parent or lawful guardian answers consent requests for the citizen
+    # (identity.guardians, DPDP Act s.9): the citizen may then not grant consent themself.
+    answered_by_guardian = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["handle"]
 
     def __str__(self) -> str:
         return self.handle
+
+    def age_on(self, day) -> int | None:
+        """Whole years of age on `day` by the declared date of birth (None: not declared)."""
+        born = self.birth_date
+        if born is None:
+            return None
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    def is_minor(self, day) -> bool:
+        age = self.age_on(day)
+        return age is not None and age < AGE_OF_MAJORITY
 
 
 class PurposeCode(models.Model):
@@ -292,6 +312,17 @@ class ConsentEventKind(models.TextChoices):
     RECEIPT_RECORDED = "receipt.recorded", "Records released"
     RECEIPT_REFUSED = "receipt.refused", "Release refused: consent not active"
     ERASURE_CONFIRMED = "erasure.confirmed", "Erasure confirmed by the consumer"
+    NOMINATION_NAMED = "nomination.named", "Nominee named"
+    NOMINATION_ACCEPTED = "nomination.accepted", "Nomination accepted"
+    NOMINATION_DECLINED = "nomination.declined", "Nomination declined"
+    NOMINATION_REPORTED = "nomination.reported", "Death or incapacity reported"
+    NOMINATION_APPROVED = "nomination.approved", "Nominee may act"
+    NOMINATION_REJECTED = "nomination.rejected", "Report not accepted"
+    NOMINATION_WITHDRAWN = "nomination.withdrawn", "Nomination withdrawn"
+    GUARDIAN_NAMED = "guardian.named", "Guardian named"
+    GUARDIAN_CONFIRMED = "guardian.confirmed", "Guardian confirmed"
+    GUARDIAN_DECLINED = "guardian.declined", "Guardian declined"
+    GUARDIAN_ENDED = "guardian.ended", "Guardianship ended"
 
 
 class ConsentEvent(models.Model):

@@ -208,3 +208,77 @@ class LinkNotice(models.Model):
 
     def __str__(self) -> str:
         return f"notice {self.notice_id} of {self.provider_id}"
+
+
+# Children and persons with disability (DPDP Act 2023 s.9, DPDP Rules 2025 rule 10): a
+# parent or lawful guardian answers consent requests for them (identity.guardians).
+
+
+class GuardianshipBasis(models.TextChoices):
+    MINOR = "minor", "A child under 18"
+    DISABILITY = "disability", "A person with disability, through a lawful guardian"
+
+
+class GuardianRelationship(models.TextChoices):
+    PARENT = "parent", "Parent"
+    LAWFUL_GUARDIAN = "lawful-guardian", "Lawful guardian"
+
+
+class GuardianshipStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for the guardian to confirm"
+    ACTIVE = "active", "The guardian answers for the citizen"
+    DECLINED = "declined", "Declined by the guardian"
+    ENDED = "ended", "Ended"
+
+
+class Guardianship(models.Model):
+    """A citizen (the ward) and the adult who answers consent requests for them. Named by the
+    ward (at sign-up for a child), confirmed by the guardian with a fresh one-time code to an
+    identifier they verified; `verification` says how, and every artefact the guardian grants
+    carries it. A child's guardianship ends at 18."""
+
+    Basis = GuardianshipBasis
+    Status = GuardianshipStatus
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    ward = models.ForeignKey(CitizenProfile, on_delete=models.PROTECT, related_name="guardianships")
+    guardian = models.ForeignKey(
+        CitizenProfile, on_delete=models.PROTECT, related_name="wardships", null=True, blank=True
+    )
+    identifier_kind = models.CharField(max_length=6, choices=IdentifierKind.choices)
+    identifier_value = models.CharField(max_length=254, help_text="The guardian's, as named")
+    basis = models.CharField(max_length=10, choices=Basis.choices)
+    relationship = models.CharField(max_length=16, choices=GuardianRelationship.choices, blank=True)
+    order_reference = models.CharField(
+        max_length=300, blank=True, help_text="The court or authority order (disability)"
+    )
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    verification = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ward"],
+                condition=Q(status__in=["pending", "active"]),
+                name="guardianship_one_live",
+            ),
+            models.CheckConstraint(
+                condition=Q(basis__in=GuardianshipBasis.values), name="guardianship_basis_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=GuardianshipStatus.values),
+                name="guardianship_status_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["identifier_kind", "identifier_value"], name="guardianship_named"),
+            models.Index(fields=["guardian", "status"], name="guardianship_guardian"),
+        ]
+
+    def __str__(self) -> str:
+        return f"guardianship of {self.ward_id}"

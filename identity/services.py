@@ -170,10 +170,12 @@ def _citizen_for(kind: str, value: str, language: str):
     raise ServiceError("No free handle could be made; try again.", field="identifier")
 
 
-def otp_verify(*, identifier: str, code: str, language: str = "en") -> dict:
+def otp_verify(*, identifier: str, code: str, language: str = "en", new_account=None) -> dict:
     """otp_check, answered as the API's token: {access_token, token_type, expires_in, handle,
     created}."""
-    citizen, created = otp_check(identifier=identifier, code=code, language=language)
+    citizen, created = otp_check(
+        identifier=identifier, code=code, language=language, new_account=new_account
+    )
     token, lifetime = citizen_token_for(citizen.user)
     return {
         "access_token": token,
@@ -184,10 +186,12 @@ def otp_verify(*, identifier: str, code: str, language: str = "en") -> dict:
     }
 
 
-def otp_check(*, identifier: str, code: str, language: str = "en"):
+def otp_check(*, identifier: str, code: str, language: str = "en", new_account=None):
     """Check the latest code sent to the identifier: (citizen, created). A wrong, used,
     expired or superseded code, or one sent to another identifier, is refused; the
-    OTP_MAX_TRIES-th wrong try locks the code. The first good code creates the account."""
+    OTP_MAX_TRIES-th wrong try locks the code. The first good code creates the account, and
+    `new_account(citizen)` then records what is declared at sign-up (identity.guardians); if
+    it refuses, nothing is created and the code stays valid."""
     kind, value = identifier_of(identifier)
     if not isinstance(code, str) or not re.fullmatch(r"\d{6}", code.strip()):
         raise ServiceError("The code is 6 digits.", field="code")
@@ -220,6 +224,8 @@ def otp_check(*, identifier: str, code: str, language: str = "en"):
                 superseded=True
             )
             citizen, created = _citizen_for(kind, value, language)
+            if created and new_account is not None:
+                new_account(citizen)
     if refused:
         raise ServiceError(refused, field="code")
     return citizen, created

@@ -178,3 +178,78 @@ class BreachReport(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+
+# Nomination (DPDP Act 2023 s.14): a citizen names someone to exercise their rights in the
+# event of their death or incapacity (rights/nomination.py).
+NOMINATION_TEXT_MAX = 2000
+
+
+class NominationStatus(models.TextChoices):
+    NAMED = "named", "Waiting for the nominee to accept"
+    ACCEPTED = "accepted", "Accepted by the nominee"
+    REPORTED = "reported", "Death or incapacity reported, under review"
+    ACTIVE = "active", "The nominee acts for the citizen"
+    DECLINED = "declined", "Declined by the nominee"
+    WITHDRAWN = "withdrawn", "Withdrawn by the citizen"
+
+
+class NominationEvent(models.TextChoices):
+    DEATH = "death", "Death"
+    INCAPACITY = "incapacity", "Incapacity"
+
+
+NOMINATION_LIVE = ["named", "accepted", "reported", "active"]
+
+
+class Nomination(models.Model):
+    """A nominee named by a citizen, by an identifier the nominee proves they hold when they
+    accept. On a report of death or incapacity (with a reference to the record held
+    elsewhere: Suchi stores no documents), the grievance officer reviews; approved, the nominee
+    may withdraw the citizen's consents and export their records. Every step is in the
+    citizen's ledger."""
+
+    Status = NominationStatus
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    citizen = models.ForeignKey(
+        CitizenProfile, on_delete=models.PROTECT, related_name="nominations"
+    )
+    name = models.CharField(max_length=200, help_text="The nominee, as the citizen calls them")
+    identifier_kind = models.CharField(max_length=6)
+    identifier_value = models.CharField(max_length=254)
+    nominee = models.ForeignKey(
+        CitizenProfile, on_delete=models.PROTECT, related_name="nominated", null=True, blank=True
+    )
+    status = models.CharField(max_length=9, choices=Status.choices, default=Status.NAMED)
+    event = models.CharField(max_length=10, choices=NominationEvent.choices, blank=True)
+    evidence_reference = models.CharField(max_length=300, blank=True)
+    report_text = models.TextField(blank=True)
+    review_text = models.TextField(blank=True)
+    reviewed_by = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    reported_at = models.DateTimeField(null=True, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["citizen"],
+                condition=Q(status__in=NOMINATION_LIVE),
+                name="nomination_one_live",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=NominationStatus.values), name="nomination_status_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["identifier_kind", "identifier_value"], name="nomination_named"),
+            models.Index(fields=["status", "reported_at"], name="nomination_review"),
+        ]
+
+    def __str__(self) -> str:
+        return f"nomination by {self.citizen_id}"

@@ -36,9 +36,9 @@ from consent.services import artefact_revoke, consent_deny
 from consent.services.events import citizen_lock
 from core.errors import Conflict, ServiceError
 from identity.linking import link_delink
-from identity.models import Notification, VerifiedIdentifier
+from identity.models import Guardianship, Notification, VerifiedIdentifier
 
-from .models import Grievance, GrievanceStep
+from .models import Grievance, GrievanceStep, Nomination
 
 RECORDS_FORMAT = "suchi.citizen-records/1"
 RECORDS_TYP = "citizen-records+jws"
@@ -52,6 +52,8 @@ RETAINED: dict[type[Model], str] = {
     Notification: "created_at",
     Grievance: "created_at",
     GrievanceStep: "at",
+    Nomination: "created_at",
+    Guardianship: "created_at",
 }
 
 

@@ -46,6 +46,15 @@ class SignupForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Preferred language"), choices=LANGUAGE_CHOICES, widget=forms.RadioSelect
     )
+    birth_date = forms.DateField(
+        label=_("Date of birth"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    guardian = forms.CharField(
+        label=_("Under 18? A parent's or lawful guardian's e-mail address or mobile number"),
+        max_length=254,
+        required=False,
+        help_text=_("They confirm in Suchi and answer consent requests for you until you are 18."),
+    )
 
     def clean(self):
         data = super().clean()

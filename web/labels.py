@@ -48,6 +48,17 @@ EVENT_KIND = {
     "receipt.recorded": _("Records released"),
     "receipt.refused": _("A release was refused: consent not active"),
     "erasure.confirmed": _("The receiver confirmed it erased your records"),
+    "nomination.named": _("You named a nominee"),
+    "nomination.accepted": _("Your nominee accepted"),
+    "nomination.declined": _("Your nominee declined"),
+    "nomination.reported": _("Your nominee reported your death or incapacity"),
+    "nomination.approved": _("Your nominee may act for you"),
+    "nomination.rejected": _("Your nominee's report was not accepted"),
+    "nomination.withdrawn": _("You withdrew a nomination"),
+    "guardian.named": _("A guardian was named"),
+    "guardian.confirmed": _("Your guardian confirmed"),
+    "guardian.declined": _("The guardian you named declined"),
+    "guardian.ended": _("The guardianship ended"),
 }
 DATASET_STATUS = {
     "draft": _("Draft"),
@@ -176,6 +187,29 @@ SEVERITY = {"error": _("Error"), "warning": _("Warning"), "info": _("Information
 
 
 # Long: one line per enum of every app, read as the table of labels it is.
+NOMINATION_STATUS = {
+    "named": _("Waiting for the nominee to accept"),
+    "accepted": _("Accepted by the nominee"),
+    "reported": _("Death or incapacity reported, under review"),
+    "active": _("The nominee acts for the citizen"),
+    "declined": _("Declined by the nominee"),
+    "withdrawn": _("Withdrawn"),
+}
+NOMINATION_EVENT = {"death": _("Death"), "incapacity": _("Incapacity")}
+GUARDIANSHIP_BASIS = {
+    "minor": _("A child under 18"),
+    "disability": _("A person with disability, through a lawful guardian"),
+}
+GUARDIAN_RELATIONSHIP = {"parent": _("Parent"), "lawful-guardian": _("Lawful guardian")}
+GUARDIANSHIP_STATUS = {
+    "pending": _("Waiting for the guardian to confirm"),
+    "active": _("The guardian answers consent requests"),
+    "declined": _("Declined by the guardian"),
+    "ended": _("Ended"),
+}
+
+
+# Long: one entry per enum of every app, in one place so a test can check them all.
 def choice_tables() -> dict:
     """Every enum of the models and the table of words the pages show for it (English msgids,
     Hindi in locale/hi): one place, checked by tests/web/test_translations.py."""
@@ -202,6 +236,7 @@ def choice_tables() -> dict:
         HarvestSourceFrequency,
         HarvestSourceKind,
     )
+    from identity.models import GuardianRelationship, GuardianshipBasis, GuardianshipStatus
     from registry.models import (
         DatasetAccess,
         DatasetRevisionKind,
@@ -216,7 +251,14 @@ def choice_tables() -> dict:
         ValidationRunStatus,
         ValidationRunTrigger,
     )
-    from rights.models import GrievanceKind, GrievanceOutcome, GrievanceStatus, GrievanceStepKind
+    from rights.models import (
+        GrievanceKind,
+        GrievanceOutcome,
+        GrievanceStatus,
+        GrievanceStepKind,
+        NominationEvent,
+        NominationStatus,
+    )
 
     return {
         AccessRequestStatus: exchange_labels.REQUEST_STATUS,
@@ -230,6 +272,11 @@ def choice_tables() -> dict:
         GrievanceKind: GRIEVANCE_KIND,
         GrievanceOutcome: GRIEVANCE_OUTCOME,
         GrievanceStepKind: GRIEVANCE_STEP,
+        NominationStatus: NOMINATION_STATUS,
+        NominationEvent: NOMINATION_EVENT,
+        GuardianshipBasis: GUARDIANSHIP_BASIS,
+        GuardianRelationship: GUARDIAN_RELATIONSHIP,
+        GuardianshipStatus: GUARDIANSHIP_STATUS,
         ConsentArtefactStatus: ARTEFACT_STATUS,
         ConsentRequestAccessMode: ACCESS_MODE,
         ConsentRequestFetchType: FETCH_TYPE,

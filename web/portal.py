@@ -26,7 +26,6 @@ from consent.services import (
     artefact_pause,
     artefact_resume,
     artefact_revoke,
-    citizen_create,
     citizen_set_language,
     consent_deny,
     consent_grant,
@@ -36,6 +35,7 @@ from consent.services.artefacts import SYSTEM_EXPIRY
 from consent.services.erasure import erase_by, erasure_state
 from core.errors import ServiceError
 from core.lockout import signin_failed, signin_succeeded, signin_wait
+from identity.signup import citizen_sign_up
 
 from . import labels
 from .forms import GrantForm, LanguagePreferenceForm, LoginForm, SignupForm
@@ -136,11 +136,13 @@ def signup(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            citizen = citizen_create(
+            citizen = citizen_sign_up(
                 handle=data["handle"],
                 password=data["password"],
                 language=data["language"],
                 name=data["name"],
+                birth_date=data["birth_date"],
+                guardian=data["guardian"],
             )
         except ServiceError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)

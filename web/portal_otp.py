@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from core.errors import ServiceError, TooManyAttempts
 from identity.services import otp_check, otp_issue
+from identity.signup import sign_up_declare
 
 from .portal import set_language_cookie
 from .security import safe_next
@@ -34,6 +35,18 @@ class CodeForm(forms.Form):
         max_length=12,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
     )
+    birth_date = forms.DateField(
+        label=gettext_lazy("New to Suchi? Your date of birth"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    guardian = forms.CharField(
+        label=gettext_lazy(
+            "Under 18? A parent's or lawful guardian's e-mail address or mobile number"
+        ),
+        max_length=254,
+        required=False,
+    )
 
 
 def _code_error(exc: ServiceError) -> str:
@@ -43,6 +56,19 @@ def _code_error(exc: ServiceError) -> str:
     if "tries left" in exc.message:
         return _("That code is not right. Check it and try again.")
     return _("That code is not valid any more. Ask for a new one.")
+
+
+def _declaration_error(exc: ServiceError) -> str:
+    if exc.field == "guardian" and "under" in exc.message:
+        return _(
+            "You are under 18: name a parent or lawful guardian. They confirm in Suchi and "
+            "answer consent requests for you until you are 18."
+        )
+    if exc.field == "guardian":
+        return _("Give your guardian's e-mail address, or a 10-digit mobile number.")
+    if "declares" in exc.message:
+        return _("A new account needs your date of birth.")
+    return _("This is not a possible date of birth.")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -89,9 +115,17 @@ def verify_code(request):
                 identifier=identifier,
                 code=form.cleaned_data["code"],
                 language=translation.get_language(),
+                new_account=lambda citizen: sign_up_declare(
+                    citizen,
+                    birth_date=form.cleaned_data["birth_date"],
+                    guardian=form.cleaned_data["guardian"],
+                ),
             )
         except ServiceError as exc:
-            form.add_error("code", _code_error(exc))
+            if exc.field in ("birth_date", "guardian"):
+                form.add_error(exc.field, _declaration_error(exc))
+            else:
+                form.add_error("code", _code_error(exc))
             status = 400
         else:
             request.session.pop(SESSION_KEY, None)

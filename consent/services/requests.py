@@ -209,16 +209,24 @@ def consent_grant(
     expires_at: datetime | None = None,
     account_ids: list[uuid.UUID] | None = None,
     actor: str,
+    given_by: dict | None = None,
 ) -> tuple[ConsentRequest, list[ConsentArtefact]]:
     """Grant a pending request, optionally for fewer datasets or a shorter time, and for the
     linked accounts chosen (default: those the request named); issue one signed artefact per
-    provider."""
+    provider. `given_by` says who granted for the citizen (a guardian, identity.guardians):
+    the artefacts carry it; a child, or a citizen a guardian answers for, may not grant."""
     now = timezone.now()
     expired = False
     with transaction.atomic():
         citizen = citizen_lock(citizen.pk)
         if citizen.closed_at is not None:
             raise Conflict("This account is closed.", field="status")
+        if given_by is None and (citizen.answered_by_guardian or citizen.is_minor(now.date())):
+            raise Conflict(
+                "Your parent or guardian answers consent requests for you (DPDP Act 2023 "
+                "s.9); you may deny a request or withdraw a consent yourself.",
+                field="status",
+            )
         request = _request_for(citizen, request_id)
         request.citizen = citizen
         expired = request_expire_if_due(request, now, "system: expiry")
@@ -258,6 +266,7 @@ def consent_grant(
                     valid_from=now,
                     valid_until=valid_until,
                     actor=actor,
+                    given_by=given_by,
                 )
                 for provider_id, group in sorted(by_provider.items())
             ]
@@ -300,6 +309,7 @@ def _artefact_issue(
     valid_from: datetime,
     valid_until: datetime,
     actor: str,
+    given_by: dict | None = None,
 ) -> ConsentArtefact:
     provider = datasets[0].institution
     artefact_id = uuid.uuid4()
@@ -340,6 +350,8 @@ def _artefact_issue(
         "notice_sha256": request.notice_sha256,
         "iat": int(valid_from.timestamp()),
     }
+    if given_by:  # granted by a parent or lawful guardian (DPDP Act s.9, rule 10)
+        claims["given_by"] = given_by
     jws, kid = sign_compact(rfc8785.dumps(claims), typ=ARTEFACT_TYP)
     key_publish(kid)
     artefact = ConsentArtefact.objects.create(

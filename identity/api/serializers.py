@@ -20,6 +20,20 @@ class OtpVerifyInput(StrictSerializer):
     language = serializers.ChoiceField(
         choices=["en", "hi"], required=False, default="en", help_text="For a new account"
     )
+    birth_date = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Required to create an account: the date of birth it declares (YYYY-MM-DD)",
+    )
+    guardian = StrictCharField(
+        max_length=254,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Under 18: the e-mail address or mobile number of a parent or lawful "
+        "guardian, who confirms in Suchi and answers consent requests until you are 18",
+    )
 
 
 class OtpSentOutput(serializers.Serializer):

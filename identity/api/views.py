@@ -7,6 +7,7 @@ from rest_framework.views import APIView
 
 from ..models import OTP_TTL
 from ..services import otp_issue, otp_verify
+from ..signup import sign_up_declare
 from .serializers import OtpRequestInput, OtpVerifyInput
 
 
@@ -40,5 +41,12 @@ class OtpVerify(APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         return Response(
-            otp_verify(identifier=data["identifier"], code=data["code"], language=data["language"])
+            otp_verify(
+                identifier=data["identifier"],
+                code=data["code"],
+                language=data["language"],
+                new_account=lambda citizen: sign_up_declare(
+                    citizen, birth_date=data["birth_date"], guardian=data["guardian"]
+                ),
+            )
         )

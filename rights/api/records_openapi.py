@@ -24,6 +24,8 @@ EXAMPLES = {
                 "linked_accounts": [],
                 "grievances": [],
                 "notices": [],
+                "nominations": [],
+                "guardianships": [],
                 "ledger": {"head": "0" * 64, "checkpoint": "eyJ…", "events": []},
             },
             response_only=True,

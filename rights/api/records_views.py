@@ -17,10 +17,13 @@ from consent.api.serializers import (
 )
 from consent.api.views.common import CitizenView
 from consent.services import export_checkpoint
-from identity.models import Notification, VerifiedIdentifier
+from identity.api.guardian_serializers import GuardianshipOutput
+from identity.models import Guardianship, Notification, VerifiedIdentifier
 
 from .. import selectors
+from ..models import Nomination
 from ..records import RECORDS_FORMAT, account_close, records_sign
+from .nomination_serializers import NominationOutput
 from .records_serializers import AccountClosedOutput, AccountCloseInput, NoticeOutput
 from .serializers import GrievanceOutput
 
@@ -71,6 +74,14 @@ def records_document(citizen) -> dict:
                 selectors.grievances_of_citizen(citizen=citizen), many=True
             ).data,
             "notices": NoticeOutput(notices, many=True).data,
+            "nominations": NominationOutput(
+                Nomination.objects.filter(citizen=citizen).select_related("citizen", "nominee"),
+                many=True,
+            ).data,
+            "guardianships": GuardianshipOutput(
+                Guardianship.objects.filter(ward=citizen).select_related("ward", "guardian"),
+                many=True,
+            ).data,
             "ledger": {
                 "head": citizen.ledger_head,
                 "checkpoint": export_checkpoint(citizen=citizen),
@@ -82,16 +93,20 @@ def records_document(citizen) -> dict:
     )
 
 
+def records_response(citizen) -> HttpResponse:
+    """The citizen's records as a signed JSON download (for them, or their nominee)."""
+    body = rfc8785.dumps(records_document(citizen))
+    response = HttpResponse(body, content_type="application/json")
+    response["X-Suchi-Signature"] = records_sign(body)
+    handle = citizen.handle.replace("@", "-at-")
+    response["Content-Disposition"] = f'attachment; filename="suchi-records-{handle}.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 class MyRecords(CitizenView):
     def get(self, request):
-        citizen = self.citizen
-        body = rfc8785.dumps(records_document(citizen))
-        response = HttpResponse(body, content_type="application/json")
-        response["X-Suchi-Signature"] = records_sign(body)
-        handle = citizen.handle.replace("@", "-at-")
-        response["Content-Disposition"] = f'attachment; filename="suchi-records-{handle}.json"'
-        response["Cache-Control"] = "no-store"
-        return response
+        return records_response(self.citizen)
 
 
 class MyAccountClose(CitizenView):

@@ -7,3 +7,4 @@ from ..consent.conftest import (  # noqa: F401  (pytest finds fixtures by name i
     ravi,
     records,
 )
+from .test_otp import smtp  # noqa: F401  (the real SMTP server)

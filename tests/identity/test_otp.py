@@ -70,10 +70,9 @@ def ask(client, identifier, **extra):
     return client.post("/api/v1/auth/otp", {"identifier": identifier, **extra}, format="json")
 
 
-def verify(client, identifier, code):
-    return client.post(
-        "/api/v1/auth/otp/verify", {"identifier": identifier, "code": code}, format="json"
-    )
+def verify(client, identifier, code, **declared):
+    body = {"identifier": identifier, "code": code, "birth_date": "1990-01-01", **declared}
+    return client.post("/api/v1/auth/otp/verify", body, format="json")
 
 
 def test_a_code_by_email_signs_in_and_creates_the_account_once(smtp):
@@ -215,7 +214,10 @@ def test_the_portal_signs_in_with_a_code(smtp, client):
         "/portal/login/code/verify", {"code": "000000" if code != "000000" else "1"}
     )
     assert wrong.status_code == 400
-    signed_in = client.post("/portal/login/code/verify", {"code": code})
+    undeclared = client.post("/portal/login/code/verify", {"code": code})
+    assert undeclared.status_code == 400  # a new account declares its date of birth
+    assert 'id="id_birth_date_error"' in undeclared.content.decode()
+    signed_in = client.post("/portal/login/code/verify", {"code": code, "birth_date": "1991-05-04"})
     assert signed_in.status_code == 302 and signed_in["Location"] == "/portal/"
     assert "meera@suchi" in client.get("/portal/").content.decode()
     assert client.get("/portal/login/code/verify").status_code == 302  # the step is over

@@ -21,14 +21,21 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver
 from django.utils import timezone
 
-from consent.models import AccountLink
+from consent.models import AccountLink, CitizenProfile
+from consent.services import consent_grant
 from harvest.models import HarvestJob
 from harvest.services import harvest_source_create
-from identity.models import LinkingEndpoint, LinkSession
+from identity.models import Guardianship, LinkingEndpoint, LinkSession, VerifiedIdentifier
 from registry.models import ApiToken, Dataset, Membership
 from registry.scopes import SCOPES
 from registry.services import Actor, dataset_register
 from rights.breaches import breach_report
+from rights.nomination import (
+    nomination_accept,
+    nomination_name,
+    nomination_report,
+    nomination_review,
+)
 from rights.services import grievance_answer, grievance_file
 
 from ..consent.conftest import PASSWORD, bearer, citizen_client
@@ -981,6 +988,82 @@ TABLE += [
         expect=console(404)),
 ]  # fmt: skip
 
+# --- guardians and nominees (identity/api/guardian_views.py, rights/api/nomination_views.py,
+# web/portal_guardian.py, web/portal_nomination.py, web/console_nominations.py): citizen A is
+# the guardian of the wards `gw…` and the nominee of the principals `nom…`. ---
+W = "api/v1/me/wards/<anyuuid:pk>"
+N = "api/v1/me/nominations/<anyuuid:pk>"
+OFFICER = cells(302, **{**{a: 404 for a in SESSION_ACTORS}, "superuser": 200})
+TABLE += [
+    Row("api/v1/me/guardians", "/api/v1/me/guardians", expect=citizen_api(200, b=200)),
+    Row("api/v1/me/guardians", "/api/v1/me/guardians", "POST", body={},
+        expect=citizen_api(400, b=400)),
+    Row("api/v1/me/wards", "/api/v1/me/wards", expect=citizen_api(200, b=200)),
+    Row(f"{W}/confirm", "/api/v1/me/wards/{gw_pend}/confirm", "POST",
+        body={"code": "123456", "relationship": "parent"}, expect=citizen_api(400)),
+    Row(f"{W}/decline", "/api/v1/me/wards/{gw_pend_decline}/decline", "POST", body={},
+        expect=citizen_api(200, session=409)),
+    Row(f"{W}/end", "/api/v1/me/wards/{gw_end}/end", "POST", body={},
+        expect=citizen_api(200, session=409)),
+    Row(f"{W}/consent-requests", "/api/v1/me/wards/{gw}/consent-requests",
+        expect=citizen_api(200)),
+    Row(f"{W}/consent-requests/<anyuuid:request_id>/grant",
+        "/api/v1/me/wards/{gw}/consent-requests/{gw_req_grant}/grant", "POST", body={},
+        expect=citizen_api(200, session=409)),
+    Row(f"{W}/consent-requests/<anyuuid:request_id>/deny",
+        "/api/v1/me/wards/{gw}/consent-requests/{gw_req_deny}/deny", "POST", body={},
+        expect=citizen_api(200, session=409)),
+    Row(f"{W}/consent-artefacts", "/api/v1/me/wards/{gw}/consent-artefacts",
+        expect=citizen_api(200)),
+    Row(f"{W}/consent-artefacts/<anyuuid:artefact_id>/revoke",
+        "/api/v1/me/wards/{gw}/consent-artefacts/{gw_art_revoke}/revoke", "POST", body={},
+        expect=citizen_api(200, session=409)),
+    Row("api/v1/me/nomination", "/api/v1/me/nomination", expect=citizen_api(200, b=200)),
+    Row("api/v1/me/nomination", "/api/v1/me/nomination", "POST", body={},
+        expect=citizen_api(400, b=400)),
+    # A's own nomination (of Ravi): withdrawn once (A's token goes first), then there is none.
+    Row("api/v1/me/nomination", "/api/v1/me/nomination", "DELETE",
+        expect=citizen_api(200, session={200, 404})),
+    Row("api/v1/me/nominations", "/api/v1/me/nominations", expect=citizen_api(200, b=200)),
+    Row(f"{N}/accept", "/api/v1/me/nominations/{nom_accept}/accept", "POST", body={},
+        expect=citizen_api(200, session=409)),
+    Row(f"{N}/decline", "/api/v1/me/nominations/{nom_decline}/decline", "POST", body={},
+        expect=citizen_api(200, session=409)),
+    Row(f"{N}/report", "/api/v1/me/nominations/{nom_report}/report", "POST",
+        body={"event": "death", "reference": "Certificate 12"},
+        expect=citizen_api(200, session=409)),
+    Row(f"{N}/consent-artefacts", "/api/v1/me/nominations/{nom}/consent-artefacts",
+        expect=citizen_api(200)),
+    Row(f"{N}/consent-artefacts/<anyuuid:artefact_id>/revoke",
+        "/api/v1/me/nominations/{nom}/consent-artefacts/{nom_art_revoke}/revoke", "POST",
+        body={}, expect=citizen_api(200, session=409)),
+    Row(f"{N}/records", "/api/v1/me/nominations/{nom}/records", expect=citizen_api(200)),
+    Row("portal/guardian", "/portal/guardian", expect=portal(200, b=200)),
+    Row("portal/guardian", "/portal/guardian", "POST", body={"guardian": ""},
+        expect=portal(400, b=400)),
+    Row("portal/guardian/<uuid:pk>/<str:action>", "/portal/guardian/{gw_p_end}/end", "POST",
+        expect=portal(302)),
+    Row("portal/guardian/<uuid:pk>/ward/<uuid:item>/<str:action>",
+        "/portal/guardian/{gw}/ward/{p_gw_req_deny}/deny", "POST", expect=portal(302)),
+    Row("portal/nomination", "/portal/nomination", expect=portal(200, b=200)),
+    Row("portal/nomination", "/portal/nomination", "POST", body={"name": ""},
+        expect=portal(400, b=400)),
+    # A's nomination was withdrawn through the API above: nothing left to withdraw.
+    Row("portal/nomination/withdraw", "/portal/nomination/withdraw", "POST",
+        expect=portal(404)),
+    Row("portal/nomination/<uuid:pk>/<str:action>", "/portal/nomination/{p_nom_decline}/decline",
+        "POST", expect=portal(302)),
+    Row("portal/nomination/<uuid:pk>/consents/<uuid:artefact>/revoke",
+        "/portal/nomination/{nom}/consents/{p_nom_art_revoke}/revoke", "POST",
+        expect=portal(302)),
+    Row("console/grievance-officer/nominations", "/console/grievance-officer/nominations",
+        expect=OFFICER),
+    Row("console/grievance-officer/nominations/<uuid:pk>/review",
+        "/console/grievance-officer/nominations/{nom_review}/review", "POST",
+        body={"decision": "approve", "text": "Checked."},
+        expect=cells(302, **{**{a: 404 for a in SESSION_ACTORS}, "superuser": 302})),
+]  # fmt: skip
+
 # --- the Django admin: staff only (everyone else is sent to its login page) ---
 ADMIN_DENY = 302
 
@@ -1039,6 +1122,8 @@ LISTS = {
     ("api/v1/access-requests", "GET"): (("ex_req", "ex_req_withdraw"), {"x_token"}, {"y_token"}),
     ("api/v1/agreements", "GET"): (("ex_agr",), {"x_token"}, {"y_token"}),
     ("api/v1/breaches", "GET"): (("brc",), {"x_token"}, {"y_token"}),
+    ("api/v1/me/wards", "GET"): (("gw", "gw_pend"), A_CITIZEN, B_CITIZEN),
+    ("api/v1/me/nominations", "GET"): (("nom", "nom_accept"), A_CITIZEN, B_CITIZEN),
     ("api/v1/me/consent-requests", "GET"): (("req",), A_CITIZEN, B_CITIZEN),
     ("api/v1/me/consent-artefacts", "GET"): (("art",), A_CITIZEN, B_CITIZEN),
     ("api/v1/me/export", "GET"): (("req", "art"), A_CITIZEN, B_CITIZEN),
@@ -1128,6 +1213,7 @@ def world(db, django_user_model):
     _linking_objects(ids, x, citizen_a)
     _grievance_objects(ids, x, citizen_a)
     _breach_objects(ids, x, records)
+    _family_objects(ids, x_api, records, citizen_a)
     # A token of its own to revoke (the latest of X's could be one the matrix calls with).
     make_token(x, scopes=("datasets:write",))
     ids["tok_revoke"] = ApiToken.objects.filter(institution=x).order_by("-pk")[0].pk
@@ -1195,6 +1281,82 @@ def _breach_objects(ids: dict, x, records) -> None:
         contact="C", occurred_at=None, discovered_at=timezone.now(), dataset_ids=[records.pk],
         artefact_ids=[], actor="test",
     ).pk  # fmt: skip
+
+
+def _family_objects(ids: dict, x_api, records, citizen_a) -> None:
+    """Citizen A as the guardian of wards and the nominee of principals (identity.guardians,
+    rights.nomination), with X's requests to the wards and the principals' consents."""
+    now = timezone.now()
+    VerifiedIdentifier.objects.create(
+        citizen=citizen_a, kind="email", value="asha@example.in", verified_at=now
+    )
+
+    def person(handle: str):
+        citizen = make_citizen(handle, PASSWORD)
+        citizen.birth_date = now.date().replace(year=now.year - 12)
+        citizen.save(update_fields=["birth_date"])
+        return citizen
+
+    def ward(name: str, status: str = "active"):
+        child = person(f"{name}@suchi")
+        guardianship = Guardianship.objects.create(
+            ward=child, guardian=citizen_a if status == "active" else None,
+            identifier_kind="email", identifier_value="asha@example.in", basis="minor",
+            relationship="parent" if status == "active" else "", status=status,
+            verification={"method": "one-time code"}, created_at=now,
+        )  # fmt: skip
+        if status == "active":
+            CitizenProfile.objects.filter(pk=child.pk).update(answered_by_guardian=True)
+        ids[name] = guardianship.pk
+        return child
+
+    def request_to(citizen) -> str:
+        body = consent_request_payload(citizen.handle, [records])
+        response = x_api.post("/api/v1/consent-requests", body, format="json")
+        assert response.status_code == 201, response.content
+        return response.json()["id"]
+
+    def granted(citizen, actor_guardianship=None) -> str:
+        rid = request_to(citizen)
+        given = {"role": "guardian"} if actor_guardianship else None
+        _, artefacts = consent_grant(citizen=citizen, request_id=rid, actor="t", given_by=given)
+        return str(artefacts[0].pk)
+
+    child = ward("gw")
+    for name in ("gw_req_grant", "gw_req_deny", "p_gw_req_deny"):
+        ids[name] = request_to(child)
+    for name in ("gw_art_revoke",):
+        ids[name] = granted(child, True)
+    ward("gw_pend", "pending")
+    ward("gw_pend_decline", "pending")
+    ward("gw_end")
+    ward("gw_p_end")
+
+    def principal(name: str, *, step: str):
+        citizen = make_citizen(f"{name.replace('_', '-')}@suchi", PASSWORD)
+        nomination = nomination_name(
+            citizen=citizen, name="Asha", identifier="asha@example.in", actor="t"
+        )
+        if step != "named":
+            nomination_accept(nominee=citizen_a, nomination_id=nomination.pk)
+        if step in ("reported", "active"):
+            nomination_report(
+                nominee=citizen_a, nomination_id=nomination.pk, event="death", reference="R"
+            )
+        if step == "active":
+            nomination_review(nomination_id=nomination.pk, approve=True, text="ok", actor="t")
+        ids[name] = nomination.pk
+        return citizen
+
+    deceased = principal("nom", step="active")
+    for name in ("nom_art_revoke", "p_nom_art_revoke"):
+        ids[name] = granted(deceased)
+    principal("nom_accept", step="named")
+    principal("nom_decline", step="named")
+    principal("p_nom_decline", step="named")
+    principal("nom_report", step="accepted")
+    principal("nom_review", step="reported")
+    nomination_name(citizen=citizen_a, name="Ravi", identifier="ravi@example.in", actor="t")
 
 
 def _linking_objects(ids: dict, x, citizen_a) -> None:

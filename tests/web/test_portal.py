@@ -134,6 +134,7 @@ def test_signup_creates_a_citizen_and_signs_in(client, db):
             "password": "a-long-passphrase-1",
             "password_again": "a-long-passphrase-1",
             "language": "hi",
+            "birth_date": "1990-02-03",
         },
     )
     assert response.status_code == 302
