@@ -117,3 +117,18 @@ class ErrorOutput(serializers.Serializer):
     errors = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField()), required=False
     )
+
+
+_INSTANT = serializers.DateTimeField()
+
+
+def status_answer(found: dict) -> dict:
+    """`{id, status, valid_until, updated_at}` of a status check (a consent artefact or a
+    data-use agreement), exactly as a serializer of those four fields writes it, without the
+    serializer's per-request field set-up: these checks precede every release."""
+    return {
+        "id": str(found["id"]),
+        "status": found["status"],
+        "valid_until": _INSTANT.to_representation(found["valid_until"]),
+        "updated_at": _INSTANT.to_representation(found["updated_at"]),
+    }

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.pagination import Pagination
+from core.api.serializers import status_answer
 from registry.api.permissions import HasScope
 from registry.services import Actor
 
@@ -40,7 +41,6 @@ from .serializers import (
     AccessRequestOutput,
     AgreementOutput,
     AgreementReceiptOutput,
-    AgreementStatusOutput,
     ApproveInput,
     MessageInput,
     PolicyInput,
@@ -244,7 +244,7 @@ class AgreementStatus(APIView):
 
     def get(self, request, pk):
         found = agreement_status(institution=request.user.institution, agreement_id=pk)
-        response = Response(AgreementStatusOutput(found).data)
+        response = Response(status_answer(found))
         response["Cache-Control"] = "no-store"
         return response
 

@@ -5,6 +5,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -12,7 +13,7 @@ from django.utils import timezone
 from core.errors import ServiceError
 
 from ..models import ApiToken, Institution
-from ..rawsql import column_loader
+from ..rawsql import model_from_row
 from ..scopes import SCOPES
 
 TOKEN_PREFIX = "suchi"
@@ -68,12 +69,9 @@ class TokenInvalid(Exception):
     """The bearer value is not a usable token; the message says why, without echoing it."""
 
 
-def _token_with_institution(prefix: str) -> ApiToken | None:
-    """The token with this prefix and its institution, in one statement.
-
-    This runs on every authenticated request, so it is written out as SQL: the equivalent ORM
-    query spends more time being compiled than PostgreSQL spends answering it.
-    """
+@lru_cache(maxsize=4)
+def _token_sql(vendor: str) -> tuple[str, int]:
+    """The token lookup's statement and where the institution's columns start."""
     token_fields = ApiToken._meta.concrete_fields
     institution_fields = Institution._meta.concrete_fields
     columns = ", ".join(
@@ -84,28 +82,23 @@ def _token_with_institution(prefix: str) -> ApiToken | None:
         f"SELECT {columns} FROM {ApiToken._meta.db_table} t "  # noqa: S608
         f"JOIN {Institution._meta.db_table} i ON i.id = t.institution_id WHERE t.prefix = %s"
     )
+    return sql, len(token_fields)
+
+
+def _token_with_institution(prefix: str) -> ApiToken | None:
+    """The token with this prefix and its institution, in one statement.
+
+    This runs on every authenticated request, so it is written out as SQL: the equivalent ORM
+    query spends more time being compiled than PostgreSQL spends answering it.
+    """
+    sql, split = _token_sql(connection.vendor)
     with connection.cursor() as cursor:
         cursor.execute(sql, [prefix])
         row = cursor.fetchone()
     if row is None:
         return None
-    split = len(token_fields)
-    token = ApiToken.from_db(
-        connection.alias,
-        [f.attname for f in token_fields],
-        [
-            column_loader(ApiToken, f.name)(v)
-            for f, v in zip(token_fields, row[:split], strict=True)
-        ],
-    )
-    token.institution = Institution.from_db(
-        connection.alias,
-        [f.attname for f in institution_fields],
-        [
-            column_loader(Institution, f.name)(v)
-            for f, v in zip(institution_fields, row[split:], strict=True)
-        ],
-    )
+    token = model_from_row(ApiToken, row[:split])
+    token.institution = model_from_row(Institution, row[split:])
     return token
 
 

@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.pagination import Pagination
+from core.api.serializers import status_answer
 from registry.api.permissions import HasScope
 from registry.services import Actor
 
@@ -17,7 +18,6 @@ from ...services import (
     receipt_record,
 )
 from ..serializers import (
-    ArtefactStatusOutput,
     ReceiptInputSerializer,
     ReceiptOutput,
 )
@@ -30,7 +30,7 @@ class ArtefactStatus(APIView):
 
     def get(self, request, pk):
         found = artefact_status(institution=request.user.institution, artefact_id=pk)
-        response = Response(ArtefactStatusOutput(found).data)
+        response = Response(status_answer(found))
         response["Cache-Control"] = "no-store"
         return response
 
