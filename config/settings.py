@@ -230,6 +230,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "rights.tasks.escalate_grievances",
         "schedule": env_int("SUCHI_GRIEVANCE_SWEEP_INTERVAL", 300),
     },
+    "sweep-breach-notices": {  # a breach notice job that was lost runs again (DPDP rule 7)
+        "task": "rights.tasks.sweep_breach_notices",
+        "schedule": 300,
+    },
     "end-guardianships-at-majority": {  # a child's guardianship ends at 18 (DPDP Act s.9)
         "task": "identity.tasks.end_guardianships_at_majority",
         "schedule": 3600,
@@ -248,12 +252,13 @@ SUCHI_INPROCESS_WORKERS = env_int(
 SUCHI_INPROCESS_SCHEDULE = env_list(
     "SUCHI_INPROCESS_SCHEDULE",
     "sweep-validation-runs,sweep-harvest-jobs,schedule-harvests,schedule-rechecks,notify-citizens,"
-    "escalate-grievances,end-guardianships-at-majority",
+    "escalate-grievances,sweep-breach-notices,end-guardianships-at-majority",
 )
 # Run as an embedded web process starts: the last one's queue died with it, so settle or requeue.
+# "process-start" (core.inprocess.PROCESS_START) becomes the instant the process started.
 SUCHI_STARTUP_SWEEPS = [
     ("harvest.tasks.sweep_harvest_jobs", {"startup": True}),
-    ("registry.tasks.sweep_validation_runs", {"stale_after": 0}),
+    ("registry.tasks.sweep_validation_runs", {"before": "process-start"}),
 ]
 
 # --- Mail and SMS for citizens' codes and notices (core/mail.py, identity/delivery.py) -----------

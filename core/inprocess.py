@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from celery import current_app
 from django.conf import settings
 from django.db import connections
+from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
@@ -94,10 +95,20 @@ def pending() -> int:
 
 
 # --- start-up and schedule ---------------------------------------------------------------------
+PROCESS_START = "process-start"
+
+
 def startup_sweeps() -> None:
     """Queue the sweeps that settle what a dead process left: every job row that says waiting
-    or running belongs to no one once this process starts (its queue died with the last one)."""
+    or running *since before this process started* belongs to no one (its queue died with the
+    last one). The sweeps run on the pool, maybe after the first requests: a keyword argument
+    whose value is PROCESS_START gets this instant, so a sweep never takes back a job this
+    process has already begun."""
+    started = timezone.now().isoformat()
     for task_name, kwargs in settings.SUCHI_STARTUP_SWEEPS:
+        kwargs = {
+            key: started if value == PROCESS_START else value for key, value in kwargs.items()
+        }
         submit(task_name, kwargs=kwargs)
 
 

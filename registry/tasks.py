@@ -1,7 +1,7 @@
 """Background jobs of the registry. Thin: load by id, call one service, own the retry policy."""
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from celery import shared_task
 
@@ -35,12 +35,14 @@ def validate_datasets(run_ids: list[int]) -> dict[str, str]:
 
 
 @shared_task(acks_late=True, ignore_result=True)
-def sweep_validation_runs(stale_after: int | None = None) -> int:
-    """`stale_after` (seconds) overrides SUCHI_RUN_STALE_AFTER: 0 as an embedded process starts,
-    when no run can still be in progress (core/inprocess.py)."""
+def sweep_validation_runs(stale_after: int | None = None, before: str | None = None) -> int:
+    """`stale_after` (seconds) overrides SUCHI_RUN_STALE_AFTER. `before` (an ISO 8601 instant):
+    as an embedded process starts, every run queued or started before the process did, and
+    none it has taken on since (core/inprocess.py)."""
     return len(
         validation_runs_sweep(
-            stale_after=None if stale_after is None else timedelta(seconds=stale_after)
+            stale_after=None if stale_after is None else timedelta(seconds=stale_after),
+            before=None if before is None else datetime.fromisoformat(before),
         )
     )
 

@@ -2,7 +2,7 @@
 re-checks that are due, and putting a run that could not finish back in the queue."""
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -37,15 +37,22 @@ def requeue_or_close(run, *, error: str, give_up: bool) -> str:
     return status
 
 
-def validation_runs_sweep(*, stale_after: timedelta | None = None) -> list[int]:
-    """Re-queue runs whose job was lost: queued or running for longer than `stale_after`.
+def validation_runs_sweep(
+    *, stale_after: timedelta | None = None, before: datetime | None = None
+) -> list[int]:
+    """Re-queue runs whose job was lost: queued or running for longer than `stale_after`, or
+    (`before`, as an embedded process starts) queued or started before that instant — never a
+    run this process itself has queued or is running since.
 
     Returns the ids re-queued. A running run past the timeout is taken back (its worker died or
     hung); one past the attempt limit is closed as an error instead.
     """
-    if stale_after is None:
-        stale_after = timedelta(seconds=settings.SUCHI_RUN_STALE_AFTER)
-    cutoff = timezone.now() - stale_after
+    if before is not None:
+        cutoff = before
+    else:
+        if stale_after is None:
+            stale_after = timedelta(seconds=settings.SUCHI_RUN_STALE_AFTER)
+        cutoff = timezone.now() - stale_after
     requeued: list[int] = []
     with transaction.atomic():
         stale = ValidationRun.objects.select_for_update(skip_locked=True).filter(

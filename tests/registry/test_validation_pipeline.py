@@ -19,7 +19,7 @@ from registry.services import (
     validation_runs_execute,
     validation_runs_sweep,
 )
-from registry.tasks import validate_dataset
+from registry.tasks import sweep_validation_runs, validate_dataset
 
 from ..factories import dataset_payload, run_queued_validations
 
@@ -192,6 +192,24 @@ def test_sweeper_takes_back_a_run_whose_worker_died(institution):
     assert run_queued_validations() == ["passed"]
     run.refresh_from_db()
     assert (run.status, run.attempt) == ("passed", 2)
+
+
+def test_the_start_up_sweep_never_takes_back_a_run_begun_since_the_process_started(institution):
+    # An embedded process sweeps on its thread pool as it starts, maybe after its first
+    # request has begun validating: that run is this process's own, not a dead one's.
+    started = timezone.now()
+    old = register(institution, slug="old").validation_runs.get()
+    fresh = register(institution, slug="fresh").validation_runs.get()
+    ValidationRun.objects.filter(pk=old.pk).update(
+        status="running", attempt=1, started_at=started - timedelta(seconds=5)
+    )
+    ValidationRun.objects.filter(pk=fresh.pk).update(
+        status="running", attempt=1, started_at=started + timedelta(milliseconds=1)
+    )
+    assert sweep_validation_runs.apply(kwargs={"before": started.isoformat()}).get() == 1
+    old.refresh_from_db()
+    fresh.refresh_from_db()
+    assert (old.status, fresh.status, fresh.attempt) == ("queued", "running", 1)
 
 
 def test_sweeper_gives_up_after_the_attempt_limit(institution, settings):
