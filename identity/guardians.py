@@ -11,7 +11,7 @@ guardianship ends by itself at 18 (beat `end-guardianships-at-majority`), with a
 both. Every step is in the ward's ledger.
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Q
@@ -20,8 +20,9 @@ from django.utils import timezone
 from consent.models import AGE_OF_MAJORITY, CitizenProfile, ConsentEvent
 from consent.services import artefact_revoke, consent_deny, consent_grant
 from consent.services.events import citizen_lock, event_record
-from core.errors import Conflict, NotFound, ServiceError
+from core.errors import Conflict, NotFound, ServiceError, TooManyAttempts
 
+from .ages import birth_date_checked
 from .guardian_messages import guardian_message
 from .models import GuardianRelationship, Guardianship, GuardianshipBasis, VerifiedIdentifier
 from .notifications import notifications_write
@@ -30,21 +31,9 @@ from .services import identifier_of, otp_check
 Status = Guardianship.Status
 Kind = ConsentEvent.Kind
 ORDER_REFERENCE_MAX = 300
-
-
-def birth_date_checked(value, field: str = "birth_date") -> date:
-    """A declared date of birth: a real date, not in the future, at most 130 years ago."""
-    if isinstance(value, str):
-        try:
-            value = date.fromisoformat(value.strip())
-        except ValueError:
-            value = None
-    if not isinstance(value, date) or isinstance(value, datetime):
-        raise ServiceError("Give your date of birth as YYYY-MM-DD.", field=field)
-    today = timezone.localdate()
-    if value > today or value.year < today.year - 130:
-        raise ServiceError("This is not a possible date of birth.", field=field)
-    return value
+# Each naming sends the person named a notice: a citizen names at most this many a day, so no
+# one can be flooded with requests to be someone's guardian.
+NAMINGS_PER_DAY = 5
 
 
 def _named(text: str) -> tuple[str, str]:
@@ -52,6 +41,16 @@ def _named(text: str) -> tuple[str, str]:
         return identifier_of(text)
     except ServiceError as exc:
         raise ServiceError(exc.message, field="guardian") from None
+
+
+def _named_by(citizen: CitizenProfile) -> Q:
+    """Guardianships naming one of the identifiers the citizen verified."""
+    named = Q(pk__in=[])
+    for kind, value in VerifiedIdentifier.objects.filter(citizen=citizen).values_list(
+        "kind", "value"
+    ):
+        named |= Q(identifier_kind=kind, identifier_value=value)
+    return named
 
 
 def _event(guardianship: Guardianship, kind: str, *, actor: str, at: datetime, **data):
@@ -116,6 +115,15 @@ def guardianship_name(
         raise ServiceError("You cannot be your own guardian.", field="guardian")
     with transaction.atomic():
         ward = citizen_lock(ward.pk)
+        if (
+            Guardianship.objects.filter(ward=ward, created_at__gt=now - timedelta(days=1)).count()
+            >= NAMINGS_PER_DAY
+        ):
+            raise TooManyAttempts(
+                f"At most {NAMINGS_PER_DAY} guardians named a day; try again tomorrow.",
+                field="guardian",
+                retry_after=3600,
+            )
         live = Guardianship.objects.filter(ward=ward, status__in=[Status.PENDING, Status.ACTIVE])
         if live.filter(status=Status.ACTIVE).exists():
             raise Conflict("A guardian answers for you already.", field="guardian")
@@ -139,8 +147,9 @@ def guardianship_name(
 
 
 def _for_guardian(guardian: CitizenProfile, guardianship_id, *, status: str) -> Guardianship:
-    """The ward's lock, then the guardianship in `status` the guardian may act on: pending ones
-    named by an identifier the guardian holds; active ones that are theirs."""
+    """The ward's lock, then the guardianship in `status` the guardian may act on: unanswered
+    ones named by an identifier the guardian holds; those they answered (confirmed) themself.
+    A declined or ended one naming a freed address is not the next holder's to see."""
     found = Guardianship.objects.filter(pk=guardianship_id).values_list("ward_id", flat=True)
     if not found:
         raise NotFound("No such guardianship.")
@@ -151,14 +160,14 @@ def _for_guardian(guardian: CitizenProfile, guardianship_id, *, status: str) -> 
         .filter(pk=guardianship_id)
         .first()
     )
-    if status == Status.PENDING:
+    if guardianship.guardian_id is not None or guardianship.status != Status.PENDING:
+        mine = guardianship.guardian_id == guardian.pk
+    else:  # unanswered: whoever holds the identifier named
         mine = VerifiedIdentifier.objects.filter(
             citizen=guardian,
             kind=guardianship.identifier_kind,
             value=guardianship.identifier_value,
         ).exists()
-    else:
-        mine = guardianship.guardian_id == guardian.pk
     if not mine:
         raise NotFound("No such guardianship.")
     if guardianship.status != status:
@@ -200,7 +209,20 @@ def guardianship_confirm(
         ).exists()
     ):
         raise NotFound("No such guardianship.")
-    declared = birth_date_checked(birth_date) if birth_date else guardian.birth_date
+    on_record = CitizenProfile.objects.filter(pk=guardian.pk).values_list(
+        "birth_date", "answered_by_guardian"
+    )[0]
+    declared = birth_date_checked(birth_date) if birth_date else on_record[0]
+    if on_record[0] is not None and declared != on_record[0]:
+        raise ServiceError(
+            "Your date of birth is on record already and cannot be changed here.",
+            field="birth_date",
+        )
+    if on_record[1]:
+        raise ServiceError(
+            "A guardian answers for you: you cannot be someone else's guardian.",
+            field="relationship",
+        )
     now = timezone.now()
     if declared is None:
         raise ServiceError(
@@ -217,6 +239,9 @@ def guardianship_confirm(
     if holder.pk != guardian.pk:
         raise NotFound("No such guardianship.")
     with transaction.atomic():
+        # Both rows change: locked in id order, as account_close locks a family.
+        for pk in sorted({guardian.pk, pending.ward_id}):
+            citizen_lock(pk)
         guardianship = _for_guardian(guardian, guardianship_id, status=Status.PENDING)
         CitizenProfile.objects.filter(pk=guardian.pk).update(birth_date=declared)
         guardianship.guardian = guardian
@@ -281,6 +306,40 @@ def guardianship_end(*, guardian: CitizenProfile, guardianship_id) -> Guardiansh
             at=now,
         )
     return guardianship
+
+
+def guardianship_ties(citizen: CitizenProfile) -> set[int]:
+    """The wards whose rows closing this citizen's account changes (to lock them first)."""
+    return set(
+        Guardianship.objects.filter(guardian=citizen, status=Status.ACTIVE).values_list(
+            "ward_id", flat=True
+        )
+    )
+
+
+def guardianships_close_account(*, citizen: CitizenProfile, locked, actor: str, at) -> int:
+    """As the citizen's account closes (before their identifiers are freed): end their own
+    guardianship, the ones they hold, and the requests naming them still unanswered, so a
+    ward is never left answered for by no one, nor confirmable by the next holder of a freed
+    address. `locked(pk)` is the transaction's locked instance of a citizen."""
+    named = _named_by(citizen)
+    live = Q(status__in=[Status.PENDING, Status.ACTIVE])
+    ties = (
+        Guardianship.objects.select_related("guardian")
+        .filter(live & (Q(ward=citizen) | Q(guardian=citizen) | (Q(status=Status.PENDING) & named)))
+        .order_by("created_at")
+    )
+    ended = 0
+    for guardianship in ties:
+        guardianship.ward = locked(guardianship.ward_id)
+        reason = (
+            "the ward closed their account"
+            if guardianship.ward_id == citizen.pk
+            else "the guardian closed their account"
+        )
+        _end(guardianship, reason=reason, actor=actor, at=at)
+        ended += 1
+    return ended
 
 
 def guardianships_end_at_majority(*, today: date | None = None, limit: int = 500) -> int:
@@ -368,12 +427,10 @@ def ward_revoke(*, guardian: CitizenProfile, guardianship_id, artefact_id):
 
 
 def guardianships_of_guardian(guardian: CitizenProfile):
-    """Guardianships the citizen holds, or is named for (by an identifier they verified)."""
-    asked = Q(guardian=guardian)
-    for kind, value in VerifiedIdentifier.objects.filter(citizen=guardian).values_list(
-        "kind", "value"
-    ):
-        asked |= Q(identifier_kind=kind, identifier_value=value)
+    """Guardianships the citizen holds or held, or is named for and has not yet answered (by
+    an identifier they verified: a freed address passes nothing of what its last holder did
+    to its next one)."""
+    asked = Q(guardian=guardian) | (Q(status=Status.PENDING) & _named_by(guardian))
     qs = Guardianship.objects.select_related("ward", "guardian")
     return qs.filter(asked).exclude(ward=guardian)
 

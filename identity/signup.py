@@ -8,7 +8,8 @@ from consent.models import AGE_OF_MAJORITY, CitizenProfile
 from consent.services import citizen_create
 from core.errors import ServiceError
 
-from .guardians import birth_date_checked, guardianship_name
+from .ages import birth_date_checked
+from .guardians import guardianship_name
 from .models import GuardianshipBasis
 
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from consent.models import CitizenProfile, ConsentArtefact
 from core.errors import Conflict, ServiceError
-from core.jobs import enqueue_on_commit
+from core.jobs import enqueue_many, enqueue_on_commit
 from identity.notifications import notifications_write
 from registry.models import Dataset, Institution
 
@@ -196,3 +196,22 @@ def breach_notify(*, report_id) -> int:
         notified_at=Coalesce("notified_at", Value(timezone.now(), output_field=DateTimeField())),
     )
     return told
+
+
+# A notice job not finished after this long was lost (its worker died, or the broker dropped
+# it): beat's sweep queues it again. A second run tells no one twice.
+NOTICE_LOST_AFTER = timedelta(minutes=10)
+
+
+def breach_notices_sweep(*, now: datetime | None = None) -> list[str]:
+    """Queue again the notice jobs of reports whose citizens were never all told (no
+    `notified_at` NOTICE_LOST_AFTER after the report). Returns their ids."""
+    now = now or timezone.now()
+    lost = [
+        str(pk)
+        for pk in BreachReport.objects.filter(
+            notified_at=None, created_at__lt=now - NOTICE_LOST_AFTER
+        ).values_list("pk", flat=True)[:500]
+    ]
+    enqueue_many(NOTIFY_TASK, [(pk,) for pk in lost])
+    return lost

@@ -11,7 +11,7 @@ export their records; rejected, the nomination stands as accepted. Every step is
 citizen's ledger; the citizen may withdraw the nomination at any time.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from consent.models import CitizenProfile, ConsentEvent
 from consent.services import artefact_revoke
 from consent.services.events import citizen_lock, event_record
-from core.errors import Conflict, NotFound, ServiceError
+from core.errors import Conflict, NotFound, ServiceError, TooManyAttempts
 from identity.models import VerifiedIdentifier
 from identity.notifications import notifications_write
 from identity.services import identifier_of
@@ -33,6 +33,9 @@ from .models import NOMINATION_LIVE, NOMINATION_TEXT_MAX, Nomination, Nomination
 
 Status = Nomination.Status
 Kind = ConsentEvent.Kind
+# Each naming sends the person named a notice: at most this many a day, so that no one can be
+# flooded with requests to be someone's nominee.
+NAMINGS_PER_DAY = 5
 
 
 def _event(nomination: Nomination, kind: str, *, actor: str, at: datetime, **data):
@@ -78,6 +81,15 @@ def nomination_name(*, citizen: CitizenProfile, name: str, identifier: str, acto
         citizen = citizen_lock(citizen.pk)
         if citizen.closed_at is not None:
             raise Conflict("This account is closed.", field="status")
+        named_today = Nomination.objects.filter(
+            citizen=citizen, created_at__gt=now - timedelta(days=1)
+        ).count()
+        if named_today >= NAMINGS_PER_DAY:
+            raise TooManyAttempts(
+                f"At most {NAMINGS_PER_DAY} nominees named a day; try again tomorrow.",
+                field="identifier",
+                retry_after=3600,
+            )
         live = Nomination.objects.filter(citizen=citizen, status__in=NOMINATION_LIVE)
         if live.filter(status__in=[Status.REPORTED, Status.ACTIVE]).exists():
             raise Conflict(
@@ -130,15 +142,56 @@ def nomination_withdraw(*, citizen: CitizenProfile, actor: str) -> Nomination:
     return nomination
 
 
-def nominations_naming(nominee: CitizenProfile):
-    """The nominations naming the citizen: by an identifier they verified, or accepted."""
-    asked = Q(nominee=nominee)
-    for kind, value in VerifiedIdentifier.objects.filter(citizen=nominee).values_list(
+def _named_by(citizen: CitizenProfile) -> Q:
+    """Nominations naming one of the identifiers the citizen verified."""
+    named = Q(pk__in=[])
+    for kind, value in VerifiedIdentifier.objects.filter(citizen=citizen).values_list(
         "kind", "value"
     ):
-        asked |= Q(identifier_kind=kind, identifier_value=value)
+        named |= Q(identifier_kind=kind, identifier_value=value)
+    return named
+
+
+def nominations_naming(nominee: CitizenProfile):
+    """The nominations the citizen accepted, or is named in and has not yet answered (by an
+    identifier they verified: a freed address passes nothing of what its last holder did to
+    its next one)."""
+    asked = Q(nominee=nominee) | (Q(status=Status.NAMED, nominee=None) & _named_by(nominee))
     qs = Nomination.objects.select_related("citizen", "nominee").exclude(citizen=nominee)
     return qs.filter(asked)
+
+
+def nomination_ties(citizen: CitizenProfile) -> set[int]:
+    """The citizens whose nominations closing this citizen's account ends (to lock them)."""
+    return set(
+        Nomination.objects.filter(nominee=citizen, status__in=NOMINATION_LIVE).values_list(
+            "citizen_id", flat=True
+        )
+    )
+
+
+def nominations_close_account(*, citizen: CitizenProfile, locked, actor: str, at) -> int:
+    """As the citizen's account closes (before their identifiers are freed): withdraw their
+    own nomination, and decline the ones naming them, accepted or not yet answered, so that
+    the next holder of a freed address inherits none. `locked(pk)` is the transaction's
+    locked instance of a citizen."""
+    ties = (
+        Nomination.objects.select_related("nominee")
+        .filter(status__in=NOMINATION_LIVE)
+        .filter(
+            Q(citizen=citizen)
+            | Q(nominee=citizen)
+            | (Q(status=Status.NAMED, nominee=None) & _named_by(citizen))
+        )
+        .order_by("created_at")
+    )
+    ended = 0
+    for nomination in ties:
+        nomination.citizen = locked(nomination.citizen_id)
+        own = nomination.citizen_id == citizen.pk
+        _end(nomination, Status.WITHDRAWN if own else Status.DECLINED, actor=actor, at=at)
+        ended += 1
+    return ended
 
 
 def _for_nominee(nominee: CitizenProfile, nomination_id, *statuses) -> Nomination:

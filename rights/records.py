@@ -8,8 +8,9 @@ years, given to the citizen whole, and left standing when the citizen closes the
   with the consent keys (a detached JWS over its RFC 8785 form; rights/api/records_views.py),
   and as a readable page (web/portal_records.py).
 - **Closing an account** revokes every live consent (the institutions hear it through the
-  ledger's webhooks), denies pending requests, delinks accounts, forgets the sign-in
-  identifiers and password, and keeps what the law requires: the ledger, the artefacts,
+  ledger's webhooks), denies pending requests, delinks accounts, ends the guardianships and
+  nominations the citizen is in (either side), forgets the sign-in identifiers and password,
+  and keeps what the law requires: the ledger, the artefacts,
   requests, receipts, notices and grievances.
 """
 
@@ -35,10 +36,12 @@ from consent.models import (
 from consent.services import artefact_revoke, consent_deny
 from consent.services.events import citizen_lock
 from core.errors import Conflict, ServiceError
+from identity.guardians import guardianship_ties, guardianships_close_account
 from identity.linking import link_delink
 from identity.models import Guardianship, Notification, VerifiedIdentifier
 
 from .models import Grievance, GrievanceStep, Nomination
+from .nomination import nomination_ties, nominations_close_account
 
 RECORDS_FORMAT = "suchi.citizen-records/1"
 RECORDS_TYP = "citizen-records+jws"
@@ -98,7 +101,20 @@ def account_close(*, citizen: CitizenProfile, confirm: str, actor: str) -> dict:
     now = timezone.now()
     revoked = denied = 0
     with transaction.atomic():
-        citizen = citizen_lock(citizen.pk)
+        # The citizen and those whose guardianship or nomination ends with this account, in
+        # id order (as a guardian's confirmation locks a family): one instance each, for
+        # their ledgers.
+        family = {
+            pk: citizen_lock(pk)
+            for pk in sorted({citizen.pk, *guardianship_ties(citizen), *nomination_ties(citizen)})
+        }
+
+        def locked(pk: int) -> CitizenProfile:
+            if pk not in family:  # a tie made between the look-up and the locks
+                family[pk] = citizen_lock(pk)
+            return family[pk]
+
+        citizen = family[citizen.pk]
         if citizen.closed_at is not None:
             raise Conflict("This account is already closed.", field="confirm")
         CitizenProfile.objects.filter(pk=citizen.pk).update(closed_at=now)
@@ -114,6 +130,11 @@ def account_close(*, citizen: CitizenProfile, confirm: str, actor: str) -> dict:
             with contextlib.suppress(Conflict):
                 consent_deny(citizen=citizen, request_id=pk, actor=actor)
                 denied += 1
+        # Before the identifiers are freed: the ties found through them go with the account.
+        guardianships = guardianships_close_account(
+            citizen=citizen, locked=locked, actor=actor, at=now
+        )
+        nominations = nominations_close_account(citizen=citizen, locked=locked, actor=actor, at=now)
         VerifiedIdentifier.objects.filter(citizen=citizen).delete()
         user = citizen.user
         user.is_active = False
@@ -132,4 +153,6 @@ def account_close(*, citizen: CitizenProfile, confirm: str, actor: str) -> dict:
         "consents_revoked": revoked,
         "requests_denied": denied,
         "accounts_delinked": delinked,
+        "guardianships_ended": guardianships,
+        "nominations_ended": nominations,
     }

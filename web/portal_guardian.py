@@ -51,13 +51,14 @@ class ConfirmForm(forms.Form):
         self.fields["relationship"].choices = list(labels.GUARDIAN_RELATIONSHIP.items())
 
 
-def _labelled(guardianship: Guardianship) -> Guardianship:
+def _labelled(guardianship: Guardianship, *, viewer) -> Guardianship:
     guardianship.status_label = labels.GUARDIANSHIP_STATUS.get(guardianship.status, "")
     guardianship.basis_label = labels.GUARDIANSHIP_BASIS.get(guardianship.basis, "")
     guardianship.relationship_label = labels.GUARDIAN_RELATIONSHIP.get(
         guardianship.relationship, ""
     )
-    if guardianship.status == Guardianship.Status.ACTIVE and guardianship.guardian_id:
+    # The ward's requests and consents, to their active guardian only.
+    if guardianship.status == Guardianship.Status.ACTIVE and guardianship.guardian_id == viewer.pk:
         ward = guardianship.ward
         guardianship.pending = list(
             consent_selectors.requests_of_citizen(citizen=ward, status="pending")[:50]
@@ -71,8 +72,10 @@ def _labelled(guardianship: Guardianship) -> Guardianship:
 def _page(request, *, name_form=None, confirm_form=None, status=200):
     citizen = request.user.citizen
     context = {
-        "mine": [_labelled(g) for g in guardians.guardianships_of_ward(citizen)],
-        "wards": [_labelled(g) for g in guardians.guardianships_of_guardian(citizen)],
+        "mine": [_labelled(g, viewer=citizen) for g in guardians.guardianships_of_ward(citizen)],
+        "wards": [
+            _labelled(g, viewer=citizen) for g in guardians.guardianships_of_guardian(citizen)
+        ],
         "name_form": name_form or NameGuardianForm(),
         "confirm_form": confirm_form or ConfirmForm(),
         "is_minor": citizen.is_minor(timezone.localdate()),

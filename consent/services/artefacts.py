@@ -61,6 +61,16 @@ def artefact_transition(
         raise NotFound("No such consent.")
     with transaction.atomic():
         artefact.citizen = citizen_lock(citizen.pk)
+        if action == "resume" and (
+            artefact.citizen.answered_by_guardian or artefact.citizen.is_minor(now.date())
+        ):
+            # Resuming is saying yes again: for a child, or one a guardian answers for, the
+            # guardian's to say (saying no, a pause or a withdrawal, stays the citizen's own).
+            raise Conflict(
+                "Your parent or guardian answers for you (DPDP Act 2023 s.9); you may pause "
+                "or withdraw a consent yourself, not resume one.",
+                field="status",
+            )
         artefact.refresh_from_db(fields=["status", "updated_at"])
         expired = _expire_if_due(artefact, now)
         if not expired:

@@ -67,8 +67,10 @@ class _WardView(CitizenView):
             raise Http404
         return found
 
-    def answer(self, pk):
-        return Response(GuardianshipOutput(self.guardianship(pk)).data)
+    def answer(self, guardianship: Guardianship):
+        """The guardianship as the service left it (a declined one is no longer listed: the
+        address it named may pass to someone else)."""
+        return Response(GuardianshipOutput(guardianship).data)
 
 
 class MyWardConfirm(_WardView):
@@ -76,7 +78,7 @@ class MyWardConfirm(_WardView):
         serializer = GuardianConfirmInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        guardians.guardianship_confirm(
+        done = guardians.guardianship_confirm(
             guardian=self.citizen,
             guardianship_id=pk,
             code=data["code"],
@@ -84,19 +86,19 @@ class MyWardConfirm(_WardView):
             birth_date=data["birth_date"],
             token_reference=data["token_reference"],
         )
-        return self.answer(pk)
+        return self.answer(done)
 
 
 class MyWardDecline(_WardView):
     def post(self, request, pk):
-        guardians.guardianship_decline(guardian=self.citizen, guardianship_id=pk)
-        return self.answer(pk)
+        return self.answer(
+            guardians.guardianship_decline(guardian=self.citizen, guardianship_id=pk)
+        )
 
 
 class MyWardEnd(_WardView):
     def post(self, request, pk):
-        guardians.guardianship_end(guardian=self.citizen, guardianship_id=pk)
-        return self.answer(pk)
+        return self.answer(guardians.guardianship_end(guardian=self.citizen, guardianship_id=pk))
 
 
 class MyWardRequests(_WardView):

@@ -2,7 +2,7 @@
 (`/me/nomination`); a nominee accepts, declines, reports, and once approved acts
 (`/me/nominations/…`)."""
 
-from rest_framework import generics, status
+from rest_framework import status
 from rest_framework.response import Response
 
 from consent import selectors as consent_selectors
@@ -50,21 +50,20 @@ class MyNominations(CitizenView):
 
 
 class _NominationView(CitizenView):
-    def answer(self, pk):
-        qs = service.nominations_naming(self.citizen)
-        return Response(NominationOutput(generics.get_object_or_404(qs, pk=pk)).data)
+    def answer(self, nomination):
+        """The nomination as the service left it (a declined one is no longer listed: the
+        address it named may pass to someone else)."""
+        return Response(NominationOutput(nomination).data)
 
 
 class MyNominationAccept(_NominationView):
     def post(self, request, pk):
-        service.nomination_accept(nominee=self.citizen, nomination_id=pk)
-        return self.answer(pk)
+        return self.answer(service.nomination_accept(nominee=self.citizen, nomination_id=pk))
 
 
 class MyNominationDecline(_NominationView):
     def post(self, request, pk):
-        service.nomination_decline(nominee=self.citizen, nomination_id=pk)
-        return self.answer(pk)
+        return self.answer(service.nomination_decline(nominee=self.citizen, nomination_id=pk))
 
 
 class MyNominationReport(_NominationView):
@@ -72,14 +71,14 @@ class MyNominationReport(_NominationView):
         serializer = NominationReportInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        service.nomination_report(
+        done = service.nomination_report(
             nominee=self.citizen,
             nomination_id=pk,
             event=data["event"],
             reference=data["reference"],
             text=data["text"],
         )
-        return self.answer(pk)
+        return self.answer(done)
 
 
 class MyNominationArtefacts(CitizenView):

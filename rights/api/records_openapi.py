@@ -41,6 +41,8 @@ EXAMPLES = {
                 "consents_revoked": 2,
                 "requests_denied": 1,
                 "accounts_delinked": 1,
+                "guardianships_ended": 0,
+                "nominations_ended": 1,
             },
             response_only=True,
             status_codes=["200"],

@@ -24,3 +24,9 @@ class AccountClosedOutput(serializers.Serializer):
     consents_revoked = serializers.IntegerField()
     requests_denied = serializers.IntegerField()
     accounts_delinked = serializers.IntegerField()
+    guardianships_ended = serializers.IntegerField(
+        help_text="Guardianships ended: the citizen's own, those they held, those naming them."
+    )
+    nominations_ended = serializers.IntegerField(
+        help_text="Nominations ended: the citizen's own (withdrawn), those naming them (declined)."
+    )

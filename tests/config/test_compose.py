@@ -124,6 +124,7 @@ def test_beat_schedules_sweeps_rechecks_expiry_and_webhooks_and_compose_runs_bea
         "catalog.tasks.fold_facet_counts",
         "identity.tasks.sweep_notifications",
         "rights.tasks.escalate_grievances",
+        "rights.tasks.sweep_breach_notices",
         "identity.tasks.end_guardianships_at_majority",
     }
     app.loader.import_default_modules()

@@ -23,7 +23,7 @@ from consent.services import consent_grant
 from core.inprocess import drain
 from identity.models import Notification, VerifiedIdentifier
 from identity.notifications import notification_deliver, notifications_due
-from rights.breaches import breach_notify
+from rights.breaches import breach_notices_sweep, breach_notify
 from rights.models import BreachReport
 
 from ..consent.conftest import bearer
@@ -216,6 +216,23 @@ def test_the_message_holds_the_five_rule_7_items_and_no_record(parties, asha, ra
     assert inbox.link.endswith("/portal/inbox") and inbox.link in inbox.body
     for record in (str(artefact.pk), str(parties["dataset"].pk), artefact.jws, asha.handle):
         assert record not in inbox.body
+
+
+def test_a_notice_job_that_was_lost_is_queued_again_and_tells_no_one_twice(parties, asha):
+    artefact = _grant(parties["suraksha"], asha, parties["dataset"])
+    response = _report(parties["provider_api"], artefacts=[str(artefact.pk)])
+    assert response.status_code == 201, response.content
+    report_id = response.json()["id"]
+    breach_notify(report_id=report_id)
+    # The worker died before it recorded the report as told.
+    BreachReport.objects.filter(pk=report_id).update(notified_at=None, affected=0)
+    assert breach_notices_sweep() == []  # not lost yet: it may still be running
+    assert breach_notices_sweep(now=timezone.now() + timedelta(minutes=11)) == [report_id]
+    drain()
+    breach_notify(report_id=report_id)  # what a worker does with the job (the embedded one did)
+    report = BreachReport.objects.get(pk=report_id)
+    assert report.notified_at is not None and report.affected == 1
+    assert _inbox_counts(report_id) == {asha.pk: 1}
 
 
 def test_a_consumer_tells_only_the_citizens_of_its_own_consents(parties, asha, ravi):

@@ -166,6 +166,7 @@ def test_closing_the_account_revokes_tells_the_institutions_and_keeps_the_record
     assert closed.status_code == 200, closed.content
     assert closed.json() | {"closed_at": None} == {
         "closed_at": None, "consents_revoked": 1, "requests_denied": 1, "accounts_delinked": 1,
+        "guardianships_ended": 0, "nominations_ended": 0,
     }  # fmt: skip
     status = provider_api.get(f"/api/v1/consent-artefacts/{artefact['id']}/status").json()
     assert status["status"] == "revoked"
