@@ -345,6 +345,9 @@ SUCHI_WEBHOOK_TIMEOUT = env_int("SUCHI_WEBHOOK_TIMEOUT", 10)
 # on PostgreSQL a result set with at least this many matches in the 1/32 sample is estimated.
 SUCHI_SEARCH_RELEVANCE_WINDOW = env_int("SUCHI_SEARCH_RELEVANCE_WINDOW", 1000)
 SUCHI_SEARCH_SAMPLE_MIN = env_int("SUCHI_SEARCH_SAMPLE_MIN", 200)
+# Anonymous searches answered from the shared cache under the catalogue's version (PostgreSQL;
+# core/response_cache.py). Off: every search is run (for comparison, or to rule the cache out).
+SUCHI_ANSWER_CACHE = env_bool("SUCHI_ANSWER_CACHE", True)
 SUCHI_WEBHOOK_RETRY_BASE = float(env_str("SUCHI_WEBHOOK_RETRY_BASE", "30"))
 SUCHI_WEBHOOK_GIVE_UP_HOURS = env_int("SUCHI_WEBHOOK_GIVE_UP_HOURS", 24)
 

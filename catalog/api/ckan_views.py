@@ -7,6 +7,9 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core import response_cache
+from registry.version import catalogue_version
+
 from .. import ckan_actions as ckan
 
 
@@ -25,10 +28,16 @@ class CkanAction(APIView):
     parser_classes = [JSONParser]
 
     def get(self, request, action: str):
-        return self._run(
-            action,
-            {k: v for k, v in request.query_params.lists() for v in [v if len(v) > 1 else v[0]]},
-        )
+        # Anonymous reads (harvesters repeat them): from the cache, or 304, while the
+        # catalogue's version holds.
+        entry = response_cache.entry_for(request, catalogue_version())
+        cached = response_cache.cached_answer(request, entry)
+        if cached is not None:
+            return cached
+        params = {
+            k: v for k, v in request.query_params.lists() for v in [v if len(v) > 1 else v[0]]
+        }
+        return response_cache.keep_answer(self._run(action, params), entry)
 
     def post(self, request, action: str):
         data = request.data

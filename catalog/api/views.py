@@ -7,9 +7,11 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core import response_cache
 from registry import vocabularies
 from registry.api.serializers import DatasetOutput
 from registry.api.views import DatasetListCreate
+from registry.version import catalogue_version
 
 from .. import views as catalog_views
 from ..query_params import ORDERINGS, boolean, dataset_query_from
@@ -28,6 +30,15 @@ class DatasetCollection(DatasetListCreate):
     """GET searches the catalogue; POST registers a dataset (see the registry API)."""
 
     def get(self, request):
+        # Anonymous searches: answered from the cache (or 304) while the catalogue's version
+        # holds; any change to a dataset, distribution or institution moves it.
+        entry = response_cache.entry_for(request, catalogue_version())
+        cached = response_cache.cached_answer(request, entry)
+        if cached is not None:
+            return cached
+        return response_cache.keep_answer(self.search(request), entry)
+
+    def search(self, request):
         try:
             query = dataset_query_from(request.query_params)
             qs = search_datasets(query)

@@ -7,6 +7,7 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core import response_cache
 from core.api.pagination import Pagination as CorePagination
 
 from .. import selectors
@@ -18,6 +19,7 @@ from ..services import (
     dataset_update,
     dataset_withdraw,
 )
+from ..version import catalogue_version
 from .permissions import HasScope, WriteNeedsScope, caller_institution
 from .serializers import (
     DatasetInput,
@@ -103,12 +105,17 @@ class DatasetDetail(APIView):
         return get_object_or_404(qs, pk=pk)
 
     def get(self, request, pk):
+        # Anonymous reads: from the cache (or 304) while the catalogue's version holds.
+        entry = response_cache.entry_for(request, catalogue_version())
+        cached = response_cache.cached_answer(request, entry)
+        if cached is not None:
+            return cached
         dataset, _, gone = _readable(request, pk)
         if gone:
             return gone
         response = Response(DatasetOutput(dataset, context={"request": request}).data)
         response["Last-Modified"] = http_date(dataset.modified_at.timestamp())
-        return response
+        return response_cache.keep_answer(response, entry)
 
     def _update(self, request, pk, *, partial: bool):
         dataset = self._writable(request, pk)

@@ -57,6 +57,7 @@ class _Tally:
     latencies: list[float] = field(default_factory=list)
     statuses: dict[str, int] = field(default_factory=dict)
     retried: int = 0
+    cache: dict[str, int] = field(default_factory=dict)  # X-Suchi-Cache: hit, miss, ...
 
     def count(self, status: str) -> None:
         self.statuses[status] = self.statuses.get(status, 0) + 1
@@ -76,9 +77,9 @@ def is_error(status: str) -> bool:
 
 async def _exchange(
     reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes
-) -> tuple[str, bool]:
-    """Sends one request and reads its response; returns the status code and whether the
-    server keeps the connection open."""
+) -> tuple[str, bool, str]:
+    """Sends one request and reads its response; returns the status code, whether the
+    server keeps the connection open, and its X-Suchi-Cache header ("" if none)."""
     try:
         writer.write(request)
         await writer.drain()
@@ -94,6 +95,7 @@ async def _exchange(
     length = 0
     chunked = False
     keep_alive = True
+    cache = ""
     while True:
         line = await reader.readline()
         if line == b"\r\n":
@@ -108,6 +110,8 @@ async def _exchange(
             chunked = True
         elif name == "connection" and value == "close":
             keep_alive = False
+        elif name == "x-suchi-cache":
+            cache = value
     if chunked:
         while True:
             size = int((await reader.readline()).split(b";")[0], 16)
@@ -116,7 +120,7 @@ async def _exchange(
                 break
     elif length:
         await reader.readexactly(length)
-    return code, keep_alive
+    return code, keep_alive, cache
 
 
 async def _client(
@@ -157,7 +161,7 @@ async def _client(
                 try:
                     if writer is None:
                         reader, writer = await asyncio.open_connection(host, port)
-                    code, keep_alive = await _exchange(reader, writer, request)
+                    code, keep_alive, cache = await _exchange(reader, writer, request)
                     break
                 except (OSError, EOFError, ValueError, _ConnectionLost) as exc:
                     # asyncio.IncompleteReadError is an EOFError; a garbled length a ValueError.
@@ -180,6 +184,8 @@ async def _client(
                 continue
             tallies[kind].latencies.append(time.perf_counter() - started)
             tallies[kind].count(code)
+            if cache:
+                tallies[kind].cache[cache] = tallies[kind].cache.get(cache, 0) + 1
             if not keep_alive:
                 writer.close()
                 writer = None
@@ -289,7 +295,11 @@ async def run_mix(
         "concurrency": concurrency,
     }
     result["kinds"] = {
-        name: {**_summary(t.latencies, t.statuses, wall), "retried": t.retried}
+        name: {
+            **_summary(t.latencies, t.statuses, wall),
+            "retried": t.retried,
+            **({"cache": dict(sorted(t.cache.items()))} if t.cache else {}),
+        }
         for name, t in tallies.items()
     }
     return result

@@ -245,10 +245,14 @@ def _line(name: str, r: dict) -> str:
     def ms(value):
         return "-" if value is None else f"{value:.1f}"
 
+    cache = r.get("cache") or {}
+    hits = cache.get("hit", 0) + cache.get("revalidated", 0)
+    answered = hits + cache.get("miss", 0)
+    rate = f"  cache hits {hits / answered:.0%} of {answered:,}" if answered else ""
     return (
         f"{name:<8} {r['requests']:>7,} requests {r['rps']:>7.1f}/s  p50 {ms(r['p50_ms'])} ms  "
         f"p95 {ms(r['p95_ms'])} ms  p99 {ms(r['p99_ms'])} ms  errors {r['errors']}  "
-        f"{r['statuses']}  retried {r['retried']}"
+        f"{r['statuses']}  retried {r['retried']}{rate}"
     )
 
 

@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.db import connection
 
 from registry.models import Dataset, DatasetRevision, ValidationRun
 from registry.services import Actor, dataset_register
@@ -351,8 +352,8 @@ def test_list_query_count_does_not_grow_with_the_page(
         )
     run_queued_validations()
     # page (institution and revisions joined) + distributions + one statement for the count
-    # and all six facets
-    with django_assert_num_queries(3):
+    # and all six facets (+ on PostgreSQL, the catalogue's version: registry/version.py)
+    with django_assert_num_queries(3 + (connection.vendor == "postgresql")):
         body = client_anon.get("/api/v1/datasets?page_size=100").json()
     assert body["count"] == 5
     assert all(len(d["distributions"]) == 2 for d in body["results"])
