@@ -230,10 +230,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "rights.tasks.escalate_grievances",
         "schedule": env_int("SUCHI_GRIEVANCE_SWEEP_INTERVAL", 300),
     },
-    "sweep-breach-notices": {  # a breach notice job that was lost runs again (DPDP rule 7)
-        "task": "rights.tasks.sweep_breach_notices",
-        "schedule": 300,
-    },
+    "sweep-breach-notices": {"task": "rights.tasks.sweep_breach_notices", "schedule": 300},
     "end-guardianships-at-majority": {  # a child's guardianship ends at 18 (DPDP Act s.9)
         "task": "identity.tasks.end_guardianships_at_majority",
         "schedule": 3600,
@@ -254,8 +251,8 @@ SUCHI_INPROCESS_SCHEDULE = env_list(
     "sweep-validation-runs,sweep-harvest-jobs,schedule-harvests,schedule-rechecks,notify-citizens,"
     "escalate-grievances,sweep-breach-notices,end-guardianships-at-majority",
 )
-# Run as an embedded web process starts: the last one's queue died with it, so settle or requeue.
-# "process-start" (core.inprocess.PROCESS_START) becomes the instant the process started.
+# Run as an embedded web process starts: the last one's queue died with it, so settle or requeue
+# ("process-start", core.inprocess.PROCESS_START: the instant the process started).
 SUCHI_STARTUP_SWEEPS = [
     ("harvest.tasks.sweep_harvest_jobs", {"startup": True}),
     ("registry.tasks.sweep_validation_runs", {"before": "process-start"}),
@@ -345,8 +342,7 @@ SUCHI_WEBHOOK_TIMEOUT = env_int("SUCHI_WEBHOOK_TIMEOUT", 10)
 # on PostgreSQL a result set with at least this many matches in the 1/32 sample is estimated.
 SUCHI_SEARCH_RELEVANCE_WINDOW = env_int("SUCHI_SEARCH_RELEVANCE_WINDOW", 1000)
 SUCHI_SEARCH_SAMPLE_MIN = env_int("SUCHI_SEARCH_SAMPLE_MIN", 200)
-# Anonymous searches answered from the shared cache under the catalogue's version (PostgreSQL;
-# core/response_cache.py). Off: every search is run (for comparison, or to rule the cache out).
+# Anonymous catalogue reads answered from the shared cache (core/response_cache.py; PostgreSQL).
 SUCHI_ANSWER_CACHE = env_bool("SUCHI_ANSWER_CACHE", True)
 SUCHI_WEBHOOK_RETRY_BASE = float(env_str("SUCHI_WEBHOOK_RETRY_BASE", "30"))
 SUCHI_WEBHOOK_GIVE_UP_HOURS = env_int("SUCHI_WEBHOOK_GIVE_UP_HOURS", 24)

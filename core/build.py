@@ -1,10 +1,11 @@
-"""What this process runs: a digest of the project's code and data files, the same for every
-process of one deployment and different for the next. Answers cached across processes
-(core/response_cache.py) are keyed by it, so a deployment never serves what an earlier one
-cached."""
+"""What this process runs: a digest of the project's code and data files and of the installed
+packages' versions, the same for every process of one deployment and different for the next.
+Answers cached across processes (core/response_cache.py) are keyed by it, so a deployment
+never serves what an earlier one cached."""
 
 import hashlib
 from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,4 +25,8 @@ def build_id() -> str:
             if path.suffix in SUFFIXES and path.is_file() and "__pycache__" not in path.parts:
                 digest.update(str(path.relative_to(ROOT)).encode())
                 digest.update(path.read_bytes())
+    packages = sorted(
+        f"{dist.metadata['Name']}=={dist.version}" for dist in metadata.distributions()
+    )
+    digest.update("\n".join(packages).encode())
     return digest.hexdigest()

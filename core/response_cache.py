@@ -3,8 +3,7 @@ every change to their data moves (for the catalogue: registry/version.py).
 
 The key is the version and everything the answer depends on: the host and scheme (absolute
 links), the full path with its query, the language and the media type, and the code and
-settings that built it (core/build.py; a settings override, as in tests, counts as new
-settings). A change moves the
+settings that built it (core/build.py, settings_digest). A change moves the
 version, so the next request misses and is answered afresh: nothing stale is ever served, and
 no entry needs deleting (they expire). The ETag is the key's digest: a client that sends it
 back in If-None-Match gets 304 while the version holds, without a query being run.
@@ -16,6 +15,7 @@ Only anonymous GET and HEAD requests answered in JSON take part; with the cache 
 import hashlib
 import logging
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
@@ -29,17 +29,32 @@ from .build import build_id
 logger = logging.getLogger(__name__)
 
 TTL_SECONDS = 300
+MAX_BODY = 1 << 20  # larger answers are not kept
 CACHE_CONTROL = "public, max-age=0, must-revalidate"
 HEADER = "X-Suchi-Cache"  # hit, miss or revalidated: for operators and the load test
 KEPT_HEADERS = ("Last-Modified", "Link")  # stored with the body
 
 
-_settings = {"generation": 0}
+# Besides the project's own settings, those that change what an answer says or links to.
+ANSWER_SETTINGS = (
+    "ALLOWED_HOSTS", "LANGUAGE_CODE", "REST_FRAMEWORK", "SECURE_PROXY_SSL_HEADER", "TIME_ZONE",
+    "USE_X_FORWARDED_HOST",
+)  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def settings_digest() -> str:
+    """This process's configuration, as far as answers depend on it: the SUCHI_* settings and
+    ANSWER_SETTINGS. Two processes configured differently never share an entry. Computed once
+    a process, and again after an override (tests)."""
+    names = sorted(name for name in dir(settings) if name.startswith("SUCHI_"))
+    described = repr([(name, getattr(settings, name, None)) for name in [*names, *ANSWER_SETTINGS]])
+    return hashlib.blake2b(described.encode(), digest_size=8).hexdigest()
 
 
 @receiver(setting_changed)
 def _settings_changed(**kwargs) -> None:
-    _settings["generation"] += 1
+    settings_digest.cache_clear()
 
 
 @dataclass(frozen=True)
@@ -66,7 +81,7 @@ def entry_for(request, version: str | None) -> Entry | None:
         (
             version,
             build_id(),
-            str(_settings["generation"]),
+            settings_digest(),
             request.scheme,
             request.get_host(),
             request.get_full_path(),
@@ -79,10 +94,9 @@ def entry_for(request, version: str | None) -> Entry | None:
 
 
 def _sent_back(request, etag: str) -> bool:
-    """If-None-Match names the ETag (weak comparison, RFC 9110 §13.1.2)."""
+    """If-None-Match names the ETag (weak comparison, RFC 9110 §13.1.2). `*` is left to the
+    view: it means "any current answer", and only the view knows whether there is one."""
     header = request.META.get("HTTP_IF_NONE_MATCH", "")
-    if header.strip() == "*":
-        return True
     return any(tag.strip().removeprefix("W/") == etag for tag in header.split(","))
 
 
@@ -120,7 +134,7 @@ def keep_answer(response, entry: Entry | None):
     _tagged(response, entry, "miss")
 
     def store(rendered):
-        if rendered.status_code == 200:
+        if rendered.status_code == 200 and len(rendered.content) <= MAX_BODY:
             try:
                 kept = {name: rendered[name] for name in KEPT_HEADERS if name in rendered}
                 cache.set(

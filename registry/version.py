@@ -6,11 +6,15 @@ import hashlib
 
 from django.db import DatabaseError, connection
 
-_READ = "SELECT string_agg(n::text, '.' ORDER BY slot) FROM registry_catalogue_version"
+_READ = (
+    "SELECT string_agg(n::text, '.' ORDER BY slot) || ':' || (SELECT count(*) || '.' || "
+    "coalesce(max(id), 0) FROM registry_catalogue_version_log) FROM registry_catalogue_version"
+)
 
 
 def catalogue_version() -> str | None:
-    """A short digest of the version, read in one small statement (33 rows); None where the
+    """A short digest of the version, read in one small statement (33 rows and the log, which
+    is empty unless writers ran at a stricter isolation level than ours); None where the
     catalogue has none (then nothing is cached)."""
     if connection.vendor != "postgresql":
         return None

@@ -30,13 +30,15 @@ class CkanAction(APIView):
     def get(self, request, action: str):
         # Anonymous reads (harvesters repeat them): from the cache, or 304, while the
         # catalogue's version holds.
-        entry = response_cache.entry_for(request, catalogue_version())
-        cached = response_cache.cached_answer(request, entry)
-        if cached is not None:
-            return cached
         params = {
             k: v for k, v in request.query_params.lists() for v in [v if len(v) > 1 else v[0]]
         }
+        # A query relative to the present (Solr date math, `NOW-1DAY`) changes as time passes.
+        relative = any("NOW" in str(value) for value in params.values())
+        entry = None if relative else response_cache.entry_for(request, catalogue_version())
+        cached = response_cache.cached_answer(request, entry)
+        if cached is not None:
+            return cached
         return response_cache.keep_answer(self._run(action, params), entry)
 
     def post(self, request, action: str):

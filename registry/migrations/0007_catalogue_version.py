@@ -9,7 +9,8 @@ becomes visible exactly when the change does (a reader never caches old data und
 version). The row is picked with SKIP LOCKED among those no other transaction holds, so a
 writer never waits for another one here (no added contention, no deadlock); only if every row
 is held does it wait for one. A sequence value is never handed out twice, not even after a
-rollback, so a version is never reused. The version is the list of the rows' values.
+rollback, so a version is never reused. The version is the list of the rows' values (and the
+count and last id of the log that writers at a stricter isolation level append to).
 SQLite catalogues (the embedded default) are not cached.
 """
 
@@ -23,10 +24,11 @@ TABLES = (
     "registry_datasetrevision",
 )
 
-TABLE, SEQUENCE, BUMP = (
+TABLE, SEQUENCE, BUMP, LOG = (
     "registry_catalogue_version",
     "registry_catalogue_version_seq",
     "registry_catalogue_version_bump",
+    "registry_catalogue_version_log",
 )
 CREATE = [
     f"CREATE SEQUENCE IF NOT EXISTS {SEQUENCE}",
@@ -36,11 +38,18 @@ CREATE = [
     # Slot -1, never bumped: this database's own random epoch, so that two databases (a test
     # database made afresh, a restored copy) never share a version in one shared cache.
     f"INSERT INTO {TABLE} VALUES (-1, floor(random() * 9e18)::bigint) ON CONFLICT DO NOTHING",  # noqa: S608
+    # Writers at REPEATABLE READ or SERIALIZABLE (an operator's script) cannot update a row
+    # another writer changed since their snapshot: they append a row here instead.
+    f"CREATE TABLE IF NOT EXISTS {LOG} (id bigserial PRIMARY KEY)",
     f"""
     CREATE OR REPLACE FUNCTION {BUMP}() RETURNS trigger LANGUAGE plpgsql AS $$
     DECLARE
       picked smallint;
     BEGIN
+      IF current_setting('transaction_isolation') <> 'read committed' THEN
+        INSERT INTO {LOG} DEFAULT VALUES;
+        RETURN NULL;
+      END IF;
       SELECT slot INTO picked FROM {TABLE} WHERE slot >= 0
         ORDER BY random() LIMIT 1 FOR UPDATE SKIP LOCKED;
       IF picked IS NULL THEN  -- every row held by other writers: wait for one
@@ -62,6 +71,7 @@ DROP = [
     *(f"DROP TRIGGER IF EXISTS {BUMP} ON {table}" for table in TABLES),
     f"DROP FUNCTION IF EXISTS {BUMP}()",
     f"DROP TABLE IF EXISTS {TABLE}",
+    f"DROP TABLE IF EXISTS {LOG}",
     f"DROP SEQUENCE IF EXISTS {SEQUENCE}",
 ]
 

@@ -25,6 +25,9 @@ def test_has_the_production_services():
     assert {"postgres", "redis", "web", "worker", "beat"} <= set(services)
     assert services["postgres"]["image"].startswith("postgres:16")
     assert services["redis"]["image"].startswith("redis:7")
+    # Bounded, and only keys that expire give way (never the queue's).
+    command = services["redis"]["command"]
+    assert command[command.index("--maxmemory-policy") + 1] == "volatile-lru"
 
 
 def test_every_stateful_service_keeps_its_data_in_a_named_volume():
