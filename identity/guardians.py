@@ -26,7 +26,7 @@ from .ages import birth_date_checked
 from .guardian_messages import guardian_message
 from .models import GuardianRelationship, Guardianship, GuardianshipBasis, VerifiedIdentifier
 from .notifications import notifications_write
-from .services import identifier_of, otp_check
+from .services import identifier_of, naming_identifiers_of, otp_check
 
 Status = Guardianship.Status
 Kind = ConsentEvent.Kind
@@ -41,16 +41,6 @@ def _named(text: str) -> tuple[str, str]:
         return identifier_of(text)
     except ServiceError as exc:
         raise ServiceError(exc.message, field="guardian") from None
-
-
-def _named_by(citizen: CitizenProfile) -> Q:
-    """Guardianships naming one of the identifiers the citizen verified."""
-    named = Q(pk__in=[])
-    for kind, value in VerifiedIdentifier.objects.filter(citizen=citizen).values_list(
-        "kind", "value"
-    ):
-        named |= Q(identifier_kind=kind, identifier_value=value)
-    return named
 
 
 def _event(guardianship: Guardianship, kind: str, *, actor: str, at: datetime, **data):
@@ -322,7 +312,7 @@ def guardianships_close_account(*, citizen: CitizenProfile, locked, actor: str, 
     guardianship, the ones they hold, and the requests naming them still unanswered, so a
     ward is never left answered for by no one, nor confirmable by the next holder of a freed
     address. `locked(pk)` is the transaction's locked instance of a citizen."""
-    named = _named_by(citizen)
+    named = naming_identifiers_of(citizen)
     live = Q(status__in=[Status.PENDING, Status.ACTIVE])
     ties = (
         Guardianship.objects.select_related("guardian")
@@ -430,7 +420,7 @@ def guardianships_of_guardian(guardian: CitizenProfile):
     """Guardianships the citizen holds or held, or is named for and has not yet answered (by
     an identifier they verified: a freed address passes nothing of what its last holder did
     to its next one)."""
-    asked = Q(guardian=guardian) | (Q(status=Status.PENDING) & _named_by(guardian))
+    asked = Q(guardian=guardian) | (Q(status=Status.PENDING) & naming_identifiers_of(guardian))
     qs = Guardianship.objects.select_related("ward", "guardian")
     return qs.filter(asked).exclude(ward=guardian)
 

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
@@ -32,6 +33,17 @@ from .models import IdentifierKind, OneTimeCode, VerifiedIdentifier
 MOBILE = re.compile(r"^(?:\+91|0091|91)?([6-9][0-9]{9})$")  # ASCII digits only
 _SEPARATORS = re.compile(r"[\s().-]")
 _HANDLE_PART = re.compile(r"[^a-z0-9._-]")
+
+
+def naming_identifiers_of(citizen) -> Q:
+    """Rows (with `identifier_kind` and `identifier_value`: a guardianship, a nomination)
+    naming one of the identifiers the citizen verified."""
+    named = Q(pk__in=[])
+    for kind, value in VerifiedIdentifier.objects.filter(citizen=citizen).values_list(
+        "kind", "value"
+    ):
+        named |= Q(identifier_kind=kind, identifier_value=value)
+    return named
 
 
 def identifier_of(text: str) -> tuple[str, str]:

@@ -26,7 +26,7 @@ from consent.services.events import citizen_lock, event_record
 from core.errors import Conflict, NotFound, ServiceError, TooManyAttempts
 from identity.models import VerifiedIdentifier
 from identity.notifications import notifications_write
-from identity.services import identifier_of
+from identity.services import identifier_of, naming_identifiers_of
 
 from .fields import required_text
 from .models import NOMINATION_LIVE, NOMINATION_TEXT_MAX, Nomination, NominationEvent
@@ -142,21 +142,13 @@ def nomination_withdraw(*, citizen: CitizenProfile, actor: str) -> Nomination:
     return nomination
 
 
-def _named_by(citizen: CitizenProfile) -> Q:
-    """Nominations naming one of the identifiers the citizen verified."""
-    named = Q(pk__in=[])
-    for kind, value in VerifiedIdentifier.objects.filter(citizen=citizen).values_list(
-        "kind", "value"
-    ):
-        named |= Q(identifier_kind=kind, identifier_value=value)
-    return named
-
-
 def nominations_naming(nominee: CitizenProfile):
     """The nominations the citizen accepted, or is named in and has not yet answered (by an
     identifier they verified: a freed address passes nothing of what its last holder did to
     its next one)."""
-    asked = Q(nominee=nominee) | (Q(status=Status.NAMED, nominee=None) & _named_by(nominee))
+    asked = Q(nominee=nominee) | (
+        Q(status=Status.NAMED, nominee=None) & naming_identifiers_of(nominee)
+    )
     qs = Nomination.objects.select_related("citizen", "nominee").exclude(citizen=nominee)
     return qs.filter(asked)
 
@@ -181,7 +173,7 @@ def nominations_close_account(*, citizen: CitizenProfile, locked, actor: str, at
         .filter(
             Q(citizen=citizen)
             | Q(nominee=citizen)
-            | (Q(status=Status.NAMED, nominee=None) & _named_by(citizen))
+            | (Q(status=Status.NAMED, nominee=None) & naming_identifiers_of(citizen))
         )
         .order_by("created_at")
     )

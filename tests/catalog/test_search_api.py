@@ -443,9 +443,11 @@ def test_ckan_package_search_query_count_is_constant(
     client_anon, catalogue, django_assert_num_queries
 ):
     # page (joins) + distributions + count; with facets asked for, the count comes with them
-    with django_assert_num_queries(3):
+    # (+ on PostgreSQL, the catalogue's version: registry/version.py)
+    expected = 3 + (connection.vendor == "postgresql")
+    with django_assert_num_queries(expected):
         client_anon.get("/api/3/action/package_search", {"q": "hospital", "rows": 100})
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(expected):
         client_anon.get(
             "/api/3/action/package_search",
             {

@@ -12,6 +12,8 @@ from consent.services import Period, consent_request_create
 from registry.services import membership_add
 
 from ..factories import make_citizen, make_institution, publish_consent_dataset
+from ..services import require
+from .browser import chromium_path, launch
 
 PASSWORD = "correct-horse-battery"
 
@@ -68,3 +70,29 @@ def sign_in(client, username: str, path: str = "/portal/login"):
     response = client.post(path, {"username": username, "password": PASSWORD})
     assert response.status_code == 302, response.content
     return client
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    """Debian's Chromium, headless, for one test (skipped, or failed under CI, without it)."""
+    require("Chromium", chromium_path() is not None, "apt-get install -y chromium")
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
+    # still plain synchronous code.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = launch(p)
+        yield browser
+        browser.close()
+
+
+def browser_sign_in(browser, base: str, username: str, path: str = "/portal/login"):
+    """A new browser context signed in as `username` (the shared test password)."""
+    page = browser.new_context().new_page()
+    page.goto(base + path)
+    page.get_by_label("Handle or user name").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.locator("main").get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    return page

@@ -4,25 +4,9 @@ live server: a citizen grants and withdraws, a member registers a dataset, Hindi
 import pytest
 
 from ..factories import run_queued_validations, source_url
-from ..services import require
-from .browser import chromium_path, launch
 from .conftest import PASSWORD, ask
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    require("Chromium", chromium_path() is not None, "apt-get install -y chromium")
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
-    # still plain synchronous code.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = launch(p)
-        yield browser
-        browser.close()
 
 
 class Clicks:

@@ -11,23 +11,9 @@ from django.contrib.auth import get_user_model
 from registry.models import Membership
 
 from ..factories import make_institution, publish
-from ..services import require
-from .browser import chromium_path, launch
 from .conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    require("Chromium", chromium_path() is not None, "apt-get install -y chromium")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = launch(p)
-        yield browser
-        browser.close()
 
 
 def _member(username: str, institution, role) -> None:

@@ -20,23 +20,9 @@ from identity.models import Guardianship, VerifiedIdentifier
 from rights.models import Nomination
 
 from ..factories import make_citizen, make_institution, publish_consent_dataset
-from ..services import require
-from .browser import chromium_path, launch
-from .conftest import PASSWORD, ask
+from .conftest import PASSWORD, ask, browser_sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    require("Chromium", chromium_path() is not None, "apt-get install -y chromium")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = launch(p)
-        yield browser
-        browser.close()
 
 
 def _parties():
@@ -55,16 +41,6 @@ def _verified(citizen, email: str):
     )
 
 
-def _sign_in(browser, base: str, username: str, path: str = "/portal/login"):
-    page = browser.new_context().new_page()
-    page.goto(base + path)
-    page.get_by_label("Handle or user name").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-    return page
-
-
 def test_a_nominee_named_in_hindi_is_approved_and_withdraws_her_consent(live_server, browser):
     consumer, dataset = _parties()
     asha = make_citizen("asha@suchi", PASSWORD, language="hi")
@@ -77,7 +53,7 @@ def test_a_nominee_named_in_hindi_is_approved_and_withdraws_her_consent(live_ser
     base = live_server.url
 
     # Asha, in Hindi, names Ravi.
-    citizen = _sign_in(browser, base, "asha@suchi")
+    citizen = browser_sign_in(browser, base, "asha@suchi")
     citizen.goto(base + "/portal/nomination")
     assert citizen.get_attribute("html", "lang") == "hi"
     assert citizen.get_by_role("heading", level=1).inner_text() == "आपका नामित व्यक्ति"
@@ -89,7 +65,7 @@ def test_a_nominee_named_in_hindi_is_approved_and_withdraws_her_consent(live_ser
     assert citizen.locator(f"#nomination-{nomination.pk}").count() == 1
 
     # Ravi accepts, then reports her death.
-    nominee = _sign_in(browser, base, "ravi@suchi")
+    nominee = browser_sign_in(browser, base, "ravi@suchi")
     nominee.goto(base + "/portal/nomination")
     naming = nominee.locator(f"#naming-{nomination.pk}")
     assert "asha@suchi" in naming.inner_text()
@@ -104,7 +80,7 @@ def test_a_nominee_named_in_hindi_is_approved_and_withdraws_her_consent(live_ser
     assert nomination.status == Nomination.Status.REPORTED
 
     # The grievance officer approves in the console.
-    staff = _sign_in(browser, base, "grievance.officer", "/console/login")
+    staff = browser_sign_in(browser, base, "grievance.officer", "/console/login")
     staff.goto(base + "/console/grievance-officer/nominations")
     report = staff.locator(f"#nomination-{nomination.pk}")
     assert "DC/KA/2026/000123" in report.inner_text()
@@ -150,7 +126,7 @@ def test_a_parent_confirms_with_a_code_and_grants_for_a_child(live_server, brows
     assert guardianship.status == Guardianship.Status.PENDING
     base = live_server.url
 
-    page = _sign_in(browser, base, "parent@suchi")
+    page = browser_sign_in(browser, base, "parent@suchi")
     page.goto(base + "/portal/guardian")
     ward = page.locator(f"#ward-{guardianship.pk}")
     assert "meera@suchi" in ward.inner_text()
@@ -179,7 +155,7 @@ def test_a_parent_confirms_with_a_code_and_grants_for_a_child(live_server, brows
     assert artefact.claims["given_by"]["role"] == "guardian"
     assert artefact.claims["given_by"]["guardian"] == "parent@suchi"
 
-    ward_page = _sign_in(browser, base, "meera@suchi")
+    ward_page = browser_sign_in(browser, base, "meera@suchi")
     ward_page.goto(base + "/portal/guardian")
     assert ward_page.get_attribute("html", "lang") == "hi"
     assert ward_page.get_by_role("heading", level=1).inner_text() == "माता-पिता या अभिभावक"

@@ -10,25 +10,11 @@ from rights.models import Grievance
 from rights.services import grievance_file
 
 from ..factories import make_citizen, make_institution, publish_consent_dataset
-from ..services import require
-from .browser import chromium_path, launch
 from .conftest import PASSWORD, ask
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ANSWER = "We corrected the address in our records on 3 June."
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    require("Chromium", chromium_path() is not None, "apt-get install -y chromium")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = launch(p)
-        yield browser
-        browser.close()
 
 
 def test_a_member_answers_a_grievance_in_the_console(live_server, browser):

@@ -11,24 +11,10 @@ from identity.linking import linking_endpoint_set
 from identity.models import VerifiedIdentifier
 
 from ..providerserver import ProviderServer
-from ..services import require
-from .browser import chromium_path, launch
 from .conftest import PASSWORD, ask
 
 pytestmark = pytest.mark.django_db(transaction=True)
 MOBILE = "+919876543210"
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    require("Chromium", chromium_path() is not None, "apt-get install -y chromium")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = launch(p)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

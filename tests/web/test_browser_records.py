@@ -18,9 +18,7 @@ from rights.breaches import breach_notify
 from rights.models import BreachReport
 
 from ..factories import make_citizen, make_institution, publish_consent_dataset
-from ..services import require
-from .browser import chromium_path, launch
-from .conftest import PASSWORD, ask
+from .conftest import PASSWORD, ask, browser_sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -33,18 +31,6 @@ BREACH = {
 }
 
 
-@pytest.fixture
-def browser(monkeypatch):
-    require("Chromium", chromium_path() is not None, "apt-get install -y chromium")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = launch(p)
-        yield browser
-        browser.close()
-
-
 def _parties():
     consumer = make_institution(
         slug="suraksha", name="Suraksha Insurance", kind="private", is_consumer=True,
@@ -53,16 +39,6 @@ def _parties():
     provider = make_institution(slug="ka-health", name="Department of Health, Karnataka")
     dataset = publish_consent_dataset(provider, title="Discharge summaries")
     return consumer, provider, dataset
-
-
-def _sign_in(browser, base: str, username: str, path: str = "/portal/login"):
-    page = browser.new_context().new_page()
-    page.goto(base + path)
-    page.get_by_label("Handle or user name").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-    return page
 
 
 def _when(delta: timedelta) -> str:
@@ -77,7 +53,7 @@ def test_an_editor_reports_a_breach_and_the_citizen_is_told(live_server, browser
     consent_grant(citizen=asha, request_id=ask(consumer, asha, [dataset]).pk, actor="test")
     base = live_server.url
 
-    page = _sign_in(browser, base, "health.editor", "/console/login")
+    page = browser_sign_in(browser, base, "health.editor", "/console/login")
     page.goto(base + "/console/ka-health/breaches/new")
     assert page.get_by_role("heading", level=1).inner_text() == "Report a breach"
     for label, text in BREACH.items():
@@ -111,7 +87,7 @@ def test_a_citizen_in_hindi_reads_her_records_and_closes_her_account(live_server
     )
     base = live_server.url
 
-    page = _sign_in(browser, base, "sunita@suchi")
+    page = browser_sign_in(browser, base, "sunita@suchi")
     page.goto(base + "/portal/account")
     assert page.get_attribute("html", "lang") == "hi"
     page.get_by_role("link", name="अपने सभी रिकॉर्ड एक पृष्ठ पर पढ़ें").click()
