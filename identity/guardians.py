@@ -300,11 +300,9 @@ def guardianship_end(*, guardian: CitizenProfile, guardianship_id) -> Guardiansh
 
 def guardianship_ties(citizen: CitizenProfile) -> set[int]:
     """The wards whose rows closing this citizen's account changes (to lock them first)."""
-    return set(
-        Guardianship.objects.filter(guardian=citizen, status=Status.ACTIVE).values_list(
-            "ward_id", flat=True
-        )
-    )
+    held = Q(guardian=citizen, status=Status.ACTIVE)
+    named = Q(status=Status.PENDING) & naming_identifiers_of(citizen)
+    return set(Guardianship.objects.filter(held | named).values_list("ward_id", flat=True))
 
 
 def guardianships_close_account(*, citizen: CitizenProfile, locked, actor: str, at) -> int:

@@ -155,11 +155,9 @@ def nominations_naming(nominee: CitizenProfile):
 
 def nomination_ties(citizen: CitizenProfile) -> set[int]:
     """The citizens whose nominations closing this citizen's account ends (to lock them)."""
-    return set(
-        Nomination.objects.filter(nominee=citizen, status__in=NOMINATION_LIVE).values_list(
-            "citizen_id", flat=True
-        )
-    )
+    accepted = Q(nominee=citizen, status__in=NOMINATION_LIVE)
+    named = Q(status=Status.NAMED, nominee=None) & naming_identifiers_of(citizen)
+    return set(Nomination.objects.filter(accepted | named).values_list("citizen_id", flat=True))
 
 
 def nominations_close_account(*, citizen: CitizenProfile, locked, actor: str, at) -> int:

@@ -188,6 +188,24 @@ def test_the_next_holder_of_a_closed_guardians_address_sees_nothing_of_the_ward(
     assert ward.handle not in [w["ward"] for w in listed]
 
 
+def test_a_request_naming_a_closed_account_cannot_be_confirmed_by_the_next_holder(
+    smtp,  # noqa: F811
+):
+    """A ward names a guardian by an address; its holder closes their account before
+    answering. The request ends with the account: whoever holds the address next cannot
+    confirm it."""
+    citizen("wardq@suchi", born=years_ago(30))
+    holder = citizen("holderq@suchi", born=years_ago(50), email="holderq@example.in")
+    pk = name_guardian(citizen_client("wardq@suchi"), "holderq@example.in")
+    account_close(citizen=holder, confirm=holder.handle, actor="test")
+    assert Guardianship.objects.get(pk=pk).status == "ended"
+
+    citizen("nextq@suchi", born=years_ago(33), email="holderq@example.in")
+    next_api = citizen_client("nextq@suchi")
+    assert confirm(smtp, next_api, "holderq@example.in", pk).status_code == 404
+    assert pk not in [w["id"] for w in next_api.get("/api/v1/me/wards").json()]
+
+
 def test_naming_a_guardian_over_and_over_does_not_flood_them(smtp):  # noqa: F811
     """FAILS-NOW. POST /me/guardians replaces the pending guardianship and notifies the
     holder of the address each time, with no throttle: anyone can spam anyone whose address
