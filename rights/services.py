@@ -110,14 +110,11 @@ def grievance_file(
     artefact = None
     if artefact_id is not None:
         artefact = ConsentArtefact.objects.filter(pk=artefact_id, citizen=citizen).first()
-        if (
-            artefact is None
-            or institution is None
-            or institution.pk
-            not in (
-                artefact.provider_id,
-                artefact.consumer_id,
-            )
+        if artefact is None:  # another citizen's is as unknown as one that never was
+            raise NotFound("You have no consent with this id.", field="artefact")
+        if institution is None or institution.pk not in (
+            artefact.provider_id,
+            artefact.consumer_id,
         ):
             raise ServiceError("Not one of your consents with this institution.", field="artefact")
     now = timezone.now()
