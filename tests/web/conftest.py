@@ -51,14 +51,21 @@ def ask(world_or_consumer, citizen, datasets, **overrides):
     return consent_request_create(**fields)
 
 
-@pytest.fixture
-def world(db):
+def consent_parties():
+    """Suraksha (a consumer), the Karnataka health department (a provider) and its consent
+    dataset of discharge summaries."""
     consumer = make_institution(
         slug="suraksha", name="Suraksha Insurance", kind="private", is_consumer=True,
         is_provider=False,
     )  # fmt: skip
     provider = make_institution(slug="ka-health", name="Department of Health, Karnataka")
     dataset = publish_consent_dataset(provider, title="Discharge summaries")
+    return consumer, provider, dataset
+
+
+@pytest.fixture
+def world(db):
+    consumer, provider, dataset = consent_parties()
     asha = make_citizen("asha@suchi", PASSWORD, language="en")
     ravi = make_citizen("ravi@suchi", PASSWORD, language="hi")
     staff = get_user_model().objects.create_user("health.editor", password=PASSWORD)

@@ -19,20 +19,10 @@ from identity.guardians import guardianship_name
 from identity.models import Guardianship, VerifiedIdentifier
 from rights.models import Nomination
 
-from ..factories import make_citizen, make_institution, publish_consent_dataset
-from .conftest import PASSWORD, ask, browser_sign_in
+from ..factories import make_citizen
+from .conftest import PASSWORD, ask, browser_sign_in, consent_parties
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _parties():
-    consumer = make_institution(
-        slug="suraksha", name="Suraksha Insurance", kind="private", is_consumer=True,
-        is_provider=False,
-    )  # fmt: skip
-    provider = make_institution(slug="ka-health", name="Department of Health, Karnataka")
-    dataset = publish_consent_dataset(provider, title="Discharge summaries")
-    return consumer, dataset
 
 
 def _verified(citizen, email: str):
@@ -42,7 +32,7 @@ def _verified(citizen, email: str):
 
 
 def test_a_nominee_named_in_hindi_is_approved_and_withdraws_her_consent(live_server, browser):
-    consumer, dataset = _parties()
+    consumer, _provider, dataset = consent_parties()
     asha = make_citizen("asha@suchi", PASSWORD, language="hi")
     ravi = make_citizen("ravi@suchi", PASSWORD, language="en")
     _verified(ravi, "ravi@example.in")
@@ -111,7 +101,7 @@ def test_a_nominee_named_in_hindi_is_approved_and_withdraws_her_consent(live_ser
 def test_a_parent_confirms_with_a_code_and_grants_for_a_child(live_server, browser, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     mail.outbox = []
-    consumer, dataset = _parties()
+    consumer, _provider, dataset = consent_parties()
     today = timezone.localdate()
     child = make_citizen("meera@suchi", PASSWORD, language="hi")
     child.birth_date = date(today.year - 12, 1, 1)

@@ -17,8 +17,8 @@ from registry.models import Membership
 from rights.breaches import breach_notify
 from rights.models import BreachReport
 
-from ..factories import make_citizen, make_institution, publish_consent_dataset
-from .conftest import PASSWORD, ask, browser_sign_in
+from ..factories import make_citizen
+from .conftest import PASSWORD, ask, browser_sign_in, consent_parties
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,22 +31,12 @@ BREACH = {
 }
 
 
-def _parties():
-    consumer = make_institution(
-        slug="suraksha", name="Suraksha Insurance", kind="private", is_consumer=True,
-        is_provider=False,
-    )  # fmt: skip
-    provider = make_institution(slug="ka-health", name="Department of Health, Karnataka")
-    dataset = publish_consent_dataset(provider, title="Discharge summaries")
-    return consumer, provider, dataset
-
-
 def _when(delta: timedelta) -> str:
     return timezone.localtime(timezone.now() + delta).strftime("%Y-%m-%dT%H:%M")
 
 
 def test_an_editor_reports_a_breach_and_the_citizen_is_told(live_server, browser):
-    consumer, provider, dataset = _parties()
+    consumer, provider, dataset = consent_parties()
     editor = get_user_model().objects.create_user("health.editor", password=PASSWORD)
     Membership.objects.create(user=editor, institution=provider, role=Membership.Role.EDITOR)
     asha = make_citizen("asha@suchi", PASSWORD)
@@ -80,7 +70,7 @@ def test_an_editor_reports_a_breach_and_the_citizen_is_told(live_server, browser
 
 
 def test_a_citizen_in_hindi_reads_her_records_and_closes_her_account(live_server, browser):
-    consumer, _provider, dataset = _parties()
+    consumer, _provider, dataset = consent_parties()
     sunita = make_citizen("sunita@suchi", PASSWORD, language="hi")
     _request, (artefact,) = consent_grant(
         citizen=sunita, request_id=ask(consumer, sunita, [dataset]).pk, actor="test"
