@@ -268,9 +268,9 @@ SUCHI_SMS_GATEWAY_URL = env_str("SUCHI_SMS_GATEWAY_URL", "")
 # A validation run still queued or running after this many seconds is re-queued by the sweeper.
 SUCHI_RUN_STALE_AFTER = env_int("SUCHI_RUN_STALE_AFTER", 600)
 SUCHI_RUN_MAX_ATTEMPTS = env_int("SUCHI_RUN_MAX_ATTEMPTS", 5)
-# Re-check runs go this many to a job, recorded in one transaction; a job starts no new run after
+# Validation runs go this many to a job, recorded in one transaction; a job starts no new run after
 # SUCHI_RUN_BATCH_SECONDS (within the task limit and SUCHI_RUN_STALE_AFTER), requeues the rest.
-SUCHI_RUN_BATCH = env_int("SUCHI_RUN_BATCH", 20)
+SUCHI_RUN_BATCH = env_int("SUCHI_RUN_BATCH", 50)
 SUCHI_RUN_BATCH_SECONDS = env_int("SUCHI_RUN_BATCH_SECONDS", 60)
 # A batch's URLs are fetched concurrently (checks/fetches.py): this many, N per host at most.
 SUCHI_LINK_CHECKS = env_int("SUCHI_LINK_CHECKS", 32)

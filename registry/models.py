@@ -391,7 +391,12 @@ class ValidationRun(models.Model):
                 name="one_queued_run_per_dataset",
             ),
         ]
-        indexes = [models.Index(fields=["status", "queued_at"], name="run_status_queued")]
+        indexes = [
+            models.Index(fields=["status", "queued_at"], name="run_status_queued"),
+            # A revision's runs in order: a harvest report asks each item's first run, and
+            # with only the revision index the planner may walk the primary key instead.
+            models.Index(fields=["revision", "id"], name="run_revision_order"),
+        ]
 
     def __str__(self) -> str:
         return f"run {self.pk} of {self.dataset_id}: {self.status}"

@@ -430,21 +430,21 @@ def dataset_apply_revision(
     the dataset row. `also_save` names other fields the caller set on `dataset`."""
     if dataset.current_revision_id != revision.pk:
         _apply_snapshot(dataset, revision.snapshot)  # else the row already shows this revision
+    dataset.save(update_fields=[*dataset_mark_published(dataset, revision), *also_save])
+    DatasetRevision.objects.filter(pk=revision.pk).update(status=DatasetRevision.Status.APPLIED)
+
+
+def dataset_mark_published(dataset: Dataset, revision: DatasetRevision) -> tuple[str, ...]:
+    """Set on `dataset` (its row already shows `revision`) what publishing changes, returning
+    those fields, and on `revision` its status; the caller writes both rows."""
     now = timezone.now()
     dataset.status = Dataset.Status.PUBLISHED
     dataset.current_revision = revision
     dataset.pending_revision = None
     dataset.modified_at = now
     dataset.published_at = dataset.published_at or now
-    dataset.save(
-        update_fields=[
-            "status",
-            "current_revision",
-            "pending_revision",
-            "modified_at",
-            "published_at",
-            *also_save,
-        ]
-    )
-    DatasetRevision.objects.filter(pk=revision.pk).update(status=DatasetRevision.Status.APPLIED)
     revision.status = DatasetRevision.Status.APPLIED
+    return PUBLISHED_FIELDS
+
+
+PUBLISHED_FIELDS = ("status", "current_revision", "pending_revision", "modified_at", "published_at")

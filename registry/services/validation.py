@@ -6,17 +6,13 @@ the same message finds nothing to claim; results are written only by the attempt
 the claim.
 """
 
-import hashlib
 import logging
 import socket
 import time
-import uuid
 from dataclasses import dataclass
-from dataclasses import field as dataclass_field
-from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from core.jobs import enqueue_on_commit
@@ -24,14 +20,11 @@ from core.jobs import enqueue_on_commit
 from ..checks import CheckContext, Severity, SharedFetches, harvested_policy, run_checks
 from ..models import Dataset, DatasetRevision, ValidationFinding, ValidationRun
 from ..quality import quality_score
-from ..rawsql import column_loader
-from .datasets import dataset_apply_revision
+from ..rawsql import column_loader, rows_update
+from .settling import SETTLE_READS, ClaimedRun, Writes, links_deferred, settle
 from .validation_queue import requeue_or_close
 
 logger = logging.getLogger(__name__)
-
-# Findings of these kinds mean the source could not be read (as opposed to bad content).
-SOURCE_FAILURE_KINDS = {"unreachable"}
 
 
 def _relax_durability() -> None:
@@ -46,32 +39,6 @@ def _relax_durability() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
-
-
-@dataclass
-class ClaimedRun:
-    """A run this attempt holds, with what its checks need and, once checked, their results."""
-
-    id: int
-    attempt: int
-    dataset_id: uuid.UUID
-    revision_id: int
-    snapshot: dict
-    revision_created_at: datetime
-    institution_slug: str
-    harvested: bool = False  # the record came from another catalogue (docs/harvest.md)
-    trigger: str = ValidationRun.Trigger.SUBMISSION
-    status: str = ValidationRun.Status.RUNNING
-    quality: dict | None = None
-    results: list = dataclass_field(default_factory=list)  # (check name, Finding) pairs
-
-
-def links_deferred(run: ClaimedRun) -> bool:
-    """Whether the run leaves the links to a later check: a harvested record's submission is
-    published without waiting for its links (docs/harvest.md); the re-check that follows soon
-    after checks them and records the dataset's health. The personal-data scan of an open
-    sample still runs first: it can keep a record out."""
-    return run.harvested and run.trigger != ValidationRun.Trigger.RECHECK
 
 
 @dataclass(frozen=True)
@@ -305,7 +272,7 @@ def _record_results(runs: list[ClaimedRun]) -> dict[int, RunOutcome]:
                 "revision",
                 "revision__status",
                 "dataset",
-                *(f"dataset__{name}" for name in _SETTLE_READS),
+                *(f"dataset__{name}" for name in SETTLE_READS),
             )
             .filter(id__in=by_id)
             .order_by("id")
@@ -316,11 +283,16 @@ def _record_results(runs: list[ClaimedRun]) -> dict[int, RunOutcome]:
             if row.status == ValidationRun.Status.RUNNING and row.attempt == by_id[row.id].attempt
         ]
         now = timezone.now()
-        for row in owned:  # one UPDATE a run: cheaper than bulk_update's CASE expressions
-            run = by_id[row.id]
-            ValidationRun.objects.filter(id=run.id).update(
-                status=run.status, quality=run.quality, finished_at=now, error=""
-            )
+        rows_update(
+            (
+                ValidationRun(
+                    id=row.id, status=by_id[row.id].status, quality=by_id[row.id].quality,
+                    finished_at=now, error="",
+                )
+                for row in owned
+            ),
+            ("status", "quality", "finished_at", "error"),
+        )  # fmt: skip
         ValidationFinding.objects.bulk_create(
             ValidationFinding(
                 run_id=row.id,
@@ -334,8 +306,13 @@ def _record_results(runs: list[ClaimedRun]) -> dict[int, RunOutcome]:
             for row in owned
             for name, f in by_id[row.id].results
         )
+        # What most runs settle the same way (a new record published, a re-check's health) is
+        # written with one statement for the batch. A batch holds one run a dataset: it claims
+        # queued runs, and a dataset has one queued run at most (a unique index).
+        writes = Writes()
         for row in owned:
-            _settle(by_id[row.id], row.revision, row.dataset)
+            settle(by_id[row.id], row.revision, row.dataset, writes)
+        writes.write()
     for row in owned:
         run = by_id[row.id]
         logger.info(
@@ -345,98 +322,6 @@ def _record_results(runs: list[ClaimedRun]) -> dict[int, RunOutcome]:
     outcomes = {run.id: RunOutcome(status="skipped") for run in runs}
     outcomes.update({row.id: RunOutcome(status=by_id[row.id].status) for row in owned})
     return outcomes
-
-
-def _recheck_offset(dataset_id) -> timedelta:
-    """A stable per-dataset phase within the re-check period, so re-checks spread out."""
-    period = settings.SUCHI_RECHECK_INTERVAL
-    digest = hashlib.sha256(str(dataset_id).encode()).digest()
-    return timedelta(seconds=int.from_bytes(digest[:4], "big") % max(1, period))
-
-
-def _set_health(dataset: Dataset, run: ClaimedRun, *, source_failed: bool) -> tuple[str, ...]:
-    """Set the public version's health from a run: quality, last check, consecutive source
-    failures. Returns the fields set, for the caller's save."""
-    now = timezone.now()
-    dataset.quality = run.quality or {}
-    dataset.quality_score = (run.quality or {}).get("score")
-    dataset.ml_ready = bool(((run.quality or {}).get("ml_ready") or {}).get("ready"))
-    dataset.last_checked_at = now
-    dataset.check_status = "ok" if run.status == ValidationRun.Status.PASSED else "failing"
-    dataset.source_failures = dataset.source_failures + 1 if source_failed else 0
-    if links_deferred(run):
-        # Its links are not checked yet: the re-check scheduler takes it up shortly.
-        dataset.check_status = "unknown"
-        dataset.next_check_at = now + timedelta(seconds=settings.SUCHI_HARVEST_LINK_CHECK_DELAY)
-    elif dataset.next_check_at is None:
-        dataset.next_check_at = now + _recheck_offset(dataset.pk)
-    return (
-        "quality",
-        "quality_score",
-        "ml_ready",
-        "last_checked_at",
-        "check_status",
-        "source_failures",
-        "next_check_at",
-    )
-
-
-# What settling reads of the dataset; the rest of the row is loaded only when a change is applied.
-_SETTLE_READS = (
-    "status",
-    "current_revision",
-    "pending_revision",
-    "published_at",
-    "source_failures",
-    "next_check_at",
-)
-
-
-def _settle(run: ClaimedRun, revision: DatasetRevision, dataset: Dataset) -> None:
-    """Publish or reject the run's revision, or record the health of the public version.
-    Call inside the transaction that wrote the run's result and locked revision and dataset."""
-    source_failed = any(f.detail.get("kind") in SOURCE_FAILURE_KINDS for _, f in run.results)
-    if dataset.status == Dataset.Status.WITHDRAWN:
-        return
-    if revision.status == DatasetRevision.Status.APPLIED:
-        # A re-check of the published version: flag problems, never unpublish silently.
-        if dataset.current_revision_id == revision.pk:
-            dataset.save(update_fields=_set_health(dataset, run, source_failed=source_failed))
-        return
-    if (
-        revision.status != DatasetRevision.Status.PENDING
-        or dataset.pending_revision_id != revision.pk
-    ):
-        return  # superseded by a later change
-    if run.status == ValidationRun.Status.PASSED:
-        health = _set_health(dataset, run, source_failed=source_failed)
-        if dataset.current_revision_id == revision.pk:
-            # The row already shows this revision (a new or never-published dataset).
-            dataset_apply_revision(dataset=dataset, revision=revision, also_save=health)
-            return
-        try:
-            with transaction.atomic():  # a savepoint: applying may change the slug
-                dataset_apply_revision(dataset=dataset, revision=revision, also_save=health)
-            return
-        except IntegrityError:
-            # Another dataset took the slug while this change was being validated.
-            dataset.refresh_from_db()
-            ValidationFinding.objects.create(
-                run_id=run.id,
-                check_name="publication",
-                severity=Severity.ERROR,
-                message=f"Slug {revision.snapshot['slug']!r} was taken by another dataset "
-                "while this change was validated (field `slug`).",
-                field="slug",
-            )
-            run.status = ValidationRun.Status.FAILED
-            ValidationRun.objects.filter(pk=run.id).update(status=run.status)
-    revision.status = DatasetRevision.Status.REJECTED
-    revision.save(update_fields=["status"])
-    dataset.pending_revision = None
-    if dataset.status != Dataset.Status.PUBLISHED:
-        dataset.status = Dataset.Status.REJECTED
-    dataset.save(update_fields=["pending_revision", "status"])
 
 
 def _record_crash(run: ClaimedRun, exc: Exception) -> RunOutcome:

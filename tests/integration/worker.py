@@ -30,7 +30,11 @@ def database_url() -> str:
 
 
 class WorkerProcess:
-    def __init__(self, **extra_env: str):
+    """`pool` is the worker's --pool: "solo" (one process, the default here), or "prefork"
+    with `concurrency` processes, as docker-compose runs it."""
+
+    def __init__(self, *, pool: str = "solo", concurrency: int = 1, **extra_env: str):
+        self.pool, self.concurrency = pool, concurrency
         self.extra_env = extra_env
         self.queue = celery_app.conf.task_default_queue
         self.lines: list[str] = []
@@ -60,7 +64,8 @@ class WorkerProcess:
                 "-A",
                 "config",
                 "worker",
-                "--pool=solo",
+                f"--pool={self.pool}",
+                f"--concurrency={self.concurrency}",
                 "--queues",
                 self.queue,
                 "--loglevel=INFO",

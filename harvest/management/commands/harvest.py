@@ -13,6 +13,9 @@ from ...models import HarvestJob, HarvestSource
 from ...selectors import harvest_job_report
 from ...services import harvest_job_run, harvest_job_start
 
+POLL_SECONDS = 0.25  # --wait reads the progress this often (a cheap query: no findings)
+STALLED_AFTER = 3.0  # seconds without progress before --wait asks whether a worker consumes
+
 
 class Command(BaseCommand):
     help = (
@@ -62,20 +65,24 @@ class Command(BaseCommand):
         """Print progress until the job has ended and its validations have settled (or, with a
         broker, until it is clear that no worker takes them)."""
         interactive = sys.stdout.isatty()
-        last, consumed = None, None
+        last, consumed, moved = None, None, time.monotonic()
         while True:
             job.refresh_from_db()
-            report = harvest_job_report(job=job)
+            report = harvest_job_report(job=job, findings=False)
             line = _progress_line(job, report["progress"])
             if line != last:
                 self.stdout.write(
                     ("\r" if interactive else "") + line, ending="" if interactive else "\n"
                 )
                 self.stdout.flush()
-                last = line
+                last, moved = line, time.monotonic()
             if report["progress"]["settled"]:
+                report = harvest_job_report(job=job)
                 break
-            if job.status not in HarvestJob.ACTIVE and not inprocess.embedded():
+            # Asking the workers takes a second: only once the job has ended and its
+            # validations have stopped moving.
+            stalled = time.monotonic() - moved > STALLED_AFTER
+            if job.status not in HarvestJob.ACTIVE and stalled and not inprocess.embedded():
                 if consumed is None:
                     consumed = _workers_consume()
                 if not consumed:
@@ -83,8 +90,9 @@ class Command(BaseCommand):
                         "\nNo worker is taking jobs from the queue: the remaining validations "
                         "stay queued for one."
                     )
+                    report = harvest_job_report(job=job)
                     break
-            time.sleep(0.5)
+            time.sleep(POLL_SECONDS)
         if interactive:
             self.stdout.write("")
         inprocess.drain(timeout=60)
