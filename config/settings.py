@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "config.metrics.MetricsMiddleware",
     "core.middleware.UnknownMethodMiddleware",
     "core.middleware.RequestIdMiddleware",
+    "core.dbhealth.DatabaseHealthMiddleware",  # Django's SELECT 1, without the round trip
     # A view whose database connection failed or dropped answers 503 with Retry-After.
     "core.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",

@@ -104,6 +104,24 @@ def test_a_read_whose_connection_drops_answers_503_and_the_next_succeeds(app):
     assert json.loads(body)["slug"] == "births"
 
 
+def test_a_connection_the_database_closed_between_requests_is_replaced_unseen(app):
+    """No 503 for a connection PostgreSQL closed while it sat idle (a restart, a failover, an
+    idle timeout): the request's socket poll (core.dbhealth) sees the server's goodbye and the
+    first query opens a new one. Costs no `SELECT 1`."""
+    for _ in range(6):  # each of the app's threads now keeps a connection
+        assert app.get(f"/api/v1/datasets/{app.dataset}")[0] == 200
+    with app.pg.connect("suchi", autocommit=True) as admin:
+        killed = admin.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = 'suchi' AND pid <> pg_backend_pid()"
+        ).fetchone()[0]
+    assert killed >= 1
+    time.sleep(0.2)  # the goodbye reaches the app's sockets
+    for _ in range(6):
+        status, _, body = app.get(f"/api/v1/datasets/{app.dataset}")
+        assert status == 200, body
+
+
 def test_a_write_whose_connection_drops_answers_503_writes_nothing_and_can_be_repeated(app):
     before = _dataset_count(app)
     auth = {"Authorization": f"Bearer {app.token}"}
