@@ -1,4 +1,4 @@
-"""The consent ledger: one hash chain per citizen.
+"""The consent ledger: one hash chain per citizen (core/chain.py).
 
 Every event is hashed over the previous hash and the canonical JSON (RFC 8785) of the event
 built from the row's own columns, so changing, inserting or deleting any row breaks the chain
@@ -11,20 +11,15 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
-import rfc8785
+from core.chain import GENESIS, chain_hash, chain_walk, instant
 
 from .models import CitizenProfile, ConsentEvent, LedgerCheckpoint, SigningKey
 
-GENESIS = "0" * 64
 CHECKPOINT_SCHEMA = "suchi.ledger-checkpoint/1"
 EXPORT_CHECKPOINT_SCHEMA = "suchi.ledger-head/1"
 CHECKPOINT_TYP = "suchi-ledger-checkpoint+jws"
-
-
-def instant(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def event_body(event: ConsentEvent, *, handle: str) -> dict:
@@ -40,10 +35,6 @@ def event_body(event: ConsentEvent, *, handle: str) -> dict:
         "data": event.data,
         "created_at": instant(event.created_at),
     }
-
-
-def chain_hash(prev_hash: str, body: dict) -> str:
-    return hashlib.sha256(prev_hash.encode("ascii") + rfc8785.dumps(body)).hexdigest()
 
 
 def ledger_append(
@@ -93,20 +84,14 @@ class Break:
 
 def chain_verify(citizen: CitizenProfile, events: Iterable[ConsentEvent]) -> Break | None:
     """The first broken link in one citizen's chain (events in seq order), or None."""
-    prev_hash, expected_seq = GENESIS, 1
-    for event in events:
-        if event.seq != expected_seq:
-            return Break(citizen.handle, expected_seq, f"missing event (found #{event.seq} next)")
-        if event.prev_hash != prev_hash:
-            return Break(citizen.handle, event.seq, "prev_hash does not match the event before")
-        if chain_hash(prev_hash, event_body(event, handle=citizen.handle)) != event.hash:
-            return Break(citizen.handle, event.seq, "hash does not match the event's content")
-        prev_hash, expected_seq = event.hash, expected_seq + 1
-    if citizen.ledger_seq != expected_seq - 1 or citizen.ledger_head != prev_hash:
+    walk = chain_walk(events, lambda event: event_body(event, handle=citizen.handle))
+    if walk.broken_at is not None:
+        return Break(citizen.handle, walk.broken_at, walk.reason)
+    if citizen.ledger_seq != walk.length or citizen.ledger_head != walk.head:
         return Break(
             citizen.handle,
-            expected_seq,
-            f"chain ends at #{expected_seq - 1} but the recorded head is #{citizen.ledger_seq}",
+            walk.length + 1,
+            f"chain ends at #{walk.length} but the recorded head is #{citizen.ledger_seq}",
         )
     return None
 

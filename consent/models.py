@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from core.chain import ChainedEvent
 from registry.models import ApiToken, Dataset, Institution
 
 UNITS = ["hour", "day", "week", "month", "year"]
@@ -325,8 +326,8 @@ class ConsentEventKind(models.TextChoices):
     GUARDIAN_ENDED = "guardian.ended", "Guardianship ended"
 
 
-class ConsentEvent(models.Model):
-    """One entry of a citizen's hash-chained ledger.
+class ConsentEvent(ChainedEvent):
+    """One entry of a citizen's hash-chained ledger (core/chain.py).
 
     `hash = sha256(prev_hash ‖ canonical JSON of the event)`, where the event is built from the
     row's own columns (see consent.ledger.event_body), so altering any column breaks the chain.
@@ -334,10 +335,7 @@ class ConsentEvent(models.Model):
 
     Kind = ConsentEventKind
 
-    id = models.BigAutoField(primary_key=True)
-    event_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     citizen = models.ForeignKey(CitizenProfile, on_delete=models.PROTECT, related_name="events")
-    seq = models.PositiveIntegerField()
     kind = models.CharField(max_length=24, choices=Kind.choices)
     request = models.ForeignKey(
         ConsentRequest, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
@@ -345,11 +343,6 @@ class ConsentEvent(models.Model):
     artefact = models.ForeignKey(
         ConsentArtefact, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
     )
-    actor = models.CharField(max_length=200)
-    data = models.JSONField(default=dict)
-    created_at = models.DateTimeField()
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
 
     class Meta:
         ordering = ["citizen_id", "seq"]

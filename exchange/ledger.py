@@ -1,11 +1,10 @@
-"""The exchange's ledger: one hash chain per provider, hashed as the consent ledger hashes
-(consent/ledger.py: SHA-256 over the previous hash and the RFC 8785 JSON of the event), so that
-changing, inserting or deleting any step of any request or agreement breaks the chain."""
+"""The exchange's ledger: one hash chain per provider (core/chain.py, as the consent ledger),
+so that changing, inserting or deleting any step of any request or agreement breaks the chain."""
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from consent.ledger import GENESIS, chain_hash, instant
+from core.chain import GENESIS, chain_hash, chain_walk, instant
 from registry.models import Institution
 
 from .models import ExchangeEvent
@@ -73,13 +72,8 @@ class Break:
 
 def chain_verify(provider: Institution) -> Break | None:
     """The first broken link of the provider's chain, or None."""
-    prev_hash, expected = GENESIS, 1
-    for event in ExchangeEvent.objects.filter(provider=provider).order_by("seq").iterator():
-        if event.seq != expected:
-            return Break(provider.slug, expected, f"missing event (found #{event.seq} next)")
-        if event.prev_hash != prev_hash:
-            return Break(provider.slug, event.seq, "prev_hash does not match the event before")
-        if chain_hash(prev_hash, event_body(event, provider=provider.slug)) != event.hash:
-            return Break(provider.slug, event.seq, "hash does not match the event's content")
-        prev_hash, expected = event.hash, expected + 1
+    events = ExchangeEvent.objects.filter(provider=provider).order_by("seq").iterator()
+    walk = chain_walk(events, lambda event: event_body(event, provider=provider.slug))
+    if walk.broken_at is not None:
+        return Break(provider.slug, walk.broken_at, walk.reason)
     return None

@@ -12,6 +12,7 @@ import uuid
 from django.db import models
 from django.db.models import Q
 
+from core.chain import ChainedEvent
 from registry.models import ApiToken, Dataset, Institution
 
 
@@ -209,15 +210,12 @@ class ExchangeEventKind(models.TextChoices):
 EVENT_WEBHOOKS = [k.value for k in ExchangeEventKind]
 
 
-class ExchangeEvent(models.Model):
+class ExchangeEvent(ChainedEvent):
     """One step of the exchange, in the provider's hash chain (exchange/ledger.py)."""
 
     Kind = ExchangeEventKind
 
-    id = models.BigAutoField(primary_key=True)
-    event_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     provider = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
-    seq = models.PositiveIntegerField()
     kind = models.CharField(max_length=24, choices=Kind.choices)
     request = models.ForeignKey(
         AccessRequest, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
@@ -225,11 +223,6 @@ class ExchangeEvent(models.Model):
     agreement = models.ForeignKey(
         DataUseAgreement, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
     )
-    actor = models.CharField(max_length=200)
-    data = models.JSONField(default=dict)
-    created_at = models.DateTimeField()
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
 
     class Meta:
         ordering = ["provider_id", "seq"]

@@ -27,8 +27,10 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from core.chain import GENESIS, instant
+
 from ..keys import key_publish, sign_compact
-from ..ledger import CHECKPOINT_SCHEMA, CHECKPOINT_TYP, EXPORT_CHECKPOINT_SCHEMA, GENESIS, instant
+from ..ledger import CHECKPOINT_SCHEMA, CHECKPOINT_TYP, EXPORT_CHECKPOINT_SCHEMA
 from ..models import CitizenProfile, ConsentEvent, LedgerCheckpoint
 
 # Events are stamped before their transaction commits; a checkpoint looks back this far past the

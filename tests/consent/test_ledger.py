@@ -76,7 +76,8 @@ def test_dropping_the_last_rows_is_reported_by_the_head(history):
 
 
 def test_rewriting_the_whole_tail_consistently_still_breaks_at_the_head(history):
-    from consent.ledger import chain_hash, event_body
+    from consent.ledger import event_body
+    from core.chain import chain_hash
 
     citizen = CitizenProfile.objects.get(handle="asha@suchi")
     events = list(history)

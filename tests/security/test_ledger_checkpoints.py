@@ -12,9 +12,10 @@ from django.core.management import CommandError, call_command
 from joserfc import jws
 from joserfc.jwk import KeySet
 
-from consent.ledger import chain_hash, checkpoints_verify, event_body, ledger_verify
+from consent.ledger import checkpoints_verify, event_body, ledger_verify
 from consent.models import CitizenProfile, ConsentEvent, LedgerCheckpoint
 from consent.services import ledger_checkpoint_write
+from core.chain import chain_hash
 
 from ..factories import raw_delete
 
