@@ -14,7 +14,6 @@ SUCHI_WEBHOOK_GIVE_UP_HOURS have passed, so a mail server or SMS gateway that is
 messages and loses none.
 """
 
-import random
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -30,8 +29,8 @@ from consent.models import (
     ConsentEvent,
     ConsentRequest,
 )
-from consent.services.events import retry_delay
 from core.jobs import enqueue_many_on_commit
+from core.outbox import due_ids, next_attempt_at
 
 from .delivery import DeliveryFailed, send_email, send_sms
 from .models import IdentifierKind, Notification, NotificationPreference, VerifiedIdentifier
@@ -331,14 +330,14 @@ def notification_deliver(*, notification_id, now: datetime | None = None) -> str
         outcome = "delivered"
     else:
         fields["last_error"] = error[:300]
-        give_up_at = notification.created_at + timedelta(hours=settings.SUCHI_WEBHOOK_GIVE_UP_HOURS)
-        delay = retry_delay(fields["attempts"], settings.SUCHI_WEBHOOK_RETRY_BASE)
-        delay *= random.uniform(1.0, 1.2)  # noqa: S311  (jitter spreads a backlog)
-        if finished + delay > give_up_at:
+        again = next_attempt_at(
+            attempts=fields["attempts"], created_at=notification.created_at, finished=finished
+        )
+        if again is None:
             fields["status"] = Notification.Status.FAILED
             outcome = "failed"
         else:
-            fields["next_attempt_at"] = finished + delay
+            fields["next_attempt_at"] = again
             outcome = "retry"
     Notification.objects.filter(pk=notification.pk, status=Notification.Status.PENDING).update(
         **fields
@@ -348,15 +347,7 @@ def notification_deliver(*, notification_id, now: datetime | None = None) -> str
 
 def notifications_due(*, now: datetime | None = None, limit: int = 500) -> list[str]:
     """Ids of e-mails and SMS waiting for an attempt (for the periodic sweep)."""
-    now = now or timezone.now()
-    return [
-        str(pk)
-        for pk in Notification.objects.filter(
-            status=Notification.Status.PENDING, next_attempt_at__lte=now
-        )
-        .order_by("next_attempt_at")
-        .values_list("pk", flat=True)[:limit]
-    ]
+    return due_ids(Notification, now=now or timezone.now(), limit=limit)
 
 
 def inbox_of(citizen: CitizenProfile):

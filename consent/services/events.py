@@ -2,7 +2,7 @@
 transaction, and the delivery jobs queued once it commits."""
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from core.jobs import enqueue_many_on_commit
 from registry.models import Institution
@@ -188,8 +188,3 @@ def outbox_write(
         for endpoint in endpoints
     )
     enqueue_many_on_commit("consent.tasks.deliver_webhook", [(str(d.id),) for d in deliveries])
-
-
-def retry_delay(attempts: int, base: float) -> timedelta:
-    """Exponential backoff: base, 2·base, 4·base … capped at one hour."""
-    return timedelta(seconds=min(3600.0, base * 2 ** max(0, attempts - 1)))

@@ -6,7 +6,6 @@ leaves the lease to run out and the delivery is sent again with the same event i
 receivers use to drop duplicates.
 """
 
-import random
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -14,12 +13,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.errors import NotFound, ServiceError
+from core.outbox import due_ids, next_attempt_at
 from registry.models import Institution
 from registry.sources import fetch, url_refused
 
 from ..keys import sign_detached
 from ..models import WebhookDelivery, WebhookEndpoint
-from .events import retry_delay, webhook_event_types
+from .events import webhook_event_types
 
 MAX_ENDPOINTS = 10
 SIGNATURE_TYP = "suchi-webhook+jws"
@@ -121,14 +121,14 @@ def webhook_deliver(*, delivery_id, now: datetime | None = None) -> str:
         else:
             error = f"HTTP {result.status}"
         fields.update(last_status_code=result.status if result else None, last_error=error[:300])
-        give_up_at = delivery.created_at + timedelta(hours=settings.SUCHI_WEBHOOK_GIVE_UP_HOURS)
-        delay = retry_delay(fields["attempts"], settings.SUCHI_WEBHOOK_RETRY_BASE)
-        delay *= random.uniform(1.0, 1.2)  # noqa: S311  (jitter spreads one receiver's backlog)
-        if result is None or finished + delay > give_up_at:
+        again = next_attempt_at(
+            attempts=fields["attempts"], created_at=delivery.created_at, finished=finished
+        )
+        if result is None or again is None:
             fields["status"] = WebhookDelivery.Status.FAILED
             outcome = "failed"
         else:
-            fields["next_attempt_at"] = finished + delay
+            fields["next_attempt_at"] = again
             outcome = "retry"
     WebhookDelivery.objects.filter(pk=delivery.pk, status=WebhookDelivery.Status.PENDING).update(
         **fields
@@ -138,12 +138,4 @@ def webhook_deliver(*, delivery_id, now: datetime | None = None) -> str:
 
 def webhook_deliveries_due(*, now: datetime | None = None, limit: int = 500) -> list[str]:
     """Ids of deliveries waiting for an attempt (for the periodic sweep)."""
-    now = now or timezone.now()
-    return [
-        str(pk)
-        for pk in WebhookDelivery.objects.filter(
-            status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now
-        )
-        .order_by("next_attempt_at")
-        .values_list("pk", flat=True)[:limit]
-    ]
+    return due_ids(WebhookDelivery, now=now or timezone.now(), limit=limit)
