@@ -16,7 +16,11 @@ import importlib
 from django.db import migrations
 
 REFRESH_MANY = """
-CREATE FUNCTION catalog_search_refresh_many(p_ids uuid[]) RETURNS void LANGUAGE plpgsql AS $$
+CREATE FUNCTION catalog_search_refresh_many(p_ids uuid[]) RETURNS void LANGUAGE plpgsql
+-- A plan for each call, made for the ids it is given: after five calls plpgsql may keep a
+-- generic plan, which in a load into a fresh database was planned on the near-empty tables
+-- of the first batches (a 50,000 load: 183 s with it, 29 s without).
+SET plan_cache_mode = force_custom_plan AS $$
 BEGIN
     IF p_ids IS NULL OR cardinality(p_ids) = 0 THEN
         RETURN;
