@@ -30,14 +30,21 @@ BEGIN
         CROSS JOIN LATERAL catalog_dataset_facets(d) f
         WHERE d.id = ANY (p_ids) AND d.status = 'published'
         ORDER BY 1, 2 ON CONFLICT DO NOTHING;
-    WITH fresh AS (
-        SELECT d.id,
+    -- The facet values first, joined to the terms once: left to itself, a planner without
+    -- statistics (fresh tables) joined the terms inside the per-dataset loop, scanning the
+    -- whole term table once a dataset (151 s for 10,000 datasets at 92,000 terms; 1.1 s so).
+    WITH ids AS MATERIALIZED (
+        SELECT d.id FROM registry_dataset d WHERE d.id = ANY (p_ids) AND d.status = 'published'
+    ), vals AS MATERIALIZED (
+        SELECT d.id, f.facet, f.value FROM registry_dataset d JOIN ids USING (id)
+        CROSS JOIN LATERAL catalog_dataset_facets(d) f
+    ), fresh AS (
+        SELECT i.id,
             coalesce(array_agg(t.id ORDER BY t.id) FILTER (WHERE t.id IS NOT NULL), '{}') AS terms
-        FROM registry_dataset d
-        LEFT JOIN LATERAL catalog_dataset_facets(d) f ON true
-        LEFT JOIN catalog_facetterm t ON t.facet = f.facet AND t.value = f.value
-        WHERE d.id = ANY (p_ids) AND d.status = 'published'
-        GROUP BY d.id
+        FROM ids i
+        LEFT JOIN vals v ON v.id = i.id
+        LEFT JOIN catalog_facetterm t ON t.facet = v.facet AND t.value = v.value
+        GROUP BY i.id
     ), old AS (
         SELECT dataset_id AS id, terms FROM catalog_searchentry WHERE dataset_id = ANY (p_ids)
     ), pairs AS (
