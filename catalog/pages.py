@@ -19,6 +19,7 @@ from django.views.decorators.http import require_safe
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
+from core.replicas import replica_reads
 from registry import datacard, vocabularies
 from registry.models import Dataset, Institution, ValidationFinding
 from registry.selectors import (
@@ -212,6 +213,7 @@ def _pages(params, paginator, count: int) -> dict:
     return {"numbers": numbers, "next": next_href, "previous": previous_href, "current": current}
 
 
+@replica_reads
 @public_page
 def home(request):
     context = {
@@ -221,6 +223,7 @@ def home(request):
     return render(request, "catalog/home.html", context)
 
 
+@replica_reads
 @public_page
 def dataset_list(request):
     params = request.GET.copy()
@@ -365,6 +368,7 @@ def dataset_page(request, pk) -> HttpResponse:
     return response
 
 
+@replica_reads
 @public_page
 def institution_list(request):
     published = Q(datasets__status=Dataset.Status.PUBLISHED)

@@ -21,6 +21,7 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.urls import path, reverse
 from django.views.decorators.http import require_safe
 
+from core.replicas import replica_reads
 from registry.models import Dataset
 
 from . import iris
@@ -129,6 +130,7 @@ def _xml(pieces, root: str):
     return StreamingHttpResponse((text.encode() for text in document()), content_type=XML_TYPE)
 
 
+@replica_reads
 @require_safe
 def sitemap_index(request):
     """The sitemap index: the pages' file, then one file per SITEMAP_PAGE_SIZE datasets. Two
@@ -147,6 +149,7 @@ def sitemap_index(request):
     return _xml(entries, "sitemapindex")
 
 
+@replica_reads
 @require_safe
 def sitemap_datasets(request, page: int):
     """The pages of the n-th SITEMAP_PAGE_SIZE published datasets (by id), with their last
@@ -182,6 +185,7 @@ def _dataset_locs(rows):
     return ((f"{head}{pk}{tail}", modified) for pk, modified in rows)
 
 
+@replica_reads
 @require_safe
 def sitemap_pages(request):
     """The catalogue's other public pages: home, the two listings, every listed institution."""
@@ -206,6 +210,7 @@ def _prefix(route: str) -> str:
     return "/" + reverse(route).strip("/").split("/")[0] + "/"
 
 
+@replica_reads
 @require_safe
 def robots_txt(request):
     """Everything public may be crawled; the private areas, the machine APIs and search result

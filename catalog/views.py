@@ -19,6 +19,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
+from core.replicas import replica_reads
 from registry import vocabularies
 from registry.models import Dataset, Distribution
 from registry.selectors import datasets_published, datasets_visible_to
@@ -92,6 +93,7 @@ def negotiated(offers: dict[str, str]):
 
 
 # --- the catalogue -----------------------------------------------------------------------------
+@replica_reads
 @require_safe
 def catalog(request, fmt: str, route: str = ""):
     """One page of the catalogue (100 datasets) with hydra paging links, which name the same
@@ -133,6 +135,7 @@ def catalog(request, fmt: str, route: str = ""):
     return _rdf(graph, fmt)
 
 
+@replica_reads
 @negotiated(CATALOG_OFFERS)
 def catalog_negotiated(request, fmt: str):
     """/catalog, the catalogue's IRI: RDF for machines; a browser is sent to the home page."""
@@ -141,6 +144,7 @@ def catalog_negotiated(request, fmt: str):
     return catalog(request, fmt=fmt, route="catalog")
 
 
+@replica_reads
 @require_safe
 def data_json(request):
     """The public catalogue as DCAT-US 1.1, written as it is read: one query for the datasets
@@ -174,6 +178,7 @@ def _buffered(chunks):
 
 
 # --- datasets ----------------------------------------------------------------------------------
+@replica_reads
 @require_safe
 def dataset(request, pk, fmt: str | None = None):
     if fmt is None:
@@ -203,6 +208,7 @@ def _dataset_rdf(pk, fmt: str):
     return response
 
 
+@replica_reads
 @require_safe
 def dataset_croissant(request, pk):
     """/datasets/<id>/croissant.jsonld: the dataset in MLCommons Croissant 1.1."""
@@ -236,6 +242,7 @@ def _distribution(pk) -> Distribution:
     )
 
 
+@replica_reads
 @negotiated({k: v for k, v in NEGOTIATED.items() if v != "json"})
 def distribution(request, pk, fmt: str):
     """/distributions/<id>: where the data is, which dataset it belongs to."""
@@ -251,6 +258,7 @@ def distribution(request, pk, fmt: str):
     return _page(request, "catalog/distribution_detail.html", context)
 
 
+@replica_reads
 @require_safe
 def distribution_schema(request, pk):
     """A distribution's Table Schema (the data dictionary data.json's describedBy names)."""
@@ -264,6 +272,7 @@ def distribution_schema(request, pk):
 PLACE_PAGE_SIZE = 20
 
 
+@replica_reads
 @negotiated({k: v for k, v in NEGOTIATED.items() if v != "json"})
 def place(request, code: str, fmt: str):
     """/places/IN-<code>: a state or union territory, and the datasets that cover it."""
@@ -284,6 +293,7 @@ def place(request, code: str, fmt: str):
 
 
 # --- institutions (the publishers' IRIs) ---------------------------------------------------------
+@replica_reads
 @negotiated({k: v for k, v in NEGOTIATED.items() if v != "json"})
 def institution(request, slug: str, fmt: str):
     """/institutions/<slug>: the publisher's page, or its foaf:Agent in RDF."""

@@ -7,6 +7,8 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from core.replicas import replica_aliases, replica_status
+
 
 @never_cache
 @require_GET
@@ -42,7 +44,9 @@ def _check_redis() -> str | None:
 @never_cache
 @require_GET
 def readyz(request):
-    """Ready to take traffic: the database answers and, when configured, so does Redis."""
+    """Ready to take traffic: the database answers and, when configured, so does Redis. Read
+    replicas are reported, each in rotation or not and why; one out of rotation does not make
+    the service unready (the primary answers its reads)."""
     checks = {"database": _check_database()}
     if settings.REDIS_URL:
         checks["redis"] = _check_redis()
@@ -52,4 +56,6 @@ def readyz(request):
         "checks": {name: error or "ok" for name, error in checks.items()},
         "failing": failing,
     }
+    if replica_aliases():
+        body["replicas"] = replica_status()
     return JsonResponse(body, status=503 if failing else 200)

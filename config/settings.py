@@ -7,43 +7,15 @@ cache), so `make run` needs no configuration. Production sets DEBUG=0 and must p
 import os
 from pathlib import Path
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from config.database import databases
+from config.env import env_bool, env_float, env_int, env_list, env_str
 from core.logging import logging_config
 from core.mail import email_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("SUCHI_VAR_DIR", BASE_DIR / "var"))
-
-
-def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
-
-
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    if value.lower() in {"1", "true", "yes", "on"}:
-        return True
-    if value.lower() in {"0", "false", "no", "off"}:
-        return False
-    raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false), got {value!r}")
-
-
-def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    try:
-        return int(value)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be an integer, got {value!r}") from None
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
 DEBUG = env_bool("DEBUG", True)
@@ -77,6 +49,8 @@ MIDDLEWARE = [
     "core.dbhealth.DatabaseHealthMiddleware",  # Django's SELECT 1, without the round trip
     # A view whose database connection failed or dropped answers 503 with Retry-After.
     "core.middleware.DatabaseUnavailableMiddleware",
+    # Anonymous catalogue reads from a replica, when DATABASE_REPLICA_URLS names any.
+    "core.replicas.ReplicaMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.BodySizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -123,25 +97,19 @@ TEMPLATES = [
 
 # --- Database -----------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL")
-if not DATABASE_URL:
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    DATABASE_URL = f"sqlite:///{VAR_DIR / 'suchi.sqlite3'}"
-DATABASES = {
-    "default": dj_database_url.parse(
-        DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True
-    )
-}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the dev server read while a write is in flight; the timeout rides out short locks.
-    DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-    }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    # Tests use a file too (not shared-cache memory, whose table locks ignore the busy timeout),
-    # so concurrent-writer tests see what the embedded server does.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-suchi.sqlite3")}
+# Read replicas, a pooler in transaction mode: config/database.py, docs/operations.md.
+DATABASES = databases(
+    url=DATABASE_URL,
+    replica_urls=env_list("DATABASE_REPLICA_URLS"),
+    var_dir=VAR_DIR,
+    conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+    pooler=env_str("DATABASE_POOLER"),
+)
+if len(DATABASES) > 1:
+    DATABASE_ROUTERS = ["core.replicas.ReplicaRouter"]
+# Catalogue reads leave a replica whose lag passes this bound (seconds); checked this often.
+SUCHI_REPLICA_MAX_LAG = env_float("SUCHI_REPLICA_MAX_LAG", 5.0)
+SUCHI_REPLICA_CHECK_INTERVAL = env_float("SUCHI_REPLICA_CHECK_INTERVAL", 1.0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis, cache and Celery --------------------------------------------------------------------

@@ -4,7 +4,9 @@ never served for another. None where it is not kept (SQLite, the embedded defaul
 
 import hashlib
 
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connections, router
+
+from .models import Dataset
 
 _READ = (
     "SELECT string_agg(n::text, '.' ORDER BY slot) || ':' || (SELECT count(*) || '.' || "
@@ -15,7 +17,9 @@ _READ = (
 def catalogue_version() -> str | None:
     """A short digest of the version, read in one small statement (33 rows and the log, which
     is empty unless writers ran at a stricter isolation level than ours); None where the
-    catalogue has none (then nothing is cached)."""
+    catalogue has none (then nothing is cached). Read from the database the request's other
+    reads come from (a replica's version names that replica's data)."""
+    connection = connections[router.db_for_read(Dataset)]
     if connection.vendor != "postgresql":
         return None
     try:

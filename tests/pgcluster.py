@@ -40,7 +40,8 @@ def require_postgres_binaries() -> Path:
 
 
 class ThrowawayPostgres:
-    def __init__(self):
+    def __init__(self, *, settings: tuple[str, ...] = ()):
+        self.settings = settings  # more `-c name=value` options, e.g. "log_statement=all"
         self.bin = require_postgres_binaries()
         self.port = free_port()
         # initdb refuses to run as root: then the cluster belongs to the postgres account.
@@ -76,6 +77,7 @@ class ThrowawayPostgres:
             f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.dir} "
             # Fast and still crash-safe for a process crash (the OS keeps what was written).
             "-c fsync=off -c full_page_writes=off"
+            + "".join(f" -c {setting}" for setting in self.settings)
         )
         self._run(
             str(self.bin / "pg_ctl"), "-D", str(self.data), "-o", options,
@@ -99,6 +101,37 @@ class ThrowawayPostgres:
             conn.execute(f'CREATE DATABASE "{name}"')
         return self.url(name)
 
+    def log(self) -> str:
+        """What the server has logged (with log_statement=all: every statement it ran)."""
+        return (self.dir / "server.log").read_text(errors="replace")
+
     def tool(self, name: str) -> str:
         """The path of one of the server's client programs (pg_dump, pg_restore, psql)."""
         return str(self.bin / name)
+
+
+class ThrowawayReplica(ThrowawayPostgres):
+    """A hot standby of a throwaway primary, streaming its WAL: a base backup of the primary
+    (`pg_basebackup -R`, which writes the standby's connection to it), started on a port of
+    its own.
+
+        with ThrowawayPostgres() as primary, ThrowawayReplica(primary) as replica:
+            replica.execute("SELECT pg_wal_replay_pause()")  # a replica that falls behind
+    """
+
+    def __init__(self, primary: ThrowawayPostgres, *, settings: tuple[str, ...] = ()):
+        super().__init__(settings=settings)
+        self.primary = primary
+
+    def __enter__(self) -> "ThrowawayReplica":
+        self._run(
+            str(self.bin / "pg_basebackup"), "-h", "127.0.0.1", "-p", str(self.primary.port),
+            "-U", "postgres", "-D", str(self.data), "-R", "-X", "stream", "-c", "fast",
+            "--no-sync",
+        )  # fmt: skip
+        self.start()
+        return self
+
+    def execute(self, sql: str, dbname: str = "postgres"):
+        with self.connect(dbname, autocommit=True) as conn:
+            return conn.execute(sql).fetchall()

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import response_cache
+from core.replicas import replica_reads
 from registry.version import catalogue_version
 
 from .. import ckan_actions as ckan
@@ -22,6 +23,7 @@ def _error(action: str, status: int, kind: str, message: str, **extra) -> Respon
     return Response(_envelope(action, success=False, error=error), status=status)
 
 
+@replica_reads(methods=("GET", "HEAD", "POST"))  # reads, also on POST
 class CkanAction(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []  # read-only actions; a CKAN API key header is ignored

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import response_cache
+from core.replicas import replica_reads
 from registry import vocabularies
 from registry.api.serializers import DatasetOutput
 from registry.api.views import DatasetListCreate
@@ -26,6 +27,7 @@ from ..selectors import institutions_listed
 from .pagination import SearchCursorPagination
 
 
+@replica_reads
 class DatasetCollection(DatasetListCreate):
     """GET searches the catalogue; POST registers a dataset (see the registry API)."""
 
@@ -73,11 +75,13 @@ class InstitutionOutput(serializers.Serializer):
     verification_status = serializers.CharField()
 
 
+@replica_reads
 class InstitutionList(APIView):
     def get(self, request):
         return Response(InstitutionOutput(institutions_listed(), many=True).data)
 
 
+@replica_reads
 class InstitutionDetail(APIView):
     def get(self, request, slug):
         return Response(InstitutionOutput(get_object_or_404(institutions_listed(), slug=slug)).data)
@@ -90,6 +94,7 @@ class ThemeOutput(serializers.Serializer):
     iri = serializers.URLField()
 
 
+@replica_reads
 class ThemeList(APIView):
     def get(self, request):
         return Response(ThemeOutput(vocabularies.themes().values(), many=True).data)
@@ -114,6 +119,7 @@ class LicenceOutput(serializers.Serializer):
     fsf_libre = serializers.BooleanField()
 
 
+@replica_reads
 class LicenceList(APIView):
     def get(self, request):
         items = [lic for lic in vocabularies.licences().values() if not lic.deprecated]
@@ -126,6 +132,7 @@ class LicenceList(APIView):
         return Response(LicenceOutput(sorted(items, key=lambda lic: lic.id), many=True).data)
 
 
+@replica_reads
 class DatasetCroissant(APIView):
     """A published dataset in MLCommons Croissant 1.1 JSON-LD, the same document as
     /datasets/<id>/croissant.jsonld (410 once withdrawn, 404 if it never was public)."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections, router
 from django.db.models import Exists, FloatField, OuterRef, QuerySet
 from django.db.models.expressions import RawSQL
 
@@ -154,7 +154,7 @@ class _SQLite:
 
 
 def _distinct_values(sql: str) -> list[str]:
-    with connection.cursor() as cursor:
+    with connections[router.db_for_read(Dataset)].cursor() as cursor:
         cursor.execute(sql, [Dataset.Status.PUBLISHED.value])
         return [row[0] for row in cursor.fetchall()]
 
@@ -305,7 +305,7 @@ def summarize(
             sql, params = postgres.estimated_or_exact_statement(
                 query, (ctes, body, cte_params, body_params), limit
             )
-    with connection.cursor() as cursor:
+    with connections[qs.db].cursor() as cursor:  # a replica's, for a catalogue read
         cursor.execute(sql, params)
         rows = cursor.fetchall()
 

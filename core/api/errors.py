@@ -14,6 +14,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from ..errors import ServiceError, TooManyAttempts
 from ..middleware import database_unavailable, unavailable_response
+from ..replicas import retry_on_primary
 
 logger = logging.getLogger("suchi.api")
 
@@ -75,8 +76,9 @@ def exception_handler(exc, context):
     if isinstance(exc, Http404):
         return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
     if database_unavailable(exc):
-        request = context["request"]
-        return unavailable_response(getattr(request, "_request", request), exc)
+        request = getattr(context["request"], "_request", context["request"])
+        # A read whose replica went away is answered again from the primary.
+        return retry_on_primary(request, exc) or unavailable_response(request, exc)
     response = drf_exception_handler(exc, context)
     if response is None:
         # Not an API error: a bug. Log it with its traceback; answer in the API's own shape.

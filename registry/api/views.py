@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from core import response_cache
 from core.api.pagination import Pagination as CorePagination
+from core.replicas import replica_reads
 
 from .. import selectors
 from ..models import Dataset
@@ -96,6 +97,7 @@ class DatasetListCreate(APIView):
         )
 
 
+@replica_reads
 class DatasetDetail(APIView):
     permission_classes = [WriteNeedsScope]
     required_scope = "datasets:write"
