@@ -10,11 +10,16 @@ WORKDIR /app
 RUN useradd --system --uid 10001 --home-dir /app suchi
 
 COPY pyproject.toml requirements.lock README.md ./
+# The project's packages: config, the ground floor (core) and every app in INSTALLED_APPS.
 COPY config config
+COPY core core
 COPY registry registry
 COPY catalog catalog
 COPY consent consent
 COPY harvest harvest
+COPY exchange exchange
+COPY identity identity
+COPY rights rights
 COPY web web
 COPY locale locale
 COPY manage.py ./

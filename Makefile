@@ -49,7 +49,7 @@ test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 worker: install
-	$(BIN)/celery -A config worker --loglevel=INFO --queues=$${SUCHI_CELERY_QUEUE:-suchi}
+	$(BIN)/celery -A config worker --loglevel=INFO
 
 beat: install
 	@mkdir -p var

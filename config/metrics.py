@@ -19,6 +19,7 @@ paths cannot grow the number of series.
 
 import hmac
 import ipaddress
+import json
 import os
 import time
 from datetime import timedelta
@@ -37,6 +38,7 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily
 
 from core.http import KNOWN_METHODS, client_ip
+from core.queues import SENT_HEADER, all_queues
 
 REQUESTS = Histogram(
     "suchi_http_request_duration_seconds",
@@ -131,20 +133,48 @@ class DatabaseCollector:
         yield durations
         depth = GaugeMetricFamily(
             "suchi_queue_depth",
-            "Messages waiting in the Celery queue (Redis only).",
+            "Messages waiting on each Celery queue (Redis only).",
+            labels=["queue"],
+        )
+        oldest = GaugeMetricFamily(
+            "suchi_queue_oldest_seconds",
+            "Age of the oldest message waiting on each Celery queue (Redis only; 0 when empty).",
             labels=["queue"],
         )
         if settings.REDIS_URL:
-            import redis
-
-            queue = settings.CELERY_TASK_DEFAULT_QUEUE
-            try:
-                client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=1)
-                depth.add_metric([queue], client.llen(queue))
-                client.close()
-            except redis.RedisError:
-                pass  # /readyz reports Redis; a scrape should still answer
+            _queue_metrics(depth, oldest)
         yield depth
+        yield oldest
+
+
+def _queue_metrics(depth: GaugeMetricFamily, oldest: GaugeMetricFamily) -> None:
+    """Each queue's length, and the age of its oldest message (the list's tail: kombu pushes
+    on the left and workers pop from the right), from the time stamped on it when it was sent
+    (core/queues.py). A message sent without the stamp counts as 0."""
+    import redis
+
+    now = time.time()
+    try:
+        client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=1)
+        with client.pipeline(transaction=False) as pipe:
+            for queue in all_queues(settings.CELERY_TASK_DEFAULT_QUEUE):
+                pipe.llen(queue)
+                pipe.lindex(queue, -1)
+            answers = pipe.execute()
+        client.close()
+    except redis.RedisError:
+        return  # /readyz reports Redis; a scrape should still answer
+    for index, queue in enumerate(all_queues(settings.CELERY_TASK_DEFAULT_QUEUE)):
+        length, tail = answers[2 * index], answers[2 * index + 1]
+        depth.add_metric([queue], length)
+        oldest.add_metric([queue], max(0.0, now - _sent_at(tail)) if tail else 0.0)
+
+
+def _sent_at(message: bytes) -> float:
+    try:
+        return float(json.loads(message)["headers"][SENT_HEADER])
+    except (ValueError, KeyError, TypeError):
+        return time.time()
 
 
 def _by_status(name: str, documentation: str, manager) -> GaugeMetricFamily:

@@ -8,11 +8,13 @@ import os
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 from config.database import databases
 from config.env import env_bool, env_float, env_int, env_list, env_str
 from core.logging import logging_config
 from core.mail import email_settings
+from core.queues import all_queues
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("SUCHI_VAR_DIR", BASE_DIR / "var"))
@@ -133,6 +135,9 @@ CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_DEFAULT_QUEUE = env_str("SUCHI_CELERY_QUEUE", "suchi")
+# A queue per kind of work (core/queues.py); a worker without --queues serves them all.
+CELERY_TASK_QUEUES = [Queue(name) for name in all_queues(CELERY_TASK_DEFAULT_QUEUE)]
+CELERY_TASK_ROUTES = ("core.queues.route",)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TASK_TIME_LIMIT = env_int("SUCHI_TASK_TIME_LIMIT", 300)

@@ -1,4 +1,5 @@
 import os
+import subprocess
 import uuid
 
 import pytest
@@ -18,6 +19,26 @@ TEST_QUEUE = f"suchi-test-{uuid.uuid4().hex[:8]}"
 
 def pytest_configure(config):
     celery_app.conf.task_default_queue = TEST_QUEUE
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Through PgBouncer (DATABASE_POOLER=pgbouncer, as CI's PostgreSQL pass runs), the test
+    database can be dropped at the end only once the pooler lets go of its server connections
+    to it: its admin console's KILL does that (docs/operations.md, "Pooling")."""
+    yield
+    if os.environ.get("DATABASE_POOLER") != "pgbouncer":
+        return
+    from django.db import connections
+
+    settings_dict = connections["default"].settings_dict
+    for connection in connections.all():
+        connection.close()
+    subprocess.run(
+        ["psql", "-h", settings_dict["HOST"], "-p", str(settings_dict["PORT"]), "-U",
+         settings_dict["USER"], "-d", "pgbouncer", "-c", f"KILL {settings_dict['NAME']}"],
+        check=True, capture_output=True, timeout=30,
+    )  # fmt: skip
 
 
 def pytest_collection_modifyitems(config, items):

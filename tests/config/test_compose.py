@@ -1,10 +1,17 @@
 """docker-compose.yml cannot run here (no Docker engine), so check it agrees with the code."""
 
+import os
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import dj_database_url
 import yaml
+
+from core.queues import all_queues
+
+from ..services import require
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -15,7 +22,7 @@ def compose() -> dict:
 
 def settings_env_names() -> set[str]:
     source = (ROOT / "config" / "settings.py").read_text()
-    return set(re.findall(r'env_(?:str|bool|int|list)\(\s*"([A-Z_]+)"', source)) | set(
+    return set(re.findall(r'env_(?:str|bool|int|float|list)\(\s*"([A-Z_]+)"', source)) | set(
         re.findall(r'os\.environ\.get\("([A-Z_]+)"', source)
     )
 
@@ -52,7 +59,8 @@ def test_commands_run_the_real_entry_points():
     web = " ".join(services["web"]["command"])
     assert web.startswith("gunicorn config.wsgi:application")
     assert " ".join(services["worker"]["command"]).startswith("celery -A config worker")
-    assert "--queues=suchi" in services["worker"]["command"]
+    # No --queues: the worker serves the settings' CELERY_TASK_QUEUES, every queue.
+    assert not any(arg.startswith("--queues") for arg in services["worker"]["command"])
     assert " ".join(services["beat"]["command"]).startswith("celery -A config beat")
     assert (ROOT / "config" / "wsgi.py").exists()
     assert (ROOT / "config" / "celery.py").exists()
@@ -107,6 +115,47 @@ def test_dockerfile_installs_the_locked_versions_and_serves_with_gunicorn():
     assert "COPY pyproject.toml requirements.lock" in dockerfile
     assert "gunicorn" in dockerfile and "config.wsgi:application" in dockerfile
     assert "USER suchi" in dockerfile
+
+
+def test_the_image_holds_every_package_the_settings_load():
+    """Each app in INSTALLED_APPS, config and core are copied into the image (a package left
+    out builds an image that cannot start)."""
+    from django.conf import settings
+
+    copied = set(re.findall(r"^COPY (\S+) \1$", (ROOT / "Dockerfile").read_text(), re.M))
+    ours = {app.split(".")[0] for app in settings.INSTALLED_APPS if (ROOT / app).is_dir()}
+    assert ours | {"config", "core"} <= copied, sorted(ours | {"config", "core"} - copied)
+
+
+def test_the_scale_profile_validates_and_has_the_shape_operations_md_describes():
+    binary = shutil.which("docker-compose") or shutil.which("docker")
+    require("docker-compose", binary is not None, "apt-get install docker-compose")
+    command = [binary] if binary.endswith("docker-compose") else [binary, "compose"]
+    env = {**os.environ, "SECRET_KEY": "x" * 50}
+    for profile in ([], ["--profile", "scale"]):
+        done = subprocess.run(
+            [*command, *profile, "config", "-q"], cwd=ROOT, env=env, capture_output=True,
+            text=True, timeout=60, check=False,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+    services = compose()["services"]
+    scale = {name for name, service in services.items() if "scale" in service.get("profiles", [])}
+    assert scale == {
+        "postgres-replica", "pgbouncer", "web-a", "web-b", "worker-validation",
+        "worker-harvest", "worker-notifications", "worker-maintenance",
+    }  # fmt: skip
+    queues = {
+        name: next(arg for arg in services[name]["command"] if arg.startswith("--queues="))
+        for name in scale
+        if name.startswith("worker-")
+    }
+    served = {q for arg in queues.values() for q in arg.removeprefix("--queues=").split(",")}
+    assert served == set(all_queues("suchi"))
+    for name in ("web-a", "web-b"):
+        env = services[name]["environment"]
+        assert env["DATABASE_POOLER"] == "pgbouncer"
+        assert env["DATABASE_URL"].split("@")[1] == "pgbouncer:6432/suchi"
+        assert env["DATABASE_REPLICA_URLS"].split("@")[1] == "pgbouncer:6432/suchi_replica"
 
 
 def test_beat_schedules_sweeps_rechecks_expiry_and_webhooks_and_compose_runs_beat():

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import connection
 
 from config.celery import app as celery_app
+from core.queues import all_queues, queue_name
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -33,8 +34,17 @@ class WorkerProcess:
     """`pool` is the worker's --pool: "solo" (one process, the default here), or "prefork"
     with `concurrency` processes, as docker-compose runs it."""
 
-    def __init__(self, *, pool: str = "solo", concurrency: int = 1, **extra_env: str):
+    def __init__(
+        self,
+        *,
+        pool: str = "solo",
+        concurrency: int = 1,
+        kinds: tuple[str, ...] = (),
+        **extra_env: str,
+    ):
+        """`kinds`: the queues it serves (core/queues.py's KINDS), all of them by default."""
         self.pool, self.concurrency = pool, concurrency
+        self.kinds = kinds
         self.extra_env = extra_env
         self.queue = celery_app.conf.task_default_queue
         self.lines: list[str] = []
@@ -42,7 +52,7 @@ class WorkerProcess:
 
     def start(self, timeout: float = 30) -> "WorkerProcess":
         client = redis.Redis.from_url(settings.REDIS_URL)
-        client.delete(self.queue)  # nothing left over from an earlier test
+        client.delete(*self.queues())  # nothing left over from an earlier test
         client.close()
         env = {
             **os.environ,
@@ -67,7 +77,7 @@ class WorkerProcess:
                 f"--pool={self.pool}",
                 f"--concurrency={self.concurrency}",
                 "--queues",
-                self.queue,
+                ",".join(self.queues()),
                 "--loglevel=INFO",
                 "--without-gossip",
                 "--without-mingle",
@@ -91,6 +101,11 @@ class WorkerProcess:
             time.sleep(0.1)
         self.stop()
         raise RuntimeError("worker did not start:\n" + "\n".join(self.lines[-30:]))
+
+    def queues(self) -> list[str]:
+        if not self.kinds:
+            return all_queues(self.queue)
+        return [queue_name(kind, self.queue) for kind in self.kinds]
 
     def _read(self) -> None:
         assert self.process and self.process.stdout

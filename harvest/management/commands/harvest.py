@@ -8,6 +8,7 @@ from django.db import connection
 
 from core import inprocess
 from core.errors import ServiceError
+from core.queues import queue_name
 
 from ...models import HarvestJob, HarvestSource
 from ...selectors import harvest_job_report
@@ -144,5 +145,5 @@ def _workers_consume() -> bool:
         queues = app.control.inspect(timeout=1.0).active_queues() or {}
     except Exception:
         return False
-    wanted = app.conf.task_default_queue
+    wanted = queue_name("validation", app.conf.task_default_queue)
     return any(q.get("name") == wanted for qs in queues.values() for q in qs)
