@@ -19,6 +19,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
+from core.batches import in_batches
 from core.replicas import replica_reads
 from registry import vocabularies
 from registry.models import Dataset, Distribution
@@ -148,7 +149,7 @@ def catalog_negotiated(request, fmt: str):
 @require_safe
 def data_json(request):
     """The public catalogue as DCAT-US 1.1, written as it is read: one query for the datasets
-    (a server-side cursor on PostgreSQL) and one for the distributions of every chunk."""
+    (by keyset, a chunk at a time) and one for the distributions of every chunk."""
     content_type = "application/json; charset=utf-8"
     if request.method == "HEAD":  # some servers iterate a body they then drop: read nothing
         return HttpResponse(content_type=content_type)
@@ -158,9 +159,9 @@ def data_json(request):
         .select_related("institution")
         .defer("quality", "provenance")
     )
-    chunks = datajson_catalog_chunks(
-        _base(), qs.iterator(chunk_size=DATAJSON_CHUNK), self_url=iris.data_json(_base())
-    )
+    # Newest first, by keyset: no server-side cursor (a pooler cannot keep one; core/batches.py).
+    rows = in_batches(qs, order=("-created_at", "-pk"), size=DATAJSON_CHUNK)
+    chunks = datajson_catalog_chunks(_base(), rows, self_url=iris.data_json(_base()))
     return StreamingHttpResponse(_buffered(chunks), content_type=content_type)
 
 

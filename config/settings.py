@@ -112,6 +112,19 @@ if len(DATABASES) > 1:
 # Catalogue reads leave a replica whose lag passes this bound (seconds); checked this often.
 SUCHI_REPLICA_MAX_LAG = env_float("SUCHI_REPLICA_MAX_LAG", 5.0)
 SUCHI_REPLICA_CHECK_INTERVAL = env_float("SUCHI_REPLICA_CHECK_INTERVAL", 1.0)
+# Record tables partitioned by month (core/partitions.py) and the months each keeps: at least
+# 84 (seven years) whatever is set here.
+SUCHI_PARTITION_RETENTION_MONTHS = env_int("SUCHI_PARTITION_RETENTION_MONTHS", 84)
+SUCHI_PARTITIONED = dict.fromkeys(
+    (
+        "consent_consentevent",
+        "consent_accessreceipt",
+        "consent_webhookdelivery",
+        "exchange_exchangeevent",
+        "exchange_agreementreceipt",
+    ),
+    SUCHI_PARTITION_RETENTION_MONTHS,
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis, cache and Celery --------------------------------------------------------------------
@@ -205,6 +218,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env_int("SUCHI_GRIEVANCE_SWEEP_INTERVAL", 300),
     },
     "sweep-breach-notices": {"task": "rights.tasks.sweep_breach_notices", "schedule": 300},
+    "ensure-partitions": {"task": "core.tasks.ensure_partitions", "schedule": 86400},
     "end-guardianships-at-majority": {  # a child's guardianship ends at 18 (DPDP Act s.9)
         "task": "identity.tasks.end_guardianships_at_majority",
         "schedule": 3600,

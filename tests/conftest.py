@@ -34,11 +34,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
     settings_dict = connections["default"].settings_dict
     for connection in connections.all():
         connection.close()
-    subprocess.run(
-        ["psql", "-h", settings_dict["HOST"], "-p", str(settings_dict["PORT"]), "-U",
-         settings_dict["USER"], "-d", "pgbouncer", "-c", f"KILL {settings_dict['NAME']}"],
-        check=True, capture_output=True, timeout=30,
-    )  # fmt: skip
+    for command in (f"KILL {settings_dict['NAME']}", f"RESUME {settings_dict['NAME']}"):
+        subprocess.run(
+            ["psql", "-h", settings_dict["HOST"], "-p", str(settings_dict["PORT"]), "-U",
+             settings_dict["USER"], "-d", "pgbouncer", "-c", command],
+            check=True, capture_output=True, timeout=30,
+        )  # fmt: skip
 
 
 def pytest_collection_modifyitems(config, items):

@@ -22,6 +22,7 @@ from rest_framework import serializers
 
 from catalog.standards.common import UNREADABLE
 from core.api.errors import flatten_errors
+from core.batches import in_batches
 from core.errors import Conflict, ServiceError
 from core.jobs import enqueue_on_commit
 from core.links import http_url
@@ -239,7 +240,8 @@ def _import(run: _Run) -> None:
     actor = Actor.system(f"harvest {source.name} (job {run.job.pk})")
     seen: set[str] = set()
     batch: list[StagedRecord] = []
-    for staged in StagedRecord.objects.filter(job=run.job).order_by("position").iterator(500):
+    staged_records = StagedRecord.objects.filter(job=run.job)
+    for staged in in_batches(staged_records, order=("position", "pk"), size=500):
         batch.append(staged)
         if len(batch) >= settings.SUCHI_HARVEST_IMPORT_BATCH:
             _import_batch(run, source, batch, seen, actor)
@@ -417,7 +419,7 @@ def _withdraw_missing(run: _Run) -> None:
         .filter(last_seen_at__lte=cutoff)
         .select_related("dataset")
     )
-    for record in gone.iterator(500):
+    for record in in_batches(gone, size=500):
         run.beat(stage="withdraw")
         with transaction.atomic():
             if record.dataset is not None:

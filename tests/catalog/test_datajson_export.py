@@ -223,8 +223,9 @@ def test_data_json_is_streamed_in_chunks_with_a_bounded_number_of_queries(client
         assert len(queries) <= 2
         assert len(first) < 2 * views.STREAM_BUFFER
         rest = list(blocks)
-    # One query for the datasets, one for each chunk's distributions: never one per dataset.
-    assert len(queries) == 1 + math.ceil(count / views.DATAJSON_CHUNK)
+    # Each chunk: one query for its datasets (by keyset, core/batches.py) and one for their
+    # distributions; never one per dataset.
+    assert len(queries) == 2 * math.ceil(count / views.DATAJSON_CHUNK)
     assert max(len(b) for b in rest) < 2 * views.STREAM_BUFFER
     document = json.loads(first + b"".join(rest))
     assert len(document["dataset"]) == count

@@ -1,6 +1,8 @@
 """core.dbhealth: a kept PostgreSQL connection the server has closed is seen on its socket and
 replaced, and a live one is spared Django's `SELECT 1` — with no round trip either way."""
 
+import os
+import subprocess
 import time
 
 import psycopg
@@ -22,6 +24,18 @@ def kept():
 
 
 def _terminate(pid: int) -> None:
+    """The server ends the session: PostgreSQL terminates the backend; through PgBouncer (CI's
+    PostgreSQL pass), which hides a server connection's end from its clients, the pooler
+    itself closes the client connections to the database (its admin console's KILL)."""
+    if os.environ.get("DATABASE_POOLER") == "pgbouncer":
+        settings_dict = connection.settings_dict
+        for command in (f"KILL {settings_dict['NAME']}", f"RESUME {settings_dict['NAME']}"):
+            subprocess.run(
+                ["psql", "-h", settings_dict["HOST"], "-p", str(settings_dict["PORT"]), "-U",
+                 settings_dict["USER"], "-d", "pgbouncer", "-c", command],
+                check=True, capture_output=True, timeout=30,
+            )  # fmt: skip
+        return
     params = connection.get_connection_params()
     with psycopg.connect(**params, autocommit=True) as admin:
         admin.execute("SELECT pg_terminate_backend(%s)", [pid])

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import redis
 
+from core.queues import queue_name
+
 from ..services import free_port, redis_server_binary, require
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -109,7 +111,8 @@ def test_writes_survive_a_redis_outage_and_the_sweeper_queues_them_all(tmp_path)
                 time.sleep(0.1)
         requeued = json.loads(run_app(SWEEP, env))
         assert len(requeued) == count
-        assert client.llen(queue) == count  # every job is now in the queue: none lost
+        # Every job is now on the validation queue (core/queues.py): none lost.
+        assert client.llen(queue_name("validation", queue)) == count
     finally:
         server.terminate()
         server.wait(10)
