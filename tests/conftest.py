@@ -1,5 +1,4 @@
 import os
-import subprocess
 import uuid
 
 import pytest
@@ -8,7 +7,7 @@ from rest_framework.test import APIClient
 from config.celery import app as celery_app
 from core.lockout import signin_forget_all
 
-from . import factories
+from . import factories, pgbouncer
 from .factories import make_institution, make_token
 from .sourceserver import SourceServer
 
@@ -34,12 +33,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
     settings_dict = connections["default"].settings_dict
     for connection in connections.all():
         connection.close()
-    for command in (f"KILL {settings_dict['NAME']}", f"RESUME {settings_dict['NAME']}"):
-        subprocess.run(
-            ["psql", "-h", settings_dict["HOST"], "-p", str(settings_dict["PORT"]), "-U",
-             settings_dict["USER"], "-d", "pgbouncer", "-c", command],
-            check=True, capture_output=True, timeout=30,
-        )  # fmt: skip
+    pgbouncer.admin(
+        settings_dict, f"KILL {settings_dict['NAME']}", f"RESUME {settings_dict['NAME']}"
+    )
 
 
 def pytest_collection_modifyitems(config, items):

@@ -44,5 +44,18 @@ def write_config(postgres_url: str, directory: Path, port: int | None = None) ->
     return target._replace(netloc=f"{user}@127.0.0.1:{port}").geturl()
 
 
+def admin(settings_dict: dict, *commands: str) -> None:
+    """Run commands on the admin console of the PgBouncer a Django database's settings point
+    at (psql: the console speaks only the simple query protocol)."""
+    import subprocess
+
+    for command in commands:
+        subprocess.run(
+            ["psql", "-h", settings_dict["HOST"], "-p", str(settings_dict["PORT"]), "-U",
+             settings_dict["USER"], "-d", "pgbouncer", "-c", command],
+            check=True, capture_output=True, timeout=30,
+        )  # fmt: skip
+
+
 if __name__ == "__main__":
     print(write_config(sys.argv[1], Path(sys.argv[2])))

@@ -2,7 +2,6 @@
 replaced, and a live one is spared Django's `SELECT 1` — with no round trip either way."""
 
 import os
-import subprocess
 import time
 
 import psycopg
@@ -10,6 +9,8 @@ import pytest
 from django.db import connection
 
 from core.dbhealth import check_connections
+
+from .. import pgbouncer
 
 pytestmark = pytest.mark.django_db(transaction=True)  # outside a transaction, as a request is
 
@@ -29,12 +30,9 @@ def _terminate(pid: int) -> None:
     itself closes the client connections to the database (its admin console's KILL)."""
     if os.environ.get("DATABASE_POOLER") == "pgbouncer":
         settings_dict = connection.settings_dict
-        for command in (f"KILL {settings_dict['NAME']}", f"RESUME {settings_dict['NAME']}"):
-            subprocess.run(
-                ["psql", "-h", settings_dict["HOST"], "-p", str(settings_dict["PORT"]), "-U",
-                 settings_dict["USER"], "-d", "pgbouncer", "-c", command],
-                check=True, capture_output=True, timeout=30,
-            )  # fmt: skip
+        pgbouncer.admin(
+            settings_dict, f"KILL {settings_dict['NAME']}", f"RESUME {settings_dict['NAME']}"
+        )
         return
     params = connection.get_connection_params()
     with psycopg.connect(**params, autocommit=True) as admin:
