@@ -7,6 +7,7 @@ Standard library only: .ci/run calls it with the system Python.
 """
 
 import socket
+import subprocess
 import sys
 import urllib.parse
 from pathlib import Path
@@ -44,17 +45,18 @@ def write_config(postgres_url: str, directory: Path, port: int | None = None) ->
     return target._replace(netloc=f"{user}@127.0.0.1:{port}").geturl()
 
 
-def admin(settings_dict: dict, *commands: str) -> None:
+def admin(settings_dict: dict, *commands: str) -> list[list[str]]:
     """Run commands on the admin console of the PgBouncer a Django database's settings point
-    at (psql: the console speaks only the simple query protocol)."""
-    import subprocess
-
+    at (psql: the console speaks only the simple query protocol); the last one's rows."""
+    rows: list[list[str]] = []
     for command in commands:
-        subprocess.run(
+        done = subprocess.run(
             ["psql", "-h", settings_dict["HOST"], "-p", str(settings_dict["PORT"]), "-U",
-             settings_dict["USER"], "-d", "pgbouncer", "-c", command],
-            check=True, capture_output=True, timeout=30,
+             settings_dict["USER"], "-d", "pgbouncer", "-At", "-F", "\t", "-c", command],
+            check=True, capture_output=True, text=True, timeout=30,
         )  # fmt: skip
+        rows = [line.split("\t") for line in done.stdout.splitlines() if line]
+    return rows
 
 
 if __name__ == "__main__":

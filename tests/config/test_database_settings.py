@@ -1,9 +1,14 @@
 """config/database.py: DATABASES from DATABASE_URL, DATABASE_REPLICA_URLS and DATABASE_POOLER."""
 
+import os
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 
 from config.database import databases
+
+from .. import pgbouncer
 
 PRIMARY = "postgres://suchi@db:5432/suchi"
 
@@ -52,3 +57,17 @@ def test_the_embedded_default_is_sqlite_under_var(tmp_path):
     assert configured["default"]["NAME"] == str(tmp_path / "var" / "suchi.sqlite3")
     assert configured["default"]["CONN_MAX_AGE"] == 0
     assert (tmp_path / "var").is_dir()
+
+
+@pytest.mark.django_db
+def test_through_the_pooler_the_suite_really_goes_through_pgbouncer_in_transaction_mode():
+    """CI's PostgreSQL pass (DATABASE_POOLER=pgbouncer): this very connection reaches
+    PostgreSQL through PgBouncer, whose pool for the test database is in transaction mode."""
+    if os.environ.get("DATABASE_POOLER") != "pgbouncer":
+        pytest.skip("CI's PostgreSQL pass runs the suite through PgBouncer (DATABASE_POOLER)")
+    settings_dict = connection.settings_dict
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT inet_server_port()")
+        assert cursor.fetchone()[0] != int(settings_dict["PORT"])  # a proxy in between
+    pools = pgbouncer.admin(settings_dict, "SHOW POOLS")
+    assert any(row[0] == settings_dict["NAME"] and row[-1] == "transaction" for row in pools), pools
