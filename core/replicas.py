@@ -12,8 +12,8 @@ Everything else reads from the primary, and so do:
   anonymous catalogue reads;
 - Celery tasks and commands (no request).
 
-A replica is in rotation while it answers, is streaming from the primary and has replayed to
-within SUCHI_REPLICA_MAX_LAG seconds of what it received; each process checks each replica at
+A replica is in rotation while it answers, is streaming from the primary and is within
+SUCHI_REPLICA_MAX_LAG seconds of the primary (see _LAG_SQL); each process checks each replica at
 most once every SUCHI_REPLICA_CHECK_INTERVAL seconds, in the request that needs it, and
 replica_status() says why one is out (/readyz). A read that fails on a replica because the
 replica went away is answered again from the primary (the view is run again: these are reads),
@@ -21,6 +21,7 @@ and the replica leaves the rotation until it passes a check. One request reads f
 database throughout, so its answer is consistent with itself.
 """
 
+import contextlib
 import contextvars
 import random
 import threading
@@ -36,16 +37,33 @@ REPLICA_PREFIX = "replica_"
 PIN_COOKIE = "suchi_primary"
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
+# The primary's position now: a replica that has replayed past it is not behind.
+_PRIMARY_SQL = "SELECT pg_current_wal_lsn()::text"
 # In recovery; the WAL receiver's state (NULL without pg_read_all_stats, no row when none
-# runs); seconds between the last replayed commit and now when replay is behind what was
-# received, 0 when it has caught up, NULL when nothing has been replayed yet.
+# runs); 0 when replay has reached the primary's position read just before (or, if that could
+# not be read, what the replica has received), else the seconds since the primary committed
+# the last transaction the replica replayed (NULL when nothing has been replayed yet). A
+# receiver that stalls silently is so seen to fall behind the primary, not only its own
+# receive position.
 _LAG_SQL = (
     "SELECT pg_is_in_recovery(), "
     "EXISTS (SELECT 1 FROM pg_stat_wal_receiver), "
     "(SELECT status FROM pg_stat_wal_receiver), "
-    "CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0 "
-    "ELSE extract(epoch FROM clock_timestamp() - pg_last_xact_replay_timestamp()) END"
+    "CASE WHEN pg_last_wal_replay_lsn() >= coalesce(%s::pg_lsn, pg_last_wal_receive_lsn()) "
+    "THEN 0 ELSE extract(epoch FROM clock_timestamp() - pg_last_xact_replay_timestamp()) END"
 )
+# A replica cancels a read that conflicts with what it replays (SQLSTATE 40001); the primary
+# answers it instead, and the replica stays in rotation.
+_RECOVERY_CONFLICT = ("40001", "40P01")
+
+
+def _primary_position() -> str | None:
+    try:
+        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+            cursor.execute(_PRIMARY_SQL)
+            return cursor.fetchone()[0]
+    except Error:
+        return None  # then the replica is judged against what it has received
 
 
 def replica_aliases() -> list[str]:
@@ -80,9 +98,10 @@ _health_lock = threading.Lock()
 
 def _measure(alias: str) -> Health:
     now = time.monotonic()
+    primary = _primary_position()
     try:
         with connections[alias].cursor() as cursor:
-            cursor.execute(_LAG_SQL)
+            cursor.execute(_LAG_SQL, [primary])
             in_recovery, receiving, status, lag = cursor.fetchone()
     except Error as exc:
         connections[alias].close()
@@ -129,10 +148,11 @@ def take_out(alias: str, reason: str) -> None:
 
 
 def replica_status() -> dict[str, dict]:
-    """Each replica measured now: in rotation or not, why, and its lag in seconds."""
+    """Each replica as last measured (again if older than the check interval): in rotation or
+    not, why, and its lag in seconds. Never slower than one check a replica."""
     report = {}
     for alias in replica_aliases():
-        measured = health(alias, fresh=True)
+        measured = health(alias)
         report[alias] = {
             "in_rotation": measured.in_rotation,
             "reason": measured.reason,
@@ -213,9 +233,14 @@ class ReplicaMiddleware:
         request._replica_token = None
         try:
             response = self.get_response(request)
+            routing = _routing.get()
         finally:
             if request._replica_token is not None:
                 _routing.reset(request._replica_token)
+        if response.streaming and request._replica_token is not None:
+            # A streamed body (data.json, sitemaps) is read after this returns: it reads
+            # from the same database as the rest of the request.
+            response.streaming_content = _routed(response.streaming_content, routing)
         if request.method not in READ_METHODS and not getattr(request, "_replica_read", False):
             # The writer's next requests read from the primary until any replica has its write.
             pin = settings.SUCHI_REPLICA_MAX_LAG + settings.SUCHI_REPLICA_CHECK_INTERVAL + 1
@@ -240,6 +265,15 @@ class ReplicaMiddleware:
         return retry_on_primary(request, exc)
 
 
+def _routed(content, routing):
+    token = _routing.set(routing)
+    try:
+        yield from content
+    finally:
+        with contextlib.suppress(ValueError):  # closed from another context: nothing to undo
+            _routing.reset(token)
+
+
 def retry_on_primary(request, exc) -> object | None:
     """The view's answer again, read from the primary, when `exc` is the replica the request
     read from going away (a GET or HEAD: a read on POST is not repeated, its body may have
@@ -248,12 +282,14 @@ def retry_on_primary(request, exc) -> object | None:
     which answers database errors itself."""
     alias = reading_from()
     if alias is None or request.method not in ("GET", "HEAD") or not database_unavailable(exc):
-        return None
+        return None  # a read on POST is not repeated: its body may have been consumed
     raw = connections[alias].connection
-    if raw is not None and not raw.closed and not raw.broken:
-        return None  # the replica's connection is fine: the failure came from elsewhere
-    take_out(alias, f"a query failed: {type(exc).__name__}: {exc}")
-    connections[alias].close()
+    conflict = getattr(exc.__cause__, "sqlstate", None) in _RECOVERY_CONFLICT
+    if not conflict:
+        if raw is not None and not raw.closed and not raw.broken:
+            return None  # the replica's connection is fine: the failure came from elsewhere
+        take_out(alias, f"a query failed: {type(exc).__name__}: {exc}")
+        connections[alias].close()
     _routing.get().alias = DEFAULT_DB_ALIAS
     view_func, view_args, view_kwargs = request._replica_view
     return view_func(request, *view_args, **view_kwargs)
