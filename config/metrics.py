@@ -154,17 +154,18 @@ def _queue_metrics(depth: GaugeMetricFamily, oldest: GaugeMetricFamily) -> None:
     import redis
 
     now = time.time()
+    queues = all_queues(settings.CELERY_TASK_DEFAULT_QUEUE)
     try:
         client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=1)
         with client.pipeline(transaction=False) as pipe:
-            for queue in all_queues(settings.CELERY_TASK_DEFAULT_QUEUE):
+            for queue in queues:
                 pipe.llen(queue)
                 pipe.lindex(queue, -1)
             answers = pipe.execute()
         client.close()
     except redis.RedisError:
         return  # /readyz reports Redis; a scrape should still answer
-    for index, queue in enumerate(all_queues(settings.CELERY_TASK_DEFAULT_QUEUE)):
+    for index, queue in enumerate(queues):
         length, tail = answers[2 * index], answers[2 * index + 1]
         depth.add_metric([queue], length)
         oldest.add_metric([queue], max(0.0, now - _sent_at(tail)) if tail else 0.0)

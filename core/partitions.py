@@ -138,6 +138,11 @@ def partitions_ensure(table: str, *, months_ahead: int = 3, since: date | None =
     return created
 
 
+def partitions_ensure_all(*, months_ahead: int = 3) -> int:
+    """partitions_ensure for every partitioned table (settings.SUCHI_PARTITIONED)."""
+    return sum(partitions_ensure(t, months_ahead=months_ahead) for t in settings.SUCHI_PARTITIONED)
+
+
 def partitions_detach(table: str, *, before: date, drop: bool = False) -> list[str]:
     """Detach (and with `drop`, drop) every month partition that ends on or before `before`.
     Refused, and nothing done, if any of them holds months younger than the retention."""
