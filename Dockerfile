@@ -20,6 +20,7 @@ COPY harvest harvest
 COPY exchange exchange
 COPY identity identity
 COPY rights rights
+COPY transparency transparency
 COPY web web
 COPY locale locale
 COPY manage.py ./

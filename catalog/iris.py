@@ -43,3 +43,8 @@ def place(base: str, state_code: str) -> str:
 
 def data_json(base: str) -> str:
     return base + reverse("data-json")
+
+
+def quality(base: str, fragment: str) -> str:
+    """A FAIR metric or dimension (DQV), explained on the quality dashboard."""
+    return base + reverse("quality-page") + "#" + fragment

@@ -72,7 +72,7 @@ def _not_acceptable(offers) -> HttpResponse:
     )
 
 
-def _rdf(graph, fmt: str) -> HttpResponse:
+def rdf_response(graph, fmt: str) -> HttpResponse:
     return HttpResponse(dcat.serialize(graph, fmt), content_type=MEDIA_TYPES[fmt])
 
 
@@ -133,7 +133,7 @@ def catalog(request, fmt: str, route: str = ""):
     graph = dcat.catalog_graph(
         _base(), datasets, page=page, page_size=PAGE_SIZE, total=total, page_url=page_url
     )
-    return _rdf(graph, fmt)
+    return rdf_response(graph, fmt)
 
 
 @replica_reads
@@ -204,7 +204,7 @@ def _dataset_rdf(pk, fmt: str):
         return JsonResponse({"detail": "This dataset was withdrawn."}, status=410)
     graph = dcat.new_graph()
     dcat.add_dataset(graph, _base(), obj)
-    response = _rdf(graph, fmt)
+    response = rdf_response(graph, fmt)
     response["Last-Modified"] = http_date(obj.modified_at.timestamp())
     return response
 
@@ -254,7 +254,7 @@ def distribution(request, pk, fmt: str):
             return render(request, "catalog/dataset_gone.html", {"dataset": dataset}, status=410)
         return JsonResponse({"detail": "This dataset was withdrawn."}, status=410)
     if fmt != "html":
-        return _rdf(dcat.distribution_graph(_base(), dist), fmt)
+        return rdf_response(dcat.distribution_graph(_base(), dist), fmt)
     context = {"distribution": dist, "dataset": dataset}
     return _page(request, "catalog/distribution_detail.html", context)
 
@@ -281,7 +281,7 @@ def place(request, code: str, fmt: str):
     if state is None:
         raise Http404("No such state or union territory.")
     if fmt != "html":
-        return _rdf(dcat.place_graph(_base(), code), fmt)
+        return rdf_response(dcat.place_graph(_base(), code), fmt)
     qs = search_datasets(DatasetQuery(state=[code]))
     context = {
         "code": code,
@@ -303,7 +303,7 @@ def institution(request, slug: str, fmt: str):
     found = get_object_or_404(institutions_listed(), slug=slug)
     graph = dcat.new_graph()
     dcat.add_agent(graph, _base(), found)
-    return _rdf(graph, fmt)
+    return rdf_response(graph, fmt)
 
 
 def _page(request, template: str, context: dict) -> HttpResponse:

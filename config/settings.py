@@ -41,7 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     *("rest_framework", "drf_spectacular", "drf_spectacular_sidecar"),
     *("core", "registry", "catalog", "consent", "harvest", "exchange", "identity", "rights"),
-    "web",
+    *("transparency", "web"),
 ]
 
 MIDDLEWARE = [
@@ -219,6 +219,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "sweep-breach-notices": {"task": "rights.tasks.sweep_breach_notices", "schedule": 300},
     "ensure-partitions": {"task": "core.tasks.ensure_partitions", "schedule": 86400},
+    "warm-statistics": {  # /stats and /quality counted ahead of their readers (transparency/)
+        "task": "transparency.tasks.warm_statistics",
+        "schedule": env_int("SUCHI_STATS_WARM_INTERVAL", 300),
+    },
     "end-guardianships-at-majority": {  # a child's guardianship ends at 18 (DPDP Act s.9)
         "task": "identity.tasks.end_guardianships_at_majority",
         "schedule": 3600,
@@ -332,6 +336,12 @@ SUCHI_SEARCH_RELEVANCE_WINDOW = env_int("SUCHI_SEARCH_RELEVANCE_WINDOW", 1000)
 SUCHI_SEARCH_SAMPLE_MIN = env_int("SUCHI_SEARCH_SAMPLE_MIN", 200)
 # Anonymous catalogue reads answered from the shared cache (core/response_cache.py; PostgreSQL).
 SUCHI_ANSWER_CACHE = env_bool("SUCHI_ANSWER_CACHE", True)
+SUCHI_STATS_TTL = env_int("SUCHI_STATS_TTL", 600)  # seconds /stats and /quality figures are kept
+# The public DCAT validator (catalog/validator): bounded, inside a gunicorn worker's timeout.
+SUCHI_VALIDATOR_MAX_BYTES = env_int("SUCHI_VALIDATOR_MAX_BYTES", 16 * 1024 * 1024)
+SUCHI_VALIDATOR_SECONDS = env_int("SUCHI_VALIDATOR_SECONDS", 25)
+SUCHI_VALIDATOR_MEMORY_BYTES = env_int("SUCHI_VALIDATOR_MEMORY_BYTES", 2 * 1024**3)
+SUCHI_VALIDATOR_RATE = env_str("SUCHI_VALIDATOR_RATE", "20/minute")  # per client, beside ANON
 SUCHI_WEBHOOK_RETRY_BASE = float(env_str("SUCHI_WEBHOOK_RETRY_BASE", "30"))
 SUCHI_WEBHOOK_GIVE_UP_HOURS = env_int("SUCHI_WEBHOOK_GIVE_UP_HOURS", 24)
 

@@ -2,10 +2,13 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from catalog import feeds as catalog_feeds
 from catalog import pages as catalog_pages
+from catalog import validate_page
 from catalog import views as catalog_views
 from catalog.api.ckan_views import CkanAction
 from consent.api.views import public as consent_public
+from transparency import pages as transparency_pages
 from web import urls as web_urls
 from web.security import throttled_login
 
@@ -27,6 +30,7 @@ urlpatterns = [
     path("api/v1/", include("rights.api.urls")),
     path("api/v1/", include("rights.api.records_urls")),
     path("api/v1/", include("harvest.api.urls")),
+    path("api/v1/", include("transparency.api.urls")),
     path("api/v1/", include("registry.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
@@ -63,6 +67,20 @@ urlpatterns = [
     path("datasets", catalog_pages.dataset_list, name="dataset-list-page"),
     path("institutions", catalog_pages.institution_list, name="institution-list-page"),
     path("institutions/<slug:slug>", catalog_views.institution, name="institution-page"),
+    # Atom feeds of new and updated datasets, beside the pages they follow.
+    path("feeds/datasets.atom", catalog_feeds.catalogue_feed, name="datasets-feed"),
+    path(
+        "institutions/<slug:slug>/datasets.atom",
+        catalog_feeds.institution_feed,
+        name="institution-datasets-feed",
+    ),
+    path("themes/<str:code>/datasets.atom", catalog_feeds.theme_feed, name="theme-datasets-feed"),
+    path("validate", validate_page.validate, name="validate-page"),
+    path("stats", transparency_pages.stats, name="stats-page"),
+    path("quality", transparency_pages.quality, name="quality-page"),
+    path(
+        "quality/<slug:slug>", transparency_pages.quality_publisher, name="quality-publisher-page"
+    ),
     # --- end of public catalogue pages ---
     # --- the citizen portal and the institution console (HTML) ---
     path("portal/", include(web_urls.portal_urls)),

@@ -1,6 +1,10 @@
 """HTTP helpers every app needs."""
 
+import csv
+import io
+
 from django.conf import settings
+from django.http import HttpResponse
 
 
 def client_ip(request) -> str:
@@ -20,3 +24,21 @@ def client_ip(request) -> str:
 # The HTTP methods Suchi answers anywhere. Anything else (TRACE, CONNECT, invented names) is
 # refused before any view, authentication or metric label sees it.
 KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
+def csv_cell(value) -> str:
+    """A CSV cell a spreadsheet will not run as a formula (OWASP's CSV injection advice)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def csv_response(filename: str, header: list[str], rows) -> HttpResponse:
+    """A CSV download: the header row, then each row's cells made safe (csv_cell)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(csv_cell(value) for value in row)
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

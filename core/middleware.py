@@ -56,8 +56,30 @@ class RequestIdMiddleware:
             request_id_var.reset(token)
 
 
+def body_limit(limit):
+    """Mark a view (function or class) as taking bodies up to `limit` bytes (an int, or a
+    callable giving one) instead of SUCHI_MAX_BODY_BYTES: a file upload, a document to check."""
+
+    def mark(view):
+        view.max_body_bytes = limit
+        return view
+
+    return mark
+
+
+def _limit_of(view_func) -> int:
+    limit = getattr(view_func, "max_body_bytes", None)
+    if limit is None:  # a class-based view: as_view() keeps the class
+        limit = getattr(getattr(view_func, "view_class", None), "max_body_bytes", None)
+    if limit is None:
+        return settings.SUCHI_MAX_BODY_BYTES
+    return limit() if callable(limit) else limit
+
+
 class BodySizeLimitMiddleware:
-    """Refuses a declared body over SUCHI_MAX_BODY_BYTES with 413 before anything reads it."""
+    """Refuses a declared body over the view's limit (SUCHI_MAX_BODY_BYTES unless the view says
+    otherwise, `body_limit`) with 413 before anything reads it: the check runs when the view is
+    known and before any later middleware's process_view (CSRF reads a form's body)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -65,18 +87,19 @@ class BodySizeLimitMiddleware:
     def __call__(self, request):
         declared = request.META.get("CONTENT_LENGTH") or "0"
         try:
-            size = int(declared)
+            request.declared_body_size = int(declared)
         except ValueError:
             return JsonResponse({"detail": "Content-Length header is not a number."}, status=400)
-        if size > settings.SUCHI_MAX_BODY_BYTES:
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        size, limit = getattr(request, "declared_body_size", 0), _limit_of(view_func)
+        if size > limit:
             return JsonResponse(
-                {
-                    "detail": f"Request body is {size} bytes; the limit is "
-                    f"{settings.SUCHI_MAX_BODY_BYTES} bytes."
-                },
+                {"detail": f"Request body is {size} bytes; the limit is {limit} bytes."},
                 status=413,
             )
-        return self.get_response(request)
+        return None
 
 
 # --- the database is unavailable: a clean 503, not a 500 ----------------------------------------

@@ -165,13 +165,17 @@ def parse_rdf(raw: bytes, fmt: str, *, base: str):
             decoded = json.loads(raw)
         except (ValueError, RecursionError) as exc:
             raise DocumentInvalid(f"not valid JSON ({str(exc)[:200]})") from None
+        if isinstance(decoded, list):
+            # A top-level array (as rdflib itself writes JSON-LD) means the same as an object
+            # holding it in @graph; rdflib's parser takes only the object.
+            decoded = {"@graph": decoded}
         data = localise_jsonld(decoded)
     elif fmt == "xml":
         _check_xml(raw)
     try:
         graph.parse(data=data, format=fmt, publicID=base)
-    except (DocumentRefused, DocumentInvalid):
-        raise
+    except (DocumentRefused, DocumentInvalid, MemoryError):
+        raise  # a MemoryError is the caller's bound (the validator's), not the document's fault
     except OSError:
         # rdflib tried to open something after all: never say what or why.
         raise DocumentRefused("the document refers to something outside itself") from None

@@ -211,6 +211,9 @@ class Dataset(models.Model):
     quality = models.JSONField(default=dict, blank=True)
     # Every check of quality["ml_ready"] met (registry/quality.py): a search filter and facet.
     ml_ready = models.BooleanField(default=False)
+    # The FAIR assessment (registry/mqa.py): its points and one bit per check met.
+    fair_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    fair_met = models.IntegerField(null=True, blank=True)
     last_checked_at = models.DateTimeField(null=True, blank=True)
     next_check_at = models.DateTimeField(null=True, blank=True, db_index=True)
     check_status = models.CharField(

@@ -78,6 +78,7 @@ def _test_settings(settings, source_server, signing_key_file):
     # its own test.
     settings.SUCHI_ANON_RATE = ""
     settings.SUCHI_AUTH_RATE = ""
+    settings.SUCHI_VALIDATOR_RATE = ""
     settings.SUCHI_SIGNING_KEY_FILE = str(signing_key_file)
     # Wrong-password counters live in the cache, which outlives a test: start each test afresh.
     signin_forget_all()

@@ -18,6 +18,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 FLOORS = {"core": 1, "registry": 2, "catalog": 3, "consent": 3, "harvest": 4, "web": 4}
+FLOORS["transparency"] = 4
 FLOORS["config"] = 5
 APPS = set(FLOORS)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import openapi, views  # noqa: F401 (importing openapi documents the views)
+from . import openapi, validate_views, views  # noqa: F401 (importing openapi documents the views)
 
 urlpatterns = [
     path("datasets", views.DatasetCollection.as_view(), name="dataset-list"),
@@ -13,4 +13,5 @@ urlpatterns = [
     path("institutions/<slug:slug>", views.InstitutionDetail.as_view(), name="institution-detail"),
     path("themes", views.ThemeList.as_view(), name="theme-list"),
     path("licenses", views.LicenceList.as_view(), name="license-list"),
+    path("validate/dcat", validate_views.ValidateDcat.as_view(), name="validate-dcat"),
 ]

@@ -22,7 +22,7 @@ from datetime import date, timedelta
 
 from django.db import connection, transaction
 
-from registry import vocabularies
+from registry import mqa, vocabularies
 from registry.models import Dataset, DatasetRevision, Distribution, Institution
 from registry.services import institution_create
 
@@ -201,6 +201,8 @@ def _dataset(plan: _Plan, institution: tuple, n: int) -> tuple[dict, list[dict]]
                 "schema": None,
             }
         )
+    fair = mqa.assess_row(row, distributions)
+    row["fair_score"], row["fair_met"] = fair["points"], fair["met"]
     return row, distributions
 
 

@@ -3,6 +3,7 @@ module, an `api/openapi.py` declares every operation in one call, and the app's 
 imports it, so the descriptions are in place wherever the URLs (and so the schema) are loaded.
 The views carry no schema decorators."""
 
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
 
@@ -25,3 +26,27 @@ class Operations:
             **{**self.shared, **kw},
         )
         extend_schema_view(**{method: schema})(view)
+
+
+def one_mount(ops: Operations, view: type, method: str, *args, **kw) -> type:
+    """The schema class `ops(view, method, *args, **kw)` would give `view`, for one mount."""
+    stand_in = type(view.__name__, (view,), {})
+    ops(stand_in, method, *args, **kw)
+    return getattr(stand_in, method).kwargs["schema"]
+
+
+def by_mount(view: type, method: str, attr: str, schemas: dict) -> None:
+    """Describe `view`'s `method` per mount: `schemas` maps the value of `attr` a mount gives
+    the view (`as_view(attr=…)`) to that mount's schema class (`one_mount`)."""
+
+    class ByMount(AutoSchema):
+        def get_operation(self, path, path_regex, path_prefix, method, registry):
+            mounted = schemas[getattr(self.view, attr)]()
+            mounted.view = self.view
+            return mounted.get_operation(path, path_regex, path_prefix, method, registry)
+
+    def use(handler):
+        handler.kwargs = {**getattr(handler, "kwargs", {}), "schema": ByMount}
+        return handler
+
+    extend_schema_view(**{method: use})(view)

@@ -17,3 +17,13 @@ class AnonymousRateThrottle(AnonRateThrottle):
             return True
         self.num_requests, self.duration = self.parse_rate(self.rate)
         return super().allow_request(request, view)
+
+
+class ValidatorRateThrottle(AnonymousRateThrottle):
+    """The public validator's own rate per client (SUCHI_VALIDATOR_RATE), beside the anonymous
+    one: each check may hold a worker for seconds."""
+
+    scope = "validator"
+
+    def get_rate(self):
+        return settings.SUCHI_VALIDATOR_RATE or None

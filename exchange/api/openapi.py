@@ -4,17 +4,15 @@ audience as the views' scopes are. Imported by urls.py.
 Two views are mounted at several addresses (urls.py's `as_view(action=…)`, `as_view(csv=…)`);
 `by_mount` makes each mount an operation of its own."""
 
-from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
-    extend_schema_view,
     inline_serializer,
 )
 from rest_framework import serializers
 
-from core.api.schema import Operations
+from core.api.schema import Operations, by_mount, one_mount
 from core.api.serializers import ErrorOutput
 
 from ..models import AccessRequest, DataUseAgreement
@@ -89,30 +87,6 @@ NEEDS_REVIEW = "Needs `access:review`."
 
 def status_param(choices) -> list[OpenApiParameter]:
     return [OpenApiParameter("status", enum=choices, required=False)]
-
-
-def one_mount(ops: Operations, view: type, method: str, *args, **kw) -> type:
-    """The schema class `ops(view, method, *args, **kw)` would give `view`, for one mount."""
-    stand_in = type(view.__name__, (view,), {})
-    ops(stand_in, method, *args, **kw)
-    return getattr(stand_in, method).kwargs["schema"]
-
-
-def by_mount(view: type, method: str, attr: str, schemas: dict) -> None:
-    """Describe `view`'s `method` per mount: `schemas` maps the value of `attr` a mount gives
-    the view (`as_view(attr=…)`) to that mount's schema class (`one_mount`)."""
-
-    class ByMount(AutoSchema):
-        def get_operation(self, path, path_regex, path_prefix, method, registry):
-            mounted = schemas[getattr(self.view, attr)]()
-            mounted.view = self.view
-            return mounted.get_operation(path, path_regex, path_prefix, method, registry)
-
-    def use(handler):
-        handler.kwargs = {**getattr(handler, "kwargs", {}), "schema": ByMount}
-        return handler
-
-    extend_schema_view(**{method: use})(view)
 
 
 # --- Consumers -------------------------------------------------------------------------------

@@ -2,11 +2,8 @@
 providers' `access:review` (review, approve, reject, suspend, resume, revoke, status checks,
 receipts). Either party reads what concerns it; anyone else gets 404. The register is public."""
 
-import csv
-import io
-
 from django.http import HttpResponse
-from rest_framework import generics, renderers, status
+from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
@@ -14,7 +11,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.pagination import Pagination
+from core.api.renderers import CSVRenderer
 from core.api.serializers import status_answer
+from core.http import csv_response
 from registry.api.permissions import HasScope
 from registry.services import Actor
 
@@ -330,15 +329,6 @@ class ExchangePolicyView(APIView):
         return Response(self._output(request.user.institution))
 
 
-class CSVRenderer(renderers.BaseRenderer):
-    """text/csv, for the register's CSV (the view renders the bytes itself)."""
-
-    media_type, format, charset = "text/csv", "csv", "utf-8"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return data
-
-
 REGISTER_COLUMNS = [
     "id", "consumer", "consumer_name", "provider", "provider_name", "datasets", "purpose",
     "status", "valid_from", "valid_until",
@@ -366,32 +356,20 @@ class AgreementRegister(generics.GenericAPIView):
         return self.get_paginated_response(RegisterEntry(page, many=True).data)
 
 
-def _cell(value) -> str:
-    """A CSV cell a spreadsheet will not run as a formula (OWASP's CSV injection advice)."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def register_csv(qs) -> HttpResponse:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(REGISTER_COLUMNS)
-    for agreement in qs.iterator(chunk_size=1000):
-        writer.writerow(
-            _cell(value)
-            for value in [
-                agreement.pk,
-                agreement.consumer.slug,
-                agreement.consumer.name,
-                agreement.provider.slug,
-                agreement.provider.name,
-                " ".join(str(d.pk) for d in agreement.datasets.all()),
-                purpose_of(agreement.purpose)["code"],
-                agreement.status,
-                agreement.valid_from.isoformat(),
-                agreement.valid_until.isoformat(),
-            ]
-        )
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="agreements.csv"'
-    return response
+    rows = (
+        [
+            agreement.pk,
+            agreement.consumer.slug,
+            agreement.consumer.name,
+            agreement.provider.slug,
+            agreement.provider.name,
+            " ".join(str(d.pk) for d in agreement.datasets.all()),
+            purpose_of(agreement.purpose)["code"],
+            agreement.status,
+            agreement.valid_from.isoformat(),
+            agreement.valid_until.isoformat(),
+        ]
+        for agreement in qs.iterator(chunk_size=1000)
+    )
+    return csv_response("agreements.csv", REGISTER_COLUMNS, rows)

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from .. import mqa
 from ..checks import Severity
 from ..models import Dataset, DatasetRevision, ValidationFinding, ValidationRun
 from ..rawsql import rows_update
@@ -60,6 +61,8 @@ HEALTH_FIELDS = (
     "quality",
     "quality_score",
     "ml_ready",
+    "fair_score",
+    "fair_met",
     "last_checked_at",
     "check_status",
     "source_failures",
@@ -92,6 +95,8 @@ def set_health(dataset: Dataset, run: ClaimedRun, *, source_failed: bool) -> tup
     dataset.quality = run.quality or {}
     dataset.quality_score = (run.quality or {}).get("score")
     dataset.ml_ready = bool(((run.quality or {}).get("ml_ready") or {}).get("ready"))
+    fair = mqa.assess(run.snapshot, reachable=mqa.reachable_in(run.quality), published=True)
+    dataset.fair_score, dataset.fair_met = fair["points"], fair["met"]
     dataset.last_checked_at = now
     dataset.check_status = "ok" if run.status == ValidationRun.Status.PASSED else "failing"
     dataset.source_failures = dataset.source_failures + 1 if source_failed else 0

@@ -45,17 +45,20 @@ def _inexpressible_checks(case) -> list:
     positive_data_acceptance sends schema-valid requests and expects them accepted. Kinds of
     validity no OpenAPI schema can state: a password that matches (a wrong one is RFC 6749
     §5.2's 400 invalid_grant), a one-time code that matches the one sent, an identifier that is
-    a deliverable e-mail address or an Indian mobile number, and a `cursor`, valid only as a
-    token the server signed and issued (and then not with `page`). Every other check applies to
-    these operations too.
+    a deliverable e-mail address or an Indian mobile number, a document valid in its own
+    grammar (Turtle, RDF/XML, JSON-LD: the validator's 400 names where it is not), and a `cursor`, valid only as a
+    token the server signed and issued (and then not with `page`), and a statistics period
+    (`from`, `to`) whose months are in order, after 2000-01 and at most 120 apart. Every other
+    check applies to these operations too.
     """
     if (case.method.upper(), case.path) in {
         ("POST", "/api/v1/auth/token"),
         ("POST", "/api/v1/auth/otp"),
         ("POST", "/api/v1/auth/otp/verify"),
+        ("POST", "/api/v1/validate/dcat"),
     }:
         return [positive_data_acceptance]
-    if any(parameter.name == "cursor" for parameter in case.operation.query):
+    if any(parameter.name in ("cursor", "from") for parameter in case.operation.query):
         return [positive_data_acceptance]
     return []
 

@@ -179,6 +179,7 @@ def test_beat_schedules_sweeps_rechecks_expiry_and_webhooks_and_compose_runs_bea
         "rights.tasks.sweep_breach_notices",
         "identity.tasks.end_guardianships_at_majority",
         "core.tasks.ensure_partitions",
+        "transparency.tasks.warm_statistics",
     }
     app.loader.import_default_modules()
     assert tasks <= set(app.tasks)

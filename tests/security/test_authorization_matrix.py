@@ -651,6 +651,27 @@ TABLE = [
     Row("institutions", "/institutions", expect=PUBLIC),
     Row("institutions/<slug:slug>", "/institutions/{x_slug}", expect=PUBLIC),
     Row("language", "/language?language=hi&next=/", expect=cells(302)),
+    # --- transparency: statistics, quality, the validator, feeds (all public) ---
+    Row("stats", "/stats", expect=PUBLIC),
+    Row("quality", "/quality", expect=PUBLIC),
+    Row("quality/<slug:slug>", "/quality/{x_slug}", expect=PUBLIC),
+    Row("validate", "/validate", expect=PUBLIC),
+    Row("feeds/datasets.atom", "/feeds/datasets.atom", expect=PUBLIC),
+    Row(
+        "institutions/<slug:slug>/datasets.atom",
+        "/institutions/{x_slug}/datasets.atom",
+        expect=PUBLIC,
+    ),
+    Row("themes/<str:code>/datasets.atom", "/themes/HEAL/datasets.atom", expect=PUBLIC),
+    Row("api/v1/stats", "/api/v1/stats", expect=PUBLIC),
+    Row("api/v1/stats/<slug:name>", "/api/v1/stats/consent-by-month", expect=PUBLIC),
+    Row("api/v1/stats/<slug:name>.csv", "/api/v1/stats/datasets-by-access.csv", expect=PUBLIC),
+    Row("api/v1/stats/quality", "/api/v1/stats/quality", expect=PUBLIC),
+    Row("api/v1/stats/quality.csv", "/api/v1/stats/quality.csv", expect=PUBLIC),
+    Row("api/v1/stats/quality/<slug:slug>", "/api/v1/stats/quality/{x_slug}", expect=PUBLIC),
+    Row(
+        "api/v1/validate/dcat", "/api/v1/validate/dcat", "POST", body={"dataset": []}, expect=PUBLIC
+    ),
     # --- the citizen portal ---
     Row("portal/", "/portal/", expect=portal(200, b=200)),
     Row("portal/login", "/portal/login", expect=cells(200)),

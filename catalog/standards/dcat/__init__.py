@@ -10,6 +10,7 @@ from .export import (
     dataset_iri,
     distribution_graph,
     place_graph,
+    quality_graph,
     serialize,
 )
 from .parse import dataset_record
@@ -51,6 +52,7 @@ __all__ = [
     "jsonld_context",
     "new_graph",
     "place_graph",
+    "quality_graph",
     "rdf_format_of",
     "serialize",
 ]

@@ -11,7 +11,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from core.links import http_url
-from registry import datacard, vocabularies
+from registry import datacard, mqa, vocabularies
 from registry.models import Dataset, Distribution, Institution
 
 from ... import iris
@@ -128,6 +128,8 @@ def add_dataset(g: Graph, base: str, dataset: Dataset) -> URIRef:
         # DCAT-AP range would make the remote record a dcat:Dataset that must be described).
         g.add((node, PROV.wasDerivedFrom, URIRef(remote)))
     _add_data_card(g, node, dataset.data_card)
+    if dataset.fair_met is not None:
+        add_quality_measurements(g, base, node, dataset.fair_met)
     licence = vocabularies.licences().get(dataset.license)
     policy = _access_policy(g, base, dataset) if dataset.access_rights == "restricted" else None
     for dist in dataset.distributions.all():
@@ -193,6 +195,35 @@ def _add_data_card(g: Graph, node: URIRef, stored: dict) -> None:
     g.add((node, FOAF.page, _typed(g, f"{node}#data-card", FOAF.Document)))
 
 
+def quality_metric(g: Graph, base: str, name: str) -> URIRef:
+    """The metric of one FAIR dimension (or `fair`, the total), described where the quality
+    dashboard explains it, with its dimension."""
+    metric = _typed(g, iris.quality(base, name), DQV.Metric)
+    if name == "fair":
+        g.add((metric, SKOS.prefLabel, Literal("FAIR points (of 405, MQA weights)", lang="en")))
+    else:
+        dimension = _typed(g, iris.quality(base, f"dimension-{name}"), DQV.Dimension)
+        label = str(mqa.DIMENSION_LABELS[name])
+        g.add((dimension, SKOS.prefLabel, Literal(label, lang="en")))
+        g.add((metric, DQV.inDimension, dimension))
+        g.add((metric, SKOS.prefLabel, Literal(f"{label} points", lang="en")))
+    g.add((metric, DQV.expectedDataType, XSD.integer))
+    return metric
+
+
+def add_quality_measurements(g: Graph, base: str, node: URIRef, mask: int) -> None:
+    """The dataset's FAIR assessment (registry/mqa.py) as W3C DQV measurements: the points of
+    each dimension and the total, each an IRI beside the dataset's."""
+    assessed = mqa.summary(mask)
+    values = {**assessed["dimensions"], "fair": assessed["points"]}
+    for name, value in values.items():
+        measurement = _typed(g, f"{node}#quality-{name}", DQV.QualityMeasurement)
+        g.add((measurement, DQV.computedOn, node))
+        g.add((measurement, DQV.isMeasurementOf, quality_metric(g, base, name)))
+        g.add((measurement, DQV.value, Literal(value, datatype=XSD.integer)))
+        g.add((node, DQV.hasQualityMeasurement, measurement))
+
+
 def add_place(g: Graph, base: str, code: str) -> URIRef:
     """A state or union territory as a dct:Location named in English and Hindi."""
     states = vocabularies.states()
@@ -212,6 +243,15 @@ def distribution_graph(base: str, dist: Distribution) -> Graph:
     g.add((node, DCTERMS.title, Literal(dataset.title)))
     licence = vocabularies.licences().get(dataset.license)
     g.add((node, DCAT.distribution, _add_distribution(g, base, dist, licence)))
+    return g
+
+
+def quality_graph(base: str) -> Graph:
+    """The FAIR metrics and dimensions the datasets' DQV measurements name (the quality
+    page's RDF)."""
+    g = new_graph()
+    for name in [*mqa.DIMENSION_LABELS, "fair"]:
+        quality_metric(g, base, name)
     return g
 
 

@@ -1,0 +1,74 @@
+"""One validation in a child process with a wall-clock limit and a memory limit.
+
+pyshacl on a large or pathological graph can run for minutes and grow without bound; a web
+worker must do neither. The child is forked (it starts with the parent's parsed shapes, no
+imports to repeat), sets RLIMIT_AS to its current size plus the budget, runs the function and
+sends back its result through a pipe. Past the deadline it is killed.
+
+The child runs only Django-free code (shacl.py, datajson.py, core.rdf): it logs nothing and
+touches no connection, so forking from a threaded worker takes no lock another thread holds.
+"""
+
+import multiprocessing
+import os
+import resource
+
+OK, FAILED, OUT_OF_MEMORY, OUT_OF_TIME, DIED = "ok", "failed", "memory", "time", "died"
+
+
+def _address_space() -> int:
+    """This process's virtual size in bytes (Linux), 0 where it cannot be read."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _child(writer, function, args, memory_bytes: int) -> None:
+    current = _address_space()
+    if memory_bytes and current:
+        limit = current + memory_bytes
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    try:
+        outcome = (OK, function(*args))
+    except MemoryError:
+        outcome = (OUT_OF_MEMORY, None)
+    except RecursionError:
+        outcome = (FAILED, ("DocumentInvalid", "the document is nested too deeply to check"))
+    except ValueError as exc:  # the parsers' DocumentInvalid, DocumentRefused, JsonInvalid
+        # A parser that reports any failure as invalid input may have run out of memory.
+        if isinstance(exc.__context__, MemoryError):
+            outcome = (OUT_OF_MEMORY, None)
+        else:
+            outcome = (FAILED, (type(exc).__name__, str(exc)[:1000]))
+    try:
+        writer.send(outcome)
+    except MemoryError:
+        writer.send((OUT_OF_MEMORY, None))
+    writer.close()
+
+
+def run_isolated(function, *args, seconds: float, memory_bytes: int) -> tuple[str, object]:
+    """`function(*args)` in a forked child: (OK, its result), (FAILED, (error class name,
+    message)) for a ValueError it raised, or OUT_OF_MEMORY, OUT_OF_TIME, DIED with None."""
+    context = multiprocessing.get_context("fork")
+    reader, writer = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(writer, function, args, memory_bytes))
+    child.daemon = True
+    child.start()
+    writer.close()
+    try:
+        if not reader.poll(seconds):
+            return OUT_OF_TIME, None
+        try:
+            return reader.recv()
+        except EOFError:  # killed by the kernel, or a crash before it could answer
+            return DIED, None
+    finally:
+        reader.close()
+        if child.is_alive():
+            child.kill()
+        child.join(5)
+        if child.exitcode is not None:
+            child.close()

@@ -1,0 +1,54 @@
+"""What the API and the pages ask for: a series (or the quality figures) for a period, from the
+cache when it is there."""
+
+from . import cache, quality
+from .periods import Period
+from .series import BY_NAME, Spec
+
+
+class UnknownSeries(LookupError):
+    pass
+
+
+def spec_of(name: str) -> Spec:
+    try:
+        return BY_NAME[name]
+    except KeyError:
+        raise UnknownSeries(name) from None
+
+
+def series_answer(spec: Spec, period: Period, *, fresh: bool = False) -> dict:
+    """The series as the API gives it: what it counts, its columns, the period, its rows and
+    when they were counted."""
+    used = period if spec.uses_period else None
+    rows, computed_at, _kept = cache.remembered(
+        ("series", spec.name, used.as_params() if used else None),
+        lambda: spec.compute(period),
+        fresh=fresh,
+    )
+    return {
+        "name": spec.name,
+        "title": str(spec.title),
+        "description": str(spec.description),
+        "kind": spec.kind,
+        "group": spec.group,
+        "notes": [str(note) for note in spec.notes],
+        "columns": [{"name": c.name, "label": str(c.label), "unit": c.unit} for c in spec.columns],
+        "period": used.as_params() if used else None,
+        "computed_at": computed_at.isoformat(),
+        "rows": rows,
+    }
+
+
+def catalogue_quality(*, fresh: bool = False) -> dict:
+    value, computed_at, _kept = cache.remembered(
+        ("quality",), quality.catalogue_quality, fresh=fresh
+    )
+    return {**value, "computed_at": computed_at.isoformat()}
+
+
+def publisher_quality(slug: str) -> dict:
+    value, computed_at, _kept = cache.remembered(
+        ("quality", slug), lambda: quality.publisher_quality(slug)
+    )
+    return {**value, "computed_at": computed_at.isoformat()}
