@@ -13,3 +13,12 @@ def fold_facet_counts() -> int:
         return 0
     with connection.cursor() as cursor:
         return facet_counts_fold(cursor)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def validate_document_job(job_id: str) -> str | None:
+    """Check a document queued for validation (catalog/validator/jobs.py)."""
+    from .validator.jobs import job_run
+
+    state = job_run(job_id)
+    return state["status"] if state else None

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from core.api.throttles import ValidatorRateThrottle
 from core.middleware import body_limit
 
 from . import validator
@@ -65,6 +66,10 @@ def validate(request):
         return render(request, "catalog/validate.html", context)
     form = ValidateForm(request.POST, request.FILES)
     context["form"] = form
+    if not ValidatorRateThrottle().allow_request(request, None):
+        # The API's rate, for the same checks: the page is no way round it.
+        context["problem"] = _("Too many checks from your address. Try again in a minute.")
+        return render(request, "catalog/validate.html", context, status=429)
     if form.is_valid():
         upload = form.cleaned_data["document"]
         try:

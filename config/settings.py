@@ -231,7 +231,8 @@ CELERY_BEAT_SCHEDULE = {
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # The embedded default (core/inprocess.py): these jobs, and those they queue, run on web threads.
-SUCHI_INPROCESS_TASKS = ["harvest.tasks.run_harvest_job", "rights.tasks.notify_breach"]
+SUCHI_INPROCESS_TASKS = ["harvest.tasks.run_harvest_job", "rights.tasks.notify_breach",
+                         "catalog.tasks.validate_document_job"]  # fmt: skip
 # SQLite has one writer: two writing threads starve each other past its busy timeout: one thread.
 SUCHI_INPROCESS_WORKERS = env_int(
     "SUCHI_INPROCESS_WORKERS",
@@ -337,11 +338,13 @@ SUCHI_SEARCH_SAMPLE_MIN = env_int("SUCHI_SEARCH_SAMPLE_MIN", 200)
 # Anonymous catalogue reads answered from the shared cache (core/response_cache.py; PostgreSQL).
 SUCHI_ANSWER_CACHE = env_bool("SUCHI_ANSWER_CACHE", True)
 SUCHI_STATS_TTL = env_int("SUCHI_STATS_TTL", 600)  # seconds /stats and /quality figures are kept
-# The public DCAT validator (catalog/validator): bounded, inside a gunicorn worker's timeout.
 SUCHI_VALIDATOR_MAX_BYTES = env_int("SUCHI_VALIDATOR_MAX_BYTES", 16 * 1024 * 1024)
-SUCHI_VALIDATOR_SECONDS = env_int("SUCHI_VALIDATOR_SECONDS", 25)
+SUCHI_VALIDATOR_SECONDS = env_int("SUCHI_VALIDATOR_SECONDS", 25)  # under gunicorn's 30 s
 SUCHI_VALIDATOR_MEMORY_BYTES = env_int("SUCHI_VALIDATOR_MEMORY_BYTES", 2 * 1024**3)
 SUCHI_VALIDATOR_RATE = env_str("SUCHI_VALIDATOR_RATE", "20/minute")  # per client, beside ANON
+SUCHI_VALIDATOR_CONCURRENCY = env_int("SUCHI_VALIDATOR_CONCURRENCY", 2)  # checks in requests, site
+SUCHI_VALIDATOR_JOB_SECONDS = env_int("SUCHI_VALIDATOR_JOB_SECONDS", 200)  # queued: a worker's
+SUCHI_VALIDATOR_JOB_TTL = env_int("SUCHI_VALIDATOR_JOB_TTL", 86400)  # a report waits this long
 SUCHI_WEBHOOK_RETRY_BASE = float(env_str("SUCHI_WEBHOOK_RETRY_BASE", "30"))
 SUCHI_WEBHOOK_GIVE_UP_HOURS = env_int("SUCHI_WEBHOOK_GIVE_UP_HOURS", 24)
 

@@ -26,6 +26,7 @@ SENT_HEADER = "suchi_sent_at"
 _KIND_OF_TASK = {
     "registry.tasks.validate_dataset": "validation",
     "registry.tasks.validate_datasets": "validation",
+    "catalog.tasks.validate_document_job": "validation",
     "harvest.tasks.run_harvest_job": "harvest",
     "consent.tasks.deliver_webhook": "notifications",
     "consent.tasks.deliver_due_webhooks": "notifications",

@@ -103,7 +103,7 @@ CHECKS = (
         "licence_vocabulary",
         "reusability",
         10,
-        _("Licence from SPDX"),
+        _("Licence from a known list (SPDX)"),
         _("name the licence by its SPDX id"),
     ),
     Check("access_rights", "reusability", 10, _("Access rights"), _("state the access rights")),

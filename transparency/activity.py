@@ -7,7 +7,7 @@ import statistics
 from datetime import UTC
 
 from django.db import connections, router
-from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models import Count, F, Min, OuterRef, Subquery
 from django.db.models.functions import TruncMonth
 
 from catalog.pages import CHECK_TITLES
@@ -15,7 +15,7 @@ from consent.models import ConsentEvent, ConsentRequest
 from exchange.models import ExchangeEvent
 from harvest.models import HarvestJob, HarvestSource
 from registry.models import ValidationFinding, ValidationRun
-from rights.models import Grievance
+from rights.models import Grievance, GrievanceStep
 
 from .periods import Period
 
@@ -57,22 +57,37 @@ def _rows(period: Period, counted: dict[str, dict], columns) -> list[dict]:
 
 
 def rejections(period: Period) -> list[dict]:
-    """Failed validation runs finished in the period, by each check that failed them (a run
-    failed by two checks counts under both)."""
-    counted = (
+    """Submissions whose validation failed, by month and by each check that failed them (a run
+    failed by two checks counts under both): one row a month, `counts` by check. Re-checks of
+    published datasets are not submissions and are not counted."""
+    counted: dict[str, dict] = {}
+    rows = (
         ValidationFinding.objects.filter(
             severity=ValidationFinding.Severity.ERROR,
             run__status=ValidationRun.Status.FAILED,
             run__finished_at__gte=period.start(),
             run__finished_at__lt=period.end(),
         )
-        .values_list("check_name")
+        .exclude(run__trigger=ValidationRun.Trigger.RECHECK)
+        .annotate(month=TruncMonth("run__finished_at", tzinfo=UTC))
+        .values_list("month", "check_name")
         .annotate(runs=Count("run", distinct=True))
-        .order_by("-runs", "check_name")
+        .order_by()
     )
+    for month, name, runs in rows:
+        counted.setdefault(_month(month), {})[name] = runs
+    return [{"month": month, "counts": counted.get(month, {})} for month in _months(period)]
+
+
+def rejections_by_check(monthly: list[dict]) -> list[dict]:
+    """The months' counts summed by check, largest first, each with its title."""
+    totals: dict[str, int] = {}
+    for row in monthly:
+        for name, runs in row["counts"].items():
+            totals[name] = totals.get(name, 0) + runs
     return [
         {"value": name, "label": str(CHECK_TITLES.get(name, name)), "runs": runs}
-        for name, runs in counted
+        for name, runs in sorted(totals.items(), key=lambda item: (-item[1], item[0]))
     ]
 
 
@@ -186,13 +201,17 @@ def _count_by_month(field: str, period: Period) -> dict[str, int]:
 
 def grievances(period: Period) -> list[dict]:
     """Filed and resolved each month, and the median days from filing to the first answer
-    among those answered that month."""
+    (an institution's, before any escalation) among those first answered that month."""
     filed, resolved = _count_by_month("created_at", period), _count_by_month("resolved_at", period)
+    firsts = (
+        GrievanceStep.objects.filter(kind=GrievanceStep.Kind.ANSWERED)
+        .values("grievance_id")
+        .annotate(first=Min("at"))
+        .filter(first__gte=period.start(), first__lt=period.end())
+        .values_list("first", "grievance__created_at")
+    )
     waits: dict[str, list[float]] = {}
-    answered = Grievance.objects.filter(
-        answered_at__gte=period.start(), answered_at__lt=period.end()
-    ).values_list("answered_at", "created_at")
-    for when, filed_at in answered:
+    for when, filed_at in firsts:
         waits.setdefault(_month(when.astimezone(UTC)), []).append(
             (when - filed_at).total_seconds() / 86400
         )

@@ -3,11 +3,16 @@ and it may be a few minutes old (Sahamati publishes monthly; MQA weekly). Each a
 in the shared cache (Redis in production) for SUCHI_STATS_TTL seconds under its name, its
 parameters, the language and the build, and says when it was computed. With the cache down,
 figures are computed afresh.
+
+A monthly series is kept month by month (`months_remembered`), not period by period: any
+period is put together from the months already counted, and only the months missing are
+counted (in one statement). So the entries are bounded (a few hundred months a series), and
+asking for ever new periods neither fills the cache nor costs more than the months asked for.
 """
 
 import hashlib
 import logging
-from datetime import datetime
+from datetime import date, datetime
 
 from django.conf import settings
 from django.core.cache import cache
@@ -46,3 +51,35 @@ def remembered(parts: tuple, compute, *, fresh: bool = False) -> tuple[object, d
         except Exception:
             logger.warning("stats cache unavailable", exc_info=True)
     return value, now, False
+
+
+def _bucket_key(name: str, month: str) -> str:
+    described = repr(("month", name, month, build_id()))
+    return "stats:" + hashlib.blake2b(described.encode(), digest_size=16).hexdigest()
+
+
+def months_remembered(name: str, months: list[str], compute, *, fresh: bool = False):
+    """(the rows of `months`, each month's row as `compute(first, last)` counts it, and when
+    the oldest of them was counted). `compute` is asked only for the months not kept, as one
+    span from the first missing to the last."""
+    keys = {month: _bucket_key(name, month) for month in months}
+    kept: dict = {}
+    if not fresh and ttl() > 0:
+        try:
+            kept = cache.get_many(list(keys.values()))
+        except Exception:
+            logger.warning("stats cache unavailable", exc_info=True)
+    missing = [month for month in months if keys[month] not in kept]
+    if missing:
+        now = timezone.now()
+        first, last = (date(int(m[:4]), int(m[5:]), 1) for m in (missing[0], missing[-1]))
+        counted = {row["month"]: (row, now) for row in compute(first, last)}
+        new = {keys[month]: entry for month, entry in counted.items() if month in keys}
+        kept.update(new)
+        if ttl() > 0:
+            try:
+                cache.set_many(new, ttl())
+            except Exception:
+                logger.warning("stats cache unavailable", exc_info=True)
+    rows = [kept[keys[month]][0] for month in months]
+    return rows, min(kept[keys[month]][1] for month in months)

@@ -9,8 +9,9 @@ conditional sum per check over the stored bit mask); the catalogue's are their s
 from django.db import connections, router
 from django.http import Http404
 
+from catalog.selectors import institutions_listed
 from registry import mqa
-from registry.models import Dataset, Institution
+from registry.models import Dataset
 
 WORST_SHOWN = 10
 
@@ -90,7 +91,7 @@ def _grouped() -> dict:
 
 
 def _ranking(grouped: dict) -> list[dict]:
-    institutions = Institution.objects.in_bulk(list(grouped))
+    institutions = institutions_listed().in_bulk(list(grouped))
     ranked = []
     for pk, (datasets, points, _bands, _met) in grouped.items():
         institution = institutions.get(pk)
@@ -124,7 +125,7 @@ def catalogue_quality() -> dict:
 
 def publisher_quality(slug: str) -> dict:
     """One publisher's figures, its rank among all, and its datasets that lose the most."""
-    institution = Institution.objects.filter(slug=slug).first()
+    institution = institutions_listed().filter(slug=slug).first()
     if institution is None:
         raise Http404("no such institution")
     grouped = _grouped()

@@ -45,6 +45,9 @@ class Spec:
     group: str
     uses_period: bool = True
     notes: tuple[str, ...] = field(default=())
+    # For a series over a period not shown month by month: its monthly rows made into the
+    # rows shown (compute gives one row a month, so that months can be kept one by one).
+    finish: Callable[[list[dict]], list[dict]] | None = None
 
 
 def month_key(value) -> str:
@@ -152,9 +155,16 @@ SPECS = (
     Spec(
         "datasets-published",
         _("Datasets published"),
-        _("Datasets in the catalogue by the month they were first published, with the total."),
+        _(
+            "Datasets in the catalogue now, by the month they were first published, with the "
+            "running total (a withdrawn dataset is no longer counted)."
+        ),
         "monthly",
-        (_MONTH, Column("published", _("Published that month")), Column("total", _("In all"))),
+        (
+            _MONTH,
+            Column("published", _("Published that month")),
+            Column("total", _("In the catalogue by then")),
+        ),
         _published,
         CATALOGUE,
     ),
@@ -206,11 +216,12 @@ SPECS = (
     Spec(
         "rejections",
         _("Submissions rejected, by reason"),
-        _("Validation runs that failed in the period, by the check that failed them."),
+        _("Submissions whose validation failed in the period, by the check that failed them."),
         "categories",
         (*_CATEGORY, Column("runs", _("Runs rejected"))),
         activity.rejections,
         VALIDATION,
+        finish=activity.rejections_by_check,
     ),
     Spec(
         "harvest-sources",
@@ -273,7 +284,7 @@ SPECS = (
     Spec(
         "grievances-by-month",
         _("Grievances and data-rights requests"),
-        _("Filed and resolved each month, and the median days to a first answer."),
+        _("Filed and resolved each month, and the median days from filing to the first answer."),
         "monthly",
         (
             _MONTH,

@@ -19,13 +19,21 @@ def spec_of(name: str) -> Spec:
 
 def series_answer(spec: Spec, period: Period, *, fresh: bool = False) -> dict:
     """The series as the API gives it: what it counts, its columns, the period, its rows and
-    when they were counted."""
+    when they were counted. A series over a period is counted (and kept) month by month."""
     used = period if spec.uses_period else None
-    rows, computed_at, _kept = cache.remembered(
-        ("series", spec.name, used.as_params() if used else None),
-        lambda: spec.compute(period),
-        fresh=fresh,
-    )
+    if used is None:
+        rows, computed_at, _kept = cache.remembered(
+            ("series", spec.name), lambda: spec.compute(period), fresh=fresh
+        )
+    else:
+        rows, computed_at = cache.months_remembered(
+            spec.name,
+            [month.strftime("%Y-%m") for month in period.months()],
+            lambda first, last: spec.compute(Period(first, last)),
+            fresh=fresh,
+        )
+        if spec.finish is not None:
+            rows = spec.finish(rows)
     return {
         "name": spec.name,
         "title": str(spec.title),

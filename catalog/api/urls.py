@@ -14,4 +14,9 @@ urlpatterns = [
     path("themes", views.ThemeList.as_view(), name="theme-list"),
     path("licenses", views.LicenceList.as_view(), name="license-list"),
     path("validate/dcat", validate_views.ValidateDcat.as_view(), name="validate-dcat"),
+    path(
+        "validate/dcat/jobs/<uuid:job_id>",
+        validate_views.ValidateDcatJob.as_view(),
+        name="validate-dcat-job",
+    ),
 ]

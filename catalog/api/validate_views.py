@@ -3,7 +3,10 @@ the official shapes or schemas (catalog.validator). Anonymous, CSRF-exempt (no s
 used), throttled like every anonymous API call. Its OpenAPI description is at the end of this
 module, beside the view it describes."""
 
+from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 from rest_framework import serializers
@@ -17,7 +20,8 @@ from core.api.throttles import AnonymousRateThrottle, ValidatorRateThrottle
 from core.middleware import body_limit
 
 from .. import validator
-from ..validator.wording import sentence
+from ..validator import jobs
+from ..validator.wording import report_data
 
 CHUNK = 64 * 1024
 
@@ -69,16 +73,35 @@ class ReportOutput(serializers.Serializer):
     results = ResultOutput(many=True)
 
 
-def report_data(report: validator.Report) -> dict:
-    """A report as the API answers it, each result with its sentence."""
-    return {
-        "standard": report.standard,
-        "conforms": report.conforms,
-        "violations": report.violations,
-        "total": report.total,
-        "truncated": report.truncated,
-        "results": [{**result, "sentence": sentence(result)} for result in report.results],
-    }
+LATER = gettext_noop(
+    "Larger documents are checked as a queued job: send the same request with the header "
+    "Prefer: respond-async."
+)
+
+
+def _refusal(exc: validator.ValidatorError, hint: str = "") -> Response:
+    response = Response({"detail": f"{exc.message} {hint}".strip()}, status=exc.status)
+    if getattr(exc, "retry_after", None):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+def wants_a_job(request) -> bool:
+    """`Prefer: respond-async` (RFC 7240): check it as a queued job, answer 202 at once."""
+    prefer = request.META.get("HTTP_PREFER", "")
+    return any(p.split("=")[0].strip().lower() == "respond-async" for p in prefer.split(","))
+
+
+class JobOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    status = serializers.ChoiceField(choices=["queued", "running", "done", "failed"])
+    media_type = serializers.CharField()
+    size = serializers.IntegerField(help_text="Bytes of the document.")
+    submitted_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    url = serializers.URLField()
+    report = ReportOutput(required=False, help_text="Once `done`.")
+    detail = serializers.CharField(required=False, help_text="Once `failed`: why.")
 
 
 @body_limit(validator.max_bytes)
@@ -92,13 +115,34 @@ class ValidateDcat(APIView):
     def post(self, request):
         try:
             validator.format_for(request.content_type)
-            report = validator.validate_document(read_body(request), request.content_type)
+            raw = read_body(request)
+            if wants_a_job(request):
+                state = jobs.job_submit(raw=raw, media_type=request.content_type)
+                url = reverse("validate-dcat-job", kwargs={"job_id": state["id"]})
+                response = Response({**state, "url": request.build_absolute_uri(url)}, status=202)
+                response["Location"] = url
+                response["Preference-Applied"] = "respond-async"
+                return response
+            report = validator.validate_document(raw, request.content_type)
+        except validator.TooCostly as exc:
+            return _refusal(exc, _(LATER))
         except validator.ValidatorError as exc:
-            response = Response({"detail": str(exc.message)}, status=exc.status)
-            if isinstance(exc, validator.Busy):
-                response["Retry-After"] = str(exc.retry_after)
-            return response
+            return _refusal(exc)
         return Response(ReportOutput(report_data(report)).data)
+
+
+class ValidateDcatJob(APIView):
+    """A queued check: its state, and its report once done (kept for a day)."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    def get(self, request, job_id):
+        state = jobs.job_state(str(job_id))
+        if state is None:
+            raise Http404("no such validation job, or its report has expired")
+        body = {k: v for k, v in state.items() if k != "http_status"}
+        return Response({**body, "url": request.build_absolute_uri()})
 
 
 # --- OpenAPI -------------------------------------------------------------------------------------
@@ -128,8 +172,40 @@ def _error(name: str, detail: str, status: int) -> OpenApiExample:
     )
 
 
+_JOB = {
+    "id": "5b0b2f0e-7f3c-4a51-9d77-2f6a3e1c9b10",
+    "status": "queued",
+    "media_type": "text/turtle",
+    "size": 4605695,
+    "submitted_at": "2026-12-07T05:40:00+00:00",
+    "finished_at": None,
+    "url": "https://suchi.example.in/api/v1/validate/dcat/jobs/5b0b2f0e-7f3c-4a51-9d77-2f6a3e1c9b10",
+}
 EXAMPLES = {
+    "validate_dcat_job": [
+        OpenApiExample(
+            "Done",
+            value={
+                **_JOB,
+                "status": "done",
+                "finished_at": "2026-12-07T05:41:05+00:00",
+                "report": {
+                    "standard": "DCAT-AP 3.0.1",
+                    "conforms": False,
+                    "violations": 1,
+                    "total": 1,
+                    "truncated": False,
+                    "results": [_RESULT],
+                },
+            },
+            response_only=True,
+            status_codes=["200"],
+        ),
+    ],
     "validate_dcat": [
+        OpenApiExample(
+            "Queued (Prefer: respond-async)", value=_JOB, response_only=True, status_codes=["202"]
+        ),
         OpenApiExample(
             "A DCAT-AP dataset in Turtle",
             value=_TURTLE,
@@ -169,7 +245,7 @@ EXAMPLES = {
             "application/rdf+xml, application/ld+json, application/json.",
             415,
         ),
-    ]
+    ],
 }
 
 Operations(examples=EXAMPLES, auth=[{}], tags=["validator"])(
@@ -179,6 +255,7 @@ Operations(examples=EXAMPLES, auth=[{}], tags=["validator"])(
     "Validate a DCAT-AP catalogue or a DCAT-US data.json",
     {
         200: ReportOutput,
+        202: OpenApiResponse(JobOutput, description="With `Prefer: respond-async`: queued."),
         400: OpenApiResponse(ErrorOutput, description="Not valid in its format; says where."),
         411: ErrorOutput,
         413: ErrorOutput,
@@ -204,7 +281,19 @@ Operations(examples=EXAMPLES, auth=[{}], tags=["validator"])(
     "ranges), `application/json` for a DCAT-US 1.1 data.json (checked against the official JSON "
     "Schemas). Nothing the document refers to is fetched: a remote JSON-LD `@context` other "
     "than DCAT-AP 3's or schema.org's, and XML entity declarations, are refused. The body may "
-    "be 16 MiB (SUCHI_VALIDATOR_MAX_BYTES); a check may take 180 s "
-    "(SUCHI_VALIDATOR_SECONDS). `conforms` is true when there is no sh:Violation. The page "
-    "/validate does the same for a file upload.",
+    "be 16 MiB (SUCHI_VALIDATOR_MAX_BYTES); a check may take 25 s "
+    "(SUCHI_VALIDATOR_SECONDS). Larger catalogues: send the header `Prefer: respond-async` "
+    "and the answer is 202 with the address of a queued job (`Location`), checked within "
+    "SUCHI_VALIDATOR_JOB_SECONDS (200 s), its report kept a day. `conforms` is true when "
+    "there is no sh:Violation. The page /validate does the same for a file upload.",
+)
+Operations(examples=EXAMPLES, auth=[{}], tags=["validator"])(
+    ValidateDcatJob,
+    "get",
+    "validate_dcat_job",
+    "A queued validation: its state, and its report once done",
+    {200: JobOutput, 404: ErrorOutput},
+    description="`status` is `queued`, `running`, `done` (with `report`, as the synchronous "
+    "answer gives it) or `failed` (with `detail`, as the synchronous error would say). Kept "
+    "SUCHI_VALIDATOR_JOB_TTL seconds (a day); then 404.",
 )

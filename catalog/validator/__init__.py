@@ -3,17 +3,21 @@ DCAT-AP 3.0.1 SHACL shapes, or a DCAT-US `data.json` against the official DCAT-U
 Schemas, with the report in plain language.
 
 Bounded: the body's size (SUCHI_VALIDATOR_MAX_BYTES), and the check's time and memory
-(SUCHI_VALIDATOR_SECONDS, SUCHI_VALIDATOR_MEMORY_BYTES: it runs in a child process, isolation.py).
+(SUCHI_VALIDATOR_SECONDS, SUCHI_VALIDATOR_MEMORY_BYTES: a child process, core/isolation.py).
 Nothing is fetched: documents are parsed by core.rdf.parse_rdf, the shapes and schemas are local.
 """
 
-import threading
+import contextlib
+import uuid
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
-from . import datajson, isolation, shacl
+from core import isolation
+
+from . import datajson, shacl
 
 # Declared by the request's Content-Type: what the document is, and how it is checked.
 FORMATS = {
@@ -27,14 +31,29 @@ MEDIA_TYPES = tuple(FORMATS)
 # A 10,000-dataset DCAT-AP catalogue is about 5 MB of Turtle but takes pyshacl about two
 # minutes (docs/benchmarks.md): past the synchronous bound; JSON-LD and RDF/XML are two to
 # three times larger than Turtle.
-# Checks running at once in one web process (threaded workers); one more is answered 503.
-DEFAULT_CONCURRENCY = 2
+
 MAX_RESULTS = 1000  # a report lists this many results at most, and counts them all
 
 
-_running = threading.BoundedSemaphore(
-    int(getattr(settings, "SUCHI_VALIDATOR_CONCURRENCY", DEFAULT_CONCURRENCY))
-)
+def _take_place(seconds: float) -> str | None:
+    """One of the site's SUCHI_VALIDATOR_CONCURRENCY places to run a check in a request, held
+    in the shared cache for the check's time at most (a worker killed mid-check frees it when
+    the lease ends): the key to give back, "" with the cache down (no site-wide bound then),
+    or None when every place is taken."""
+    token = uuid.uuid4().hex
+    for n in range(settings.SUCHI_VALIDATOR_CONCURRENCY):
+        try:
+            if cache.add(f"validator:place:{n}", token, timeout=int(seconds) + 10):
+                return f"validator:place:{n}"
+        except Exception:
+            return ""
+    return None
+
+
+def _give_back(place: str | None) -> None:
+    if place:
+        with contextlib.suppress(Exception):  # the lease ends by itself
+            cache.delete(place)
 
 
 def max_bytes() -> int:
@@ -133,8 +152,12 @@ def _check(raw: bytes, fmt: str) -> Report:
     )
 
 
-def validate_document(raw: bytes, media_type: str) -> Report:
-    """The validation report of `raw`, a document of the given Content-Type.
+def validate_document(
+    raw: bytes, media_type: str, *, seconds: float | None = None, queued: bool = False
+) -> Report:
+    """The validation report of `raw`, a document of the given Content-Type, checked within
+    `seconds` (SUCHI_VALIDATOR_SECONDS by default; a queued job has longer). A check in a
+    request takes one of the site's places; a `queued` one runs on a worker, not a web process.
 
     Raises a ValidatorError (its `status` and `message` are the answer to give) for a document
     too large, of a type not checked here, not parseable, refused, or too costly to check.
@@ -147,16 +170,17 @@ def validate_document(raw: bytes, media_type: str) -> Report:
         )
     if not raw.strip():
         raise NotParsed(_("The document is empty."))
-    shacl.shapes()  # parsed here, once per process, so that every child starts with them
-    seconds = _seconds()
-    if not _running.acquire(blocking=False):
+    shacl.prepare()  # once per process, so that every child starts with it done
+    seconds = seconds or _seconds()
+    place = None if queued else _take_place(seconds)
+    if place is None and not queued:
         raise Busy(_("The validator is busy with other documents. Try again in a minute."))
     try:
         outcome, value = isolation.run_isolated(
             _check, raw, fmt, seconds=seconds, memory_bytes=_memory_bytes()
         )
     finally:
-        _running.release()
+        _give_back(place)
     if outcome == isolation.OK:
         return value
     if outcome == isolation.FAILED:

@@ -1,7 +1,7 @@
 """A DCAT-AP catalogue checked with pyshacl against the official DCAT-AP 3.0.1 shapes (the
 mandatory properties and the class ranges, as SEMIC publishes them, merged: data/README.md).
 
-Nothing here imports Django: it runs in the validator's child process (isolation.py). Nothing is
+Nothing here imports Django: it runs in the validator's child (core/isolation.py). Nothing is
 fetched: the document goes through core.rdf.parse_rdf, the shapes are a local file with no
 owl:imports, and pyshacl is asked for no imports, no inference and no SHACL-JS.
 """
@@ -16,7 +16,8 @@ from core.rdf import parse_rdf
 
 SHAPES = Path(__file__).resolve().parent / "data" / "dcat-ap-3.0.1-shacl.ttl"
 STANDARD = "DCAT-AP 3.0.1"
-BASE = "urn:suchi:validate:"  # relative IRIs in an uploaded document resolve under this
+BASE = "https://document.invalid/"  # relative IRIs in an uploaded document resolve here
+FIELD_LIMIT = 300  # characters of any one field of a result: a report stays small
 PREFIXES = {
     "dcat": "http://www.w3.org/ns/dcat#",
     "dct": "http://purl.org/dc/terms/",
@@ -99,7 +100,10 @@ def _names() -> NamespaceManager:
 def short(node) -> str:
     """A node as a person reads it: `dcat:Dataset`, `<https://…>`, `_:b0`, `"text"`."""
     if isinstance(node, URIRef):
-        text = node.n3(_names())
+        try:
+            text = node.n3(_names())
+        except Exception:  # an IRI rdflib cannot write (a space, a quote): as it was given
+            text = f"<{node}>"
         return f"<{text[len(BASE) + 1 :]}" if text.startswith(f"<{BASE}") else text
     if isinstance(node, BNode):
         return f"_:{node}"
@@ -148,7 +152,7 @@ def _result(report: Graph, data: Graph, node) -> dict:
     expected = shapes().value(shape, expected_by) if expected_by and shape is not None else None
     value = report.value(node, SH.value)
     message = report.value(node, SH.resultMessage)
-    return {
+    result = {
         "focus_node": short(focus),
         "focus_type": _focus_type(data, focus),
         "path": _path(report, report.value(node, SH.resultPath)),
@@ -156,15 +160,26 @@ def _result(report: Graph, data: Graph, node) -> dict:
         "severity": _SEVERITY.get(report.value(node, SH.resultSeverity), "Violation"),
         "constraint": constraint,
         "expected": _plain(expected),
-        "value": "" if value is None else short(value)[:300],
+        "value": "" if value is None else short(value),
     }
+    # A small document can name very long IRIs a thousand times: no field outgrows its limit.
+    return {k: v[: FIELD_LIMIT - 1] + "…" if len(v) > FIELD_LIMIT else v for k, v in result.items()}
+
+
+def prepare() -> None:
+    """What every check needs, done once in the web process before it forks a child: the
+    shapes parsed, pyshacl imported and its constraint lookup made fast."""
+    import pyshacl  # noqa: F401
+
+    shapes()
+    _faster_constraint_lookup()
 
 
 def check_graph(data: Graph) -> list[dict]:
     """Every SHACL result for `data`, in a stable order (by focus node, path, constraint)."""
     from pyshacl import validate
 
-    _faster_constraint_lookup()
+    prepare()
     _, report, _ = validate(
         data,
         shacl_graph=shapes(),

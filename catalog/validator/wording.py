@@ -85,3 +85,16 @@ def grouped(results: list[dict]) -> list[dict]:
         )
         group["items"].append({**result, "sentence": sentence(result)})
     return list(groups.values())
+
+
+def report_data(report) -> dict:
+    """A report (catalog.validator.Report) as the API answers it, each result with its
+    sentence."""
+    return {
+        "standard": report.standard,
+        "conforms": report.conforms,
+        "violations": report.violations,
+        "total": report.total,
+        "truncated": report.truncated,
+        "results": [{**result, "sentence": sentence(result)} for result in report.results],
+    }

@@ -672,6 +672,12 @@ TABLE = [
     Row(
         "api/v1/validate/dcat", "/api/v1/validate/dcat", "POST", body={"dataset": []}, expect=PUBLIC
     ),
+    # A job's id is its only secret (a random UUID): an unknown one is 404 for everyone.
+    Row(
+        "api/v1/validate/dcat/jobs/<uuid:job_id>",
+        "/api/v1/validate/dcat/jobs/00000000-0000-4000-8000-000000000000",
+        expect=cells(404),
+    ),
     # --- the citizen portal ---
     Row("portal/", "/portal/", expect=portal(200, b=200)),
     Row("portal/login", "/portal/login", expect=cells(200)),

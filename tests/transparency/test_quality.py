@@ -108,3 +108,14 @@ def test_dcat_carries_the_measurements_as_dqv_and_they_round_trip(client, publis
     assert ok, report
     assert (node, DQV.hasQualityMeasurement, None) in graph
     assert Literal(245, datatype=XSD.integer) in set(graph.objects(None, DQV.value))
+
+
+def test_a_suspended_publisher_is_neither_ranked_nor_shown(client, publishers):
+    from registry.models import Institution
+
+    Institution.objects.filter(slug="poor").update(verification_status="suspended")
+    cache.clear()
+    figures = client.get("/api/v1/stats/quality").json()
+    assert [p["slug"] for p in figures["publishers"]] == ["good"]
+    assert client.get("/api/v1/stats/quality/poor").status_code == 404
+    assert client.get("/quality/poor").status_code == 404

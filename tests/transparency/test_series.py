@@ -260,3 +260,33 @@ def test_beat_counts_every_statistic_again_in_every_language(client, catalogue, 
     warm_statistics()
     after = client.get("/api/v1/stats/datasets-by-access").json()
     assert by_value(after)["open"] == by_value(before)["open"] + 1
+
+
+def test_re_checks_of_published_datasets_are_not_rejections(client, catalogue):
+    from registry.models import ValidationRun
+
+    d1 = Dataset.objects.get(slug="d1")
+    run = d1.validation_runs.get()
+    recheck = ValidationRun.objects.create(
+        dataset=d1, revision=run.revision, status=ValidationRun.Status.FAILED,
+        trigger=ValidationRun.Trigger.RECHECK, queued_at=run.queued_at,
+        finished_at=datetime(2026, 3, 5, tzinfo=UTC),
+    )  # fmt: skip
+    recheck.findings.create(check_name="reachability", severity="error", message="gone")
+    assert series(client, "rejections")["rows"] == []
+
+
+def test_periods_are_counted_month_by_month_and_kept_so(
+    client, catalogue, settings, django_assert_max_num_queries
+):
+    settings.SUCHI_STATS_TTL = 600
+    cache.clear()
+    url = "/api/v1/stats/datasets-published"
+    first = client.get(f"{url}?from=2026-01&to=2026-06").json()
+    with django_assert_max_num_queries(0):  # every month of it already counted
+        inside = client.get(f"{url}?from=2026-02&to=2026-05").json()
+    assert inside["rows"] == first["rows"][1:5]
+    with django_assert_max_num_queries(2):  # only July and August are counted
+        longer = client.get(f"{url}?from=2026-01&to=2026-08").json()
+    assert longer["rows"][:6] == first["rows"]
+    assert [r["total"] for r in longer["rows"][6:]] == [3, 3]

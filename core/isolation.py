@@ -1,17 +1,26 @@
-"""One validation in a child process with a wall-clock limit and a memory limit.
+"""A costly function of untrusted input in a child process, with a wall-clock, a CPU and a
+memory limit (the public DCAT validator's checks: catalog/validator).
 
 pyshacl on a large or pathological graph can run for minutes and grow without bound; a web
-worker must do neither. The child is forked (it starts with the parent's parsed shapes, no
-imports to repeat), sets RLIMIT_AS to its current size plus the budget, runs the function and
-sends back its result through a pipe. Past the deadline it is killed.
+worker must do neither. The child is forked (it starts with whatever the parent prepared:
+parsed shapes, imported libraries), sets RLIMIT_AS to its current size plus the budget and
+RLIMIT_CPU to the deadline, asks the kernel to kill it if its parent dies (a web worker killed
+by gunicorn's timeout must not leave it running), silences logging (a library that logs a
+traceback per bad value would flood the logs), runs the function and sends back its result
+through a pipe. Past the deadline it is killed.
 
-The child runs only Django-free code (shacl.py, datajson.py, core.rdf): it logs nothing and
-touches no connection, so forking from a threaded worker takes no lock another thread holds.
+The function must be Django-free (no connection, no cache, no logging), so that forking from a
+threaded worker takes no lock another thread holds.
 """
 
+import contextlib
+import ctypes
+import logging
+import math
 import multiprocessing
 import os
 import resource
+import signal
 
 OK, FAILED, OUT_OF_MEMORY, OUT_OF_TIME, DIED = "ok", "failed", "memory", "time", "died"
 
@@ -25,7 +34,19 @@ def _address_space() -> int:
         return 0
 
 
-def _child(writer, function, args, memory_bytes: int) -> None:
+def _die_with_parent(parent: int) -> None:
+    """Linux's PR_SET_PDEATHSIG: SIGKILL this process when its parent ends."""
+    with contextlib.suppress(OSError, AttributeError):  # not Linux: the CPU limit ends it
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent died before the request was made
+        os._exit(1)
+
+
+def _child(writer, function, args, memory_bytes: int, seconds: float, parent: int) -> None:
+    _die_with_parent(parent)
+    logging.disable(logging.CRITICAL)
+    cpu = math.ceil(seconds) + 2
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
     current = _address_space()
     if memory_bytes and current:
         limit = current + memory_bytes
@@ -42,6 +63,8 @@ def _child(writer, function, args, memory_bytes: int) -> None:
             outcome = (OUT_OF_MEMORY, None)
         else:
             outcome = (FAILED, (type(exc).__name__, str(exc)[:1000]))
+    except Exception:  # a library's own failure on odd input: the input could not be checked
+        outcome = (FAILED, ("DocumentInvalid", "it holds something the checker cannot handle"))
     try:
         writer.send(outcome)
     except MemoryError:
@@ -54,7 +77,9 @@ def run_isolated(function, *args, seconds: float, memory_bytes: int) -> tuple[st
     message)) for a ValueError it raised, or OUT_OF_MEMORY, OUT_OF_TIME, DIED with None."""
     context = multiprocessing.get_context("fork")
     reader, writer = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(writer, function, args, memory_bytes))
+    child = context.Process(
+        target=_child, args=(writer, function, args, memory_bytes, seconds, os.getpid())
+    )
     child.daemon = True
     child.start()
     writer.close()
