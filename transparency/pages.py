@@ -31,6 +31,11 @@ def _display(value, column: Column) -> str:
     return str(value)
 
 
+def _cell(value, column: Column) -> dict:
+    numeric = column.unit in ("count", "hours", "days")
+    return {"text": _display(value, column), "numeric": numeric, "month": column.unit == "month"}
+
+
 def _figure(spec, answer: dict, query: str) -> dict:
     shown = [c for c in spec.columns if c.name != "value"]
     return {
@@ -40,16 +45,7 @@ def _figure(spec, answer: dict, query: str) -> dict:
         "notes": spec.notes,
         "chart": charts.chart_for(spec, answer["rows"]),
         "columns": shown,
-        "rows": [
-            [
-                {
-                    "text": _display(row.get(c.name), c),
-                    "numeric": c.unit in ("count", "hours", "days"),
-                }
-                for c in shown
-            ]
-            for row in answer["rows"]
-        ],
+        "rows": [[_cell(row.get(c.name), c) for c in shown] for row in answer["rows"]],
         "csv": reverse("stats-series-csv", kwargs={"name": spec.name}) + query,
         "json": reverse("stats-series", kwargs={"name": spec.name}) + query,
     }

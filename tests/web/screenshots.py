@@ -80,6 +80,10 @@ def main(out: Path) -> None:
 
                     page.goto(base + "/")
                     _shot(page, out / f"catalogue-home-{kind}.png")
+                    page.goto(base + "/stats")
+                    _shot(page, out / f"stats-{kind}.png")
+                    page.goto(base + "/quality")
+                    _shot(page, out / f"quality-{kind}.png")
                     _login(page, base, "/portal/login", "asha@suchi", "asha-demo-2026")
                     _shot(page, out / f"portal-dashboard-{kind}.png")
                     page.click("main section >> nth=0 >> a >> nth=0")
@@ -88,6 +92,8 @@ def main(out: Path) -> None:
                     _shot(page, out / f"portal-consents-{kind}.png")
                     page.goto(base + "/language?language=hi&next=/portal/")
                     _shot(page, out / f"portal-dashboard-hi-{kind}.png")
+                    page.goto(base + "/stats")
+                    _shot(page, out / f"stats-hi-{kind}.png")
                     context.close()
 
                     context = browser.new_context(viewport={"width": width, "height": height})
