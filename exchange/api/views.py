@@ -15,6 +15,7 @@ from core.api.renderers import CSVRenderer
 from core.api.serializers import status_answer
 from core.http import csv_response
 from registry.api.permissions import HasScope
+from registry.api.statuscheck import StatusCheckView
 from registry.services import Actor
 
 from .. import selectors
@@ -236,10 +237,13 @@ class AgreementDetail(APIView):
         return Response(AgreementOutput(found).data)
 
 
-class AgreementStatus(APIView):
+class AgreementStatus(StatusCheckView):
     """The check a provider makes before every release (either party may ask)."""
 
     permission_classes = [PartyScope]
+    status_model = DataUseAgreement
+    status_scopes = frozenset({REQUEST, REVIEW})
+    status_live = frozenset(DataUseAgreement.LIVE)
 
     def get(self, request, pk):
         found = agreement_status(institution=request.user.institution, agreement_id=pk)

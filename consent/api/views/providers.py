@@ -3,14 +3,15 @@ every release, and the receipts of what was released."""
 
 from rest_framework import generics, status
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from core.api.pagination import Pagination
 from core.api.serializers import status_answer
 from registry.api.permissions import HasScope
+from registry.api.statuscheck import StatusCheckView
 from registry.services import Actor
 
 from ... import selectors
+from ...models import ConsentArtefact
 from ...services import (
     ReceiptInput,
     artefact_for_party,
@@ -24,9 +25,12 @@ from ..serializers import (
 
 
 # --- Providers -------------------------------------------------------------------------------
-class ArtefactStatus(APIView):
+class ArtefactStatus(StatusCheckView):
     permission_classes = [HasScope]
     required_scope = "consents:verify"
+    status_model = ConsentArtefact
+    status_scopes = frozenset({required_scope})
+    status_live = frozenset(ConsentArtefact.LIVE)
 
     def get(self, request, pk):
         found = artefact_status(institution=request.user.institution, artefact_id=pk)
