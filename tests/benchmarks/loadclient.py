@@ -20,7 +20,8 @@ headers, described in a JSON file:
 clients behind one proxy, as the server sees them with SUCHI_NUM_PROXIES=1.
 
 Prints one JSON line: requests, errors, status counts, requests/s and p50/p95/p99 in ms, overall
-and under `kinds` for each kind. An error is an answer outside 2xx/3xx or a connection that
+and under `kinds` for each kind, and the client's own CPU seconds (it shares the cores with the
+server). An error is an answer outside 2xx/3xx or a connection that
 failed (refused, reset, closed mid-answer: counted under the status "connection error", and the
 client reconnects); `requests` counts both answers and failures, latencies only answers. A
 request that a kept-alive connection lost before any byte of the answer (the server's
@@ -34,6 +35,7 @@ import bisect
 import itertools
 import json
 import random
+import resource
 import statistics
 import time
 from dataclasses import dataclass, field
@@ -350,6 +352,8 @@ def main() -> None:
     result = asyncio.run(
         run_mix(kinds, args.concurrency, args.duration, args.rate, forwarded_for, seed=args.seed)
     )
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    result["client_cpu_s"] = round(usage.ru_utime + usage.ru_stime, 2)  # what the client took
     print(json.dumps(result))
 
 
