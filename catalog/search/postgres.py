@@ -12,6 +12,11 @@
 
 from django.conf import settings
 
+# The search's own tables (catalog migrations 0002-0006), kept by triggers.
+SEARCH_TABLES = (
+    "catalog_searchentry", "catalog_searchsample", "catalog_facetterm", "catalog_facetcount",
+    "catalog_facetdelta",
+)  # fmt: skip
 SAMPLE_FRACTION = 32  # catalog_in_sample(): the last byte of a uuid4 id is below 8
 
 _LABELLED = (

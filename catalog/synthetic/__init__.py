@@ -26,6 +26,7 @@ from registry import mqa, vocabularies
 from registry.models import Dataset, DatasetRevision, Distribution, Institution
 from registry.services import institution_create
 
+from ..search.postgres import SEARCH_TABLES, facet_counts_fold
 from .words import (
     COMMON_WORDS,
     DEPARTMENTS,
@@ -277,10 +278,15 @@ class _Writer:
                 )
 
     def finish(self, models) -> None:
-        """Fresh planner statistics (and, on PostgreSQL, a visibility map) for the new rows."""
+        """Leave search ready: on PostgreSQL the triggers' facet deltas folded into the counters
+        (as beat would within a minute: until then every search adds them up), then fresh
+        planner statistics and a visibility map for the new rows and the search tables."""
+        tables = [model._meta.db_table for model in models]
         with connection.cursor() as cursor:
-            for model in models:
-                table = model._meta.db_table
+            if self.postgres:
+                facet_counts_fold(cursor)
+                tables += list(SEARCH_TABLES)
+            for table in tables:
                 # VACUUM cannot run inside a transaction (a caller's, or a test's).
                 vacuum = self.postgres and not connection.in_atomic_block
                 cursor.execute(f"VACUUM ANALYZE {table}" if vacuum else f"ANALYZE {table}")
