@@ -327,3 +327,26 @@ def test_the_sweep_expires_what_no_one_asked_about(consumer, provider, restricte
     assert expire_agreements() == 1
     assert expire_agreements() == 0
     assert DataUseAgreement.objects.get(pk=agreement["id"]).status == "expired"
+
+
+def test_a_restricted_datasets_page_dcat_and_croissant_say_how_to_ask(restricted, client):
+    dataset = restricted[0]
+    page = client.get(f"/datasets/{dataset.pk}", HTTP_ACCEPT="text/html").content.decode()
+    assert 'id="request-access"' in page
+    assert f'href="/console/request-access/{dataset.pk}"' in page
+    # DCAT: each distribution points to an ODRL offer of use, by the institution, whose comment
+    # says where to ask.
+    g = Graph().parse(data=client.get(f"/datasets/{dataset.pk}.ttl").content, format="turtle")
+    distributions = list(g.objects(None, URIRef("http://www.w3.org/ns/dcat#distribution")))
+    assert distributions
+    for made in distributions:
+        policy = g.value(made, ODRL.hasPolicy)
+        assert (policy, RDF.type, ODRL.Offer) in g
+        permission = g.value(policy, ODRL.permission)
+        assert g.value(permission, ODRL.action) == ODRL.use
+        assert str(g.value(permission, ODRL.target)).endswith(f"/datasets/{dataset.pk}")
+        comment = str(g.value(policy, URIRef("http://www.w3.org/2000/01/rdf-schema#comment")))
+        assert "#request-access" in comment and "/api/v1/access-requests" in comment
+    croissant = client.get(f"/datasets/{dataset.pk}/croissant.jsonld").json()
+    assert "POST /api/v1/access-requests" in croissant["conditionsOfAccess"]
+    assert croissant["url"].endswith(f"/datasets/{dataset.pk}")  # where the page says it
