@@ -18,6 +18,9 @@ SUCHI_LOAD_CONCURRENCY (32) clients (the throughput ceiling: latency there is mo
 and as long again open-loop at half the ceiling's rate (latency at a load the server absorbs;
 SUCHI_LOAD_OPEN_FRACTION=0 skips it). Then /metrics must have counted every request in
 its latency histogram, summed over all workers, and one address over the limit must get 429s.
+Last, in process with the answer cache off, the SQL floor of each request class (tests/benchmarks/
+sqlfloor.py): the API's time over the same statements run directly, for SUCHI_LOAD_FLOOR_SAMPLES
+(15) URLs a class.
 
 The catalogue (SUCHI_LOAD_DATASETS, default 50,000 datasets from `generate_datasets --prefix
 load`, with a provider, a consumer and 200 consent artefacts, 10 % paused and 10 % revoked) is
@@ -29,6 +32,7 @@ import http.client
 import json
 import os
 import random
+import statistics
 import subprocess
 import sys
 import time
@@ -61,6 +65,7 @@ from ..factories import (
 from ..integration.worker import database_url
 from .databases import recreate_postgres_database
 from .gunicorn import ROOT, gunicorn, production_env
+from .sqlfloor import sql_floor
 
 pytestmark = [pytest.mark.benchmark]
 
@@ -71,6 +76,8 @@ WORKERS = int(os.environ.get("SUCHI_LOAD_WORKERS", str(2 * (os.cpu_count() or 1)
 # 1 thread: gunicorn's sync workers, as the Dockerfile runs them; more: gthread.
 THREADS = int(os.environ.get("SUCHI_LOAD_THREADS", "1"))
 OPEN_FRACTION = float(os.environ.get("SUCHI_LOAD_OPEN_FRACTION", "0.5"))
+FLOOR_SAMPLES = int(os.environ.get("SUCHI_LOAD_FLOOR_SAMPLES", "15"))
+FLOOR_REPEAT = 5
 CLIENT_ADDRESSES = 1000
 ANON_LIMIT = 1200  # SUCHI_ANON_RATE's default, a minute per client address
 MIX = {"search": 80, "detail": 15, "status": 5}
@@ -350,6 +357,7 @@ def test_mixed_load_on_gunicorn_postgres_and_redis(catalogue, tmp_path):
         one_address = _requests_from_one_address(base, ANON_LIMIT + 100)
         one_address_seconds = time.perf_counter() - started
 
+    floors = _sql_floors(rng, queries, detail_ids, catalogue.artefacts["active"], token)
     print(
         f"\nBENCH load: {catalogue.datasets:,} datasets, {len(artefact_ids)} artefacts "
         f"{ {k: len(v) for k, v in catalogue.artefacts.items()} }, gunicorn {WORKERS} workers "
@@ -358,6 +366,13 @@ def test_mixed_load_on_gunicorn_postgres_and_redis(catalogue, tmp_path):
     )
     for title, result in runs.items():
         _report(title, result)
+    print(
+        f"BENCH load SQL floor, in process with the answer cache off, {FLOOR_SAMPLES} URLs a "
+        f"class, {FLOOR_REPEAT} requests each (medians over the URLs):"
+    )
+    print("BENCH   | class | API p50 ms | SQL p50 ms | API ÷ SQL |")
+    for kind, (api_ms, sql_ms, ratio) in floors.items():
+        print(f"BENCH   | {kind} | {api_ms:.1f} | {sql_ms:.1f} | {ratio:.2f} |")
     print(f"BENCH load /metrics request counts by (route, status): {counted}")
     print(
         f"BENCH load one address, {len(one_address)} requests in {one_address_seconds:.1f} s: "
@@ -374,6 +389,36 @@ def test_mixed_load_on_gunicorn_postgres_and_redis(catalogue, tmp_path):
     assert not [key for key in counted if key[1] == "5xx"], counted
     assert one_address[:ANON_LIMIT] == [200] * ANON_LIMIT, one_address_seconds
     assert set(one_address[ANON_LIMIT:]) == {429}, one_address_seconds
+
+
+def _sql_floors(rng, queries, detail_ids, artefact_ids, token) -> dict:
+    """Per request class, in process with the answer cache off and the server's connection
+    options: the medians over sampled URLs of the API's time, of the same statements run
+    directly, and of their ratio (issue #22's "API time ÷ the same SQL")."""
+    with connection.cursor() as cursor:
+        for option in PG_OPTIONS.split("-c ")[1:]:
+            cursor.execute("SELECT set_config(%s, %s, false)", option.strip().split("="))
+    samples = {
+        "search": [("/api/v1/datasets", q, None) for q in rng.sample(queries, FLOOR_SAMPLES)],
+        "detail": [(f"/api/v1/datasets/{pk}", {}, None) for pk in detail_ids[:FLOOR_SAMPLES]],
+        "status": [
+            (f"/api/v1/consent-artefacts/{pk}/status", {}, {"Authorization": f"Bearer {token}"})
+            for pk in artefact_ids[:FLOOR_SAMPLES]
+        ],
+    }
+    floors = {}
+    with override_settings(SUCHI_ANSWER_CACHE=False, DEBUG=False):
+        for kind, urls in samples.items():
+            measured = [
+                sql_floor(url, params, repeat=FLOOR_REPEAT, headers=headers)
+                for url, params, headers in urls
+            ]
+            floors[kind] = (
+                statistics.median(statistics.median(m.api) for m in measured) * 1000,
+                statistics.median(statistics.median(m.sql) for m in measured) * 1000,
+                statistics.median(m.ratio for m in measured),
+            )
+    return floors
 
 
 def _requests_from_one_address(base: str, n: int) -> list[int]:
