@@ -1,5 +1,6 @@
 """Dataset API: thin views. Input serializer validates → service writes → output serializer."""
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.http import http_date
 from django.views.decorators.csrf import csrf_exempt
@@ -65,7 +66,12 @@ def _readable(request, pk) -> tuple[Dataset | None, bool, Response | None]:
     """The dataset the caller may read, whether the caller owns it, and a 410 to send instead
     when it was withdrawn and the caller is not its owner (404 if not visible at all)."""
     institution = caller_institution(request)
-    dataset = get_object_or_404(selectors.datasets_visible_to(institution=institution), pk=pk)
+    if institution is None:  # anyone: the hot path of harvesters' reads
+        dataset = selectors.dataset_public(pk)
+        if dataset is None:
+            raise Http404("No Dataset matches the given query.")
+    else:
+        dataset = get_object_or_404(selectors.datasets_visible_to(institution=institution), pk=pk)
     owner = institution is not None and dataset.institution_id == institution.pk
     if dataset.status == Dataset.Status.WITHDRAWN and not owner:
         return None, False, _gone(dataset)

@@ -1,6 +1,7 @@
 """The dataset write API: POST/GET/PUT/PATCH/DELETE /api/v1/datasets, revisions, validations."""
 
 import json
+import uuid
 
 import pytest
 from django.db import connection
@@ -452,3 +453,30 @@ def test_public_history_names_the_institution_not_the_token(api, client_anon):
 
 def test_the_admin_cannot_create_datasets_that_skip_validation(admin_client):
     assert admin_client.get("/admin/registry/dataset/add/").status_code == 403
+
+
+def test_an_anonymous_detail_is_two_statements_and_the_same_answer(
+    institution, other_api, client_anon, django_assert_num_queries, settings
+):
+    from ..factories import publish
+
+    settings.SUCHI_ANSWER_CACHE = False
+    dataset = publish(institution)
+    dataset.revisions.create(
+        number=2, kind="update", snapshot={}, actor_label="test", status="pending"
+    )
+    Dataset.objects.filter(pk=dataset.pk).update(pending_revision=dataset.revisions.get(number=2))
+    url = f"/api/v1/datasets/{dataset.pk}"
+    # The dataset with its institution and revisions, written out; its distributions (+ on
+    # PostgreSQL, the catalogue's version: registry/version.py).
+    with django_assert_num_queries(2 + (connection.vendor == "postgresql")):
+        anonymous = client_anon.get(url)
+    assert anonymous.status_code == 200
+    body = anonymous.json()
+    assert body["pending_revision"] == {"number": 2, "kind": "update", "status": "pending"}
+    assert body["revision"] == 1 and len(body["distributions"]) == len(
+        dataset_payload()["distributions"]
+    )
+    # Another institution reads it the ORM's way: the same answer.
+    assert other_api.get(url).json() == body
+    assert client_anon.get(f"/api/v1/datasets/{uuid.uuid4()}").status_code == 404
