@@ -44,11 +44,12 @@ def _row_loader(model, vendor: str):
     return attnames, loaders
 
 
-def model_from_row(model, values):
-    """An instance of `model` from raw values of its concrete fields, in their order."""
+def model_from_row(model, values, *, using: str | None = None):
+    """An instance of `model` from raw values of its concrete fields, in their order, read from
+    the database `using` (the default one unless said)."""
     attnames, loaders = _row_loader(model, connection.vendor)
     return model.from_db(
-        connection.alias,
+        using or connection.alias,
         attnames,
         [load(v) for load, v in zip(loaders, values, strict=True)],
     )

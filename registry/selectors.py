@@ -3,7 +3,7 @@
 from functools import lru_cache
 from itertools import accumulate
 
-from django.db import connection
+from django.db import connections, router
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 
 from .models import Dataset, DatasetRevision, Distribution, Institution, ValidationRun
@@ -90,6 +90,9 @@ def dataset_public(pk) -> Dataset | None:
     caller answers 410), with what `datasets_visible_to` joins and prefetches; None if there
     is none. The hot path of anonymous detail reads (harvesters), so the dataset's statement
     is written out: compiling the ORM's four-table join cost more than running it."""
+    # A replica when the request reads from one (core/replicas.py), as the ORM would.
+    using = router.db_for_read(Dataset)
+    connection = connections[using]
     sql, ends = _public_dataset_sql(connection.vendor)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -103,8 +106,8 @@ def dataset_public(pk) -> Dataset | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    dataset = model_from_row(Dataset, row[: ends[0]])
-    dataset.institution = model_from_row(Institution, row[ends[0] : ends[1]])
+    dataset = model_from_row(Dataset, row[: ends[0]], using=using)
+    dataset.institution = model_from_row(Institution, row[ends[0] : ends[1]], using=using)
     for name, start, end in (
         ("current_revision", ends[1], ends[2]),
         ("pending_revision", ends[2], ends[3]),
@@ -113,7 +116,7 @@ def dataset_public(pk) -> Dataset | None:
         setattr(
             dataset,
             name,
-            model_from_row(DatasetRevision, values) if values[0] is not None else None,
+            model_from_row(DatasetRevision, values, using=using) if values[0] is not None else None,
         )
     prefetch_related_objects([dataset], _distributions())
     return dataset
