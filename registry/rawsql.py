@@ -1,7 +1,8 @@
 """Reading values from hand-written SQL as the ORM would give them.
 
-A few hot paths (the token lookup, the validation claim, the consent status check) are written
-as SQL because compiling the ORM query cost more than running it. Their raw values still need
+A few hot paths (the token lookup, the validation claim, the status checks of consent artefacts
+and data-use agreements with their token, the anonymous dataset detail) are written as SQL
+because compiling the ORM query cost more than running it. Their raw values still need
 the backend's converters: SQLite returns JSON as text and datetimes as strings. The converters
 are looked up once per model field and database vendor (they depend on nothing else), so the
 hot paths pay only for the conversions themselves.
