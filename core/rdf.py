@@ -23,6 +23,8 @@ import json
 from functools import cache
 from pathlib import Path
 
+from .jsontext import strict_loads
+
 DATA = Path(__file__).resolve().parent / "data" / "jsonld"
 
 # Context documents Suchi ships, by every URL they are published under.
@@ -162,7 +164,7 @@ def parse_rdf(raw: bytes, fmt: str, *, base: str):
     data: object = raw
     if fmt == "json-ld":
         try:
-            decoded = json.loads(raw)
+            decoded = strict_loads(raw)
         except (ValueError, RecursionError) as exc:
             raise DocumentInvalid(f"not valid JSON ({str(exc)[:200]})") from None
         if isinstance(decoded, list):

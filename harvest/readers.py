@@ -3,7 +3,6 @@ POST /api/v1/datasets takes). One reader per kind; each pages through its source
 with HarvestError when the source misbehaves (a page repeated, malformed content).
 """
 
-import json
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -14,6 +13,7 @@ from django.conf import settings
 from catalog.standards import ckan, croissant, datajson, dcat
 from catalog.standards.common import UNREADABLE, RemoteRecord, text
 from catalog.standards.dcat import HYDRA, RDF_TYPES, rdf_format_of
+from core.jsontext import strict_loads
 from core.links import http_url
 from core.rdf import DocumentInvalid, DocumentRefused, parse_rdf
 
@@ -70,7 +70,7 @@ def get_json(url: str, *, max_bytes: int | None = None):
     with open_url(url, accept="application/json", max_bytes=max_bytes) as response:
         raw = utf8_stream(response.body, content_type=response.content_type_header, url=url).read()
     try:
-        return json.loads(raw)
+        return strict_loads(raw)
     except ValueError as exc:
         raise HarvestError(f"{url}: not valid JSON ({exc})") from None
 

@@ -9,6 +9,8 @@ import json
 from functools import cache
 from pathlib import Path
 
+from core.jsontext import strict_loads
+
 STANDARD = "DCAT-US 1.1"
 SCHEMAS = Path(__file__).resolve().parent / "data"
 _PARTS = ("catalog", "dataset", "distribution", "organization", "vcard")
@@ -53,11 +55,13 @@ def decode(raw: bytes):
     except UnicodeDecodeError as exc:
         raise JsonInvalid(f"not UTF-8 text (byte {exc.start})") from None
     try:
-        document = json.loads(text)
+        document = strict_loads(text)
     except json.JSONDecodeError as exc:
         raise JsonInvalid(
             f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
         ) from None
+    except ValueError as exc:  # NaN or Infinity
+        raise JsonInvalid(str(exc)) from None
     except RecursionError:
         raise JsonInvalid(f"JSON nested deeper than {MAX_DEPTH} levels") from None
     _check_depth(document)

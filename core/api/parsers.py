@@ -1,10 +1,10 @@
 """A JSON parser that refuses what the database or Python would choke on later."""
 
-import json
-
 from django.conf import settings
 from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.parsers import JSONParser
+
+from ..jsontext import strict_loads
 
 MAX_DEPTH = 32
 
@@ -42,7 +42,7 @@ class StrictJSONParser(JSONParser):
         encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
         try:
             text = stream.read().decode(encoding)
-            data = json.loads(text, parse_constant=_reject_constant)
+            data = strict_loads(text)
         except RecursionError:
             raise ParseError(f"JSON is nested more than {MAX_DEPTH} levels deep.") from None
         except (ValueError, UnicodeDecodeError) as exc:
@@ -64,7 +64,3 @@ def _json_kind(value) -> str:
     if isinstance(value, bool):
         return "a boolean"
     return "a number"
-
-
-def _reject_constant(name: str):
-    raise ValueError(f"{name} is not valid JSON")

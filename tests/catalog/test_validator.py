@@ -190,6 +190,19 @@ def test_malformed_json_is_400_naming_line_and_column(client):
     assert "not valid JSON" in response.json()["detail"]
 
 
+def test_nan_and_infinity_are_not_json(client):
+    # Python's json module takes them; RFC 8259 does not, nor does any other JSON reader.
+    datajson = b'{"conformsTo": "https://project-open-data.cio.gov/v1.1/schema", "dataset": [NaN]}'
+    for body, content_type, name in (
+        (datajson, "application/json", "NaN"),
+        (b'{"@id": "https://x.example/a", "https://x.example/p": -Infinity}', "application/ld+json",
+         "-Infinity"),
+    ):  # fmt: skip
+        response = post(client, body, content_type)
+        assert response.status_code == 400, response.content
+        assert f"{name} is not valid JSON" in response.json()["detail"]
+
+
 def test_an_empty_body_is_400(client):
     response = post(client, b"", "text/turtle")
     assert response.status_code == 400

@@ -162,6 +162,7 @@ def test_real_croissant_documents_become_records(catalogue_server, owner):
         (b"[1, 2, 3]", "not a Croissant"),
         (b'"a string"', "not a Croissant"),
         (b"{not json", "not valid JSON"),
+        (b'{"@type": "sc:Dataset", "name": "x", "size": NaN}', "NaN is not valid JSON"),
     ],
 )
 def test_what_is_not_croissant_fails_the_job_with_a_reason(catalogue_server, owner, body, reason):
