@@ -181,6 +181,15 @@ def parse_rdf(raw: bytes, fmt: str, *, base: str):
     except OSError:
         # rdflib tried to open something after all: never say what or why.
         raise DocumentRefused("the document refers to something outside itself") from None
+    except UnicodeDecodeError as exc:
+        raise DocumentInvalid(f"not UTF-8 text (byte {exc.start} is not)") from None
+    except (TypeError, AttributeError, KeyError, IndexError, AssertionError):
+        # The parser tripped over a value of a type it did not expect: its own words name
+        # Python's internals ("unsupported operand type(s)"), not the document.
+        raise DocumentInvalid(
+            f"not valid RDF ({fmt}): a value has a type or shape the format does not allow "
+            "(a number or an object where a string or an IRI belongs, for example)"
+        ) from None
     except Exception as exc:  # rdflib raises many unrelated types for bad input
         raise DocumentInvalid(f"not valid RDF ({fmt}): {str(exc)[:200]}") from None
     return graph

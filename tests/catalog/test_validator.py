@@ -203,6 +203,18 @@ def test_nan_and_infinity_are_not_json(client):
         assert f"{name} is not valid JSON" in response.json()["detail"]
 
 
+def test_what_trips_the_parser_is_told_in_the_documents_terms_not_pythons(client):
+    for body, content_type, said in (
+        (b'{"@context": {"@vocab": 5}, "a": 1}', "application/ld+json", "a value has a type"),
+        (b"\xff\xfe<a> <b> <c> .", "text/turtle", "not UTF-8 text (byte 0"),
+    ):
+        response = post(client, body, content_type)
+        assert response.status_code == 400, response.content
+        detail = response.json()["detail"]
+        assert said in detail
+        assert not any(word in detail for word in ("operand", "codec", "'int'", "Error"))
+
+
 def test_an_empty_body_is_400(client):
     response = post(client, b"", "text/turtle")
     assert response.status_code == 400
