@@ -7,7 +7,7 @@ from .series import BY_NAME, Spec
 
 
 class UnknownSeries(LookupError):
-    pass
+    """No statistic has this name (the API answers 404)."""
 
 
 def spec_of(name: str) -> Spec:
