@@ -26,6 +26,18 @@ _LABELLED = (
     "LEFT JOIN registry_institution i ON t.facet = 'institution' AND i.id::text = t.value "
     "WHERE t.facet <> 'state' AND c.n > 0"
 )
+# The same for a few dozen candidate terms (the catalogue's counters): each looked up by its key.
+# The planner cannot know how few there are (it guesses tens of thousands) and would otherwise
+# hash the whole term and counter tables: 19 ms of a 20 ms statement at 1M datasets.
+_LABELLED_FEW = (
+    "SELECT t.facet, CASE WHEN t.facet = 'institution' THEN i.slug ELSE t.value END AS value, "
+    "i.name AS label, c.n FROM {counts} AS c "
+    # LIMIT 1 keeps the planner from flattening the lookup back into a join of whole tables.
+    "CROSS JOIN LATERAL (SELECT facet, value FROM catalog_facetterm WHERE id = c.term_id "
+    "LIMIT 1) AS t "
+    "LEFT JOIN registry_institution i ON t.facet = 'institution' AND i.id::text = t.value "
+    "WHERE t.facet <> 'state' AND c.n > 0"
+)
 _TOP = (
     "SELECT facet, value, label, n FROM (SELECT *, row_number() OVER "
     "(PARTITION BY facet ORDER BY n DESC, value) AS r FROM ({labelled}) AS l) AS ranked "
@@ -41,7 +53,7 @@ def catalogue_statement(limit: int) -> tuple[str, list]:
     without a delta keeps its rank among the others, so no term outside the candidates can
     reach a facet's top `limit`."""
     counts = (
-        "(SELECT x.term_id, coalesce(c.n, 0) + coalesce(p.d, 0) AS n FROM ("
+        "(SELECT x.term_id, c.n FROM ("
         "  SELECT c.term_id FROM catalog_facetcount c WHERE c.facet = 'access'"
         "  UNION SELECT c.term_id FROM unnest(ARRAY['institution', 'license', 'theme', "
         "  'keyword', 'format', 'ml_ready']) AS f (facet) CROSS JOIN LATERAL ("
@@ -50,12 +62,13 @@ def catalogue_statement(limit: int) -> tuple[str, list]:
         "    ORDER BY c2.n DESC OFFSET %s + (SELECT count(*) FROM pending) - 1 LIMIT 1), 0)"
         "  ) AS c"
         "  UNION SELECT term_id FROM pending"
-        ") AS x LEFT JOIN catalog_facetcount c ON c.term_id = x.term_id "
-        "LEFT JOIN pending p ON p.term_id = x.term_id)"
+        ") AS x CROSS JOIN LATERAL (SELECT "
+        "  coalesce((SELECT c.n FROM catalog_facetcount c WHERE c.term_id = x.term_id), 0)"
+        "  + coalesce((SELECT p.d FROM pending p WHERE p.term_id = x.term_id), 0) AS n) AS c)"
     )
     sql = (
         "WITH pending AS (SELECT term_id, sum(delta) AS d FROM catalog_facetdelta "
-        "GROUP BY term_id) " + _TOP.format(labelled=_LABELLED.format(counts=counts))
+        "GROUP BY term_id) " + _TOP.format(labelled=_LABELLED_FEW.format(counts=counts))
     )
     return sql, [limit, limit]
 
