@@ -17,6 +17,7 @@ import json
 import random
 import uuid
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -292,6 +293,38 @@ class _Writer:
                 cursor.execute(f"VACUUM ANALYZE {table}" if vacuum else f"ANALYZE {table}")
 
 
+# From this many datasets a load on PostgreSQL builds the dataset table's GIN indexes (search
+# vector, keywords, themes, states) once at the end instead of row by row.
+BULK_INDEX_AT = 100_000
+
+
+@contextmanager
+def _gin_indexes_deferred(count: int, at: int):
+    """Drop the dataset table's GIN indexes for a large load and build them again from their
+    own definitions at the end, also when the load fails. Outside a transaction only (a
+    caller's would hold the table locked), and never for small loads."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block or count < at:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+            "AND tablename = %s AND indexdef LIKE %s",
+            [Dataset._meta.db_table, "% USING gin %"],
+        )
+        found = cursor.fetchall()
+        for name, _ in found:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET maintenance_work_mem = '512MB'")
+            for _, definition in found:
+                cursor.execute(definition)
+            cursor.execute("RESET maintenance_work_mem")
+
+
 def generate_datasets(
     *,
     count: int,
@@ -300,6 +333,7 @@ def generate_datasets(
     prefix: str = "gen",
     batch_size: int = 10_000,
     progress: Callable[[int], None] | None = None,
+    defer_indexes_at: int = BULK_INDEX_AT,
 ) -> Generated:
     """Create `count` published datasets (with distributions and revisions) under new
     institutions whose slugs start with `prefix`. The same seed gives the same catalogue (but
@@ -313,36 +347,37 @@ def generate_datasets(
     publishers = Zipf(made, s=0.8)
     writer = _Writer()
     done = distributions = 0
-    while done < count:
-        n = min(batch_size, count - done)
-        rows, dists, revisions = [], [], []
-        with transaction.atomic():
-            revision_ids = writer.reserve_ids(DatasetRevision, n)
-            for i, institution in enumerate(publishers.draw(plan.rng, n)):
-                row, its_dists = _dataset(plan, institution, done + i)
-                row["current_revision_id"] = revision_ids[i]
-                rows.append(row)
-                dists += its_dists
-                revisions.append(
-                    {
-                        "id": revision_ids[i],
-                        "dataset_id": row["id"],
-                        "number": 1,
-                        "kind": DatasetRevision.Kind.CREATE.value,
-                        "status": DatasetRevision.Status.APPLIED.value,
-                        "snapshot": _snapshot(row, its_dists),
-                        "actor_user_id": None,
-                        "actor_token_id": None,
-                        "actor_label": "system: generate_datasets",
-                        "created_at": row["created_at"],
-                    }
-                )
-            writer.write(Dataset, rows)
-            writer.write(DatasetRevision, revisions)
-            writer.write(Distribution, dists)
-        done += n
-        distributions += len(dists)
-        if progress:
-            progress(done)
+    with _gin_indexes_deferred(count, defer_indexes_at):
+        while done < count:
+            n = min(batch_size, count - done)
+            rows, dists, revisions = [], [], []
+            with transaction.atomic():
+                revision_ids = writer.reserve_ids(DatasetRevision, n)
+                for i, institution in enumerate(publishers.draw(plan.rng, n)):
+                    row, its_dists = _dataset(plan, institution, done + i)
+                    row["current_revision_id"] = revision_ids[i]
+                    rows.append(row)
+                    dists += its_dists
+                    revisions.append(
+                        {
+                            "id": revision_ids[i],
+                            "dataset_id": row["id"],
+                            "number": 1,
+                            "kind": DatasetRevision.Kind.CREATE.value,
+                            "status": DatasetRevision.Status.APPLIED.value,
+                            "snapshot": _snapshot(row, its_dists),
+                            "actor_user_id": None,
+                            "actor_token_id": None,
+                            "actor_label": "system: generate_datasets",
+                            "created_at": row["created_at"],
+                        }
+                    )
+                writer.write(Dataset, rows)
+                writer.write(DatasetRevision, revisions)
+                writer.write(Distribution, dists)
+            done += n
+            distributions += len(dists)
+            if progress:
+                progress(done)
     writer.finish([Institution, Dataset, DatasetRevision, Distribution])
     return Generated(institutions=len(made), datasets=done, distributions=distributions)

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from catalog.synthetic import COMMON_WORDS, generate_datasets
 from registry.models import Dataset, DatasetRevision, Distribution
@@ -40,3 +41,33 @@ def test_generate_datasets_command_refuses_a_taken_prefix(capsys):
     assert "Generated 20 published datasets" in capsys.readouterr().out
     with pytest.raises(CommandError, match="already exists"):
         call_command("generate_datasets", "20", "--prefix", "cmd")
+
+
+def _gin_indexes() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = 'registry_dataset' "
+            "AND indexdef LIKE '% USING gin %' ORDER BY indexname"
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_load_builds_the_gin_indexes_at_the_end_even_when_it_fails(client_anon):
+    if connection.vendor != "postgresql":
+        pytest.skip("the GIN indexes are PostgreSQL's")
+    before = _gin_indexes()
+    assert len(before) >= 4  # search vector, keywords, themes, states
+    generate_datasets(count=300, batch_size=100, prefix="g", defer_indexes_at=200)
+    assert _gin_indexes() == before
+    assert client_anon.get("/api/v1/datasets", {"q": COMMON_WORDS[0]}).json()["count"] > 50
+
+    def fail(done: int) -> None:
+        assert _gin_indexes() == []  # dropped while the rows go in
+        raise RuntimeError("the load stops half-way")
+
+    with pytest.raises(RuntimeError):
+        generate_datasets(
+            count=300, batch_size=100, prefix="h", progress=fail, defer_indexes_at=200
+        )
+    assert _gin_indexes() == before
