@@ -103,6 +103,22 @@ def _token_with_institution(prefix: str) -> ApiToken | None:
     return token
 
 
+def _refusal(revoked_at, expires_at, verification_status: str, now: datetime) -> str | None:
+    """Why a token whose secret matched may not be used now, or None: its one set of rules,
+    for the full check and the status check's one statement alike."""
+    if revoked_at is not None:
+        return "Token has been revoked."
+    if expires_at is not None and expires_at <= now:
+        return "Token has expired."
+    if verification_status == Institution.Verification.SUSPENDED:
+        return "The token's institution is suspended."
+    return None
+
+
+def _last_use_due(last_used_at, now: datetime) -> bool:
+    return last_used_at is None or now - last_used_at > LAST_USED_RESOLUTION
+
+
 def token_authenticate(bearer: str, *, now: datetime | None = None) -> ApiToken:
     """Return the live token a bearer value stands for, or raise TokenInvalid."""
     parts = bearer.split("_", 2)
@@ -120,13 +136,12 @@ def token_authenticate(bearer: str, *, now: datetime | None = None) -> ApiToken:
     if not hmac.compare_digest(expected, actual) or token is None:
         raise TokenInvalid("Invalid token.")
     now = now or timezone.now()
-    if token.revoked_at is not None:
-        raise TokenInvalid("Token has been revoked.")
-    if token.expires_at is not None and token.expires_at <= now:
-        raise TokenInvalid("Token has expired.")
-    if token.institution.verification_status == Institution.Verification.SUSPENDED:
-        raise TokenInvalid("The token's institution is suspended.")
-    if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
+    refusal = _refusal(
+        token.revoked_at, token.expires_at, token.institution.verification_status, now
+    )
+    if refusal:
+        raise TokenInvalid(refusal)
+    if _last_use_due(token.last_used_at, now):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
     return token
@@ -175,13 +190,10 @@ def token_and_party_row(
     )
     now = timezone.now()
     if (
-        revoked_at is not None
-        or (expires_at is not None and expires_at <= now)
-        or row[6] == Institution.Verification.SUSPENDED
+        _refusal(revoked_at, expires_at, row[6], now)
         or scopes.isdisjoint(held)
         or not row[7]
-        or last_used_at is None
-        or now - last_used_at > LAST_USED_RESOLUTION
+        or _last_use_due(last_used_at, now)
     ):
         return None
     return {
