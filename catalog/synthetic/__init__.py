@@ -17,6 +17,7 @@ import json
 import random
 import uuid
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -67,7 +68,7 @@ class _Plan:
     """Everything random about the catalogue, derived from one seed."""
 
     def __init__(self, seed: int):
-        self.rng = random.Random(seed)  # noqa: S311 (reproducible test data)  # noqa: S311 (reproducible test data)
+        self.rng = random.Random(seed)  # noqa: S311 (reproducible test data)
         self.words = vocabulary(seed)
         self.text = Zipf(self.words, s=1.0)
         self.places = Zipf(self.words[len(COMMON_WORDS) :], s=0.9)
@@ -231,6 +232,48 @@ def _snapshot(row: dict, distributions: list[dict]) -> dict:
     return snapshot
 
 
+@dataclass
+class _Batch:
+    """One batch's rows, ready for _Writer.write."""
+
+    size: int
+    datasets: list
+    revisions: list
+    distributions: list
+
+
+def _draw_batch(plan: _Plan, publishers: Zipf, writer: "_Writer", start: int, revision_ids):
+    """The next len(revision_ids) datasets, drawn in order from the plan. Pure Python: it may
+    run in another thread than the one that writes (never two draws at once: one random
+    stream)."""
+    rows, dists, revisions = [], [], []
+    for i, institution in enumerate(publishers.draw(plan.rng, len(revision_ids))):
+        row, its_dists = _dataset(plan, institution, start + i)
+        row["current_revision_id"] = revision_ids[i]
+        rows.append(row)
+        dists += its_dists
+        revisions.append(
+            {
+                "id": revision_ids[i],
+                "dataset_id": row["id"],
+                "number": 1,
+                "kind": DatasetRevision.Kind.CREATE.value,
+                "status": DatasetRevision.Status.APPLIED.value,
+                "snapshot": _snapshot(row, its_dists),
+                "actor_user_id": None,
+                "actor_token_id": None,
+                "actor_label": "system: generate_datasets",
+                "created_at": row["created_at"],
+            }
+        )
+    return _Batch(
+        size=len(rows),
+        datasets=writer.prepare(Dataset, rows),
+        revisions=writer.prepare(DatasetRevision, revisions),
+        distributions=writer.prepare(Distribution, dists),
+    )
+
+
 class _Writer:
     """Appends rows to a table: COPY on PostgreSQL, executemany elsewhere."""
 
@@ -252,29 +295,35 @@ class _Writer:
             start = cursor.fetchone()[0] + 1
             return list(range(start, start + n))
 
-    def write(self, model, rows: list[dict]) -> None:
+    def prepare(self, model, rows: list[dict]) -> list:
+        """The rows as the writer sends them: on PostgreSQL, COPY's values in column order
+        (pure Python, so it can run beside a write); elsewhere the rows as they are."""
+        if not self.postgres:
+            return rows
+        fields = model._meta.concrete_fields
+        json_fields = {f.attname for f in fields if f.get_internal_type() == "JSONField"}
+        names = [f.attname for f in fields]
+        return [
+            [json.dumps(row[name]) if name in json_fields else row[name] for name in names]
+            for row in rows
+        ]
+
+    def write(self, model, prepared: list) -> None:
         fields = model._meta.concrete_fields
         columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
         table = model._meta.db_table
         with connection.cursor() as cursor:
             if self.postgres:
-                json_fields = {f.attname for f in fields if f.get_internal_type() == "JSONField"}
-                names = [f.attname for f in fields]
                 with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(
-                            [
-                                json.dumps(row[name]) if name in json_fields else row[name]
-                                for name in names
-                            ]
-                        )
+                    for values in prepared:
+                        copy.write_row(values)
             else:
                 marks = ", ".join(["%s"] * len(fields))
                 cursor.executemany(
                     f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608
                     [
                         [f.get_db_prep_save(row[f.attname], connection) for f in fields]
-                        for row in rows
+                        for row in prepared
                     ],
                 )
 
@@ -347,37 +396,37 @@ def generate_datasets(
     publishers = Zipf(made, s=0.8)
     writer = _Writer()
     done = distributions = 0
-    with _gin_indexes_deferred(count, defer_indexes_at):
-        while done < count:
-            n = min(batch_size, count - done)
-            rows, dists, revisions = [], [], []
-            with transaction.atomic():
-                revision_ids = writer.reserve_ids(DatasetRevision, n)
-                for i, institution in enumerate(publishers.draw(plan.rng, n)):
-                    row, its_dists = _dataset(plan, institution, done + i)
-                    row["current_revision_id"] = revision_ids[i]
-                    rows.append(row)
-                    dists += its_dists
-                    revisions.append(
-                        {
-                            "id": revision_ids[i],
-                            "dataset_id": row["id"],
-                            "number": 1,
-                            "kind": DatasetRevision.Kind.CREATE.value,
-                            "status": DatasetRevision.Status.APPLIED.value,
-                            "snapshot": _snapshot(row, its_dists),
-                            "actor_user_id": None,
-                            "actor_token_id": None,
-                            "actor_label": "system: generate_datasets",
-                            "created_at": row["created_at"],
-                        }
-                    )
-                writer.write(Dataset, rows)
-                writer.write(DatasetRevision, revisions)
-                writer.write(Distribution, dists)
-            done += n
-            distributions += len(dists)
-            if progress:
-                progress(done)
+    # On PostgreSQL the next batch is drawn in a thread while the database takes this one (the
+    # draw is pure Python and the wait for the database frees the interpreter): at 1M the two
+    # sides take about 40 % and 60 % of a load that ran them one after the other.
+    ahead = ThreadPoolExecutor(max_workers=1) if writer.postgres else None
+
+    def draw_next(start: int) -> Future | None:
+        if ahead is None or start >= count:
+            return None
+        ids = writer.reserve_ids(DatasetRevision, min(batch_size, count - start))
+        return ahead.submit(_draw_batch, plan, publishers, writer, start, ids)
+
+    try:
+        with _gin_indexes_deferred(count, defer_indexes_at):
+            drawn = draw_next(0)
+            while done < count:
+                with transaction.atomic():
+                    if drawn is None:  # SQLite: one writer, so ids are reserved in the batch
+                        ids = writer.reserve_ids(DatasetRevision, min(batch_size, count - done))
+                        batch = _draw_batch(plan, publishers, writer, done, ids)
+                    else:
+                        batch = drawn.result()
+                        drawn = draw_next(done + batch.size)
+                    writer.write(Dataset, batch.datasets)
+                    writer.write(DatasetRevision, batch.revisions)
+                    writer.write(Distribution, batch.distributions)
+                done += batch.size
+                distributions += len(batch.distributions)
+                if progress:
+                    progress(done)
+    finally:
+        if ahead is not None:
+            ahead.shutdown(cancel_futures=True)
     writer.finish([Institution, Dataset, DatasetRevision, Distribution])
     return Generated(institutions=len(made), datasets=done, distributions=distributions)

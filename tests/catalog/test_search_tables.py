@@ -144,3 +144,42 @@ def test_a_filter_value_nobody_uses_matches_nothing_in_the_sample(settings, clie
     for params in ({"theme": "NOPE"}, {"keyword": "no-such-keyword"}, {"institution": "nobody"}):
         body = client_anon.get("/api/v1/datasets", params).json()
         assert body["count"] == 0, params
+
+
+@pytest.mark.parametrize("limit", [1, 3, 20])
+def test_an_estimate_lists_the_same_top_terms_as_counting_the_whole_sample(settings, limit):
+    """The estimate looks up only the keywords that can reach the top `limit`; what it lists must
+    be what counting and ranking every term of the sample gives (ties broken by value)."""
+    generate_datasets(count=3000, institutions=40, batch_size=1000, prefix="e")
+    settings.SUCHI_SEARCH_SAMPLE_MIN = 1
+    word = COMMON_WORDS[0]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT facet, value, n FROM (SELECT facet, value, n, row_number() OVER "
+            "(PARTITION BY facet ORDER BY n DESC, value) AS r FROM ("
+            "  SELECT t.facet, CASE WHEN t.facet = 'institution' THEN i.slug ELSE t.value END "
+            "  AS value, count(*) * %s AS n FROM catalog_searchsample s "
+            "  CROSS JOIN LATERAL unnest(s.terms) AS u JOIN catalog_facetterm t ON t.id = u "
+            "  LEFT JOIN registry_institution i ON t.facet = 'institution' AND i.id::text = t.value "
+            "  WHERE s.search_vector @@ websearch_to_tsquery('suchi', %s) AND t.facet <> 'state' "
+            "  GROUP BY 1, 2) AS counted) AS ranked WHERE r <= %s OR facet = 'access' "
+            "ORDER BY facet, r",
+            [SAMPLE_FRACTION, word, limit],
+        )
+        expected: dict[str, list] = {}
+        for facet, value, n in cursor.fetchall():
+            expected.setdefault(facet, []).append((value, n))
+    keywords = expected["keyword"]
+    assert len(keywords) == limit, "enough distinct keywords in the sample to cut"
+
+    q = query(q=word)
+    summary = summarize(search_datasets(q), q, limit=limit, allow_estimate=True)
+    assert summary.estimated
+    got = {
+        facet: [(item["value"], item["count"]) for item in items]
+        for facet, items in summary.facets.items()
+        if items
+    }
+    got["access"] = sorted(got["access"], key=lambda pair: (-pair[1], pair[0]))
+    expected["access"] = sorted(expected["access"], key=lambda pair: (-pair[1], pair[0]))
+    assert got == expected

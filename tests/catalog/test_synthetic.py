@@ -71,3 +71,29 @@ def test_a_large_load_builds_the_gin_indexes_at_the_end_even_when_it_fails(clien
             count=300, batch_size=100, prefix="h", progress=fail, defer_indexes_at=200
         )
     assert _gin_indexes() == before
+
+
+def test_the_same_seed_gives_the_same_catalogue_when_batches_are_drawn_ahead():
+    """Batches are drawn one ahead of the writer (in a thread, on PostgreSQL): the draw order,
+    and so the catalogue a seed gives, must not depend on that."""
+
+    def catalogue(prefix: str, batch_size: int) -> list[tuple]:
+        generate_datasets(count=120, institutions=3, batch_size=batch_size, prefix=prefix, seed=7)
+        rows = Dataset.objects.filter(institution__slug__startswith=f"{prefix}-").order_by(
+            "slug"
+        )
+        return sorted(
+            (
+                int(row.slug.split("-")[-1]),
+                row.title,
+                row.current_revision.snapshot["title"],
+                row.current_revision.dataset_id == row.id,
+                tuple(d.format for d in row.distributions.order_by("position")),
+            )
+            for row in rows.select_related("current_revision")
+        )
+
+    first = catalogue("a", 7)
+    assert [n for n, *_ in first] == list(range(120))
+    assert all(title == snapshot and own for _, title, snapshot, own, _ in first)
+    assert catalogue("b", 7) == first
