@@ -8,13 +8,12 @@ provenance statement and quality notes (catalog/standards/dcat/export.py).
 `CARD_DEFAULTS` is its full shape: every key is always present, blank when not said.
 """
 
-import copy
-
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.api.serializers import StrictCharField, StrictSerializer, WholeItems
 from core.errors import ServiceError
+from core.jsontext import json_copy
 
 from .models import DataSubjects, SensitiveCategory
 
@@ -74,10 +73,10 @@ def _items(value, keys: tuple[str, ...]) -> list[dict]:
 
 def card_of(value: dict | None) -> dict:
     """A card in its full shape, whatever was stored (older rows and revisions have none)."""
-    card = copy.deepcopy(CARD_DEFAULTS)
+    card = json_copy(CARD_DEFAULTS)
     for key, item in (value or {}).items() if isinstance(value, dict) else ():
         if key in CARD_DEFAULTS:
-            card[key] = copy.deepcopy(item)
+            card[key] = json_copy(item)
     card["sensitive_fields"] = _items(card["sensitive_fields"], SENSITIVE_KEYS)
     card["authors"] = _items(card["authors"], AUTHOR_KEYS)
     return card

@@ -17,6 +17,7 @@ from django.utils.text import slugify
 
 from core.errors import Conflict, ServiceError
 from core.jobs import enqueue_on_commit
+from core.jsontext import json_copy
 
 from ..datacard import CARD_DEFAULTS, card_of, check_consistent
 from ..models import ApiToken, Dataset, DatasetRevision, Distribution, Institution, ValidationRun
@@ -103,7 +104,7 @@ def _iso(value) -> str | None:
 def dataset_snapshot(dataset: Dataset) -> dict:
     """The full writable metadata of the row as it stands (the public version)."""
     return {
-        **{name: copy.deepcopy(getattr(dataset, name)) for name in _DIRECT_FIELDS},
+        **{name: json_copy(getattr(dataset, name)) for name in _DIRECT_FIELDS},
         "spatial": {**SNAPSHOT_DEFAULTS["spatial"], **(dataset.spatial or {})},
         "temporal": {"start": _iso(dataset.temporal_start), "end": _iso(dataset.temporal_end)},
         "contact_point": {"name": dataset.contact_name, "email": dataset.contact_email},
@@ -111,7 +112,7 @@ def dataset_snapshot(dataset: Dataset) -> dict:
         "distributions": [
             {
                 "id": str(d.id),
-                **{name: copy.deepcopy(getattr(d, name)) for name in DISTRIBUTION_DEFAULTS},
+                **{name: json_copy(getattr(d, name)) for name in DISTRIBUTION_DEFAULTS},
             }
             for d in dataset.distributions.all()
         ],
