@@ -79,9 +79,7 @@ def test_the_same_seed_gives_the_same_catalogue_when_batches_are_drawn_ahead():
 
     def catalogue(prefix: str, batch_size: int) -> list[tuple]:
         generate_datasets(count=120, institutions=3, batch_size=batch_size, prefix=prefix, seed=7)
-        rows = Dataset.objects.filter(institution__slug__startswith=f"{prefix}-").order_by(
-            "slug"
-        )
+        rows = Dataset.objects.filter(institution__slug__startswith=f"{prefix}-").order_by("slug")
         return sorted(
             (
                 int(row.slug.split("-")[-1]),
