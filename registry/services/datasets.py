@@ -5,7 +5,6 @@ A snapshot is the dataset's full writable metadata as plain JSON (the shape the 
 writes). Revisions store snapshots; the Dataset row holds the version the public sees.
 """
 
-import copy
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -125,10 +124,10 @@ def snapshot_normalise(data: dict, *, known_distribution_ids: set[str]) -> dict:
     A distribution keeps a client-supplied id only if it names one this dataset already has
     (so a GET → PUT round trip updates in place); any other gets a fresh id.
     """
-    snapshot = copy.deepcopy(SNAPSHOT_DEFAULTS)
+    snapshot = json_copy(SNAPSHOT_DEFAULTS)
     for key, value in data.items():
         if key in SNAPSHOT_DEFAULTS and key != "distributions":
-            snapshot[key] = copy.deepcopy(value)
+            snapshot[key] = json_copy(value)
     snapshot["spatial"] = {**SNAPSHOT_DEFAULTS["spatial"], **(snapshot["spatial"] or {})}
     snapshot["temporal"] = {
         "start": _iso((snapshot["temporal"] or {}).get("start")),
@@ -151,7 +150,7 @@ def snapshot_normalise(data: dict, *, known_distribution_ids: set[str]) -> dict:
             given if given in known_distribution_ids and given not in seen else str(uuid.uuid4())
         )
         seen.add(dist_id)
-        distributions.append({"id": dist_id, **copy.deepcopy(dist)})
+        distributions.append({"id": dist_id, **json_copy(dist)})
     snapshot["distributions"] = distributions
     return snapshot
 
@@ -180,7 +179,7 @@ def _check_slug_free(institution: Institution, slug: str, *, exclude: uuid.UUID 
 def snapshot_assign(dataset: Dataset, snapshot: dict) -> None:
     """Set a snapshot's values on the row's fields (not saved)."""
     for name in _DIRECT_FIELDS:
-        setattr(dataset, name, copy.deepcopy(snapshot[name]))
+        setattr(dataset, name, json_copy(snapshot[name]))
     temporal = snapshot["temporal"]
     dataset.temporal_start = date.fromisoformat(temporal["start"]) if temporal["start"] else None
     dataset.temporal_end = date.fromisoformat(temporal["end"]) if temporal["end"] else None
@@ -202,7 +201,7 @@ def _apply_snapshot(dataset: Dataset, snapshot: dict) -> None:
         row = existing.get(dist_id) or Distribution(id=uuid.UUID(dist_id), dataset=dataset)
         row.position = position
         for name in DISTRIBUTION_DEFAULTS:
-            setattr(row, name, copy.deepcopy(data[name]))
+            setattr(row, name, json_copy(data[name]))
         row.save()
 
 
