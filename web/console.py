@@ -38,6 +38,7 @@ from registry.services import (
 
 from . import labels
 from .forms import DataCardForm, DatasetForm, DistributionFormSet, TokenForm, WebhookForm
+from .outcomes import refusal_on
 from .portal import sign_in
 from .security import safe_next
 
@@ -343,7 +344,7 @@ def tokens(request):
                 created_by=request.user,
             )
         except ServiceError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            refusal_on(form, exc)
         else:
             form = TokenForm()
     rows = list(ApiToken.objects.filter(institution=request.institution).order_by("-created_at"))
@@ -383,7 +384,7 @@ def webhooks(request):
                 description=form.cleaned_data["description"],
             )
         except ServiceError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            refusal_on(form, exc)
         else:
             messages.success(request, _("Endpoint added."))
             return redirect("console-webhooks", slug=request.institution.slug)

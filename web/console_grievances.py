@@ -30,6 +30,7 @@ from rights.services import (
 
 from . import labels
 from .console import console_context, member_required
+from .outcomes import refusal_on
 
 OFFICER_PERMISSION = "rights.act_as_grievance_officer"
 LISTED = 200  # rows on a list page; the API pages through the rest
@@ -137,7 +138,7 @@ def _sent(request, form: AnswerForm, answer) -> bool:
     except Conflict as exc:
         messages.error(request, exc.message)
     except ServiceError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        refusal_on(form, exc)
         return False
     else:
         messages.success(request, _("Your answer was sent to the citizen."))

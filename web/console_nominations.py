@@ -2,21 +2,21 @@
 (/console/grievance-officer/nominations; rights.nomination, DPDP Act 2023 s.14): approved,
 the nominee may act for the citizen; rejected, the nomination stands."""
 
+from functools import partial
+
 from django import forms
-from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from core.errors import Conflict, NotFound, ServiceError
 from registry.services import Actor
 from rights.models import NOMINATION_TEXT_MAX
 from rights.nomination import nomination_review, nominations_to_review
 
 from . import labels
 from .console_grievances import officer_required
+from .outcomes import carry_out
 
 
 class ReviewForm(forms.Form):
@@ -50,20 +50,12 @@ def nomination_review_view(request, pk):
         if decision not in ("approve", "reject"):
             form.add_error(None, _("Approve or reject."))
         return _page(request, form=form, failed=pk, status=400)
-    try:
-        nomination_review(
-            nomination_id=pk,
-            approve=decision == "approve",
-            text=form.cleaned_data["text"],
-            actor=Actor.for_user(request.user).label,
-        )
-    except NotFound:
-        raise Http404 from None
-    except (Conflict, ServiceError) as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
-            _("Approved: the nominee may act.") if decision == "approve" else _("Rejected."),
-        )
-    return redirect("console-nominations")
+    step = partial(
+        nomination_review,
+        nomination_id=pk,
+        approve=decision == "approve",
+        text=form.cleaned_data["text"],
+        actor=Actor.for_user(request.user).label,
+    )
+    said = _("Approved: the nominee may act.") if decision == "approve" else _("Rejected.")
+    return carry_out(request, step, said, back=redirect("console-nominations"))

@@ -39,6 +39,7 @@ from identity.signup import citizen_sign_up
 
 from . import labels
 from .forms import GrantForm, LanguagePreferenceForm, LoginForm, SignupForm
+from .outcomes import refusal_on
 from .security import safe_next, too_many_message
 
 
@@ -145,7 +146,7 @@ def signup(request):
                 guardian=data["guardian"],
             )
         except ServiceError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            refusal_on(form, exc)
         else:
             login(request, citizen.user, backend="django.contrib.auth.backends.ModelBackend")
             response = redirect("portal")

@@ -2,10 +2,11 @@
 deal with, follow it to an answer, accept the answer or take it to the grievance officer
 (rights.services)."""
 
+from functools import partial
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -14,13 +15,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from consent import selectors as consent_selectors
-from core.errors import Conflict, NotFound, ServiceError
+from core.errors import ServiceError
 from registry.models import Institution
 from rights import selectors
 from rights.models import GRIEVANCE_TEXT_MAX, Grievance
 from rights.services import grievance_escalate, grievance_file, grievance_resolve
 
 from . import labels
+from .outcomes import choose, refusal_on
 from .portal import citizen_required
 
 SUCHI = ""  # the choice for a grievance about Suchi itself
@@ -110,7 +112,7 @@ def grievances(request):
             actor=f"citizen {citizen.handle} (portal)",
         )
     except ServiceError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        refusal_on(form, exc)
         return _list_page(request, form, status=400)
     messages.success(
         request,
@@ -141,22 +143,20 @@ def grievance_action(request, pk, action):
     citizen = request.user.citizen
     grievance = get_object_or_404(selectors.grievances_of_citizen(citizen=citizen), pk=pk)
     actor = f"citizen {citizen.handle} (portal)"
-    try:
-        if action == "resolve":
-            grievance_resolve(citizen=citizen, grievance_id=pk, actor=actor)
-            messages.success(request, _("You accepted the answer. The grievance is resolved."))
-        elif action == "escalate":
-            form = EscalateForm(request.POST)
-            if not form.is_valid():
-                return _detail_page(request, grievance, form, status=400)
-            grievance_escalate(
-                citizen=citizen, grievance_id=pk, text=form.cleaned_data["text"], actor=actor
-            )
-            messages.success(request, _("Suchi's grievance officer will take it up."))
-        else:
-            raise Http404
-    except NotFound:
-        raise Http404 from None
-    except (Conflict, ServiceError) as exc:
-        messages.error(request, exc.message)
-    return redirect("portal-grievance", pk=pk)
+
+    def escalate():
+        form = EscalateForm(request.POST)
+        if not form.is_valid():
+            return _detail_page(request, grievance, form, status=400)
+        grievance_escalate(
+            citizen=citizen, grievance_id=pk, text=form.cleaned_data["text"], actor=actor
+        )
+
+    steps = {
+        "resolve": (
+            partial(grievance_resolve, citizen=citizen, grievance_id=pk, actor=actor),
+            _("You accepted the answer. The grievance is resolved."),
+        ),
+        "escalate": (escalate, _("Suchi's grievance officer will take it up.")),
+    }
+    return choose(request, action, steps, back=redirect("portal-grievance", pk=pk))

@@ -2,6 +2,8 @@
 lawful guardian; a guardian confirms with a fresh code, answers the ward's consent requests,
 withdraws the ward's consents, or steps down."""
 
+from functools import partial
+
 from django import forms
 from django.contrib import messages
 from django.http import Http404
@@ -12,12 +14,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from consent import selectors as consent_selectors
-from core.errors import Conflict, NotFound, ServiceError
+from core.errors import ServiceError
 from identity import guardians
 from identity.models import Guardianship
 from identity.services import otp_issue
 
 from . import labels
+from .outcomes import choose, refusal_on
 from .portal import citizen_required
 
 
@@ -101,13 +104,12 @@ def guardian(request):
             actor=f"citizen {citizen.handle} (portal)",
         )
     except ServiceError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        refusal_on(form, exc)
         return _page(request, name_form=form, status=400 if exc.status_code < 500 else 409)
     messages.success(request, _("We asked them to confirm. Until they do, nothing changes."))
     return redirect("portal-guardian")
 
 
-# Long: one branch per action a guardian takes on a guardianship.
 @citizen_required
 @require_POST
 def guardian_action(request, pk, action):
@@ -115,60 +117,47 @@ def guardian_action(request, pk, action):
     found = guardians.guardianships_of_guardian(citizen).filter(pk=pk).first()
     if found is None:
         raise Http404
-    try:
-        if action == "code":
-            otp_issue(
-                identifier=found.identifier_value,
-                request=request,
-                language=translation.get_language(),
-            )
-            messages.success(request, _("We sent you a code. Enter it below to confirm."))
-        elif action == "confirm":
-            form = ConfirmForm(request.POST)
-            if not form.is_valid():
-                return _page(request, confirm_form=form, status=400)
-            guardians.guardianship_confirm(
-                guardian=citizen,
-                guardianship_id=pk,
-                code=form.cleaned_data["code"],
-                relationship=form.cleaned_data["relationship"],
-                birth_date=form.cleaned_data["birth_date"],
-            )
-            messages.success(request, _("Confirmed. You answer consent requests for them now."))
-        elif action == "decline":
-            guardians.guardianship_decline(guardian=citizen, guardianship_id=pk)
-            messages.success(request, _("You declined."))
-        elif action == "end":
-            guardians.guardianship_end(guardian=citizen, guardianship_id=pk)
-            messages.success(request, _("You no longer answer for them."))
-        else:
-            raise Http404
-    except NotFound:
-        raise Http404 from None
-    except (Conflict, ServiceError) as exc:
-        messages.error(request, exc.message)
-    return redirect("portal-guardian")
+    mine = {"guardian": citizen, "guardianship_id": pk}
+
+    def code():
+        otp_issue(
+            identifier=found.identifier_value, request=request, language=translation.get_language()
+        )
+
+    def confirm():
+        form = ConfirmForm(request.POST)
+        if not form.is_valid():
+            return _page(request, confirm_form=form, status=400)
+        guardians.guardianship_confirm(
+            **mine,
+            code=form.cleaned_data["code"],
+            relationship=form.cleaned_data["relationship"],
+            birth_date=form.cleaned_data["birth_date"],
+        )
+
+    steps = {
+        "code": (code, _("We sent you a code. Enter it below to confirm.")),
+        "confirm": (confirm, _("Confirmed. You answer consent requests for them now.")),
+        "decline": (partial(guardians.guardianship_decline, **mine), _("You declined.")),
+        "end": (partial(guardians.guardianship_end, **mine), _("You no longer answer for them.")),
+    }
+    return choose(request, action, steps, back=redirect("portal-guardian"))
 
 
 @citizen_required
 @require_POST
 def ward_action(request, pk, item, action):
     """The guardian grants or denies a ward's request, or withdraws a ward's consent."""
-    citizen = request.user.citizen
-    try:
-        if action == "grant":
-            guardians.ward_grant(guardian=citizen, guardianship_id=pk, request_id=item)
-            messages.success(request, _("Consent granted for them."))
-        elif action == "deny":
-            guardians.ward_deny(guardian=citizen, guardianship_id=pk, request_id=item)
-            messages.success(request, _("Request denied."))
-        elif action == "revoke":
-            guardians.ward_revoke(guardian=citizen, guardianship_id=pk, artefact_id=item)
-            messages.success(request, _("Consent withdrawn."))
-        else:
-            raise Http404
-    except NotFound:
-        raise Http404 from None
-    except (Conflict, ServiceError) as exc:
-        messages.error(request, exc.message)
-    return redirect("portal-guardian")
+    mine = {"guardian": request.user.citizen, "guardianship_id": pk}
+    steps = {
+        "grant": (
+            partial(guardians.ward_grant, **mine, request_id=item),
+            _("Consent granted for them."),
+        ),
+        "deny": (partial(guardians.ward_deny, **mine, request_id=item), _("Request denied.")),
+        "revoke": (
+            partial(guardians.ward_revoke, **mine, artefact_id=item),
+            _("Consent withdrawn."),
+        ),
+    }
+    return choose(request, action, steps, back=redirect("portal-guardian"))

@@ -2,20 +2,22 @@
 a nominee; as a nominee, accept, decline, report a death or incapacity, and once the grievance
 officer approved, withdraw the citizen's consents and download their records."""
 
+from functools import partial
+
 from django import forms
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from consent import selectors as consent_selectors
-from core.errors import Conflict, NotFound, ServiceError
+from core.errors import ServiceError
 from rights import nomination as service
 from rights.models import NOMINATION_LIVE, NOMINATION_TEXT_MAX, Nomination
 
 from . import labels
+from .outcomes import carry_out, choose, refusal_on
 from .portal import citizen_required
 
 
@@ -90,7 +92,7 @@ def nomination(request):
             actor=f"citizen {citizen.handle} (portal)",
         )
     except ServiceError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        refusal_on(form, exc)
         return _page(request, form=form, status=400)
     messages.success(request, _("Your nominee is named. Tell them to sign in to Suchi and accept."))
     return redirect("portal-nomination")
@@ -100,56 +102,44 @@ def nomination(request):
 @require_POST
 def nomination_withdraw(request):
     citizen = request.user.citizen
-    try:
-        service.nomination_withdraw(citizen=citizen, actor=f"citizen {citizen.handle} (portal)")
-    except NotFound:
-        raise Http404 from None
-    messages.success(request, _("You withdrew your nomination."))
-    return redirect("portal-nomination")
+    step = partial(
+        service.nomination_withdraw, citizen=citizen, actor=f"citizen {citizen.handle} (portal)"
+    )
+    said = _("You withdrew your nomination.")
+    return carry_out(request, step, said, back=redirect("portal-nomination"))
 
 
-# Long: one branch per step a nominee takes.
 @citizen_required
 @require_POST
 def nominee_action(request, pk, action):
-    citizen = request.user.citizen
-    try:
-        if action == "accept":
-            service.nomination_accept(nominee=citizen, nomination_id=pk)
-            messages.success(request, _("You accepted to be their nominee."))
-        elif action == "decline":
-            service.nomination_decline(nominee=citizen, nomination_id=pk)
-            messages.success(request, _("You declined."))
-        elif action == "report":
-            form = ReportForm(request.POST)
-            if not form.is_valid():
-                return _page(request, report_form=form, status=400)
-            service.nomination_report(
-                nominee=citizen,
-                nomination_id=pk,
-                event=form.cleaned_data["event"],
-                reference=form.cleaned_data["reference"],
-                text=form.cleaned_data["text"],
-            )
-            messages.success(request, _("Suchi's grievance officer will review your report."))
-        else:
-            raise Http404
-    except NotFound:
-        raise Http404 from None
-    except (Conflict, ServiceError) as exc:
-        messages.error(request, exc.message)
-    return redirect("portal-nomination")
+    mine = {"nominee": request.user.citizen, "nomination_id": pk}
+
+    def report():
+        form = ReportForm(request.POST)
+        if not form.is_valid():
+            return _page(request, report_form=form, status=400)
+        service.nomination_report(
+            **mine,
+            event=form.cleaned_data["event"],
+            reference=form.cleaned_data["reference"],
+            text=form.cleaned_data["text"],
+        )
+
+    steps = {
+        "accept": (
+            partial(service.nomination_accept, **mine),
+            _("You accepted to be their nominee."),
+        ),
+        "decline": (partial(service.nomination_decline, **mine), _("You declined.")),
+        "report": (report, _("Suchi's grievance officer will review your report.")),
+    }
+    return choose(request, action, steps, back=redirect("portal-nomination"))
 
 
 @citizen_required
 @require_POST
 def nominee_revoke(request, pk, artefact):
-    try:
-        service.nominee_revoke(nominee=request.user.citizen, nomination_id=pk, artefact_id=artefact)
-    except NotFound:
-        raise Http404 from None
-    except (Conflict, ServiceError) as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Consent withdrawn."))
-    return redirect("portal-nomination")
+    step = partial(
+        service.nominee_revoke, nominee=request.user.citizen, nomination_id=pk, artefact_id=artefact
+    )
+    return carry_out(request, step, _("Consent withdrawn."), back=redirect("portal-nomination"))
