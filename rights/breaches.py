@@ -10,7 +10,7 @@ can run again at no harm: each citizen's notification has a key of its own.
 
 The reads of reports live here too, beside the one write."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
@@ -153,6 +153,20 @@ def breach_report(
         except IntegrityError:  # the reference was taken: draw another
             continue
     raise Conflict("No free reference number; try again.", field="reference")
+
+
+def breach_report_stated(stated: Mapping, *, institution: Institution, actor: str) -> BreachReport:
+    """`breach_report` from the fields a form or the API states, by the API's names (the texts,
+    `occurred_at`, `discovered_at`, `datasets` and `artefacts`)."""
+    return breach_report(
+        institution=institution,
+        **{name: stated[name] for name in TEXTS},
+        occurred_at=stated["occurred_at"],
+        discovered_at=stated["discovered_at"],
+        dataset_ids=stated["datasets"],
+        artefact_ids=stated["artefacts"],
+        actor=actor,
+    )
 
 
 def breach_citizens(report: BreachReport) -> QuerySet[CitizenProfile]:

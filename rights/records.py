@@ -23,16 +23,8 @@ from django.db.models import Model
 from django.db.models.deletion import ProtectedError
 from django.utils import timezone
 
+from consent import models as consent_models
 from consent.keys import key_publish, sign_compact
-from consent.models import (
-    AccessReceipt,
-    AccountLink,
-    CitizenProfile,
-    ConsentArtefact,
-    ConsentEvent,
-    ConsentRequest,
-    LedgerCheckpoint,
-)
 from consent.services import artefact_revoke, consent_deny
 from consent.services.events import citizen_lock
 from core.errors import Conflict, ServiceError
@@ -47,11 +39,11 @@ RECORDS_FORMAT = "suchi.citizen-records/1"
 RECORDS_TYP = "citizen-records+jws"
 # Each retained model, and the field that dates it.
 RETAINED: dict[type[Model], str] = {
-    ConsentRequest: "created_at",
-    ConsentArtefact: "created_at",
-    ConsentEvent: "created_at",
-    AccessReceipt: "created_at",
-    LedgerCheckpoint: "created_at",
+    consent_models.ConsentRequest: "created_at",
+    consent_models.ConsentArtefact: "created_at",
+    consent_models.ConsentEvent: "created_at",
+    consent_models.AccessReceipt: "created_at",
+    consent_models.LedgerCheckpoint: "created_at",
     Notification: "created_at",
     Grievance: "created_at",
     GrievanceStep: "at",
@@ -89,7 +81,7 @@ def records_sign(body: bytes) -> str:
     return f"{header}..{signature}"
 
 
-def account_close(*, citizen: CitizenProfile, confirm: str, actor: str) -> dict:
+def account_close(*, citizen: consent_models.CitizenProfile, confirm: str, actor: str) -> dict:
     """Close the citizen's account: what was done, counted. `confirm` must be their handle.
 
     One transaction under the citizen's lock: closed first, so a grant or a request racing
@@ -109,7 +101,7 @@ def account_close(*, citizen: CitizenProfile, confirm: str, actor: str) -> dict:
             for pk in sorted({citizen.pk, *guardianship_ties(citizen), *nomination_ties(citizen)})
         }
 
-        def locked(pk: int) -> CitizenProfile:
+        def locked(pk: int) -> consent_models.CitizenProfile:
             if pk not in family:  # a tie made between the look-up and the locks
                 family[pk] = citizen_lock(pk)
             return family[pk]
@@ -117,15 +109,15 @@ def account_close(*, citizen: CitizenProfile, confirm: str, actor: str) -> dict:
         citizen = family[citizen.pk]
         if citizen.closed_at is not None:
             raise Conflict("This account is already closed.", field="confirm")
-        CitizenProfile.objects.filter(pk=citizen.pk).update(closed_at=now)
-        for pk in ConsentArtefact.objects.filter(
-            citizen=citizen, status__in=ConsentArtefact.LIVE
+        consent_models.CitizenProfile.objects.filter(pk=citizen.pk).update(closed_at=now)
+        for pk in consent_models.ConsentArtefact.objects.filter(
+            citizen=citizen, status__in=consent_models.ConsentArtefact.LIVE
         ).values_list("pk", flat=True):
             with contextlib.suppress(Conflict):  # expired meanwhile: nothing left to revoke
                 artefact_revoke(citizen=citizen, artefact_id=pk, actor=actor)
                 revoked += 1
-        for pk in ConsentRequest.objects.filter(
-            citizen=citizen, status=ConsentRequest.Status.PENDING
+        for pk in consent_models.ConsentRequest.objects.filter(
+            citizen=citizen, status=consent_models.ConsentRequest.Status.PENDING
         ).values_list("pk", flat=True):
             with contextlib.suppress(Conflict):
                 consent_deny(citizen=citizen, request_id=pk, actor=actor)
@@ -141,8 +133,8 @@ def account_close(*, citizen: CitizenProfile, confirm: str, actor: str) -> dict:
         user.set_unusable_password()
         user.save(update_fields=["is_active", "password"])
     delinked = 0
-    for pk in AccountLink.objects.filter(
-        citizen=citizen, status=AccountLink.Status.ACTIVE
+    for pk in consent_models.AccountLink.objects.filter(
+        citizen=citizen, status=consent_models.AccountLink.Status.ACTIVE
     ).values_list("pk", flat=True):
         with contextlib.suppress(ServiceError):
             link_delink(citizen=citizen, link_id=pk, actor=actor)

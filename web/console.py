@@ -22,19 +22,10 @@ from consent.services import webhook_endpoint_create, webhook_endpoint_disable
 from core.api.errors import flatten_errors
 from core.errors import ServiceError
 from harvest.selectors import harvest_sources_with_last_job
-from registry import datacard, selectors
+from registry import datacard, selectors, services
 from registry.models import ApiToken, Dataset, Membership
 from registry.payload import DatasetInput
-from registry.services import (
-    Actor,
-    dataset_register,
-    dataset_revalidate,
-    dataset_snapshot,
-    dataset_update,
-    dataset_withdraw,
-    token_issue,
-    token_revoke,
-)
+from registry.services import Actor
 
 from . import labels
 from .forms import DataCardForm, DatasetForm, DistributionFormSet, TokenForm, WebhookForm
@@ -163,7 +154,7 @@ def _dataset_form(request, *, dataset: Dataset | None):
     base = None
     if dataset is not None:
         base = dataset.pending_revision.snapshot if dataset.pending_revision else None
-        base = base or dataset_snapshot(dataset)
+        base = base or services.dataset_snapshot(dataset)
     if request.method == "POST":
         form = DatasetForm(request.POST)
         formset = DistributionFormSet(request.POST, prefix="dist")
@@ -179,14 +170,14 @@ def _dataset_form(request, *, dataset: Dataset | None):
             if serializer.is_valid():
                 try:
                     if dataset is None:
-                        dataset = dataset_register(
+                        dataset = services.dataset_register(
                             institution=request.institution,
                             data=serializer.validated_data,
                             actor=Actor.for_user(request.user),
                         )
                         messages.success(request, _("Dataset registered; it is being checked."))
                     else:
-                        dataset_update(
+                        services.dataset_update(
                             dataset=dataset,
                             data=serializer.validated_data,
                             actor=Actor.for_user(request.user),
@@ -244,7 +235,7 @@ def dataset_card_edit(request, pk):
     if dataset.status == Dataset.Status.WITHDRAWN:
         raise Http404
     base = dataset.pending_revision.snapshot if dataset.pending_revision else None
-    card = datacard.card_of((base or dataset_snapshot(dataset)).get("data_card"))
+    card = datacard.card_of((base or services.dataset_snapshot(dataset)).get("data_card"))
     if request.method != "POST":
         form = DataCardForm(initial=DataCardForm.initial_from(card))
     else:
@@ -253,7 +244,7 @@ def dataset_card_edit(request, pk):
             serializer = DatasetInput(data={"data_card": form.payload()}, partial=True)
             if serializer.is_valid():
                 try:
-                    dataset_update(
+                    services.dataset_update(
                         dataset=dataset,
                         data={"data_card": serializer.validated_data["data_card"]},
                         actor=Actor.for_user(request.user),
@@ -311,7 +302,7 @@ def dataset_detail(request, pk):
 @require_POST
 def dataset_withdraw_view(request, pk):
     dataset = _own_dataset(request, pk)
-    dataset_withdraw(dataset=dataset, actor=Actor.for_user(request.user))
+    services.dataset_withdraw(dataset=dataset, actor=Actor.for_user(request.user))
     messages.success(request, _("The dataset was withdrawn from the catalogue."))
     return redirect("console-dataset", slug=request.institution.slug, pk=dataset.pk)
 
@@ -321,7 +312,7 @@ def dataset_withdraw_view(request, pk):
 def dataset_revalidate_view(request, pk):
     dataset = _own_dataset(request, pk)
     try:
-        dataset_revalidate(dataset=dataset)
+        services.dataset_revalidate(dataset=dataset)
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
@@ -337,7 +328,7 @@ def tokens(request):
     issued = None
     if request.method == "POST" and form.is_valid():
         try:
-            issued = token_issue(
+            issued = services.token_issue(
                 institution=request.institution,
                 name=form.cleaned_data["name"],
                 scopes=form.cleaned_data["scopes"],
@@ -365,7 +356,7 @@ def tokens(request):
 @require_POST
 def token_revoke_view(request, token_id):
     token = get_object_or_404(ApiToken, pk=token_id, institution=request.institution)
-    token_revoke(token=token)
+    services.token_revoke(token=token)
     messages.success(request, _("The token was revoked; it no longer works."))
     return redirect("console-tokens", slug=request.institution.slug)
 

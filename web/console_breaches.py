@@ -19,7 +19,7 @@ from consent.models import ConsentArtefact
 from core.errors import ServiceError
 from registry.models import Dataset
 from registry.services import Actor
-from rights.breaches import MAX_ARTEFACTS, breach_report
+from rights.breaches import MAX_ARTEFACTS, breach_report_stated
 from rights.models import BREACH_CONTACT_MAX, BREACH_TEXT_MAX
 from rights.selectors import breach_delivery, breaches_of_institution
 
@@ -164,18 +164,8 @@ def breach_new(request):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                report = breach_report(
-                    institution=institution,
-                    description=data["description"],
-                    consequences=data["consequences"],
-                    mitigation=data["mitigation"],
-                    safety_steps=data["safety_steps"],
-                    contact=data["contact"],
-                    occurred_at=data["occurred_at"],
-                    discovered_at=data["discovered_at"],
-                    dataset_ids=data["datasets"],
-                    artefact_ids=data["artefacts"],
-                    actor=Actor.for_user(request.user).label,
+                report = breach_report_stated(
+                    data, institution=institution, actor=Actor.for_user(request.user).label
                 )
             except ServiceError as exc:
                 put_error(form, exc.field, exc.message, {})

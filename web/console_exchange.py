@@ -15,19 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.errors import Conflict, Forbidden, Gone, NotFound, ServiceError
 from exchange import labels as exchange_labels
 from exchange import selectors as exchange_selectors
+from exchange import services as exchange_services
 from exchange.models import AccessRequest, DataUseAgreement, ExchangePolicy
-from exchange.services import (
-    RequestInput,
-    access_request_approve,
-    access_request_create,
-    access_request_for_party,
-    access_request_message,
-    access_request_reject,
-    access_request_withdraw,
-    agreement_for_party,
-    agreement_transition,
-    max_duration_days,
-)
 from exchange.terms import purposes, terms_checked
 from registry.models import Dataset, Membership
 from registry.services import Actor
@@ -131,9 +120,9 @@ def access_request_new(request):
         form = AccessRequestForm(request.POST, dataset_choices=choices)
         if form.is_valid():
             try:
-                created = access_request_create(
+                created = exchange_services.access_request_create(
                     consumer=institution,
-                    data=RequestInput(**form.values()),
+                    data=exchange_services.RequestInput(**form.values()),
                     token=None,
                     actor=_actor(request),
                 )
@@ -151,7 +140,9 @@ def access_request_new(request):
 # --- One request ------------------------------------------------------------------------------
 def _party_request(request, pk) -> AccessRequest:
     try:
-        found = access_request_for_party(institution=request.institution, request_id=pk)
+        found = exchange_services.access_request_for_party(
+            institution=request.institution, request_id=pk
+        )
     except NotFound as exc:
         raise Http404 from exc
     return found
@@ -218,7 +209,7 @@ def access_request_message_view(request, pk):
     form = MessageForm(request.POST)
     if form.is_valid():
         try:
-            access_request_message(
+            exchange_services.access_request_message(
                 institution=request.institution,
                 request_id=found.pk,
                 text=form.cleaned_data["text"],
@@ -245,7 +236,7 @@ def access_request_approve_view(request, pk):
     form = ApproveForm(request.POST, personal=personal)
     if form.is_valid():
         try:
-            agreement = access_request_approve(
+            agreement = exchange_services.access_request_approve(
                 provider=request.institution,
                 request_id=found.pk,
                 terms=form.terms(),
@@ -273,7 +264,7 @@ def access_request_reject_view(request, pk):
     form = RejectForm(request.POST)
     if form.is_valid():
         try:
-            access_request_reject(
+            exchange_services.access_request_reject(
                 provider=request.institution,
                 request_id=found.pk,
                 reason=form.cleaned_data["reason"],
@@ -297,7 +288,7 @@ def access_request_withdraw_view(request, pk):
     if found.consumer_id != request.institution.pk:
         raise Http404
     try:
-        access_request_withdraw(
+        exchange_services.access_request_withdraw(
             consumer=request.institution, request_id=found.pk, actor=_actor(request)
         )
     except ServiceError as exc:
@@ -310,7 +301,9 @@ def access_request_withdraw_view(request, pk):
 # --- One agreement ----------------------------------------------------------------------------
 def _party_agreement(request, pk) -> DataUseAgreement:
     try:
-        found = agreement_for_party(institution=request.institution, agreement_id=pk)
+        found = exchange_services.agreement_for_party(
+            institution=request.institution, agreement_id=pk
+        )
     except NotFound as exc:
         raise Http404 from exc
     return found
@@ -361,7 +354,7 @@ def agreement_action(request, pk, action):
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        agreement_transition(
+        exchange_services.agreement_transition(
             provider=request.institution,
             agreement_id=pk,
             action=action,
@@ -409,7 +402,7 @@ def exchange_policy(request):
                     return redirect("console-exchange-policy", slug=institution.slug)
         else:
             initial = TermsForm.initial_from(_template(institution))
-            initial["max_duration_days"] = max_duration_days(institution)
+            initial["max_duration_days"] = exchange_services.max_duration_days(institution)
             form = PolicyForm(initial=initial)
     status = 400 if form is not None and form.errors else 200
     if form is None and request.method == "POST":

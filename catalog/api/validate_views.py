@@ -164,6 +164,14 @@ _RESULT = {
     "sentence": "Dataset <https://data.example.in/d/beds> has no dct:description "
     "(required: at least 1).",
 }
+_REPORT = {
+    "standard": "DCAT-AP 3.0.1",
+    "conforms": False,
+    "violations": 1,
+    "total": 1,
+    "truncated": False,
+    "results": [_RESULT],
+}
 
 
 def _error(name: str, detail: str, status: int) -> OpenApiExample:
@@ -189,14 +197,7 @@ EXAMPLES = {
                 **_JOB,
                 "status": "done",
                 "finished_at": "2026-12-07T05:41:05+00:00",
-                "report": {
-                    "standard": "DCAT-AP 3.0.1",
-                    "conforms": False,
-                    "violations": 1,
-                    "total": 1,
-                    "truncated": False,
-                    "results": [_RESULT],
-                },
+                "report": _REPORT,
             },
             response_only=True,
             status_codes=["200"],
@@ -220,14 +221,7 @@ EXAMPLES = {
         ),
         OpenApiExample(
             "A dataset without a description",
-            value={
-                "standard": "DCAT-AP 3.0.1",
-                "conforms": False,
-                "violations": 1,
-                "total": 1,
-                "truncated": False,
-                "results": [_RESULT],
-            },
+            value=_REPORT,
             response_only=True,
             status_codes=["200"],
         ),

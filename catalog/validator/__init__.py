@@ -136,6 +136,20 @@ def format_for(content_type: str) -> str:
     return found
 
 
+def checkable(raw: bytes, media_type: str) -> str:
+    """The format `raw` is checked as; raises a ValidatorError for a document that would never
+    be checked: of a type not checked here, too large, or empty."""
+    fmt = format_for(media_type)
+    if len(raw) > max_bytes():
+        raise TooLarge(
+            _("The document is %(size)s bytes; the limit is %(limit)s bytes.")
+            % {"size": len(raw), "limit": max_bytes()}
+        )
+    if not raw.strip():
+        raise NotParsed(_("The document is empty."))
+    return fmt
+
+
 def _check(raw: bytes, fmt: str) -> Report:
     """Runs in the child: parse, check, summarise (only MAX_RESULTS results travel back)."""
     if fmt == "datajson":
@@ -162,14 +176,7 @@ def validate_document(
     Raises a ValidatorError (its `status` and `message` are the answer to give) for a document
     too large, of a type not checked here, not parseable, refused, or too costly to check.
     """
-    fmt = format_for(media_type)
-    if len(raw) > max_bytes():
-        raise TooLarge(
-            _("The document is %(size)s bytes; the limit is %(limit)s bytes.")
-            % {"size": len(raw), "limit": max_bytes()}
-        )
-    if not raw.strip():
-        raise NotParsed(_("The document is empty."))
+    fmt = checkable(raw, media_type)
     shacl.prepare()  # once per process, so that every child starts with it done
     seconds = seconds or _seconds()
     place = None if queued else _take_place(seconds)

@@ -18,7 +18,11 @@ from django.utils.translation import gettext as _
 
 from core.jobs import enqueue
 
-from . import NotParsed, TooLarge, ValidatorError, format_for, max_bytes, validate_document
+from . import (
+    ValidatorError,
+    checkable,
+    validate_document,
+)
 from .wording import report_data
 
 TASK = "catalog.tasks.validate_document_job"
@@ -46,14 +50,7 @@ def _keep(state: dict) -> dict:
 def job_submit(*, raw: bytes, media_type: str) -> dict:
     """Queue a check of `raw`; the job's state (`queued`). Raises a ValidatorError for what
     would never be checked (wrong type, too large, empty) or when the queue cannot take it."""
-    format_for(media_type)
-    if len(raw) > max_bytes():
-        raise TooLarge(
-            _("The document is %(size)s bytes; the limit is %(limit)s bytes.")
-            % {"size": len(raw), "limit": max_bytes()}
-        )
-    if not raw.strip():
-        raise NotParsed(_("The document is empty."))
+    checkable(raw, media_type)
     job_id = str(uuid.uuid4())
     cache.set(_document_key(job_id), raw, settings.SUCHI_VALIDATOR_JOB_TTL)
     state = _keep(

@@ -10,7 +10,7 @@ from core.api.pagination import Pagination
 from registry.api.permissions import HasScope
 from registry.services import Actor
 
-from ..breaches import breach_report
+from ..breaches import breach_report_stated
 from ..selectors import breach_delivery, breaches_of_institution
 from .serializers import BreachInput, BreachOutput
 
@@ -39,18 +39,8 @@ class InstitutionBreaches(generics.GenericAPIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         institution = request.user.institution
-        report = breach_report(
-            institution=institution,
-            description=data["description"],
-            consequences=data["consequences"],
-            mitigation=data["mitigation"],
-            safety_steps=data["safety_steps"],
-            contact=data["contact"],
-            occurred_at=data["occurred_at"],
-            discovered_at=data["discovered_at"],
-            dataset_ids=data["datasets"],
-            artefact_ids=data["artefacts"],
-            actor=Actor.for_token(request.auth).label,
+        report = breach_report_stated(
+            data, institution=institution, actor=Actor.for_token(request.auth).label
         )
         report = breaches_of_institution(institution=institution).get(pk=report.pk)
         (body,) = _rendered([report])
