@@ -24,7 +24,7 @@ from rights.models import BREACH_CONTACT_MAX, BREACH_TEXT_MAX
 from rights.selectors import breach_delivery, breaches_of_institution
 
 from .console import console_context, member_required
-from .forms_exchange import put_error
+from .outcomes import refusal_on
 
 LISTED = 200  # rows on a list page; the API pages through the rest
 CHANNELS = [("inbox", gettext_lazy("Portal inbox")), ("email", gettext_lazy("E-mail")),
@@ -168,7 +168,7 @@ def breach_new(request):
                     data, institution=institution, actor=Actor.for_user(request.user).label
                 )
             except ServiceError as exc:
-                put_error(form, exc.field, exc.message, {})
+                refusal_on(form, exc)
             else:
                 done = _("Breach %(reference)s is reported; the citizens affected are being told.")
                 messages.success(request, done % {"reference": report.reference})

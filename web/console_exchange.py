@@ -32,6 +32,7 @@ from .forms_exchange import (
     TermsForm,
     is_uuid,
 )
+from .outcomes import refusal_on
 
 ACTIONS = ("suspend", "resume", "revoke")
 OFFERED = 100  # restricted datasets offered on a new request with none named
@@ -127,7 +128,7 @@ def access_request_new(request):
                     actor=_actor(request),
                 )
             except ServiceError as exc:
-                form.error(exc.field, exc.message)
+                refusal_on(form, exc)
             else:
                 sent = _("Your request was sent to %(provider)s.")
                 messages.success(request, sent % {"provider": created.provider.name})
@@ -202,28 +203,39 @@ def _back(request, found: AccessRequest):
     return redirect("console-access-request", slug=request.institution.slug, pk=found.pk)
 
 
+def _request_form(request, found, form, step, done: str, *, shown_as: str):
+    """A form on a request's page that runs one service: `step()` once the form is valid, then
+    `done` and back to the request (or where `step` returned). A refusal of the request's state
+    is a message over the page; any other is shown on the form, as `shown_as`."""
+    if form.is_valid():
+        try:
+            where = step()
+        except STATE_ERRORS as exc:
+            messages.error(request, exc.message)
+            return _back(request, found)
+        except ServiceError as exc:
+            refusal_on(form, exc)
+        else:
+            messages.success(request, done)
+            return where or _back(request, found)
+    return _request_page(request, found, status=400, **{shown_as: form})
+
+
 @member_required()
 @require_POST
 def access_request_message_view(request, pk):
     found = _party_request(request, pk)
     form = MessageForm(request.POST)
-    if form.is_valid():
-        try:
-            exchange_services.access_request_message(
-                institution=request.institution,
-                request_id=found.pk,
-                text=form.cleaned_data["text"],
-                author=_actor(request),
-            )
-        except STATE_ERRORS as exc:
-            messages.error(request, exc.message)
-            return _back(request, found)
-        except ServiceError as exc:
-            form.add_error("text" if exc.field == "text" else None, exc.message)
-        else:
-            messages.success(request, _("Message sent."))
-            return _back(request, found)
-    return _request_page(request, found, status=400, message_form=form)
+
+    def step():
+        exchange_services.access_request_message(
+            institution=request.institution,
+            request_id=found.pk,
+            text=form.cleaned_data["text"],
+            author=_actor(request),
+        )
+
+    return _request_form(request, found, form, step, _("Message sent."), shown_as="message_form")
 
 
 @member_required()
@@ -234,25 +246,20 @@ def access_request_approve_view(request, pk):
         raise Http404
     personal = found.datasets.filter(contains_personal_data=True).exists()
     form = ApproveForm(request.POST, personal=personal)
-    if form.is_valid():
-        try:
-            agreement = exchange_services.access_request_approve(
-                provider=request.institution,
-                request_id=found.pk,
-                terms=form.terms(),
-                basis=form.basis(),
-                actor=_actor(request),
-                template=_template(request.institution),
-            )
-        except STATE_ERRORS as exc:
-            messages.error(request, exc.message)
-            return _back(request, found)
-        except ServiceError as exc:
-            form.error(exc.field, exc.message)
-        else:
-            messages.success(request, _("Approved: the agreement was issued."))
-            return redirect("console-agreement", slug=request.institution.slug, pk=agreement.pk)
-    return _request_page(request, found, status=400, approve_form=form)
+
+    def step():
+        agreement = exchange_services.access_request_approve(
+            provider=request.institution,
+            request_id=found.pk,
+            terms=form.terms(),
+            basis=form.basis(),
+            actor=_actor(request),
+            template=_template(request.institution),
+        )
+        return redirect("console-agreement", slug=request.institution.slug, pk=agreement.pk)
+
+    done = _("Approved: the agreement was issued.")
+    return _request_form(request, found, form, step, done, shown_as="approve_form")
 
 
 @member_required()
@@ -262,23 +269,17 @@ def access_request_reject_view(request, pk):
     if found.provider_id != request.institution.pk:
         raise Http404
     form = RejectForm(request.POST)
-    if form.is_valid():
-        try:
-            exchange_services.access_request_reject(
-                provider=request.institution,
-                request_id=found.pk,
-                reason=form.cleaned_data["reason"],
-                actor=_actor(request),
-            )
-        except STATE_ERRORS as exc:
-            messages.error(request, exc.message)
-            return _back(request, found)
-        except ServiceError as exc:
-            form.add_error("reason" if exc.field == "reason" else None, exc.message)
-        else:
-            messages.success(request, _("The request was rejected."))
-            return _back(request, found)
-    return _request_page(request, found, status=400, reject_form=form)
+
+    def step():
+        exchange_services.access_request_reject(
+            provider=request.institution,
+            request_id=found.pk,
+            reason=form.cleaned_data["reason"],
+            actor=_actor(request),
+        )
+
+    done = _("The request was rejected.")
+    return _request_form(request, found, form, step, done, shown_as="reject_form")
 
 
 @member_required()
@@ -389,7 +390,7 @@ def exchange_policy(request):
                 try:
                     terms_checked(template, template={}, purpose="research")
                 except ServiceError as exc:
-                    form.error(exc.field, exc.message)
+                    refusal_on(form, exc)
                 else:
                     ExchangePolicy.objects.update_or_create(
                         institution=institution,

@@ -19,8 +19,15 @@ Step = Callable[[], object]
 
 
 def refusal_on(form, exc: ServiceError) -> None:
-    """Shows a service's refusal on `form`: on the field it names, or on the whole form."""
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    """Shows a service's refusal on `form`: on the field it names (`datasets[2]` is on
+    `datasets`), or on the whole form. A form whose fields are named unlike the service's
+    says where each goes in its own `error(field, message)`."""
+    own = getattr(form, "error", None)
+    if callable(own):
+        own(exc.field, exc.message)
+        return
+    name = (exc.field or "").split("[")[0]
+    form.add_error(name if name in form.fields else None, exc.message)
 
 
 def carry_out(request, step: Step, done: str, *, back: HttpResponse) -> HttpResponse:
