@@ -7,6 +7,7 @@ from core.api.serializers import StrictCharField, StrictIntegerField, StrictSeri
 from registry.payload import SHA256
 from registry.vocabularies import languages
 
+from .. import selectors
 from ..models import (
     UNITS,
     AccessReceipt,
@@ -393,3 +394,19 @@ class CitizenOutput(serializers.Serializer):
     handle = serializers.CharField()
     language = serializers.CharField()
     name = serializers.CharField(source="user.get_full_name")
+
+
+def consents_data(citizen) -> dict:
+    """A citizen's requests, artefacts and receipts, as their exports state them (the consent
+    export and the DPDP records download)."""
+    return {
+        "consent_requests": ConsentRequestOutput(
+            selectors.requests_of_citizen(citizen=citizen), many=True
+        ).data,
+        "consent_artefacts": ConsentArtefactOutput(
+            selectors.artefacts_of_citizen(citizen=citizen), many=True
+        ).data,
+        "access_receipts": ReceiptOutput(
+            selectors.receipts_of_citizen(citizen=citizen), many=True
+        ).data,
+    }

@@ -132,3 +132,11 @@ def status_answer(found: dict) -> dict:
         "valid_until": _INSTANT.to_representation(found["valid_until"]),
         "updated_at": _INSTANT.to_representation(found["updated_at"]),
     }
+
+
+def validated(serializer_class, request, **kwargs) -> dict:
+    """The request body as `serializer_class` validates it; a 400 naming each bad field
+    otherwise (DRF's ValidationError, answered by core.api.errors)."""
+    serializer = serializer_class(data=request.data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data

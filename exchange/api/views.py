@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from core.api.pagination import Pagination
 from core.api.renderers import CSVRenderer
-from core.api.serializers import status_answer
+from core.api.serializers import status_answer, validated
 from core.http import csv_response
 from registry.api.permissions import HasScope
 from registry.api.statuscheck import StatusCheckView
@@ -71,12 +71,6 @@ def _actor(request) -> str:
     return Actor.for_token(request.auth).label
 
 
-def _valid(serializer_class, request):
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 def _status_param(request, choices):
     value = request.query_params.get("status")
     if value and value not in choices:
@@ -102,7 +96,7 @@ class AccessRequestListCreate(generics.GenericAPIView):
                 {"detail": f"This token lacks the `{REQUEST}` scope."},
                 status=status.HTTP_403_FORBIDDEN,
             )
-        data = _valid(AccessRequestInput, request)
+        data = validated(AccessRequestInput, request)
         institution = request.user.institution
         responsible = data.get("responsible") or {
             "name": institution.name,
@@ -154,7 +148,7 @@ class AccessRequestApprove(APIView):
     required_scope = REVIEW
 
     def post(self, request, pk):
-        data = _valid(ApproveInput, request)
+        data = validated(ApproveInput, request)
         institution = request.user.institution
         policy = ExchangePolicy.objects.filter(institution=institution).first()
         agreement = access_request_approve(
@@ -179,7 +173,7 @@ class AccessRequestReject(APIView):
     required_scope = REVIEW
 
     def post(self, request, pk):
-        data = _valid(RejectInput, request)
+        data = validated(RejectInput, request)
         found = access_request_reject(
             provider=request.user.institution,
             request_id=pk,
@@ -204,7 +198,7 @@ class AccessRequestMessages(APIView):
     permission_classes = [PartyScope]
 
     def post(self, request, pk):
-        data = _valid(MessageInput, request)
+        data = validated(MessageInput, request)
         access_request_message(
             institution=request.user.institution,
             request_id=pk,
@@ -258,7 +252,7 @@ class AgreementTransition(APIView):
     action = ""
 
     def post(self, request, pk):
-        data = _valid(ReasonInput, request)
+        data = validated(ReasonInput, request)
         agreement_transition(
             provider=request.user.institution,
             agreement_id=pk,
@@ -281,7 +275,7 @@ class AgreementReceipts(generics.GenericAPIView):
                 {"detail": f"This token lacks the `{REVIEW}` scope."},
                 status=status.HTTP_403_FORBIDDEN,
             )
-        data = _valid(ReleaseInputSerializer, request)
+        data = validated(ReleaseInputSerializer, request)
         receipt = release_record(
             provider=request.user.institution,
             agreement_id=pk,
@@ -320,7 +314,7 @@ class ExchangePolicyView(APIView):
         return Response(self._output(request.user.institution))
 
     def put(self, request):
-        data = _valid(PolicyInput, request)
+        data = validated(PolicyInput, request)
         # The template must itself be valid terms (checked as for a research request).
         terms_checked(data["terms_template"], template={}, purpose="research")
         ExchangePolicy.objects.update_or_create(

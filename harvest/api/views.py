@@ -5,6 +5,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.pagination import Pagination
+from core.api.serializers import validated
 from core.errors import NotFound
 from registry.api.permissions import HasScope
 
@@ -36,11 +37,8 @@ class HarvestSourceListCreate(_Owner):
         return Response(HarvestSourceOutput(sources, many=True).data)
 
     def post(self, request):
-        serializer = HarvestSourceInput(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        source = harvest_source_create(
-            institution=request.user.institution, **serializer.validated_data
-        )
+        data = validated(HarvestSourceInput, request)
+        source = harvest_source_create(institution=request.user.institution, **data)
         return Response(HarvestSourceOutput(source).data, status=status.HTTP_201_CREATED)
 
 

@@ -9,6 +9,7 @@ from consent import selectors as consent_selectors
 from consent.api.serializers import ConsentArtefactOutput, ConsentRequestOutput, GrantInput
 from consent.api.views.common import CitizenView, citizen_actor, status_filter
 from consent.models import ConsentArtefact, ConsentRequest
+from core.api.serializers import validated
 
 from .. import guardians
 from ..models import Guardianship
@@ -30,9 +31,7 @@ class MyGuardians(CitizenView):
         return Response(GuardianshipOutput(qs, many=True, context={"ward": True}).data)
 
     def post(self, request):
-        serializer = GuardianNameInput(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = validated(GuardianNameInput, request)
         named = guardians.guardianship_name(
             ward=self.citizen,
             guardian=data["guardian"],
@@ -75,9 +74,7 @@ class _WardView(CitizenView):
 
 class MyWardConfirm(_WardView):
     def post(self, request, pk):
-        serializer = GuardianConfirmInput(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = validated(GuardianConfirmInput, request)
         done = guardians.guardianship_confirm(
             guardian=self.citizen,
             guardianship_id=pk,

@@ -12,6 +12,7 @@ from consent.api.serializers import LinkedAccountOutput
 from consent.api.views.common import CitizenView, status_filter
 from consent.models import AccountLink
 from consent.selectors import links_of_citizen
+from core.api.serializers import validated
 from registry.api.permissions import HasScope
 
 from ..linking import (
@@ -46,12 +47,11 @@ class ProviderLinkingEndpoint(APIView):
         return Response(LinkingEndpointOutput(endpoint).data)
 
     def put(self, request):
-        serializer = LinkingEndpointInput(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        data = validated(LinkingEndpointInput, request)
         endpoint = linking_endpoint_set(
             institution=request.user.institution,
-            url=serializer.validated_data["url"],
-            public_jwk=serializer.validated_data["public_jwk"],
+            url=data["url"],
+            public_jwk=data["public_jwk"],
         )
         return Response(LinkingEndpointOutput(endpoint).data)
 
@@ -101,23 +101,19 @@ class MyLinkProviders(CitizenView):
 
 class MyLinkDiscover(CitizenView):
     def post(self, request):
-        serializer = DiscoverInput(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        data = validated(DiscoverInput, request)
         session = link_discover(
             citizen=self.citizen,
-            provider_slug=serializer.validated_data["provider"],
-            kinds=serializer.validated_data["identifiers"],
+            provider_slug=data["provider"],
+            kinds=data["identifiers"],
         )
         return Response(LinkSessionOutput(session).data, status=status.HTTP_201_CREATED)
 
 
 class MyLinkChoose(CitizenView):
     def post(self, request, pk):
-        serializer = LinkChooseInput(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        session = link_start(
-            citizen=self.citizen, session_id=pk, references=serializer.validated_data["accounts"]
-        )
+        data = validated(LinkChooseInput, request)
+        session = link_start(citizen=self.citizen, session_id=pk, references=data["accounts"])
         return Response(LinkSessionOutput(session).data)
 
 
@@ -125,11 +121,8 @@ class MyLinkConfirm(CitizenView):
     pagination_class = None  # answers the links just made, all of them
 
     def post(self, request, pk):
-        serializer = LinkConfirmInput(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        links = link_confirm(
-            citizen=self.citizen, session_id=pk, code=serializer.validated_data["code"]
-        )
+        data = validated(LinkConfirmInput, request)
+        links = link_confirm(citizen=self.citizen, session_id=pk, code=data["code"])
         return Response(LinkedAccountOutput(links, many=True).data, status=status.HTTP_201_CREATED)
 
 

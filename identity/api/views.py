@@ -5,6 +5,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.serializers import validated
+
 from ..models import OTP_TTL
 from ..services import otp_issue, otp_verify
 from ..signup import sign_up_declare
@@ -16,9 +18,7 @@ class OtpRequest(APIView):
     permission_classes = [AllowAny]
 
     def post(self, request):
-        serializer = OtpRequestInput(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = validated(OtpRequestInput, request)
         otp_issue(
             identifier=data["identifier"], request=request._request, language=data["language"]
         )
@@ -37,9 +37,7 @@ class OtpVerify(APIView):
     permission_classes = [AllowAny]
 
     def post(self, request):
-        serializer = OtpVerifyInput(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = validated(OtpVerifyInput, request)
         return Response(
             otp_verify(
                 identifier=data["identifier"],

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from core import response_cache
 from core.api.pagination import Pagination as CorePagination
+from core.api.serializers import validated
 from core.replicas import replica_reads
 
 from .. import selectors
@@ -85,11 +86,10 @@ class DatasetListCreate(APIView):
     required_scope = "datasets:write"
 
     def post(self, request):
-        serializer = DatasetInput(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        data = validated(DatasetInput, request)
         dataset = dataset_register(
             institution=request.user.institution,
-            data=serializer.validated_data,
+            data=data,
             actor=Actor.for_token(request.auth),
         )
         dataset = selectors.datasets_writable_by(institution=request.user.institution).get(
@@ -127,11 +127,10 @@ class DatasetDetail(APIView):
 
     def _update(self, request, pk, *, partial: bool):
         dataset = self._writable(request, pk)
-        serializer = DatasetInput(data=request.data, partial=partial)
-        serializer.is_valid(raise_exception=True)
+        data = validated(DatasetInput, request, partial=partial)
         dataset_update(
             dataset=dataset,
-            data=serializer.validated_data,
+            data=data,
             actor=Actor.for_token(request.auth),
             partial=partial,
         )

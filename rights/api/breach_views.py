@@ -7,6 +7,7 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 
 from core.api.pagination import Pagination
+from core.api.serializers import validated
 from registry.api.permissions import HasScope
 from registry.services import Actor
 
@@ -35,9 +36,7 @@ class InstitutionBreaches(generics.GenericAPIView):
         return self.get_paginated_response(_rendered(page))
 
     def post(self, request):
-        serializer = BreachInput(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = validated(BreachInput, request)
         institution = request.user.institution
         report = breach_report_stated(
             data, institution=institution, actor=Actor.for_token(request.auth).label

@@ -9,6 +9,7 @@ from consent import selectors as consent_selectors
 from consent.api.serializers import ConsentArtefactOutput
 from consent.api.views.common import CitizenView, citizen_actor, status_filter
 from consent.models import ConsentArtefact
+from core.api.serializers import validated
 
 from .. import nomination as service
 from ..models import Nomination
@@ -25,9 +26,7 @@ class MyNomination(CitizenView):
         return Response(NominationOutput(qs, many=True).data)
 
     def post(self, request):
-        serializer = NominationInput(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = validated(NominationInput, request)
         named = service.nomination_name(
             citizen=self.citizen,
             name=data["name"],
@@ -68,9 +67,7 @@ class MyNominationDecline(_NominationView):
 
 class MyNominationReport(_NominationView):
     def post(self, request, pk):
-        serializer = NominationReportInput(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = validated(NominationReportInput, request)
         done = service.nomination_report(
             nominee=self.citizen,
             nomination_id=pk,

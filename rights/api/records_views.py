@@ -9,14 +9,13 @@ from rest_framework.response import Response
 from consent import selectors as consent_selectors
 from consent.api.serializers import (
     CitizenOutput,
-    ConsentArtefactOutput,
-    ConsentRequestOutput,
     EventOutput,
     LinkedAccountOutput,
-    ReceiptOutput,
+    consents_data,
 )
 from consent.api.views.common import CitizenView
 from consent.services import export_checkpoint
+from core.api.serializers import validated
 from identity.api.guardian_serializers import GuardianshipOutput
 from identity.models import Guardianship, Notification, VerifiedIdentifier
 
@@ -58,15 +57,7 @@ def records_document(citizen) -> dict:
                 "closed_at": _z(citizen.closed_at),
             },
             "identifiers": [{"kind": i.kind, "value": i.value} for i in identifiers],
-            "consent_requests": ConsentRequestOutput(
-                consent_selectors.requests_of_citizen(citizen=citizen), many=True
-            ).data,
-            "consent_artefacts": ConsentArtefactOutput(
-                consent_selectors.artefacts_of_citizen(citizen=citizen), many=True
-            ).data,
-            "access_receipts": ReceiptOutput(
-                consent_selectors.receipts_of_citizen(citizen=citizen), many=True
-            ).data,
+            **consents_data(citizen),
             "linked_accounts": LinkedAccountOutput(
                 consent_selectors.links_of_citizen(citizen=citizen), many=True
             ).data,
@@ -111,11 +102,10 @@ class MyRecords(CitizenView):
 
 class MyAccountClose(CitizenView):
     def post(self, request):
-        serializer = AccountCloseInput(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        data = validated(AccountCloseInput, request)
         done = account_close(
             citizen=self.citizen,
-            confirm=serializer.validated_data["confirm"],
+            confirm=data["confirm"],
             actor=f"citizen {self.citizen.handle}",
         )
         return Response(AccountClosedOutput(done).data)

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from consent.api.views.common import CitizenView, status_filter
 from core.api.pagination import Pagination
+from core.api.serializers import validated
 from registry.api.permissions import HasScope
 from registry.services import Actor
 
@@ -37,9 +38,7 @@ class MyGrievances(CitizenView):
         return self.get_paginated_response(GrievanceOutput(page, many=True).data)
 
     def post(self, request):
-        serializer = GrievanceInput(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = validated(GrievanceInput, request)
         grievance = grievance_file(
             citizen=self.citizen,
             institution_slug=data["institution"] or None,
@@ -72,12 +71,11 @@ class MyGrievanceResolve(CitizenView):
 
 class MyGrievanceEscalate(CitizenView):
     def post(self, request, pk):
-        serializer = GrievanceTextInput(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        data = validated(GrievanceTextInput, request)
         grievance_escalate(
             citizen=self.citizen,
             grievance_id=pk,
-            text=serializer.validated_data["text"],
+            text=data["text"],
             actor=_citizen_actor(request),
         )
         qs = selectors.grievances_of_citizen(citizen=self.citizen)
@@ -113,14 +111,13 @@ class InstitutionGrievanceRespond(generics.GenericAPIView):
     required_scope = "grievances:answer"
 
     def post(self, request, pk):
-        serializer = GrievanceAnswerInput(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        data = validated(GrievanceAnswerInput, request)
         institution = request.user.institution
         grievance_answer(
             institution=institution,
             grievance_id=pk,
-            text=serializer.validated_data["text"],
-            outcome=serializer.validated_data["outcome"],
+            text=data["text"],
+            outcome=data["outcome"],
             actor=Actor.for_token(request.auth).label,
         )
         qs = selectors.grievances_of_institution(institution=institution)

@@ -6,6 +6,8 @@ from rest_framework import generics
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.serializers import validated
+
 from ... import selectors
 from ...models import ConsentArtefact, ConsentRequest
 from ...profiles import profile_param, profile_sign
@@ -30,6 +32,7 @@ from ..serializers import (
     GrantInput,
     ReceiptOutput,
     TokenRequestInput,
+    consents_data,
 )
 from .common import CitizenView, citizen_actor, status_filter
 
@@ -40,11 +43,10 @@ class CitizenToken(APIView):
     throttle_classes = [PasswordAttemptThrottle]
 
     def post(self, request):
-        serializer = TokenRequestInput(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        data = validated(TokenRequestInput, request)
         token, lifetime = citizen_token_issue(
-            handle=serializer.validated_data["handle"],
-            password=serializer.validated_data["password"],
+            handle=data["handle"],
+            password=data["password"],
             request=request._request,
         )
         return Response({"access_token": token, "token_type": "Bearer", "expires_in": lifetime})
@@ -159,15 +161,7 @@ class MyExport(CitizenView):
             "format": "suchi.consent-export/1",
             "exported_at": timezone.now(),
             "citizen": CitizenOutput(citizen).data,
-            "consent_requests": ConsentRequestOutput(
-                selectors.requests_of_citizen(citizen=citizen), many=True
-            ).data,
-            "consent_artefacts": ConsentArtefactOutput(
-                selectors.artefacts_of_citizen(citizen=citizen), many=True
-            ).data,
-            "access_receipts": ReceiptOutput(
-                selectors.receipts_of_citizen(citizen=citizen), many=True
-            ).data,
+            **consents_data(citizen),
             "ledger": {
                 "hash": "sha256(prev_hash ‖ RFC 8785 JSON of the event without its hashes); "
                 "the first prev_hash is 64 zeros",

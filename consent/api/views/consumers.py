@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.pagination import Pagination
+from core.api.serializers import validated
 from registry.api.permissions import HasScope
 from registry.services import Actor
 
@@ -36,9 +37,7 @@ class ConsentRequestListCreate(generics.GenericAPIView):
     serializer_class = ConsentRequestOutput
 
     def post(self, request):
-        serializer = ConsentRequestInput(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = validated(ConsentRequestInput, request)
         frequency = data["frequency"]
         consent_request = consent_request_create(
             consumer=request.user.institution,

@@ -6,6 +6,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.serializers import validated
 from registry.api.permissions import HasScope
 from registry.services import Actor
 
@@ -39,12 +40,11 @@ class ArtefactErasure(APIView):
         return Response(ErasureOutput(confirmation).data)
 
     def post(self, request, pk):
-        serializer = ErasureInput(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        data = validated(ErasureInput, request)
         confirmation = erasure_confirm(
             institution=request.user.institution,
             artefact_id=pk,
-            statement=serializer.validated_data["statement"],
+            statement=data["statement"],
             actor=Actor.for_token(request.auth).label,
         )
         return Response(ErasureOutput(confirmation).data, status=status.HTTP_201_CREATED)

@@ -5,7 +5,7 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 
 from core.api.pagination import Pagination
-from core.api.serializers import status_answer
+from core.api.serializers import status_answer, validated
 from registry.api.permissions import HasScope
 from registry.api.statuscheck import StatusCheckView
 from registry.services import Actor
@@ -46,9 +46,7 @@ class ArtefactReceipts(generics.GenericAPIView):
     serializer_class = ReceiptOutput
 
     def post(self, request, pk):
-        serializer = ReceiptInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = validated(ReceiptInputSerializer, request)
         receipt = receipt_record(
             provider=request.user.institution,
             artefact_id=pk,

@@ -5,6 +5,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.pagination import Pagination
+from core.api.serializers import validated
 from registry.api.permissions import HasScope
 
 from ... import selectors
@@ -31,11 +32,8 @@ class WebhookEndpointListCreate(APIView):
         return Response(WebhookEndpointOutput(endpoints, many=True).data)
 
     def post(self, request):
-        serializer = WebhookEndpointInput(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        endpoint = webhook_endpoint_create(
-            institution=request.user.institution, **serializer.validated_data
-        )
+        data = validated(WebhookEndpointInput, request)
+        endpoint = webhook_endpoint_create(institution=request.user.institution, **data)
         return Response(WebhookEndpointOutput(endpoint).data, status=status.HTTP_201_CREATED)
 
 
