@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from core.chain import ChainedEvent
+from core.constraints import one_of
 from registry.models import ApiToken, Dataset, Institution
 
 UNITS = ["hour", "day", "week", "month", "year"]
@@ -107,9 +108,7 @@ class AccountLink(models.Model):
             models.UniqueConstraint(
                 fields=["provider", "link_reference"], name="account_link_reference_unique"
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=AccountLinkStatus.values), name="account_link_status_valid"
-            ),
+            one_of("status", AccountLinkStatus, "account_link_status_valid"),
         ]
 
     def __str__(self) -> str:
@@ -193,17 +192,11 @@ class ConsentRequest(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=ConsentRequestStatus.values),
-                name="consent_request_status_valid",
-            ),
+            one_of("status", ConsentRequestStatus, "consent_request_status_valid"),
             models.CheckConstraint(
                 condition=Q(data_to__gte=F("data_from")), name="consent_request_range_ordered"
             ),
-            models.CheckConstraint(
-                condition=Q(access_mode__in=ConsentRequestAccessMode.values),
-                name="consent_request_access_mode_valid",
-            ),
+            one_of("access_mode", ConsentRequestAccessMode, "consent_request_access_mode_valid"),
             models.CheckConstraint(
                 condition=Q(fetch_type="onetime")
                 | Q(fetch_type="periodic", frequency_value__isnull=False),
@@ -252,10 +245,7 @@ class ConsentArtefact(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=ConsentArtefactStatus.values),
-                name="consent_artefact_status_valid",
-            ),
+            one_of("status", ConsentArtefactStatus, "consent_artefact_status_valid"),
             models.CheckConstraint(
                 condition=Q(valid_until__gt=F("valid_from")), name="consent_artefact_window"
             ),

@@ -3,8 +3,8 @@
 import uuid
 
 from django.db import models
-from django.db.models import Q
 
+from core.constraints import one_of
 from registry.models import Institution
 
 
@@ -58,10 +58,7 @@ class WebhookDelivery(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=WebhookDeliveryStatus.values),
-                name="webhook_delivery_status_valid",
-            ),
+            one_of("status", WebhookDeliveryStatus, "webhook_delivery_status_valid"),
             models.UniqueConstraint(
                 fields=["endpoint", "event_id"], name="one_delivery_per_event_per_endpoint"
             ),

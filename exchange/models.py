@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 
 from core.chain import ChainedEvent
+from core.constraints import one_of
 from registry.models import ApiToken, Dataset, Institution
 
 
@@ -52,10 +53,7 @@ class AccessRequest(models.Model):
     class Meta:
         ordering = ["-created_at", "id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=AccessRequestStatus.values),
-                name="access_request_status_valid",
-            ),
+            one_of("status", AccessRequestStatus, "access_request_status_valid"),
             models.CheckConstraint(
                 condition=Q(duration_days__gte=1), name="access_request_duration_positive"
             ),
@@ -129,12 +127,8 @@ class DataUseAgreement(models.Model):
     class Meta:
         ordering = ["-created_at", "id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=AgreementStatus.values), name="agreement_status_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(basis__in=AgreementBasis.values), name="agreement_basis_valid"
-            ),
+            one_of("status", AgreementStatus, "agreement_status_valid"),
+            one_of("basis", AgreementBasis, "agreement_basis_valid"),
         ]
         indexes = [models.Index(fields=["status", "valid_until"], name="agreement_status_until")]
 

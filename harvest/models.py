@@ -8,6 +8,7 @@ import uuid
 from django.db import models
 from django.db.models import Q
 
+from core.constraints import one_of
 from registry.models import Dataset, DatasetRevision, Institution
 
 
@@ -51,14 +52,8 @@ class HarvestSource(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["institution", "url"], name="harvest_source_unique"),
-            models.CheckConstraint(
-                condition=Q(kind__in=HarvestSourceKind.values),
-                name="harvest_source_kind_valid",
-            ),
-            models.CheckConstraint(
-                condition=Q(frequency__in=HarvestSourceFrequency.values),
-                name="harvest_source_frequency_valid",
-            ),
+            one_of("kind", HarvestSourceKind, "harvest_source_kind_valid"),
+            one_of("frequency", HarvestSourceFrequency, "harvest_source_frequency_valid"),
         ]
 
     def __str__(self) -> str:
@@ -106,10 +101,7 @@ class HarvestJob(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=HarvestJobStatus.values),
-                name="harvest_job_status_valid",
-            ),
+            one_of("status", HarvestJobStatus, "harvest_job_status_valid"),
             models.UniqueConstraint(
                 fields=["source"],
                 condition=Q(status__in=[HarvestJobStatus.NEW, HarvestJobStatus.RUNNING]),

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 
 from consent.models import CitizenProfile
+from core.constraints import one_of
 from registry.models import Institution
 
 # The limits of one-time codes (OWASP's advice; issue #20): valid 5 minutes, 5 wrong tries, a
@@ -44,9 +45,7 @@ class VerifiedIdentifier(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["kind", "value"], name="identifier_unique"),
-            models.CheckConstraint(
-                condition=Q(kind__in=IdentifierKind.values), name="identifier_kind_valid"
-            ),
+            one_of("kind", IdentifierKind, "identifier_kind_valid"),
         ]
 
     def __str__(self) -> str:
@@ -119,10 +118,7 @@ class Notification(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["key", "channel"], name="notification_once"),
-            models.CheckConstraint(
-                condition=Q(channel__in=NotificationChannel.values),
-                name="notification_channel_valid",
-            ),
+            one_of("channel", NotificationChannel, "notification_channel_valid"),
         ]
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="notification_due"),
@@ -267,13 +263,8 @@ class Guardianship(models.Model):
                 condition=Q(status__in=["pending", "active"]),
                 name="guardianship_one_live",
             ),
-            models.CheckConstraint(
-                condition=Q(basis__in=GuardianshipBasis.values), name="guardianship_basis_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(status__in=GuardianshipStatus.values),
-                name="guardianship_status_valid",
-            ),
+            one_of("basis", GuardianshipBasis, "guardianship_basis_valid"),
+            one_of("status", GuardianshipStatus, "guardianship_status_valid"),
         ]
         indexes = [
             models.Index(fields=["identifier_kind", "identifier_value"], name="guardianship_named"),

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from core.constraints import one_of
+
 
 class InstitutionKind(models.TextChoices):
     GOVERNMENT = "government", "Government"
@@ -50,13 +52,9 @@ class Institution(models.Model):
                 condition=Q(is_provider=True) | Q(is_consumer=True),
                 name="institution_has_a_role",
             ),
-            models.CheckConstraint(
-                condition=Q(kind__in=InstitutionKind.values),
-                name="institution_kind_valid",
-            ),
-            models.CheckConstraint(
-                condition=Q(verification_status__in=InstitutionVerification.values),
-                name="institution_verification_valid",
+            one_of("kind", InstitutionKind, "institution_kind_valid"),
+            one_of(
+                "verification_status", InstitutionVerification, "institution_verification_valid"
             ),
         ]
 
@@ -86,7 +84,7 @@ class Membership(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["user", "institution"], name="membership_unique"),
-            models.CheckConstraint(condition=Q(role__in=MembershipRole.values), name="role_valid"),
+            one_of("role", MembershipRole, "role_valid"),
         ]
 
     def __str__(self) -> str:
@@ -232,14 +230,8 @@ class Dataset(models.Model):
         ordering = ["-modified_at"]
         constraints = [
             models.UniqueConstraint(fields=["institution", "slug"], name="dataset_slug_unique"),
-            models.CheckConstraint(
-                condition=Q(status__in=DatasetStatus.values),
-                name="dataset_status_valid",
-            ),
-            models.CheckConstraint(
-                condition=Q(access_rights__in=DatasetAccess.values),
-                name="dataset_access_valid",
-            ),
+            one_of("status", DatasetStatus, "dataset_status_valid"),
+            one_of("access_rights", DatasetAccess, "dataset_access_valid"),
             models.CheckConstraint(
                 condition=~Q(access_rights="consent", contains_personal_data=False),
                 name="consent_access_means_personal_data",
@@ -383,10 +375,7 @@ class ValidationRun(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=ValidationRunStatus.values),
-                name="run_status_valid",
-            ),
+            one_of("status", ValidationRunStatus, "run_status_valid"),
             # Runs are deduplicated: a dataset never waits in the queue twice.
             models.UniqueConstraint(
                 fields=["dataset"],
@@ -427,9 +416,7 @@ class ValidationFinding(models.Model):
     class Meta:
         ordering = ["id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(severity__in=ValidationFindingSeverity.values), name="severity_valid"
-            ),
+            one_of("severity", ValidationFindingSeverity, "severity_valid"),
         ]
 
     def __str__(self) -> str:

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from consent.models import CitizenProfile
+from core.constraints import one_of
 from registry.models import Institution
 
 # Rule 14(3) of the DPDP Rules 2025: a grievance is answered within a period the consent
@@ -97,9 +98,7 @@ class Grievance(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=GrievanceStatus.values), name="grievance_status_valid"
-            ),
+            one_of("status", GrievanceStatus, "grievance_status_valid"),
             models.CheckConstraint(
                 condition=Q(due_at__gt=F("created_at")), name="grievance_due_after_filed"
             ),
@@ -242,9 +241,7 @@ class Nomination(models.Model):
                 condition=Q(status__in=NOMINATION_LIVE),
                 name="nomination_one_live",
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=NominationStatus.values), name="nomination_status_valid"
-            ),
+            one_of("status", NominationStatus, "nomination_status_valid"),
         ]
         indexes = [
             models.Index(fields=["identifier_kind", "identifier_value"], name="nomination_named"),
