@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from core.chain import GENESIS, chain_hash, chain_walk, instant
+from core.chain import GENESIS, chain_hash, chain_walk, chained_body
 
 from .models import CitizenProfile, ConsentEvent, LedgerCheckpoint, SigningKey
 
@@ -24,17 +24,7 @@ CHECKPOINT_TYP = "suchi-ledger-checkpoint+jws"
 
 def event_body(event: ConsentEvent, *, handle: str) -> dict:
     """What the hash covers: every column except the hashes and the row id."""
-    return {
-        "event_id": str(event.event_id),
-        "citizen": handle,
-        "seq": event.seq,
-        "kind": event.kind,
-        "request": str(event.request_id) if event.request_id else None,
-        "artefact": str(event.artefact_id) if event.artefact_id else None,
-        "actor": event.actor,
-        "data": event.data,
-        "created_at": instant(event.created_at),
-    }
+    return chained_body(event, owner=("citizen", handle), about=("request", "artefact"))
 
 
 def ledger_append(

@@ -27,6 +27,23 @@ def chain_hash(prev_hash: str, body: dict) -> str:
     return hashlib.sha256(prev_hash.encode("ascii") + rfc8785.dumps(body)).hexdigest()
 
 
+def chained_body(event, *, owner: tuple[str, str], about: tuple[str, ...]) -> dict:
+    """What an event's hash covers: every column except the hashes and the row id. `owner` is
+    the chain's owner as the ledger names it (`("citizen", handle)`), `about` the names of the
+    event's links to what it concerns (`request`, `artefact`, …), each an id or null."""
+    links = {name: getattr(event, f"{name}_id") for name in about}
+    return {
+        "event_id": str(event.event_id),
+        owner[0]: owner[1],
+        "seq": event.seq,
+        "kind": event.kind,
+        **{name: str(value) if value else None for name, value in links.items()},
+        "actor": event.actor,
+        "data": event.data,
+        "created_at": instant(event.created_at),
+    }
+
+
 class ChainedEvent(models.Model):
     """The columns every chained event has; a ledger adds its owner, its kind and what the
     event is about."""

@@ -4,7 +4,7 @@ so that changing, inserting or deleting any step of any request or agreement bre
 from dataclasses import dataclass
 from datetime import datetime
 
-from core.chain import GENESIS, chain_hash, chain_walk, instant
+from core.chain import GENESIS, chain_hash, chain_walk, chained_body
 from registry.models import Institution
 
 from .models import ExchangeEvent
@@ -12,17 +12,7 @@ from .models import ExchangeEvent
 
 def event_body(event: ExchangeEvent, *, provider: str) -> dict:
     """What the hash covers: every column except the hashes and the row id."""
-    return {
-        "event_id": str(event.event_id),
-        "provider": provider,
-        "seq": event.seq,
-        "kind": event.kind,
-        "request": str(event.request_id) if event.request_id else None,
-        "agreement": str(event.agreement_id) if event.agreement_id else None,
-        "actor": event.actor,
-        "data": event.data,
-        "created_at": instant(event.created_at),
-    }
+    return chained_body(event, owner=("provider", provider), about=("request", "agreement"))
 
 
 def provider_lock(provider_id: int) -> Institution:
