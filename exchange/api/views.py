@@ -4,12 +4,12 @@ receipts). Either party reads what concerns it; anyone else gets 404. The regist
 
 from django.http import HttpResponse
 from rest_framework import generics, status
-from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.lists import paged, status_filter
 from core.api.pagination import Pagination
 from core.api.renderers import CSVRenderer
 from core.api.serializers import status_answer, validated
@@ -71,13 +71,6 @@ def _actor(request) -> str:
     return Actor.for_token(request.auth).label
 
 
-def _status_param(request, choices):
-    value = request.query_params.get("status")
-    if value and value not in choices:
-        raise ValidationError({"status": [f"Use one of {', '.join(choices)}."]})
-    return value or None
-
-
 def _request_output(request, access_request) -> dict:
     found = selectors.requests_of_party(institution=request.user.institution).get(
         pk=access_request.pk
@@ -129,10 +122,9 @@ class AccessRequestListCreate(generics.GenericAPIView):
     def get(self, request):
         qs = selectors.requests_of_party(
             institution=request.user.institution,
-            status=_status_param(request, AccessRequest.Status.values),
+            status=status_filter(request, AccessRequest.Status.values),
         )
-        page = self.paginate_queryset(qs)
-        return self.get_paginated_response(AccessRequestOutput(page, many=True).data)
+        return paged(self, qs, AccessRequestOutput)
 
 
 class AccessRequestDetail(APIView):
@@ -217,10 +209,9 @@ class AgreementList(generics.GenericAPIView):
     def get(self, request):
         qs = selectors.agreements_of_party(
             institution=request.user.institution,
-            status=_status_param(request, DataUseAgreement.Status.values),
+            status=status_filter(request, DataUseAgreement.Status.values),
         )
-        page = self.paginate_queryset(qs)
-        return self.get_paginated_response(AgreementOutput(page, many=True).data)
+        return paged(self, qs, AgreementOutput)
 
 
 class AgreementDetail(APIView):
@@ -293,8 +284,9 @@ class AgreementReceipts(generics.GenericAPIView):
 
     def get(self, request, pk):
         agreement = agreement_for_party(institution=request.user.institution, agreement_id=pk)
-        page = self.paginate_queryset(selectors.receipts_of_agreement(agreement=agreement))
-        return self.get_paginated_response(AgreementReceiptOutput(page, many=True).data)
+        return paged(
+            self, selectors.receipts_of_agreement(agreement=agreement), AgreementReceiptOutput
+        )
 
 
 class ExchangePolicyView(APIView):
@@ -350,8 +342,7 @@ class AgreementRegister(generics.GenericAPIView):
         qs = selectors.agreements_register()
         if self.csv:
             return register_csv(qs)
-        page = self.paginate_queryset(qs)
-        return self.get_paginated_response(RegisterEntry(page, many=True).data)
+        return paged(self, qs, RegisterEntry)
 
 
 def register_csv(qs) -> HttpResponse:

@@ -4,6 +4,7 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.lists import paged
 from core.api.pagination import Pagination
 from core.api.serializers import validated
 from core.errors import NotFound
@@ -60,8 +61,7 @@ class HarvestSourceJobs(generics.GenericAPIView):
 
     def get(self, request, pk):
         source = harvest_source_for(institution=request.user.institution, source_id=pk)
-        page = self.paginate_queryset(source.jobs.all())
-        return self.get_paginated_response(HarvestJobOutput(page, many=True).data)
+        return paged(self, source.jobs.all(), HarvestJobOutput)
 
     def post(self, request, pk):
         # Answers at once: the job runs on a worker (or, in the embedded default, on a thread

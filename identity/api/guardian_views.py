@@ -7,8 +7,9 @@ from rest_framework.response import Response
 
 from consent import selectors as consent_selectors
 from consent.api.serializers import ConsentArtefactOutput, ConsentRequestOutput, GrantInput
-from consent.api.views.common import CitizenView, citizen_actor, status_filter
+from consent.api.views.common import CitizenView, citizen_actor
 from consent.models import ConsentArtefact, ConsentRequest
+from core.api.lists import paged, status_filter
 from core.api.serializers import validated
 
 from .. import guardians
@@ -105,8 +106,7 @@ class MyWardRequests(_WardView):
         ward = self.held(pk).ward
         wanted = status_filter(request, ConsentRequest.Status.values)
         qs = consent_selectors.requests_of_citizen(citizen=ward, status=wanted)
-        page = self.paginate_queryset(qs)
-        return self.get_paginated_response(ConsentRequestOutput(page, many=True).data)
+        return paged(self, qs, ConsentRequestOutput)
 
 
 class MyWardRequestGrant(_WardView):
@@ -143,8 +143,7 @@ class MyWardArtefacts(_WardView):
         ward = self.held(pk).ward
         wanted = status_filter(request, ConsentArtefact.Status.values)
         qs = consent_selectors.artefacts_of_citizen(citizen=ward, status=wanted)
-        page = self.paginate_queryset(qs)
-        return self.get_paginated_response(ConsentArtefactOutput(page, many=True).data)
+        return paged(self, qs, ConsentArtefactOutput)
 
 
 class MyWardArtefactRevoke(_WardView):

@@ -9,9 +9,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from consent.api.serializers import LinkedAccountOutput
-from consent.api.views.common import CitizenView, status_filter
+from consent.api.views.common import CitizenView
 from consent.models import AccountLink
 from consent.selectors import links_of_citizen
+from core.api.lists import paged, status_filter
 from core.api.serializers import validated
 from registry.api.permissions import HasScope
 
@@ -82,8 +83,7 @@ class MyLinks(CitizenView):
     def get(self, request):
         wanted = status_filter(request, AccountLink.Status.values)
         qs = links_of_citizen(citizen=self.citizen, status=wanted)
-        page = self.paginate_queryset(qs)
-        return self.get_paginated_response(LinkedAccountOutput(page, many=True).data)
+        return paged(self, qs, LinkedAccountOutput)
 
 
 class MyLinkProviders(CitizenView):
@@ -95,8 +95,7 @@ class MyLinkProviders(CitizenView):
             .filter(is_active=True)
             .order_by("institution__name")
         )
-        page = self.paginate_queryset(qs)
-        return self.get_paginated_response(LinkProviderOutput(page, many=True).data)
+        return paged(self, qs, LinkProviderOutput)
 
 
 class MyLinkDiscover(CitizenView):

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import response_cache
+from core.api.lists import paged
 from core.api.pagination import Pagination as CorePagination
 from core.api.serializers import validated
 from core.replicas import replica_reads
@@ -176,8 +177,7 @@ class DatasetValidations(_DatasetChildList):
         if gone:
             return gone
         runs = selectors.dataset_validation_runs(dataset=dataset, owner=owner)
-        page = self.paginate_queryset(runs)
-        return self.get_paginated_response(ValidationRunOutput(page, many=True).data)
+        return paged(self, runs, ValidationRunOutput)
 
 
 class DatasetValidate(APIView):

@@ -7,8 +7,9 @@ from rest_framework.response import Response
 
 from consent import selectors as consent_selectors
 from consent.api.serializers import ConsentArtefactOutput
-from consent.api.views.common import CitizenView, citizen_actor, status_filter
+from consent.api.views.common import CitizenView, citizen_actor
 from consent.models import ConsentArtefact
+from core.api.lists import paged, status_filter
 from core.api.serializers import validated
 
 from .. import nomination as service
@@ -85,8 +86,7 @@ class MyNominationArtefacts(CitizenView):
         principal = service.nomination_acting(self.citizen, pk).citizen
         wanted = status_filter(request, ConsentArtefact.Status.values)
         qs = consent_selectors.artefacts_of_citizen(citizen=principal, status=wanted)
-        page = self.paginate_queryset(qs)
-        return self.get_paginated_response(ConsentArtefactOutput(page, many=True).data)
+        return paged(self, qs, ConsentArtefactOutput)
 
 
 class MyNominationArtefactRevoke(CitizenView):

@@ -6,7 +6,8 @@ from rest_framework import generics, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from consent.api.views.common import CitizenView, status_filter
+from consent.api.views.common import CitizenView
+from core.api.lists import paged, status_filter
 from core.api.pagination import Pagination
 from core.api.serializers import validated
 from registry.api.permissions import HasScope
@@ -34,8 +35,7 @@ class MyGrievances(CitizenView):
     def get(self, request):
         wanted = status_filter(request, Grievance.Status.values)
         qs = selectors.grievances_of_citizen(citizen=self.citizen, status=wanted)
-        page = self.paginate_queryset(qs)
-        return self.get_paginated_response(GrievanceOutput(page, many=True).data)
+        return paged(self, qs, GrievanceOutput)
 
     def post(self, request):
         data = validated(GrievanceInput, request)
@@ -93,8 +93,7 @@ class InstitutionGrievances(generics.GenericAPIView):
         qs = selectors.grievances_of_institution(
             institution=request.user.institution, status=wanted
         )
-        page = self.paginate_queryset(qs)
-        return self.get_paginated_response(GrievanceOutput(page, many=True).data)
+        return paged(self, qs, GrievanceOutput)
 
 
 class InstitutionGrievanceDetail(generics.GenericAPIView):

@@ -6,6 +6,7 @@ from rest_framework import generics
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.lists import paged, status_filter
 from core.api.serializers import validated
 
 from ... import selectors
@@ -34,7 +35,7 @@ from ..serializers import (
     TokenRequestInput,
     consents_data,
 )
-from .common import CitizenView, citizen_actor, status_filter
+from .common import CitizenView, citizen_actor
 
 
 # --- Citizens --------------------------------------------------------------------------------
@@ -63,8 +64,7 @@ class MyRequests(CitizenView):
     def get(self, request):
         wanted = status_filter(request, ConsentRequest.Status.values)
         qs = selectors.requests_of_citizen(citizen=self.citizen, status=wanted)
-        page = self.paginate_queryset(qs)
-        return self.get_paginated_response(ConsentRequestOutput(page, many=True).data)
+        return paged(self, qs, ConsentRequestOutput)
 
 
 class MyRequestDetail(CitizenView):
@@ -115,8 +115,7 @@ class MyArtefacts(CitizenView):
     def get(self, request):
         wanted = status_filter(request, ConsentArtefact.Status.values)
         qs = selectors.artefacts_of_citizen(citizen=self.citizen, status=wanted)
-        page = self.paginate_queryset(qs)
-        return self.get_paginated_response(ConsentArtefactOutput(page, many=True).data)
+        return paged(self, qs, ConsentArtefactOutput)
 
 
 class MyArtefactDetail(CitizenView):
@@ -150,8 +149,7 @@ class MyAccessLog(CitizenView):
     serializer_class = ReceiptOutput
 
     def get(self, request):
-        page = self.paginate_queryset(selectors.receipts_of_citizen(citizen=self.citizen))
-        return self.get_paginated_response(ReceiptOutput(page, many=True).data)
+        return paged(self, selectors.receipts_of_citizen(citizen=self.citizen), ReceiptOutput)
 
 
 class MyExport(CitizenView):

@@ -24,13 +24,6 @@ class CitizenView(generics.GenericAPIView):
         return self.request.user.citizen
 
 
-def status_filter(request, choices, *, param: str = "status") -> str | None:
-    value = request.query_params.get(param)
-    if value and value not in choices:
-        raise ValidationError({param: [f"Unknown {param}; use one of {', '.join(choices)}."]})
-    return value or None
-
-
 def citizen_actor(request) -> str:
     return f"citizen {request.user.citizen.handle}"
 

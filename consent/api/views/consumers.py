@@ -5,6 +5,7 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.lists import paged, status_filter
 from core.api.pagination import Pagination
 from core.api.serializers import validated
 from registry.api.permissions import HasScope
@@ -26,7 +27,7 @@ from ..serializers import (
     ConsentRequestInput,
     ConsentRequestOutput,
 )
-from .common import status_filter, uuid_param
+from .common import uuid_param
 
 
 # --- Consumers -------------------------------------------------------------------------------
@@ -77,8 +78,7 @@ class ConsentRequestListCreate(generics.GenericAPIView):
     def get(self, request):
         wanted = status_filter(request, ConsentRequest.Status.values)
         qs = selectors.requests_of_consumer(institution=request.user.institution, status=wanted)
-        page = self.paginate_queryset(qs)
-        return self.get_paginated_response(ConsentRequestOutput(page, many=True).data)
+        return paged(self, qs, ConsentRequestOutput)
 
 
 class ConsentRequestDetail(APIView):
@@ -131,8 +131,7 @@ class ArtefactList(generics.GenericAPIView):
             request_id=request_id,
             status=status_filter(request, ConsentArtefact.Status.values),
         )
-        page = self.paginate_queryset(qs)
-        return self.get_paginated_response(ConsentArtefactOutput(page, many=True).data)
+        return paged(self, qs, ConsentArtefactOutput)
 
 
 class ArtefactDetail(APIView):

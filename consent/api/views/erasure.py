@@ -6,6 +6,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.lists import status_filter
 from core.api.serializers import validated
 from registry.api.permissions import HasScope
 from registry.services import Actor
@@ -13,7 +14,6 @@ from registry.services import Actor
 from ...models import ErasureConfirmation
 from ...services import artefact_for_party, erasure_confirm, erasures_of_consumer
 from ..serializers import ErasureDueOutput, ErasureInput, ErasureOutput
-from .common import status_filter
 
 STATES = ["due", "overdue", "confirmed"]
 

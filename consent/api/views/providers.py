@@ -4,6 +4,7 @@ every release, and the receipts of what was released."""
 from rest_framework import generics, status
 from rest_framework.response import Response
 
+from core.api.lists import paged
 from core.api.pagination import Pagination
 from core.api.serializers import status_answer, validated
 from registry.api.permissions import HasScope
@@ -70,5 +71,4 @@ class ArtefactReceipts(generics.GenericAPIView):
         qs = selectors.receipts_of_party(
             institution=request.user.institution, artefact_id=artefact.pk
         )
-        page = self.paginate_queryset(qs)
-        return self.get_paginated_response(ReceiptOutput(page, many=True).data)
+        return paged(self, qs, ReceiptOutput)

@@ -4,6 +4,7 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.lists import paged, status_filter
 from core.api.pagination import Pagination
 from core.api.serializers import validated
 from registry.api.permissions import HasScope
@@ -19,7 +20,6 @@ from ..serializers import (
     WebhookEndpointInput,
     WebhookEndpointOutput,
 )
-from .common import status_filter
 
 
 # --- Webhooks --------------------------------------------------------------------------------
@@ -55,5 +55,4 @@ class WebhookDeliveryList(generics.GenericAPIView):
     def get(self, request):
         wanted = status_filter(request, WebhookDelivery.Status.values)
         qs = selectors.deliveries_of(institution=request.user.institution, status=wanted)
-        page = self.paginate_queryset(qs)
-        return self.get_paginated_response(WebhookDeliveryOutput(page, many=True).data)
+        return paged(self, qs, WebhookDeliveryOutput)
