@@ -21,6 +21,7 @@ from registry.models import Dataset, Distribution
 from registry.selectors import datasets_published
 
 from . import postgres
+from .facets import FACETS
 from .sqlite import fts5_query
 
 MAX_QUERY_LENGTH = 500
@@ -328,7 +329,7 @@ def summarize(
             {"value": v, "label": labels.get(facet, lambda v, label: v)(v, label), "count": n}
             for v, label, n in grouped[facet]
         ]
-        for facet in ("institution", "theme", "license", "format", "access", "keyword", "ml_ready")
+        for facet in FACETS
     }
     result["access"].sort(key=lambda item: (-item["count"], item["value"]))
     # Every dataset has exactly one access right, so the access counts add up to the total.

@@ -12,14 +12,15 @@
 
 from django.conf import settings
 
+from .facets import FACETS, FEW_VALUED
+
 # The search's own tables (catalog migrations 0002-0006), kept by triggers.
 SEARCH_TABLES = (
     "catalog_searchentry", "catalog_searchsample", "catalog_facetterm", "catalog_facetcount",
     "catalog_facetdelta",
 )  # fmt: skip
-# The facets whose every term is counted and labelled; the others (keyword, and state, which is
-# not shown) are long tails.
-FEW_VALUED = ("access", "institution", "license", "theme", "format", "ml_ready")
+# The facets besides access (whose every term is a candidate), as an SQL array's items.
+_BUT_ACCESS = ", ".join(f"'{facet}'" for facet in FACETS if facet != "access")
 SAMPLE_FRACTION = 32  # catalog_in_sample(): the last byte of a uuid4 id is below 8
 
 _LABELLED = (
@@ -58,8 +59,8 @@ def catalogue_statement(limit: int) -> tuple[str, list]:
     counts = (
         "(SELECT x.term_id, c.n FROM ("
         "  SELECT c.term_id FROM catalog_facetcount c WHERE c.facet = 'access'"
-        "  UNION SELECT c.term_id FROM unnest(ARRAY['institution', 'license', 'theme', "
-        "  'keyword', 'format', 'ml_ready']) AS f (facet) CROSS JOIN LATERAL ("
+        f"  UNION SELECT c.term_id FROM unnest(ARRAY[{_BUT_ACCESS}]) AS f (facet) "
+        "  CROSS JOIN LATERAL ("
         "    SELECT c.term_id FROM catalog_facetcount c WHERE c.facet = f.facet AND c.n >= "
         "    coalesce((SELECT c2.n FROM catalog_facetcount c2 WHERE c2.facet = f.facet "
         "    ORDER BY c2.n DESC OFFSET %s + (SELECT count(*) FROM pending) - 1 LIMIT 1), 0)"
