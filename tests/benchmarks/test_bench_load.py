@@ -16,7 +16,8 @@ pool its upstream connections.
 Three phases, each asserted error-free: 10 s of warm-up, SUCHI_LOAD_SECONDS closed-loop with
 SUCHI_LOAD_CONCURRENCY (32) clients (the throughput ceiling: latency there is mostly queueing),
 and as long again open-loop at half the ceiling's rate (latency at a load the server absorbs;
-SUCHI_LOAD_OPEN_FRACTION=0 skips it). Then /metrics must have counted every request in
+SUCHI_LOAD_OPEN_FRACTION=0 skips it; SUCHI_LOAD_OPEN_RATE=150 offers a fixed 150 requests a second
+instead, as a goal that names a rate does). Then /metrics must have counted every request in
 its latency histogram, summed over all workers, and one address over the limit must get 429s.
 Last, in process with the answer cache off, the SQL floor of each request class (tests/benchmarks/
 sqlfloor.py): the API's time over the same statements run directly, for SUCHI_LOAD_FLOOR_SAMPLES
@@ -76,6 +77,7 @@ WORKERS = int(os.environ.get("SUCHI_LOAD_WORKERS", str(2 * (os.cpu_count() or 1)
 # 1 thread: gunicorn's sync workers, as the Dockerfile runs them; more: gthread.
 THREADS = int(os.environ.get("SUCHI_LOAD_THREADS", "1"))
 OPEN_FRACTION = float(os.environ.get("SUCHI_LOAD_OPEN_FRACTION", "0.5"))
+OPEN_RATE = float(os.environ.get("SUCHI_LOAD_OPEN_RATE", "0"))  # requests a second; 0: the fraction
 FLOOR_SAMPLES = int(os.environ.get("SUCHI_LOAD_FLOOR_SAMPLES", "15"))
 FLOOR_REPEAT = 5
 CLIENT_ADDRESSES = 1000
@@ -346,8 +348,8 @@ def test_mixed_load_on_gunicorn_postgres_and_redis(catalogue, tmp_path):
 
         runs = {"warm-up": _load(mix_file, 10)}
         runs["closed loop"] = closed = _load(mix_file, SECONDS)
-        if OPEN_FRACTION:
-            rate = round(closed["rps"] * OPEN_FRACTION)
+        if OPEN_RATE or OPEN_FRACTION:
+            rate = round(OPEN_RATE or closed["rps"] * OPEN_FRACTION)
             runs[f"open loop at {rate}/s"] = _load(mix_file, SECONDS, rate=rate)
         with urllib.request.urlopen(f"{base}/metrics", timeout=30) as response:
             counted = _histogram_counts(response.read().decode())
