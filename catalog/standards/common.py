@@ -359,8 +359,9 @@ def distribution(
     out = {
         "title": text(title, 300),
         "description": text(desc, 5000),
+        # DCAT-AP wants an accessURL always; a direct download is also its own accessURL.
         "access_url": access or download,
-        "download_url": download if access else "",
+        "download_url": download,
         "media_type": media if _MEDIA_TYPE.match(media) else "",
         "format": text(fmt, 30),
     }

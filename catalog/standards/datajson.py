@@ -206,13 +206,14 @@ def _temporal(dataset) -> str:
 def _distribution(base: str, dist) -> dict:
     out: dict = {"@type": "dcat:Distribution"}
     access, download = http_url(dist.access_url), http_url(dist.download_url)
-    if access:
-        out["accessURL"] = access
     # downloadURL needs a mediaType (a schema dependency); without one it is only an address.
     if download and dist.media_type:
         out["downloadURL"] = download
     elif download and not access:
         out["accessURL"] = download
+    # An accessURL that only repeats the downloadURL (DCAT-AP's rule) is not written twice.
+    if access and out.get("downloadURL") != access:
+        out["accessURL"] = access
     if dist.media_type:
         out["mediaType"] = dist.media_type
     for key, value in (("format", dist.format), ("title", dist.title)):
