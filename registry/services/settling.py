@@ -34,7 +34,7 @@ class ClaimedRun:
     snapshot: dict
     revision_created_at: datetime
     institution_slug: str
-    harvested: bool = False  # the record came from another catalogue (docs/harvest.md)
+    harvested: bool = False  # written by a harvest from another catalogue (docs/harvest.md)
     trigger: str = ValidationRun.Trigger.SUBMISSION
     status: str = ValidationRun.Status.RUNNING
     quality: dict | None = None

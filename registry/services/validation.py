@@ -210,7 +210,11 @@ def _claim(run_ids: list[int]) -> list[ClaimedRun]:
         " JOIN registry_institution AS i ON i.id = d.institution_id"
         " WHERE d.id = registry_validationrun.dataset_id), "
         "(SELECT d.provenance FROM registry_dataset AS d"
-        " WHERE d.id = registry_validationrun.dataset_id)"
+        " WHERE d.id = registry_validationrun.dataset_id), "
+        # Written by a harvest (the system), not by a member or a token: only then does the
+        # harvest policy apply; an API or console edit of a harvested dataset is strict.
+        "(SELECT r.actor_user_id IS NULL AND r.actor_token_id IS NULL"
+        " FROM registry_datasetrevision AS r WHERE r.id = registry_validationrun.revision_id)"
     )
     with transaction.atomic(), connection.cursor() as cursor:
         # A claim lost in a database crash takes every later write of the run with it (the log
@@ -239,12 +243,12 @@ def _claim(run_ids: list[int]) -> list[ClaimedRun]:
             snapshot=load_snapshot(snapshot),
             revision_created_at=load_created_at(created_at),
             institution_slug=slug,
-            harvested=bool(load_provenance(provenance)),
+            harvested=bool(load_provenance(provenance)) and bool(by_system),
             trigger=trigger,
         )
         for (
             run_id, attempt, dataset_id, revision_id, trigger, snapshot, created_at, slug,
-            provenance,
+            provenance, by_system,
         ) in rows
     ]  # fmt: skip
 
