@@ -19,7 +19,6 @@ from core.queues import all_queues
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("SUCHI_VAR_DIR", BASE_DIR / "var"))
 
-
 DEBUG = env_bool("DEBUG", True)
 
 SECRET_KEY = env_str("SECRET_KEY")
@@ -377,6 +376,7 @@ SUCHI_LOGIN_ACCOUNT_MAX_DELAY = env_int("SUCHI_LOGIN_ACCOUNT_MAX_DELAY", 60)
 # one address, any account: this many in the window and that address waits the window out.
 SUCHI_LOGIN_MAX_FAILURES = env_int("SUCHI_LOGIN_MAX_FAILURES", 50)
 SUCHI_LOGIN_FAILURE_WINDOW = env_int("SUCHI_LOGIN_FAILURE_WINDOW", 900)
+SUCHI_SIGNUP_PER_HOUR = env_int("SUCHI_SIGNUP_PER_HOUR", 10)  # portal sign-ups, one address
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -112,3 +112,23 @@ def signin_forget_all() -> None:
         cache.incr(_GENERATION)
     except ValueError:
         cache.set(_GENERATION, 1, None)
+
+
+def address_budget_spent(request, kind: str, limit: int, window: int = 3600) -> int:
+    """Count one `kind` attempt (a sign-up, say) from the request's address. Over `limit` in the
+    current window of `window` seconds: the seconds until the window ends; else 0. A limit of 0
+    counts nothing. Kept apart from the wrong-password counters, and reset with them."""
+    if limit <= 0:
+        return 0
+    now = clock()
+    slot = int(now // window)
+    key = f"{_PREFIX}:{cache.get(_GENERATION, 0)}:{kind}:{slot}:{client_ip(request)}"
+    if cache.add(key, 1, window):
+        count = 1
+    else:
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between the two calls
+            cache.set(key, 1, window)
+            count = 1
+    return int(window - now % window) + 1 if count > limit else 0

@@ -34,7 +34,7 @@ from consent.services import (
 from consent.services.artefacts import SYSTEM_EXPIRY
 from consent.services.erasure import erase_by, erasure_state
 from core.errors import ServiceError
-from core.lockout import signin_failed, signin_succeeded, signin_wait
+from core.lockout import address_budget_spent, signin_failed, signin_succeeded, signin_wait
 from identity.signup import citizen_sign_up
 
 from . import labels
@@ -134,6 +134,16 @@ def logout_view(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 def signup(request):
     form = SignupForm(request.POST or None, initial={"language": translation.get_language()})
+    # A handle that is taken must be said to be taken, so that answer is rationed per address
+    # (docs/consent.md): a handle cannot be learnt in bulk.
+    wait = request.method == "POST" and address_budget_spent(
+        request, "signup", settings.SUCHI_SIGNUP_PER_HOUR
+    )
+    if wait:
+        form.add_error(None, _("Too many sign-ups from your address. Try again later."))
+        response = render(request, "web/portal/signup.html", {"form": form}, status=429)
+        response["Retry-After"] = str(wait)
+        return response
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
