@@ -118,6 +118,14 @@ def network_problem(exc: BaseException) -> str:
     return "the network request failed"
 
 
+def _is_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
 def _allowlisted(host: str, port: int) -> bool:
     entries = {entry.lower() for entry in settings.SUCHI_SOURCE_ALLOWLIST}
     return f"{host}:{port}" in entries or f"[{host}]:{port}" in entries
@@ -156,6 +164,9 @@ def resolve_safely(url: str, *, resolver: Resolver | None = None) -> tuple[str, 
     if not _allowlisted(host, port):
         for address in addresses:
             problem = _address_problem(address)
+            if problem and not _is_address(host):
+                # A name's answer is not repeated: it would map a private network's names.
+                problem = problem.split(" address ", 1)[0] + " address"
             if problem:
                 raise UnsafeURL(f"host {host!r} resolves to a {problem}")
     return scheme, port, host, str(addresses[0])

@@ -128,6 +128,17 @@ def test_public_looking_hostname_resolving_to_loopback_is_refused(listener):
     assert listener.connections() == 0
 
 
+@pytest.mark.parametrize("address", ["10.1.2.3", "127.0.0.1", "fd00::5", "::ffff:192.168.7.9"])
+def test_a_refused_name_does_not_repeat_its_address(address):
+    """The refusal reaches the token holder who named the URL: naming internal hosts must not
+    map a private network (an outside probe's note)."""
+    with pytest.raises(sources.UnsafeURL) as refused:
+        sources.resolve_safely("http://db.internal/x", resolver=resolver_to(address))
+    assert "address" in str(refused.value)
+    assert address not in str(refused.value)
+    assert address.rsplit(":", 1)[-1] not in str(refused.value)
+
+
 def test_a_public_source_redirecting_to_a_private_address_is_refused(listener, source_server):
     port = listener.port
     url = source_server.redirect("/moved.csv", f"http://127.0.0.1:{port}/secret")
