@@ -42,8 +42,26 @@ FREQUENCIES = {  # ISO 8601 repeating durations (DCAT-US accrualPeriodicity)
     "R/P3M": "quarterly",
     "R/P6M": "semiannual",
     "R/P1Y": "annual",
+    "R/PT1S": "continuous",  # Project Open Data's "continuously updated"
     "irregular": "irregular",
 }
+# A format name for a media type, for a distribution that names only its media type (most of
+# DCAT-US): the names CKAN and data.europa.eu list, so that a format filter finds it.
+MEDIA_FORMATS = {
+    "text/csv": "CSV", "application/csv": "CSV", "text/tab-separated-values": "TSV",
+    "application/json": "JSON", "application/geo+json": "GeoJSON", "application/ld+json": "JSON-LD",
+    "application/x-ndjson": "NDJSON", "application/jsonl": "JSONL", "application/xml": "XML",
+    "text/xml": "XML", "text/html": "HTML", "text/plain": "TXT", "application/pdf": "PDF",
+    "application/zip": "ZIP", "application/vnd.ms-excel": "XLS",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "XLSX",
+    "application/msword": "DOC",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "DOCX",
+    "application/vnd.apache.parquet": "Parquet", "application/x-parquet": "Parquet",
+    "application/rdf+xml": "RDF", "text/turtle": "Turtle",
+    "application/vnd.google-earth.kml+xml": "KML", "application/vnd.google-earth.kmz": "KMZ",
+    "application/x-shapefile": "Shapefile", "image/tiff": "TIFF", "image/jpeg": "JPEG",
+    "image/png": "PNG", "application/sql": "SQL",
+}  # fmt: skip
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _MEDIA_TYPE = re.compile(r"^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}$", re.I)
 
@@ -337,6 +355,29 @@ def keywords(values) -> list[str]:
     return out
 
 
+def format_of(media_type: str) -> str:
+    """A format name for a media type: text/csv → CSV, the known ones by MEDIA_FORMATS, any
+    other by its subtype (application/x-foo+xml → FOO); "" for no media type."""
+    media = media_type.split(";", 1)[0].strip().lower() if isinstance(media_type, str) else ""
+    if not media:
+        return ""
+    if media in MEDIA_FORMATS:
+        return MEDIA_FORMATS[media]
+    subtype = media.rsplit("/", 1)[-1].removeprefix("x-").removeprefix("vnd.").rsplit(".", 1)[-1]
+    return subtype.split("+", 1)[0].upper()[:30]
+
+
+_FORMAT_NAMES = {name.upper(): name for name in MEDIA_FORMATS.values()}
+
+
+def format_name(value: str) -> str:
+    """A format as feeds write it, in the name the catalogue lists: `csv` → CSV, a media type
+    given as the format (`text/csv`) → CSV; any other name as written."""
+    if _MEDIA_TYPE.match(value.lower()):
+        return format_of(value)
+    return _FORMAT_NAMES.get(value.strip().upper(), value.strip())
+
+
 # Long: one line per field of a distribution, each checked as feeds write it.
 def distribution(
     *,
@@ -365,6 +406,7 @@ def distribution(
         "media_type": media if _MEDIA_TYPE.match(media) else "",
         "format": text(fmt, 30),
     }
+    out["format"] = format_name(out["format"]) or format_of(out["media_type"])
     size = str(byte_size).strip() if isinstance(byte_size, int | str) else ""
     if size.isdigit() and int(size) < 2**63:
         out["byte_size"] = int(size)

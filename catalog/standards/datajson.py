@@ -28,6 +28,8 @@ from .common import (
 _MAPPED = {"@type", "title", "description", "keyword", "identifier", "contactPoint",
            "license", "landingPage", "language", "distribution", "accrualPeriodicity",
            "conformsTo"}  # fmt: skip
+_DISTRIBUTION_MAPPED = {"@type", "accessURL", "downloadURL", "mediaType", "format", "title",
+                        "description", "byteSize", "checksum"}  # fmt: skip
 _ACCESS = {"public": "open", "restricted public": "restricted", "non-public": "restricted"}
 
 
@@ -82,11 +84,36 @@ def datajson_record(item: dict, source_url: str) -> RemoteRecord:
     }
     extra = {k: v for k, v in item.items() if k not in _MAPPED}
     if unusable:
-        extra["distribution (no downloadURL or accessURL)"] = unusable
+        extra["distribution (no http(s) downloadURL or accessURL)"] = unusable
+    extra.update(_unmapped(item, payload, raw_distributions))
     remote_url = payload["landing_page"] or f"{source_url}#{guid}"
     return RemoteRecord(
         guid, payload, remote_url, text(publisher.get("name"), 300), bounded_fields(extra)
     )
+
+
+def _unmapped(item: dict, payload: dict, raw_distributions: list[dict]) -> dict:
+    """What a mapped field said that its mapping could not hold, kept as the source said it:
+    a frequency or language with no code here, keywords past the first 50, and the fields of
+    a distribution Suchi has no place for (describedBy, conformsTo, …)."""
+    out = {}
+    if item.get("accrualPeriodicity") and not payload["update_frequency"]:
+        out["accrualPeriodicity"] = item["accrualPeriodicity"]
+    known = vocabularies.languages()
+    languages = _as_list(item.get("language"))
+    if any(not isinstance(c, str) or c[:2].lower() not in known for c in languages):
+        out["language"] = item["language"]
+    words = [w for w in _as_list(item.get("keyword")) if isinstance(w, str) and w.strip()]
+    if len(words) > len(payload["keywords"]):
+        out["keyword"] = words
+    distributions = {
+        str(index): kept
+        for index, dist in enumerate(raw_distributions)
+        if (kept := {k: v for k, v in dist.items() if k not in _DISTRIBUTION_MAPPED})
+    }
+    if distributions:
+        out["distribution fields"] = distributions
+    return out
 
 
 def _as_list(value) -> list:
@@ -103,9 +130,8 @@ RIGHTS = {
     "consent": "Records about individuals: shared only with the consent of each person, "
     "through the consent manager of this catalogue.",
 }
-# The inverse of FREQUENCIES, and Project Open Data's own form of "continuously updated";
-# "never" and "unknown" have no ISO 8601 form and are left out.
-ISO_FREQUENCIES = {code: iso for iso, code in FREQUENCIES.items()} | {"continuous": "R/PT1S"}
+# The inverse of FREQUENCIES; "never" and "unknown" have no ISO 8601 form and are left out.
+ISO_FREQUENCIES = {code: iso for iso, code in FREQUENCIES.items()}
 TABLE_SCHEMA_TYPE = "application/json"
 SHA256 = "http://spdx.org/rdf/terms#checksumAlgorithm_sha256"
 

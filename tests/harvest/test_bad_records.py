@@ -136,7 +136,7 @@ def test_distributions_without_a_url_or_with_an_invalid_media_type(owner, catalo
     assert ds.status == "published"
     (only,) = ds.distributions.all()
     assert (only.media_type, only.format) == ("", "CSV")
-    kept = ds.provenance["source_fields"]["distribution (no downloadURL or accessURL)"]
+    kept = ds.provenance["source_fields"]["distribution (no http(s) downloadURL or accessURL)"]
     assert kept == [{"title": "Nowhere", "format": "CSV"}]
 
 

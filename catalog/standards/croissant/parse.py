@@ -23,6 +23,7 @@ from ..common import (
     RemoteRecord,
     bounded_fields,
     distribution,
+    format_of,
     iso_date,
     keywords,
     licence_fields,
@@ -111,19 +112,6 @@ def _acceptable(url: str) -> bool:
     except serializers.ValidationError:
         return False
     return True
-
-
-FORMATS = {"csv": "CSV", "tab-separated-values": "TSV", "x-parquet": "PARQUET", "jsonl": "JSONL"}
-
-
-def format_of(media_type: str) -> str:
-    """A format name from a media type: text/csv → CSV, application/vnd.apache.parquet →
-    PARQUET, application/x-ndjson → NDJSON."""
-    subtype = media_type.split(";", 1)[0].strip().lower().rsplit("/", 1)[-1]
-    if subtype in FORMATS:
-        return FORMATS[subtype]
-    subtype = subtype.removeprefix("x-").removeprefix("vnd.").rsplit(".", 1)[-1]
-    return subtype.split("+", 1)[0].upper()[:30]
 
 
 def _id(node) -> str:
