@@ -31,25 +31,50 @@ from .standards.ckan import package_dict, resource_dict
 
 MAX_ROWS = 1000
 
-# CKAN sort → (our search's sort, the row order). `metadata_created asc` is what harvesters
-# page with: datasets added meanwhile land on later pages instead of shifting earlier ones.
-SORTS = {
-    "score desc": ("relevance", None),
-    "score desc, metadata_modified desc": ("relevance", None),
-    "metadata_modified desc": ("-modified", None),
-    "metadata_created asc": ("-modified", ("created_at", "id")),
-    "metadata_created desc": ("-modified", ("-created_at", "id")),
-    "title_string asc": ("title", None),
-    "name asc": ("title", None),
-    # CKANHarvester pages the whole site with `id asc`: a stable order, whatever is modified.
-    "id asc": ("-modified", ("id",)),
-    "id desc": ("-modified", ("-id",)),
+# A CKAN (Solr) sort field → the columns it orders by. `metadata_created asc` is what harvesters
+# page with (datasets added meanwhile land on later pages instead of shifting earlier ones);
+# CKANHarvester pages the whole site with `id asc`. Suchi counts no page views: `views_recent`
+# and `views_total` (CKAN's "Popular") leave the order to the fields after them, or the default.
+SORT_FIELDS = {
+    "score": ("rank",),
+    "metadata_modified": ("modified_at",),
+    "metadata_created": ("created_at",),
+    "title_string": ("title",),
+    "title": ("title",),
+    "name": ("institution__slug", "slug"),
+    "id": ("id",),
+    "views_recent": (),
+    "views_total": (),
 }
-_ROW_ORDERS = {
-    "relevance": ("-rank", "id"),
-    "-modified": ("-modified_at", "id"),
-    "title": ("title", "id"),
-}
+
+
+def sort_columns(value: str, *, has_text: bool) -> tuple[str, tuple[str, ...]]:
+    """Our search's sort and the row order for a CKAN sort, `field [asc|desc]` comma-separated
+    as Solr reads it (`score desc, metadata_modified desc`). `score` orders only a text search."""
+    order: list[str] = []
+    for part in value.split(","):
+        words = part.split()
+        if not words:
+            continue
+        field, direction = words[0], (words[1].lower() if len(words) > 1 else "asc")
+        if field not in SORT_FIELDS or direction not in ("asc", "desc") or len(words) > 2:
+            raise SearchQueryError(
+                f"Unsupported sort {part.strip()!r}: use fields of {', '.join(SORT_FIELDS)}, "
+                "each asc or desc, separated by commas"
+            )
+        if field == "score" and not has_text:
+            continue
+        sign = "-" if direction == "desc" else ""
+        order += [f"{sign}{column}" for column in SORT_FIELDS[field] if column.lstrip("-") not in
+                  {c.lstrip("-") for c in order}]  # fmt: skip
+    order = order or ["-modified_at"]
+    if not any(column.lstrip("-") == "id" for column in order):
+        order.append("id")  # a total order, for stable pages
+    first = order[0].lstrip("-")
+    sort = "relevance" if "rank" in {c.lstrip("-") for c in order} else "-modified"
+    return ("title" if first == "title" and sort != "relevance" else sort), tuple(order)
+
+
 # CKAN facet field → the catalogue's facet.
 FACETS = {
     "organization": "institution",
@@ -97,11 +122,7 @@ def package_search(params: dict) -> dict:
         params.get("sort")
         or ("score desc, metadata_modified desc" if has_text else "metadata_modified desc")
     )
-    if sort_param not in SORTS:
-        raise SearchQueryError(f"Unsupported sort {sort_param!r}; use one of {', '.join(SORTS)}")
-    sort, row_order = SORTS[sort_param]
-    if sort == "relevance" and not has_text:
-        sort = "-modified"
+    sort, row_order = sort_columns(sort_param, has_text=has_text)
     query = DatasetQuery(q=words, sort=sort)
     rows = min(integer(params, "rows", 10), MAX_ROWS)
     start = integer(params, "start", 0)
@@ -111,7 +132,7 @@ def package_search(params: dict) -> dict:
         raise SearchQueryError(str(exc)) from None
     for condition in conditions:
         qs = qs.filter(condition)
-    page = for_paging(qs, query).order_by(*(row_order or _ROW_ORDERS[sort]))
+    page = for_paging(qs, query).order_by(*row_order)
     results = [package_dict(d) for d in page[start : start + rows]]
     if fields := _fields(params):
         results = [_only(package, fields) for package in results]
