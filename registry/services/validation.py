@@ -190,6 +190,7 @@ def _hand_back(runs: list[ClaimedRun]) -> dict[int, RunOutcome]:
     return outcomes
 
 
+# Long: one statement claims the runs and returns what their checks need, column by column.
 def _claim(run_ids: list[int]) -> list[ClaimedRun]:
     """Take the runs that are queued (a conditional UPDATE, committed at once so that an attempt
     counts even if the worker dies) and read what their checks need."""
