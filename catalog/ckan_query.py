@@ -44,7 +44,7 @@ from .search.lucene import (
     wildcard_regex,
 )
 from .standards.ckan import NAME_SEPARATOR
-from .standards.ckan_licences import spdx_for
+from .standards.ckan_licences import spdx_family, spdx_for
 
 TEXT_FIELDS = ("text", "title", "notes")
 DATE_FIELDS = {"metadata_modified": "modified_at", "metadata_created": "created_at"}
@@ -235,6 +235,8 @@ class _Translator:
         if field == "license_id":
             if wildcard:
                 return Q(license__regex=wildcard_regex(raw))
+            if len(family := spdx_family(value)) > 1:
+                return Q(license__in=family)
             return Q(license=_licence(value))
         if field == "id":
             if wildcard:

@@ -13,11 +13,25 @@ CKAN_TO_SPDX = {
     "gfdl": "GFDL-1.3-or-later",
 }
 SPDX_TO_CKAN = {spdx: ckan for ckan, spdx in CKAN_TO_SPDX.items()}
+# CKAN's "Other (Public Domain)" covers every public-domain statement Suchi keeps apart: a
+# CKAN client filtering `license_id:other-pd` means them all.
+CKAN_FAMILIES = {
+    "other-pd": ("LicenseRef-Public-Domain", "CC-PDM-1.0", "LicenseRef-US-Public-Domain"),
+}
 
 
 def spdx_for(ckan_id: str) -> str | None:
     """The SPDX id for a CKAN licence id (`cc-by` → `CC-BY-4.0`), None if CKAN has no such id."""
     return CKAN_TO_SPDX.get(ckan_id.strip().lower())
+
+
+def spdx_family(ckan_id: str) -> tuple[str, ...]:
+    """Every id Suchi stores that a CKAN licence id means: `other-pd` → each public-domain
+    statement; any other CKAN id → its one SPDX id; () if CKAN has no such id."""
+    key = ckan_id.strip().lower()
+    if key in CKAN_FAMILIES:
+        return CKAN_FAMILIES[key]
+    return (CKAN_TO_SPDX[key],) if key in CKAN_TO_SPDX else ()
 
 
 def ckan_for(spdx_id: str) -> str | None:

@@ -138,6 +138,17 @@ def test_licences_by_ckan_id_or_spdx_id(catalogue):
     assert names(fq="license_id:notspecified") == []
 
 
+def test_other_pd_means_every_public_domain_statement(catalogue):
+    """CKAN's "Other (Public Domain)": an outside check found `license_id:other-pd` matching
+    none of 333 CC-PDM-1.0 and 15 US public-domain records."""
+    for slug, licence in (("beds", "CC-PDM-1.0"), ("dengue", "LicenseRef-US-Public-Domain")):
+        Dataset.objects.filter(slug=slug).update(license=licence)
+    Dataset.objects.filter(slug="stops").update(license="LicenseRef-Public-Domain")
+    assert names(fq="license_id:other-pd") == ["beds", "dengue", "stops"]
+    assert names(fq="license_id:CC-PDM-1.0") == ["beds"]
+    assert names(fq="-license_id:other-pd") == ["timetable"]
+
+
 def test_date_ranges_with_stars_and_now_date_math(catalogue):
     old = (timezone.now() - timedelta(days=40)).replace(microsecond=0)
     Dataset.objects.filter(slug__in=["beds", "dengue"]).update(
