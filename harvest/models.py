@@ -158,6 +158,9 @@ class StagedRecord(models.Model):
     source_fields = models.JSONField(
         default=dict, blank=True, help_text="The source's fields Suchi's model has no place for"
     )
+    # The dates the source states (RemoteRecord.issued / .modified), for the provenance.
+    issued = models.CharField(max_length=32, blank=True, default="")
+    modified = models.CharField(max_length=32, blank=True, default="")
 
     class Meta:
         ordering = ["job_id", "position"]

@@ -12,6 +12,7 @@ from django.conf import settings
 
 from catalog.standards import ckan, croissant, datajson, dcat
 from catalog.standards.common import UNREADABLE, RemoteRecord, text
+from catalog.standards.dates import source_date
 from catalog.standards.dcat import HYDRA, RDF_TYPES, rdf_format_of
 from core.jsontext import strict_loads
 from core.links import http_url
@@ -142,11 +143,16 @@ def read_suchi(url: str, progress: Progress) -> Iterator[RemoteRecord]:
                 item.get("institution") if isinstance(item.get("institution"), dict) else {}
             )
             links = item.get("links") if isinstance(item.get("links"), dict) else {}
+            # A record the other Suchi harvested keeps its own source's dates.
+            origin = item.get("provenance") if isinstance(item.get("provenance"), dict) else {}
             yield RemoteRecord(
                 str(item.get("id")),
                 payload,
                 http_url(links.get("self")),
                 text(institution.get("name"), 300),
+                issued=source_date(origin.get("issued")) or source_date(item.get("published_at")),
+                modified=source_date(origin.get("modified"))
+                or source_date(item.get("modified_at")),
             )
         next_url = body.get("next") or None
         if next_url:

@@ -223,8 +223,14 @@ class Dataset(models.Model):
         default=0, help_text="Consecutive runs that could not reach the source"
     )
     # Where a harvested dataset came from: {"source": {"id", "name", "kind", "url"},
-    # "remote_id", "remote_url", "publisher", "harvested_at"}; empty for datasets registered here.
+    # "remote_id", "remote_url", "publisher", "harvested_at", and "issued" and "modified" when
+    # the source states them}; empty for datasets registered here.
     provenance = models.JSONField(default=dict, blank=True)
+    # When the source says a harvested dataset was issued and last changed, as an ISO 8601
+    # date or date-time at the source's precision (catalog.standards.common.source_date): the
+    # exports state these rather than the harvest's times. Blank for datasets registered here.
+    source_issued = models.CharField(max_length=32, blank=True, default="")
+    source_modified = models.CharField(max_length=32, blank=True, default="")
 
     class Meta:
         ordering = ["-modified_at"]

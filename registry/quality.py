@@ -4,7 +4,8 @@ Each criterion is worth a fixed number of points; the breakdown says which were 
 not, so an institution knows what to improve.
 """
 
-from datetime import UTC, datetime
+import calendar
+from datetime import UTC, date, datetime, time
 from email.utils import parsedate_to_datetime
 
 from django.utils.translation import gettext_noop
@@ -70,6 +71,22 @@ def _criterion(name: str, label: str, points: int, met: bool, note: str = "", **
         "note": "" if met else note,
         **({} if met else facts),
     }
+
+
+def stated_moment(value: str) -> datetime | None:
+    """The latest instant a stated date can mean (the end of its year, month or day; UTC where
+    it names no offset), for an ISO 8601 date or date-time (Dataset.source_modified); None
+    for "" or anything else."""
+    try:
+        if "T" in value:
+            moment = datetime.fromisoformat(value)
+            return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        year, month, day = ([int(part) for part in value.split("-")] + [0, 0])[:3]
+        month = month or 12
+        day = day or calendar.monthrange(year, month)[1]
+        return datetime.combine(date(year, month, day), time.max, tzinfo=UTC)
+    except ValueError:
+        return None
 
 
 def _last_updated(context, snapshot: dict, fallback: datetime | None) -> datetime | None:

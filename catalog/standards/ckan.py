@@ -17,6 +17,7 @@ from .common import (
     text,
     themes_and_keywords,
 )
+from .dates import source_date
 
 CKAN_VERSION = "2.10.4"  # the API generation we follow, reported by status_show
 NAME_SEPARATOR = "--"  # package name = <institution slug>--<dataset slug>; our slugs have no "--"
@@ -137,6 +138,16 @@ def package_dict(dataset: Dataset) -> dict:
             {"key": "update_frequency", "value": dataset.update_frequency},
             {"key": "spatial_states", "value": ",".join((dataset.spatial or {}).get("states", []))},
             {"key": "quality_score", "value": str(dataset.quality_score or "")},
+            # The dataset's own dates, as ckanext-dcat keeps them (metadata_* are this
+            # catalogue's times for the record).
+            *(
+                {"key": key, "value": value}
+                for key, value in (
+                    ("issued", dataset.source_issued),
+                    ("modified", dataset.source_modified),
+                )
+                if value
+            ),
         ],
     }
 
@@ -232,4 +243,8 @@ def ckan_record(package: dict, base: str) -> RemoteRecord:
         payload,
         f"{base}/dataset/{name}",
         text(organization.get("title"), 300),
+        # The record's own dates (ckanext-dcat's extras), else CKAN's times for the package.
+        issued=source_date(extras.get("issued")) or source_date(package.get("metadata_created")),
+        modified=source_date(extras.get("modified"))
+        or source_date(package.get("metadata_modified")),
     )

@@ -31,6 +31,10 @@ class RemoteRecord:
     publisher: str = ""
     # What the source said that Suchi's model has no place for (kept in the provenance).
     source_fields: dict = field(default_factory=dict)
+    # When the source says the dataset was issued and last changed (source_date's forms):
+    # the exports state these, not the time of the harvest.
+    issued: str = ""
+    modified: str = ""
 
 
 FREQUENCIES = {  # ISO 8601 repeating durations (DCAT-US accrualPeriodicity)

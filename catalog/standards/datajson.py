@@ -8,6 +8,7 @@ from core.links import http_url
 from registry import vocabularies
 
 from .. import iris
+from . import dates
 from .common import (
     FREQUENCIES,
     RemoteRecord,
@@ -27,12 +28,13 @@ from .common import (
 # accessLevel, rights, the spatial and temporal values as written, describedBy, references …).
 _MAPPED = {"@type", "title", "description", "keyword", "identifier", "contactPoint",
            "license", "landingPage", "language", "distribution", "accrualPeriodicity",
-           "conformsTo"}  # fmt: skip
+           "conformsTo", "issued", "modified"}  # fmt: skip
 _DISTRIBUTION_MAPPED = {"@type", "accessURL", "downloadURL", "mediaType", "format", "title",
                         "description", "byteSize", "checksum"}  # fmt: skip
 _ACCESS = {"public": "open", "restricted public": "restricted", "non-public": "restricted"}
 
 
+# Long: one line per field of Suchi's payload, read from a DCAT-US record.
 def datajson_record(item: dict, source_url: str) -> RemoteRecord:
     """A DCAT-US 1.1 dataset as Suchi's payload, with what has no place kept aside."""
     contact = item.get("contactPoint") if isinstance(item.get("contactPoint"), dict) else {}
@@ -88,15 +90,24 @@ def datajson_record(item: dict, source_url: str) -> RemoteRecord:
     extra.update(_unmapped(item, payload, raw_distributions))
     remote_url = payload["landing_page"] or f"{source_url}#{guid}"
     return RemoteRecord(
-        guid, payload, remote_url, text(publisher.get("name"), 300), bounded_fields(extra)
+        guid,
+        payload,
+        remote_url,
+        text(publisher.get("name"), 300),
+        bounded_fields(extra),
+        issued=dates.source_date(item.get("issued")),
+        modified=dates.source_date(item.get("modified")),
     )
 
 
 def _unmapped(item: dict, payload: dict, raw_distributions: list[dict]) -> dict:
     """What a mapped field said that its mapping could not hold, kept as the source said it:
-    a frequency or language with no code here, keywords past the first 50, and the fields of
-    a distribution Suchi has no place for (describedBy, conformsTo, …)."""
+    a date that is no date, a frequency or language with no code here, keywords past the
+    first 50, and the fields of a distribution Suchi has no place for (describedBy, …)."""
     out = {}
+    for key in ("issued", "modified"):  # kept as written when it is no date (R/P1D, words…)
+        if item.get(key) and not dates.source_date(item[key]):
+            out[key] = item[key]
     if item.get("accrualPeriodicity") and not payload["update_frequency"]:
         out["accrualPeriodicity"] = item["accrualPeriodicity"]
     known = vocabularies.languages()
@@ -168,7 +179,7 @@ def datajson_dataset(base: str, dataset) -> dict:
         "description": dataset.description or dataset.title,
         # DCAT-US requires a keyword: the themes' names stand in, else the publisher's name.
         "keyword": list(dataset.keywords) or theme_labels or [institution.name],
-        "modified": dataset.modified_at.isoformat(timespec="seconds"),
+        "modified": dates.modified(dataset),
         "publisher": {"@type": "org:Organization", "name": institution.name},
         "identifier": iris.dataset(base, dataset.pk),
         "accessLevel": ACCESS_LEVELS[dataset.access_rights],
@@ -179,8 +190,8 @@ def datajson_dataset(base: str, dataset) -> dict:
         "fn": dataset.contact_name or institution.name,
         **({"hasEmail": f"mailto:{email}"} if email else {}),
     }
-    if dataset.published_at:
-        record["issued"] = dataset.published_at.isoformat(timespec="seconds")
+    if issued := dates.issued(dataset):
+        record["issued"] = issued
     licence = vocabularies.licences().get(dataset.license)
     if licence and http_url(licence.url):
         record["license"] = licence.url

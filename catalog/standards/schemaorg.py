@@ -17,6 +17,7 @@ from core.links import http_url
 from registry import vocabularies
 
 from .. import iris
+from . import dates
 
 CONTEXT = "https://schema.org/"
 CATALOG_NAME = "Suchi open data catalogue"  # as the DCAT catalogue names itself
@@ -49,10 +50,10 @@ def dataset_jsonld(base: str, dataset) -> dict:
             "name": CATALOG_NAME,
             "url": iris.home(base),
         },
-        "dateModified": dataset.modified_at.isoformat(timespec="seconds"),
+        "dateModified": dates.modified(dataset),
     }
-    if dataset.published_at:
-        record["datePublished"] = dataset.published_at.isoformat(timespec="seconds")
+    if issued := dates.issued(dataset):
+        record["datePublished"] = issued
     if licence := licence_url(dataset):
         record["license"] = licence
     if dataset.keywords:

@@ -180,6 +180,8 @@ def _dataset(plan: _Plan, institution: tuple, n: int) -> tuple[dict, list[dict]]
         "check_status": "unknown",
         "source_failures": 0,
         "provenance": {},
+        "source_issued": "",
+        "source_modified": "",
     }
     distributions = []
     count = rng.choices([1, 2, 3], weights=[60, 30, 10])[0]

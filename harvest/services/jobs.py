@@ -172,10 +172,12 @@ def this_process() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def _content_hash(payload: dict, source_fields: dict) -> str:
-    """The record as the source sent it. A record with no source_fields hashes as it did
-    before they were kept, so an upgrade does not count every record as changed."""
+def _content_hash(payload: dict, source_fields: dict, dates: dict) -> str:
+    """The record as the source sent it. A record with no source_fields and no dates hashes as
+    it did before they were kept, so an upgrade does not count every record as changed."""
     content = {"payload": payload, "source_fields": source_fields} if source_fields else payload
+    if dates:
+        content = {"record": content, "dates": dates}
     return hashlib.sha256(
         json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
     ).hexdigest()
@@ -192,18 +194,18 @@ def _gather(run: _Run) -> None:
 
     batch: list[StagedRecord] = []
     for record in reader(source.url, Progress(on_page=on_page)):
-        # getattr: the readers' records gain source_fields in catalog/standards (optional).
-        source_fields = getattr(record, "source_fields", None) or {}
+        dates = {k: v for k, v in (("issued", record.issued), ("modified", record.modified)) if v}
         batch.append(
             StagedRecord(
                 job=run.job,
                 position=run.gathered,
                 guid=record.guid[:500],
-                content_hash=_content_hash(record.payload, source_fields),
+                content_hash=_content_hash(record.payload, record.source_fields, dates),
                 payload=record.payload,
                 remote_url=http_url(record.remote_url),
                 publisher=record.publisher[:300],
-                source_fields=source_fields,
+                source_fields=record.source_fields,
+                **dates,
             )
         )
         run.gathered += 1
@@ -228,6 +230,9 @@ def _provenance(source: HarvestSource, staged: StagedRecord, at) -> dict:
         "publisher": staged.publisher,
         "harvested_at": at.isoformat(),
     }
+    for key in ("issued", "modified"):
+        if value := getattr(staged, key):
+            provenance[key] = value
     if staged.source_fields:
         provenance["source_fields"] = staged.source_fields
     return provenance
@@ -323,6 +328,7 @@ def _import_batch(run: _Run, source, batch: list[StagedRecord], seen: set[str], 
                         actor=actor,
                         partial=False,
                         provenance=provenance,
+                        match_distributions=True,
                     )
                     _record_seen(record, staged, run.job, now, dataset=record.dataset)
                 run.counts["updated"] += 1

@@ -120,6 +120,12 @@ class ProvenanceOutput(serializers.Serializer):
     remote_url = HttpOnlyField(allow_blank=True)
     publisher = serializers.CharField(allow_blank=True)
     harvested_at = serializers.DateTimeField()
+    issued = serializers.CharField(
+        required=False, help_text="When the source says the dataset was issued (ISO 8601)"
+    )
+    modified = serializers.CharField(
+        required=False, help_text="When the source says the dataset last changed (ISO 8601)"
+    )
 
 
 class DatasetOutput(DatasetInput):

@@ -17,7 +17,8 @@ from core.errors import ServiceError
 from core.jobs import enqueue_many_on_commit
 
 from ..models import Dataset, DatasetRevision, Distribution, Institution, ValidationRun
-from .datasets import DISTRIBUTION_DEFAULTS, Actor, snapshot_assign, snapshot_normalise
+from .datasets import Actor, source_dates
+from .snapshots import DISTRIBUTION_DEFAULTS, snapshot_assign, snapshot_normalise
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +70,7 @@ def datasets_register_bulk(
             institution=institution,
             status=Dataset.Status.VALIDATING,
             provenance=provenance or {},
+            **source_dates(provenance),
             created_at=now,
             modified_at=now,
         )

@@ -1,13 +1,12 @@
 """Dataset writes: register, update, withdraw. Each is atomic, records a revision and queues a
 validation run once the transaction commits.
 
-A snapshot is the dataset's full writable metadata as plain JSON (the shape the API reads and
-writes). Revisions store snapshots; the Dataset row holds the version the public sees.
+A snapshot (registry/services/snapshots.py) is the dataset's full writable metadata as plain
+JSON. Revisions store snapshots; the Dataset row holds the version the public sees.
 """
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -18,58 +17,14 @@ from core.errors import Conflict, ServiceError
 from core.jobs import enqueue_on_commit
 from core.jsontext import json_copy
 
-from ..datacard import CARD_DEFAULTS, card_of, check_consistent
+from ..datacard import card_of, check_consistent
 from ..models import ApiToken, Dataset, DatasetRevision, Distribution, Institution, ValidationRun
-
-SNAPSHOT_DEFAULTS: dict = {
-    "slug": "",
-    "title": "",
-    "description": "",
-    "keywords": [],
-    "themes": [],
-    "license": "",
-    "license_text": "",
-    "access_rights": Dataset.Access.OPEN.value,
-    "contains_personal_data": False,
-    "spatial": {"states": [], "districts": [], "bbox": None},
-    "temporal": {"start": None, "end": None},
-    "update_frequency": "",
-    "languages": [],
-    "contact_point": {"name": "", "email": ""},
-    "landing_page": "",
-    "conforms_to": [],
-    "version": "",
-    "distributions": [],
-    "data_card": CARD_DEFAULTS,
-}
-DISTRIBUTION_DEFAULTS: dict = {
-    "title": "",
-    "description": "",
-    "access_url": "",
-    "download_url": "",
-    "media_type": "",
-    "format": "",
-    "byte_size": None,
-    "checksum_sha256": "",
-    "schema": None,
-}
-# Plain columns whose snapshot key is the column name.
-_DIRECT_FIELDS = (
-    "slug",
-    "title",
-    "description",
-    "keywords",
-    "themes",
-    "license",
-    "license_text",
-    "access_rights",
-    "contains_personal_data",
-    "spatial",
-    "update_frequency",
-    "languages",
-    "landing_page",
-    "conforms_to",
-    "version",
+from .snapshots import (
+    DISTRIBUTION_DEFAULTS,
+    dataset_snapshot,
+    distributions_matched,
+    snapshot_assign,
+    snapshot_normalise,
 )
 
 
@@ -94,67 +49,6 @@ class Actor:
         return cls(label=f"system: {what}")
 
 
-def _iso(value) -> str | None:
-    if value is None or value == "":
-        return None
-    return value.isoformat() if isinstance(value, date) else str(value)
-
-
-def dataset_snapshot(dataset: Dataset) -> dict:
-    """The full writable metadata of the row as it stands (the public version)."""
-    return {
-        **{name: json_copy(getattr(dataset, name)) for name in _DIRECT_FIELDS},
-        "spatial": {**SNAPSHOT_DEFAULTS["spatial"], **(dataset.spatial or {})},
-        "temporal": {"start": _iso(dataset.temporal_start), "end": _iso(dataset.temporal_end)},
-        "contact_point": {"name": dataset.contact_name, "email": dataset.contact_email},
-        "data_card": card_of(dataset.data_card),
-        "distributions": [
-            {
-                "id": str(d.id),
-                **{name: json_copy(getattr(d, name)) for name in DISTRIBUTION_DEFAULTS},
-            }
-            for d in dataset.distributions.all()
-        ],
-    }
-
-
-def snapshot_normalise(data: dict, *, known_distribution_ids: set[str]) -> dict:
-    """Fill defaults, make every value plain JSON, and give each distribution a stable id.
-
-    A distribution keeps a client-supplied id only if it names one this dataset already has
-    (so a GET → PUT round trip updates in place); any other gets a fresh id.
-    """
-    snapshot = json_copy(SNAPSHOT_DEFAULTS)
-    for key, value in data.items():
-        if key in SNAPSHOT_DEFAULTS and key != "distributions":
-            snapshot[key] = json_copy(value)
-    snapshot["spatial"] = {**SNAPSHOT_DEFAULTS["spatial"], **(snapshot["spatial"] or {})}
-    snapshot["temporal"] = {
-        "start": _iso((snapshot["temporal"] or {}).get("start")),
-        "end": _iso((snapshot["temporal"] or {}).get("end")),
-    }
-    snapshot["contact_point"] = {
-        **SNAPSHOT_DEFAULTS["contact_point"],
-        **(snapshot["contact_point"] or {}),
-    }
-    snapshot["data_card"] = card_of(snapshot["data_card"])
-    distributions = []
-    seen: set[str] = set()
-    for item in data.get("distributions") or []:
-        dist = {
-            **DISTRIBUTION_DEFAULTS,
-            **{k: v for k, v in item.items() if k in DISTRIBUTION_DEFAULTS},
-        }
-        given = str(item.get("id") or "")
-        dist_id = (
-            given if given in known_distribution_ids and given not in seen else str(uuid.uuid4())
-        )
-        seen.add(dist_id)
-        distributions.append({"id": dist_id, **json_copy(dist)})
-    snapshot["distributions"] = distributions
-    return snapshot
-
-
 def _unique_slug(institution: Institution, base: str, *, exclude: uuid.UUID | None = None) -> str:
     base = (base or "dataset")[:90].strip("-") or "dataset"
     taken = set(
@@ -174,19 +68,6 @@ def _check_slug_free(institution: Institution, slug: str, *, exclude: uuid.UUID 
     clash = Dataset.objects.filter(institution=institution, slug=slug).exclude(pk=exclude)
     if clash.exists():
         raise Conflict(f"This institution already has a dataset with slug {slug!r}.", field="slug")
-
-
-def snapshot_assign(dataset: Dataset, snapshot: dict) -> None:
-    """Set a snapshot's values on the row's fields (not saved)."""
-    for name in _DIRECT_FIELDS:
-        setattr(dataset, name, json_copy(snapshot[name]))
-    temporal = snapshot["temporal"]
-    dataset.temporal_start = date.fromisoformat(temporal["start"]) if temporal["start"] else None
-    dataset.temporal_end = date.fromisoformat(temporal["end"]) if temporal["end"] else None
-    dataset.contact_name = snapshot["contact_point"]["name"] or ""
-    dataset.contact_email = snapshot["contact_point"]["email"] or ""
-    # Revisions recorded before data cards existed have none.
-    dataset.data_card = card_of(snapshot.get("data_card"))
 
 
 def _apply_snapshot(dataset: Dataset, snapshot: dict) -> None:
@@ -253,6 +134,15 @@ def queue_validation(
     return run
 
 
+SOURCE_DATES = {"source_issued": "issued", "source_modified": "modified"}
+
+
+def source_dates(provenance: dict | None) -> dict[str, str]:
+    """The Dataset columns for the dates a harvest's provenance states (blank where none)."""
+    provenance = provenance or {}
+    return {column: str(provenance.get(key) or "")[:32] for column, key in SOURCE_DATES.items()}
+
+
 def _supersede_pending(dataset: Dataset) -> None:
     if dataset.pending_revision_id:
         DatasetRevision.objects.filter(
@@ -282,6 +172,7 @@ def dataset_register(
                 institution=institution,
                 status=Dataset.Status.VALIDATING,
                 provenance=provenance or {},
+                **source_dates(provenance),
             )
             _apply_snapshot(dataset, snapshot)
             revision = _record_revision(
@@ -304,8 +195,15 @@ def dataset_register(
     return dataset
 
 
+# Long: one transaction on the locked row: merge, normalise, compare, record, queue.
 def dataset_update(
-    *, dataset: Dataset, data: dict, actor: Actor, partial: bool, provenance: dict | None = None
+    *,
+    dataset: Dataset,
+    data: dict,
+    actor: Actor,
+    partial: bool,
+    provenance: dict | None = None,
+    match_distributions: bool = False,
 ) -> Dataset:
     """Record a change to a dataset and queue its validation.
 
@@ -313,6 +211,8 @@ def dataset_update(
     there is one); otherwise `data` replaces the whole metadata. A published dataset keeps
     showing its current version until the change passes validation. `provenance`, for
     harvested datasets, is recorded at once (it describes the harvest, not the metadata).
+    With `match_distributions` (a harvest: sources give no ids of ours), a distribution without
+    an id keeps the id of the one with the same addresses, so that its IRI stays the same.
     """
     with transaction.atomic():
         dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)
@@ -322,10 +222,16 @@ def dataset_update(
             )
         if provenance is not None and provenance != dataset.provenance:
             dataset.provenance = provenance
-            dataset.save(update_fields=["provenance"])
+            for name, value in source_dates(provenance).items():
+                setattr(dataset, name, value)
+            dataset.save(update_fields=["provenance", *SOURCE_DATES])
         pending = dataset.pending_revision
         base = pending.snapshot if pending else dataset_snapshot(dataset)
         merged = {**base, **data} if partial else {**data}
+        if match_distributions and "distributions" in data:
+            merged["distributions"] = distributions_matched(
+                data["distributions"], base["distributions"]
+            )
         if partial and "data_card" in data:  # the keys given replace those keys only
             merged["data_card"] = {**card_of(base.get("data_card")), **data["data_card"]}
         if not merged.get("slug"):

@@ -35,6 +35,7 @@ class ClaimedRun:
     revision_created_at: datetime
     institution_slug: str
     harvested: bool = False  # written by a harvest from another catalogue (docs/harvest.md)
+    source_modified: str = ""  # when its source says it last changed (Dataset.source_modified)
     trigger: str = ValidationRun.Trigger.SUBMISSION
     status: str = ValidationRun.Status.RUNNING
     quality: dict | None = None

@@ -19,7 +19,7 @@ from core.jobs import enqueue_on_commit
 
 from ..checks import CheckContext, Severity, SharedFetches, harvested_policy, run_checks
 from ..models import Dataset, DatasetRevision, ValidationFinding, ValidationRun
-from ..quality import quality_score
+from ..quality import quality_score, stated_moment
 from ..rawsql import column_loader, rows_update
 from .settling import SETTLE_READS, ClaimedRun, Writes, links_deferred, settle
 from .validation_queue import requeue_or_close
@@ -110,7 +110,10 @@ def validation_runs_execute(
             if run.harvested:
                 run.results = harvested_policy(run.snapshot, run.results)
             run.quality = quality_score(
-                run.snapshot, run.results, context=context, modified_at=run.revision_created_at
+                run.snapshot,
+                run.results,
+                context=context,
+                modified_at=stated_moment(run.source_modified) or run.revision_created_at,
             )
         except Exception as exc:
             logger.exception("validation run crashed", extra={"run_id": run.id})
@@ -212,6 +215,8 @@ def _claim(run_ids: list[int]) -> list[ClaimedRun]:
         " WHERE d.id = registry_validationrun.dataset_id), "
         "(SELECT d.provenance FROM registry_dataset AS d"
         " WHERE d.id = registry_validationrun.dataset_id), "
+        "(SELECT d.source_modified FROM registry_dataset AS d"
+        " WHERE d.id = registry_validationrun.dataset_id), "
         # Written by a harvest (the system), not by a member or a token: only then does the
         # harvest policy apply; an API or console edit of a harvested dataset is strict.
         "(SELECT r.actor_user_id IS NULL AND r.actor_token_id IS NULL"
@@ -245,11 +250,12 @@ def _claim(run_ids: list[int]) -> list[ClaimedRun]:
             revision_created_at=load_created_at(created_at),
             institution_slug=slug,
             harvested=bool(load_provenance(provenance)) and bool(by_system),
+            source_modified=source_modified or "",
             trigger=trigger,
         )
         for (
             run_id, attempt, dataset_id, revision_id, trigger, snapshot, created_at, slug,
-            provenance, by_system,
+            provenance, source_modified, by_system,
         ) in rows
     ]  # fmt: skip
 

@@ -435,7 +435,7 @@ def test_a_late_datasets_quality_note_is_said_again_in_hindi_from_its_numbers():
 
     from catalog.templatetags.catalog import quality_note
     from registry.quality import quality_score
-    from registry.services.datasets import snapshot_normalise
+    from registry.services.snapshots import snapshot_normalise
 
     snapshot = snapshot_normalise(
         dataset_payload(update_frequency="weekly"), known_distribution_ids=set()

@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from catalog.standards.dates import source_date
 from harvest.services import harvest_job_run, harvest_job_start, harvest_source_create
 from registry.models import Dataset
 from registry.services import dataset_snapshot
@@ -112,6 +113,13 @@ def lost(sent: dict, arrived: dict) -> str:
     return json.dumps(differ, ensure_ascii=False, indent=1) if differ else ""
 
 
+def dates_kept(harvested: Dataset, state_node) -> None:
+    """The dataset keeps the dates its publisher gave it, not the time of the harvest."""
+    sent = state_node.dataset
+    assert harvested.source_issued == source_date(sent["published_at"])
+    assert harvested.source_modified == source_date(sent["modified_at"])
+
+
 def harvest_once(national, state_node, kind: str, path: str) -> Dataset:
     source = harvest_source_create(
         institution=national, name=f"Karnataka {path}", kind=kind, url=state_node.url + path
@@ -130,6 +138,7 @@ def test_a_dataset_arrives_through_dcat_as_it_was_published(national, state_node
     arrived = what_matters(dataset_snapshot(harvested), ordered=False)
     assert lost(what_matters(state_node.dataset, ordered=False), arrived) == ""
     assert harvested.provenance["publisher"] == STATE_INSTITUTION
+    dates_kept(harvested, state_node)
 
 
 def test_a_dataset_arrives_through_data_json_as_it_was_published(national, state_node):
@@ -138,3 +147,4 @@ def test_a_dataset_arrives_through_data_json_as_it_was_published(national, state
     arrived = what_matters(dataset_snapshot(harvested), ordered=True)
     assert lost(what_matters(state_node.dataset, ordered=True), arrived) == ""
     assert harvested.provenance["publisher"] == STATE_INSTITUTION
+    dates_kept(harvested, state_node)

@@ -5,7 +5,7 @@ import copy
 import pytest
 
 from registry.checks import CHECKS, CheckContext, run_checks
-from registry.services.datasets import snapshot_normalise
+from registry.services.snapshots import snapshot_normalise
 
 from ..factories import dataset_payload
 

@@ -13,7 +13,7 @@ import pytest
 from registry.checks import CHECKS, CheckContext
 from registry.checks.personal_data import find_kinds, verhoeff_check_digit, verhoeff_valid
 from registry.quality import quality_score
-from registry.services.datasets import snapshot_normalise
+from registry.services.snapshots import snapshot_normalise
 
 from ..factories import dataset_payload
 

@@ -55,7 +55,7 @@ def resolver_to(address: str):
 
 
 def snapshot_with(url: str) -> dict:
-    from registry.services.datasets import snapshot_normalise
+    from registry.services.snapshots import snapshot_normalise
 
     from ..factories import dataset_payload
 

@@ -16,6 +16,7 @@ from registry import datacard, vocabularies
 from registry.models import Dataset, DataSubjects, Distribution, SensitiveCategory
 
 from ... import iris
+from .. import dates
 
 CONFORMS_TO = "http://mlcommons.org/croissant/1.1"
 MEDIA_TYPE = f'application/ld+json; profile="{CONFORMS_TO}"'
@@ -130,9 +131,9 @@ def dataset_document(base: str, dataset: Dataset) -> dict:
             "AI training: " + vocabularies.ai_training(dataset.license)["label"] + " (Suchi's "
             "reading of the licence, not legal advice)."
         )
-    if dataset.published_at:
-        doc["datePublished"] = dataset.published_at.isoformat()
-    doc["dateModified"] = dataset.modified_at.isoformat()
+    if issued := dates.issued(dataset):
+        doc["datePublished"] = issued
+    doc["dateModified"] = dates.modified(dataset)
     if dataset.version:
         doc["version"] = dataset.version
     if dataset.languages:

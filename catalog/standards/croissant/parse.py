@@ -30,6 +30,7 @@ from ..common import (
     temporal_range,
     text,
 )
+from ..dates import source_date
 from .export import DATA_TYPES
 
 # Croissant data types → Table Schema types (the inverse of export.DATA_TYPES; text wins).
@@ -307,7 +308,13 @@ def croissant_record(document: dict, source_url: str) -> RemoteRecord:
         extra["distribution (file sets, or files without an http(s) address)"] = kept
     publisher = _name_of(document.get("publisher")) or _name_of(document.get("creator"))
     return RemoteRecord(
-        guid, payload, url or f"{source_url}#{guid}", text(publisher, 300), bounded_fields(extra)
+        guid,
+        payload,
+        url or f"{source_url}#{guid}",
+        text(publisher, 300),
+        bounded_fields(extra),
+        issued=source_date(_one(document.get("datePublished"))),
+        modified=source_date(_one(document.get("dateModified"))),
     )
 
 

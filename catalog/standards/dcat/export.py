@@ -15,6 +15,7 @@ from registry import datacard, mqa, vocabularies
 from registry.models import Dataset, Distribution, Institution
 
 from ... import iris
+from .. import dates
 from .vocab import (
     ACCESS_RIGHTS,
     DCAT_VERSION,
@@ -119,9 +120,10 @@ def add_dataset(g: Graph, base: str, dataset: Dataset) -> URIRef:
         g.add((node, DCTERMS.conformsTo, _typed(g, standard, DCTERMS.Standard)))
     if dataset.version:
         g.add((node, DCAT_VERSION, Literal(dataset.version)))
-    if dataset.published_at:
-        g.add((node, DCTERMS.issued, Literal(dataset.published_at, datatype=XSD.dateTime)))
-    g.add((node, DCTERMS.modified, Literal(dataset.modified_at, datatype=XSD.dateTime)))
+    # A harvested dataset's dates are its source's, not the harvest's (catalog/standards/dates).
+    if issued := dates.issued(dataset):
+        g.add((node, DCTERMS.issued, dates.rdf_literal(issued)))
+    g.add((node, DCTERMS.modified, dates.rdf_literal(dates.modified(dataset))))
     remote = http_url((dataset.provenance or {}).get("remote_url"))
     if remote:
         # A harvested dataset names the record it was derived from (not dct:source, whose

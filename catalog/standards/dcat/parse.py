@@ -19,6 +19,7 @@ from ..common import (
     text,
     themes_and_keywords,
 )
+from ..dates import source_date
 from .vocab import ACCESS_RIGHTS, SPDX, VCARD
 
 
@@ -145,4 +146,11 @@ def dataset_record(graph, node) -> RemoteRecord:
     # A subject IRI is the record's address at the source only if it is a web address: a
     # `javascript:` or `data:` IRI must never become a link on our pages.
     remote_url = http_url(str(node)) if isinstance(node, URIRef) else ""
-    return RemoteRecord(guid, payload, remote_url or payload["landing_page"], name)
+    return RemoteRecord(
+        guid,
+        payload,
+        remote_url or payload["landing_page"],
+        name,
+        issued=source_date(value(node, DCTERMS.issued)),
+        modified=source_date(value(node, DCTERMS.modified)),
+    )
