@@ -5,7 +5,10 @@ Messages describe problems by row, field and error type, never by quoting cell v
 """
 
 import hashlib
+import re
 from collections.abc import Iterator
+
+from core import isolation
 
 from .base import CheckContext, Finding, Severity, check
 from .source import data_url
@@ -14,6 +17,9 @@ MAX_SCHEMA_ERRORS = 20
 # Rows of the sample checked against the schema: enough to catch systematic problems, and
 # bounded so one run stays well under a second (frictionless takes ~50 µs a row).
 MAX_SCHEMA_ROWS = 10_000
+# What checking one sample against its schema may take (a child process: validate_table).
+SCHEMA_CHECK_SECONDS = 5
+SCHEMA_CHECK_MEMORY = 256 * 1024 * 1024
 _TABULAR = {
     "text/csv": "csv",
     "application/csv": "csv",
@@ -46,7 +52,32 @@ def _clean_schema(schema: dict) -> dict:
 
 def validate_table(body: bytes, fmt: str, schema: dict) -> tuple[list[dict], bool] | str:
     """Validate rows against a Table Schema. Returns (errors, stopped_early) or a message
-    explaining why the schema itself could not be used."""
+    explaining why the schema itself could not be used.
+
+    In a child process with a time and a memory limit (core/isolation.py): a schema is the
+    publisher's (or a harvested source's) and a `pattern` constraint is a regular expression
+    that can backtrack for hours on one cell, holding the interpreter all the while."""
+    import frictionless  # noqa: F401  (imported here, so that the forked child only uses it)
+
+    outcome, value = isolation.run_isolated(
+        _validate_table,
+        body,
+        fmt,
+        schema,
+        seconds=SCHEMA_CHECK_SECONDS,
+        memory_bytes=SCHEMA_CHECK_MEMORY,
+    )
+    if outcome == isolation.OK:
+        return value
+    return {
+        isolation.OUT_OF_TIME: f"checking the sample took longer than {SCHEMA_CHECK_SECONDS} s "
+        "(a `pattern` constraint that backtracks, perhaps)",
+        isolation.OUT_OF_MEMORY: "checking the sample needed more memory than a check may use",
+        isolation.FAILED: "the Table Schema holds something the checker cannot handle",
+    }.get(outcome, "the check stopped before it could finish")
+
+
+def _validate_table(body: bytes, fmt: str, schema: dict) -> tuple[list[dict], bool] | str:
     from frictionless import FrictionlessException, Resource, Schema
     from frictionless.formats import CsvControl
 
@@ -54,6 +85,8 @@ def validate_table(body: bytes, fmt: str, schema: dict) -> tuple[list[dict], boo
         table_schema = Schema.from_descriptor(_clean_schema(schema))
     except FrictionlessException as exc:
         return f"the Table Schema is invalid: {exc.error.title}"
+    except re.error as exc:
+        return f"the Table Schema is invalid: a `pattern` is no regular expression ({exc.msg})"
     control = CsvControl(delimiter="\t") if fmt == "tsv" else CsvControl()
     try:
         resource = Resource(
@@ -62,6 +95,8 @@ def validate_table(body: bytes, fmt: str, schema: dict) -> tuple[list[dict], boo
         report = resource.validate(limit_errors=MAX_SCHEMA_ERRORS, limit_rows=MAX_SCHEMA_ROWS)
     except FrictionlessException as exc:
         return f"the sample could not be read as {fmt.upper()}: {exc.error.title}"
+    except re.error as exc:
+        return f"the Table Schema is invalid: a `pattern` is no regular expression ({exc.msg})"
     errors = []
     for error in report.tasks[0].errors if report.tasks else report.errors:
         errors.append(
