@@ -231,6 +231,10 @@ class Dataset(models.Model):
     # exports state these rather than the harvest's times. Blank for datasets registered here.
     source_issued = models.CharField(max_length=32, blank=True, default="")
     source_modified = models.CharField(max_length=32, blank=True, default="")
+    # The source's identifier for a harvested dataset and the publisher it names (provenance's
+    # remote_id and publisher): the exports name that publisher, and DCAT the identifier.
+    source_identifier = models.CharField(max_length=500, blank=True, default="")
+    source_publisher = models.CharField(max_length=300, blank=True, default="")
 
     class Meta:
         ordering = ["-modified_at"]

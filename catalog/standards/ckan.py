@@ -138,18 +138,24 @@ def package_dict(dataset: Dataset) -> dict:
             {"key": "update_frequency", "value": dataset.update_frequency},
             {"key": "spatial_states", "value": ",".join((dataset.spatial or {}).get("states", []))},
             {"key": "quality_score", "value": str(dataset.quality_score or "")},
-            # The dataset's own dates, as ckanext-dcat keeps them (metadata_* are this
-            # catalogue's times for the record).
+            # A harvested dataset's own dates, identifier and publisher, as ckanext-dcat keeps
+            # them (metadata_* are this catalogue's times for the record).
             *(
                 {"key": key, "value": value}
                 for key, value in (
                     ("issued", dataset.source_issued),
                     ("modified", dataset.source_modified),
+                    ("alternate_identifier", _json_list(dataset.source_identifier)),
+                    ("publisher_name", dataset.source_publisher),
                 )
                 if value
             ),
         ],
     }
+
+
+def _json_list(value: str) -> str:
+    return json.dumps([value], ensure_ascii=False) if value else ""
 
 
 def _as_list(value) -> list:
@@ -242,7 +248,8 @@ def ckan_record(package: dict, base: str) -> RemoteRecord:
         str(package.get("id") or name),
         payload,
         f"{base}/dataset/{name}",
-        text(organization.get("title"), 300),
+        # The publisher the record names (ckanext-dcat's extra), else its organisation.
+        text(extras.get("publisher_name"), 300) or text(organization.get("title"), 300),
         # The record's own dates (ckanext-dcat's extras), else CKAN's times for the package.
         issued=source_date(extras.get("issued")) or source_date(package.get("metadata_created")),
         modified=source_date(extras.get("modified"))

@@ -180,7 +180,11 @@ def datajson_dataset(base: str, dataset) -> dict:
         # DCAT-US requires a keyword: the themes' names stand in, else the publisher's name.
         "keyword": list(dataset.keywords) or theme_labels or [institution.name],
         "modified": dates.modified(dataset),
-        "publisher": {"@type": "org:Organization", "name": institution.name},
+        # A harvested dataset's publisher is the one its source names.
+        "publisher": {
+            "@type": "org:Organization",
+            "name": dataset.source_publisher or institution.name,
+        },
         "identifier": iris.dataset(base, dataset.pk),
         "accessLevel": ACCESS_LEVELS[dataset.access_rights],
     }

@@ -182,6 +182,8 @@ def _dataset(plan: _Plan, institution: tuple, n: int) -> tuple[dict, list[dict]]
         "provenance": {},
         "source_issued": "",
         "source_modified": "",
+        "source_identifier": "",
+        "source_publisher": "",
     }
     distributions = []
     count = rng.choices([1, 2, 3], weights=[60, 30, 10])[0]

@@ -17,7 +17,7 @@ from core.errors import ServiceError
 from core.jobs import enqueue_many_on_commit
 
 from ..models import Dataset, DatasetRevision, Distribution, Institution, ValidationRun
-from .datasets import Actor, source_dates
+from .datasets import Actor, source_columns
 from .snapshots import DISTRIBUTION_DEFAULTS, snapshot_assign, snapshot_normalise
 
 logger = logging.getLogger(__name__)
@@ -70,7 +70,7 @@ def datasets_register_bulk(
             institution=institution,
             status=Dataset.Status.VALIDATING,
             provenance=provenance or {},
-            **source_dates(provenance),
+            **source_columns(provenance),
             created_at=now,
             modified_at=now,
         )

@@ -134,13 +134,23 @@ def queue_validation(
     return run
 
 
-SOURCE_DATES = {"source_issued": "issued", "source_modified": "modified"}
+# The Dataset columns copied from a harvest's provenance (column: key, longest value kept),
+# for the exports that state them without reading the whole provenance.
+SOURCE_COLUMNS = {
+    "source_issued": ("issued", 32),
+    "source_modified": ("modified", 32),
+    "source_identifier": ("remote_id", 500),
+    "source_publisher": ("publisher", 300),
+}
 
 
-def source_dates(provenance: dict | None) -> dict[str, str]:
-    """The Dataset columns for the dates a harvest's provenance states (blank where none)."""
+def source_columns(provenance: dict | None) -> dict[str, str]:
+    """The Dataset columns for what a harvest's provenance states (blank where nothing)."""
     provenance = provenance or {}
-    return {column: str(provenance.get(key) or "")[:32] for column, key in SOURCE_DATES.items()}
+    return {
+        column: str(provenance.get(key) or "")[:limit]
+        for column, (key, limit) in SOURCE_COLUMNS.items()
+    }
 
 
 def _supersede_pending(dataset: Dataset) -> None:
@@ -172,7 +182,7 @@ def dataset_register(
                 institution=institution,
                 status=Dataset.Status.VALIDATING,
                 provenance=provenance or {},
-                **source_dates(provenance),
+                **source_columns(provenance),
             )
             _apply_snapshot(dataset, snapshot)
             revision = _record_revision(
@@ -222,9 +232,9 @@ def dataset_update(
             )
         if provenance is not None and provenance != dataset.provenance:
             dataset.provenance = provenance
-            for name, value in source_dates(provenance).items():
+            for name, value in source_columns(provenance).items():
                 setattr(dataset, name, value)
-            dataset.save(update_fields=["provenance", *SOURCE_DATES])
+            dataset.save(update_fields=["provenance", *SOURCE_COLUMNS])
         pending = dataset.pending_revision
         base = pending.snapshot if pending else dataset_snapshot(dataset)
         merged = {**base, **data} if partial else {**data}

@@ -208,6 +208,9 @@ def citation(base: str, dataset: Dataset) -> str:
 
 
 def _organization(base: str, dataset: Dataset) -> dict:
+    """The institution; for a harvested dataset, the publisher its source names."""
+    if dataset.source_publisher:
+        return {"@type": "sc:Organization", "name": dataset.source_publisher}
     institution = dataset.institution
     return {
         "@type": "sc:Organization",

@@ -18,6 +18,7 @@ from ... import iris
 from .. import dates
 from .vocab import (
     ACCESS_RIGHTS,
+    ADMS,
     DCAT_VERSION,
     DQV,
     EU,
@@ -55,6 +56,16 @@ def add_agent(g: Graph, base: str, institution: Institution) -> URIRef:
     return agent
 
 
+def _publisher(g: Graph, base: str, node: URIRef, dataset: Dataset) -> URIRef:
+    """The institution; for a harvested dataset, the publisher its source names."""
+    if not dataset.source_publisher:
+        return add_agent(g, base, dataset.institution)
+    agent = URIRef(f"{node}#publisher")
+    g.add((agent, RDF.type, FOAF.Agent))
+    g.add((agent, FOAF.name, Literal(dataset.source_publisher)))
+    return agent
+
+
 # Long: one triple (or two) per DCAT-AP property of a dataset.
 def add_dataset(g: Graph, base: str, dataset: Dataset) -> URIRef:
     """Add one dataset with its distributions. Reads prefetched distributions."""
@@ -63,7 +74,12 @@ def add_dataset(g: Graph, base: str, dataset: Dataset) -> URIRef:
     g.add((node, DCTERMS.identifier, Literal(str(dataset.pk))))
     g.add((node, DCTERMS.title, Literal(dataset.title)))
     g.add((node, DCTERMS.description, Literal(dataset.description)))
-    g.add((node, DCTERMS.publisher, add_agent(g, base, dataset.institution)))
+    g.add((node, DCTERMS.publisher, _publisher(g, base, node, dataset)))
+    if dataset.source_identifier:  # a harvested dataset's identifier at its source
+        other = URIRef(f"{node}#source-identifier")
+        g.add((other, RDF.type, ADMS.Identifier))
+        g.add((other, SKOS.notation, Literal(dataset.source_identifier)))
+        g.add((node, ADMS.identifier, other))
     for keyword in dataset.keywords:
         g.add((node, DCAT.keyword, Literal(keyword)))
     themes = vocabularies.themes()
@@ -133,6 +149,7 @@ def add_dataset(g: Graph, base: str, dataset: Dataset) -> URIRef:
     if dataset.fair_met is not None:
         add_quality_measurements(g, base, node, dataset.fair_met)
     licence = vocabularies.licences().get(dataset.license)
+    _add_licence(g, node, dataset, licence)
     policy = _access_policy(g, base, dataset) if dataset.access_rights == "restricted" else None
     for dist in dataset.distributions.all():
         made = _add_distribution(g, base, dist, licence)
@@ -296,6 +313,13 @@ def _add_distribution(g: Graph, base: str, dist, licence) -> URIRef:
         g.add((checksum, SPDX.algorithm, algorithm))
         g.add((checksum, SPDX.checksumValue, Literal(dist.checksum_sha256, datatype=XSD.hexBinary)))
         g.add((node, SPDX.checksum, checksum))
+    _add_licence(g, node, dist.dataset, licence)
+    return node
+
+
+def _add_licence(g: Graph, node, dataset: Dataset, licence) -> None:
+    """dct:license on a distribution (DCAT-AP's place) or on the dataset (DCAT 3's dcat:Resource:
+    the only place for the licence of a dataset with no distribution)."""
     if licence and licence.url:
         g.add((node, DCTERMS.license, _typed(g, licence.url, DCTERMS.LicenseDocument)))
     elif licence:  # a LicenseRef- with no page of its own: the licence named, not linked
@@ -304,8 +328,8 @@ def _add_distribution(g: Graph, base: str, dist, licence) -> URIRef:
         g.add((document, DCTERMS.title, Literal(licence.name)))
         g.add((document, DCTERMS.identifier, Literal(licence.id)))
         g.add((node, DCTERMS.license, document))
-    elif dist.dataset.license_text:  # what the source stated, kept verbatim
-        stated = dist.dataset.license_text
+    elif dataset.license_text:  # what the source stated, kept verbatim
+        stated = dataset.license_text
         if http_url(stated):
             g.add((node, DCTERMS.license, _typed(g, http_url(stated), DCTERMS.LicenseDocument)))
         else:
@@ -313,7 +337,6 @@ def _add_distribution(g: Graph, base: str, dist, licence) -> URIRef:
             g.add((document, RDF.type, DCTERMS.LicenseDocument))
             g.add((document, DCTERMS.title, Literal(stated)))
             g.add((node, DCTERMS.license, document))
-    return node
 
 
 def catalog_graph(base: str, datasets, *, page: int, page_size: int, total: int, page_url) -> Graph:

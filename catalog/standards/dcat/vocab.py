@@ -16,6 +16,7 @@ PROV = Namespace("http://www.w3.org/ns/prov#")
 DQV = Namespace("http://www.w3.org/ns/dqv#")
 OA = Namespace("http://www.w3.org/ns/oa#")
 ODRL = Namespace("http://www.w3.org/ns/odrl/2/")
+ADMS = Namespace("http://www.w3.org/ns/adms#")
 DCAT_VERSION = URIRef("http://www.w3.org/ns/dcat#version")  # DCAT 3; rdflib's DCAT lacks it
 EU = "http://publications.europa.eu/resource/authority/"
 ACCESS_RIGHTS = {
@@ -65,6 +66,7 @@ def new_graph() -> Graph:
         ("dqv", DQV),
         ("oa", OA),
         ("odrl", ODRL),
+        ("adms", ADMS),
         ("xsd", XSD),
     ):
         g.bind(prefix, namespace)
