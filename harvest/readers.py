@@ -58,9 +58,13 @@ def read_datajson(url: str, progress: Progress) -> Iterator[RemoteRecord]:
         progress.page()
         try:
             body = utf8_stream(response.body, content_type=response.content_type_header, url=url)
-            for item in ijson.items(body, "dataset.item", use_float=True):
-                if not isinstance(item, dict):
-                    raise HarvestError("data.json: `dataset` holds something that is not an object")
+            for position, item in enumerate(ijson.items(body, "dataset.item", use_float=True)):
+                if not isinstance(item, dict):  # counted failed; the other records go on
+                    reason = (
+                        f"`dataset` entry {position + 1} is {type(item).__name__}, not an object"
+                    )
+                    yield RemoteRecord(f"(entry {position + 1})", {UNREADABLE: reason})
+                    continue
                 yield parsed(datajson.datajson_record, item, url, guid=item.get("identifier"))
         except ijson.JSONError as exc:
             raise HarvestError(f"data.json is not valid JSON ({exc})") from None

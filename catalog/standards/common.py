@@ -174,11 +174,13 @@ def licence_fields(value) -> dict:
     return {"license": code, "license_text": "" if code else value.strip()[:500]}
 
 
-def themes_and_keywords(themes, words) -> tuple[list[str], list[str]]:
-    """Theme codes for a record's free-text themes and keywords (vocabularies.theme_terms),
-    and its keywords with every theme that matched nothing added to them (never dropped)."""
+def themes_and_keywords(themes, words, *, stated=()) -> tuple[list[str], list[str]]:
+    """Theme codes for a record's free-text themes (vocabularies.theme_terms), and its keywords
+    with every theme that matched nothing added to them (never dropped). Only a record whose
+    themes name no theme here (`stated`: codes its parser already found) gets themes from its
+    keywords: a source's own choice of themes is not added to (round trips gained themes)."""
     terms = vocabularies.theme_terms()
-    codes: list[str] = []
+    codes: list[str] = list(stated)
     extra: list[str] = []
     for value in themes if isinstance(themes, list) else [themes]:
         if not isinstance(value, str) or not value.strip():
@@ -189,9 +191,13 @@ def themes_and_keywords(themes, words) -> tuple[list[str], list[str]]:
             extra.append(value)
     # The unmatched themes first: a record with more keywords than Suchi keeps loses a keyword
     # of its own, never a theme.
-    all_words = keywords([*extra, *(words if isinstance(words, list) else [words])])
-    for word in all_words:
-        codes.extend(_theme_codes(vocabularies.normalised_term(word), terms, whole_phrase=True))
+    # One string may list them comma-separated (keywords() splits it).
+    given = words.split(",") if isinstance(words, str) else words if isinstance(words, list) else []
+    all_words = keywords([*extra, *given])
+    if not codes:
+        for word in all_words:
+            found = _theme_codes(vocabularies.normalised_term(word), terms, whole_phrase=True)
+            codes.extend(found)
     return list(dict.fromkeys(codes))[:13], all_words
 
 
@@ -337,7 +343,28 @@ def email_address(value) -> str:
 
 
 def text(value, limit: int) -> str:
-    return value.strip()[:limit] if isinstance(value, str) else ""
+    """A source's string, trimmed and bounded, without NUL characters (which no database text
+    holds: one in a description failed the whole record)."""
+    return value.replace("\x00", "").strip()[:limit] if isinstance(value, str) else ""
+
+
+# ISO 639-2/3 codes of the languages Suchi names by their ISO 639-1 code.
+_LANGUAGE_CODES = {
+    "eng": "en", "hin": "hi", "ben": "bn", "guj": "gu", "kan": "kn", "mal": "ml", "mar": "mr",
+    "nep": "ne", "ori": "or", "ory": "or", "pan": "pa", "san": "sa", "tam": "ta", "tel": "te",
+    "urd": "ur", "asm": "as", "kas": "ks", "snd": "sd",
+}  # fmt: skip
+
+
+def language_code(value) -> str:
+    """Suchi's code for a language tag as feeds write it (`en`, `en-US`, `EN_us`, `eng`,
+    `kok`): its primary subtag, as ISO 639-1 where the language has such a code. "" when the
+    language is none Suchi knows (the caller keeps the tag as written)."""
+    if not isinstance(value, str):
+        return ""
+    primary = value.strip().replace("_", "-").split("-", 1)[0].lower()
+    primary = _LANGUAGE_CODES.get(primary, primary)
+    return primary if primary in vocabularies.languages() else ""
 
 
 def keywords(values) -> list[str]:
@@ -350,7 +377,7 @@ def keywords(values) -> list[str]:
     for value in values:
         if not isinstance(value, str) or not value.strip():
             continue
-        value = value.strip()[:100]
+        value = text(value, 100)
         if value.casefold() not in seen:
             seen.add(value.casefold())
             out.append(value)

@@ -16,6 +16,7 @@ from .common import (
     bounding_box,
     distribution,
     email_address,
+    language_code,
     licence_fields,
     state_codes,
     temporal_range,
@@ -38,11 +39,7 @@ _ACCESS = {"public": "open", "restricted public": "restricted", "non-public": "r
 def datajson_record(item: dict, source_url: str) -> RemoteRecord:
     """A DCAT-US 1.1 dataset as Suchi's payload, with what has no place kept aside."""
     contact = item.get("contactPoint") if isinstance(item.get("contactPoint"), dict) else {}
-    languages = [
-        code[:2].lower()
-        for code in (item.get("language") if isinstance(item.get("language"), list) else [])
-        if isinstance(code, str) and code[:2].lower() in vocabularies.languages()
-    ]
+    languages = [code for code in map(language_code, _as_list(item.get("language"))) if code]
     raw_distributions = [d for d in _as_list(item.get("distribution")) if isinstance(d, dict)]
     distributions, unusable = [], []
     for dist in raw_distributions:
@@ -110,9 +107,8 @@ def _unmapped(item: dict, payload: dict, raw_distributions: list[dict]) -> dict:
             out[key] = item[key]
     if item.get("accrualPeriodicity") and not payload["update_frequency"]:
         out["accrualPeriodicity"] = item["accrualPeriodicity"]
-    known = vocabularies.languages()
-    languages = _as_list(item.get("language"))
-    if any(not isinstance(c, str) or c[:2].lower() not in known for c in languages):
+    # A tag with no code here, or one whose region or script the code drops (en-US).
+    if any(language_code(tag) != tag for tag in _as_list(item.get("language"))):
         out["language"] = item["language"]
     words = [w for w in _as_list(item.get("keyword")) if isinstance(w, str) and w.strip()]
     if len(words) > len(payload["keywords"]):
@@ -230,7 +226,7 @@ def _spatial(spatial: dict) -> str:
     if names:
         return ", ".join(names)
     if spatial.get("bbox"):
-        return ",".join(f"{x:g}" for x in spatial["bbox"])
+        return ",".join(f"{x:.15g}" for x in spatial["bbox"])  # every digit it was given
     return ""
 
 

@@ -32,6 +32,8 @@ def rich_dataset(source: str) -> dict:
         temporal={"start": "2020-04-01", "end": "2024-03-31"},
         update_frequency="weekly",
         languages=["en", "kn"],
+        version="2.1",
+        conforms_to=["https://specs.frictionlessdata.io/table-schema/"],
         contact_point={"name": "डेटा प्रकोष्ठ (Data cell)", "email": "data@health.ka.example"},
         distributions=[
             {
@@ -139,6 +141,8 @@ def test_a_dataset_arrives_through_dcat_as_it_was_published(national, state_node
     assert lost(what_matters(state_node.dataset, ordered=False), arrived) == ""
     assert harvested.provenance["publisher"] == STATE_INSTITUTION
     dates_kept(harvested, state_node)
+    # DCAT has a place for these (DCAT-US 1.1 has none for the version).
+    assert (harvested.version, harvested.conforms_to) == ("2.1", state_node.dataset["conforms_to"])
 
 
 def test_a_dataset_arrives_through_data_json_as_it_was_published(national, state_node):

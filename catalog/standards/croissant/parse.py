@@ -16,7 +16,7 @@ from rest_framework import serializers
 
 from core.api.serializers import HttpUrlField
 from core.links import http_url
-from registry import datacard, vocabularies
+from registry import datacard
 from registry.models import DataSubjects, SensitiveCategory
 
 from ..common import (
@@ -26,6 +26,7 @@ from ..common import (
     format_of,
     iso_date,
     keywords,
+    language_code,
     licence_fields,
     temporal_range,
     text,
@@ -280,11 +281,7 @@ def croissant_record(document: dict, source_url: str) -> RemoteRecord:
     identifier = _one(document.get("@id"))
     guid = text(http_url(identifier) or url or identifier or _one(document.get("name")), 500)
     distributions, kept = _distributions(document)
-    languages = [
-        code[:2].lower()
-        for code in _many(document.get("inLanguage"))
-        if code[:2].lower() in vocabularies.languages()
-    ]
+    languages = [code for code in map(language_code, _many(document.get("inLanguage"))) if code]
     payload = {
         "title": text(_one(document.get("name")), 300),
         "description": text(_one(document.get("description")), 20000),

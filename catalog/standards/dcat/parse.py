@@ -4,7 +4,7 @@ payload, for harvesting a DCAT catalogue."""
 import re
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDFS, SKOS
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDFS, SKOS
 
 from core.links import http_url
 from registry import vocabularies
@@ -20,7 +20,7 @@ from ..common import (
     themes_and_keywords,
 )
 from ..dates import source_date
-from .vocab import ACCESS_RIGHTS, SPDX, VCARD
+from .vocab import ACCESS_RIGHTS, DCAT_VERSION, SPDX, VCARD
 
 
 def _licence_statements(graph, subject) -> list[str]:
@@ -112,7 +112,7 @@ def dataset_record(graph, node) -> RemoteRecord:
         else:
             theme_words.append(literal(theme, SKOS.prefLabel, 200) or str(theme))
     mapped, words = themes_and_keywords(
-        theme_words, [str(k) for k in graph.objects(node, DCAT.keyword)]
+        theme_words, [str(k) for k in graph.objects(node, DCAT.keyword)], stated=theme_codes
     )
     payload = {
         "title": literal(node, DCTERMS.title, 300),
@@ -136,6 +136,13 @@ def dataset_record(graph, node) -> RemoteRecord:
             "email": email_address(value(contact, VCARD.hasEmail)) if contact is not None else "",
         },
         "landing_page": http_url(value(node, DCAT.landingPage)),
+        "conforms_to": list(
+            dict.fromkeys(
+                filter(None, (http_url(str(s)) for s in graph.objects(node, DCTERMS.conformsTo)))
+            )
+        )[:20],
+        # DCAT 3's dcat:version, else owl:versionInfo (DCAT-AP 2, ckanext-dcat).
+        "version": literal(node, DCAT_VERSION, 50) or literal(node, OWL.versionInfo, 50),
         "distributions": distributions[:100],
     }
     if access == "consent":
