@@ -2,10 +2,12 @@
 published datasets.
 
 Fields: name, title, notes, tags, organization (owner_org), groups, res_format, license_id,
+author, maintainer, url, version, res_url, res_name, num_resources, num_tags (and more: FIELDS),
 metadata_modified, metadata_created, id, text (the default field), and CKAN's own
 dataset_type, capacity and state. Operators: AND, OR, NOT, `+`, `-`, parentheses, "phrases",
 `*` and `?` wildcards, ranges `[a TO b]` / `{a TO b}` / `>a` with `*`, and Solr's date math
 (`NOW-1DAY`). Boosts are ignored; fuzzy, proximity and regular-expression terms are refused.
+A field no dataset has matches nothing (Solr's catch-all dynamic field in CKAN's schema).
 
 A `q` without a colon, and the words of a `q` outside any field ANDed at its top, stay the
 catalogue's text search (ranked as it ranks); everything else becomes a Q object."""
@@ -30,6 +32,7 @@ from .query_params import parse_moment
 from .search.conditions import (
     EVERYTHING,
     NOTHING,
+    count_between,
     json_array_filled,
     json_array_has,
     json_array_matches,
@@ -49,7 +52,26 @@ from .standards.ckan_licences import spdx_family, spdx_for
 TEXT_FIELDS = ("text", "title", "notes")
 DATE_FIELDS = {"metadata_modified": "modified_at", "metadata_created": "created_at"}
 # CKAN's own fields, each with the one value every dataset Suchi shows has.
-CONSTANT_FIELDS = {"dataset_type": "dataset", "capacity": "public", "state": "active"}
+CONSTANT_FIELDS = {
+    "dataset_type": "dataset", "type": "dataset", "capacity": "public", "state": "active",
+}  # fmt: skip
+# Fields of package_dict with a column of their own (matched whole, case ignored).
+COLUMN_FIELDS = {
+    "author": "institution__name",
+    "maintainer": "contact_name",
+    "maintainer_email": "contact_email",
+    "url": "landing_page",
+    "version": "version",
+    "extras_access_rights": "access_rights",
+    "extras_update_frequency": "update_frequency",
+}
+# A resource's fields: a dataset matches when one of its distributions does.
+RESOURCE_FIELDS = {
+    "res_url": ("access_url", "download_url"),
+    "res_name": ("title",),
+    "res_description": ("description",),
+}
+COUNT_FIELDS = {"num_resources": "distributions", "num_tags": "keywords"}
 FIELDS = (
     "name",
     "title",
@@ -64,6 +86,9 @@ FIELDS = (
     "text",
     *DATE_FIELDS,
     *CONSTANT_FIELDS,
+    *COLUMN_FIELDS,
+    *RESOURCE_FIELDS,
+    *COUNT_FIELDS,
 )
 _PREFIX = re.compile(r"^\w+\*$")
 
@@ -176,7 +201,9 @@ class _Translator:
                     self.refuse("`*:` takes only `*`")
                 return EVERYTHING
             if item.name not in FIELDS:
-                self.refuse(f"unknown field {item.name!r}; use one of {', '.join(FIELDS)}")
+                # Solr's catch-all dynamic field in CKAN's schema: a field no dataset has
+                # matches nothing (an error would break clients written for CKAN).
+                return NOTHING
             return self.node(item.expr, item.name)
         if isinstance(item, tree.Word):
             return self.term(field or "text", item.value, phrase=False)
@@ -247,7 +274,26 @@ class _Translator:
                 return NOTHING
         if field in DATE_FIELDS:
             return Q(**{DATE_FIELDS[field]: self.moment(value)})
+        if field in COLUMN_FIELDS:
+            lookup = "iregex" if wildcard else "iexact"
+            return Q(
+                **{f"{COLUMN_FIELDS[field]}__{lookup}": wildcard_regex(raw) if wildcard else value}
+            )
+        if field in RESOURCE_FIELDS:
+            lookup = "iregex" if wildcard else "iexact"
+            wanted = wildcard_regex(raw) if wildcard else value
+            matches = reduce(or_, (Q(**{f"{c}__{lookup}": wanted}) for c in RESOURCE_FIELDS[field]))
+            return Q(Exists(Distribution.objects.filter(matches, dataset=OuterRef("pk"))))
+        if field in COUNT_FIELDS:
+            number = self.number(value)
+            return count_between(COUNT_FIELDS[field], number, number)
         return EVERYTHING if value == CONSTANT_FIELDS[field] else NOTHING
+
+    def number(self, value: str) -> int:
+        try:
+            return int(value)
+        except ValueError:
+            return self.refuse(f"a whole number, not {value[:30]!r}")
 
     def any_value(self, field: str) -> Q:
         """`field:*`: the datasets with a value in the field."""
@@ -260,11 +306,20 @@ class _Translator:
         if field == "res_format":
             formats = Distribution.objects.filter(dataset=OuterRef("pk")).exclude(format="")
             return Q(Exists(formats))
+        if field in COLUMN_FIELDS:
+            return ~Q(**{COLUMN_FIELDS[field]: ""})
+        if field in RESOURCE_FIELDS:
+            return Q(Exists(Distribution.objects.filter(dataset=OuterRef("pk"))))
         return EVERYTHING
 
     def range(self, field, low, high, include_low: bool, include_high: bool) -> Q:
+        if field in COUNT_FIELDS:
+            least = 0 if low.value == "*" else self.number(low.value) + (not include_low)
+            most = 2**31 if high.value == "*" else self.number(high.value) - (not include_high)
+            return count_between(COUNT_FIELDS[field], least, most)
         if field not in DATE_FIELDS:
-            self.refuse(f"ranges are supported on {' and '.join(DATE_FIELDS)} only, not {field!r}")
+            spelled = " and ".join([*DATE_FIELDS, *COUNT_FIELDS])
+            self.refuse(f"ranges are supported on {spelled} only, not {field!r}")
         column, condition = DATE_FIELDS[field], Q()
         if low.value != "*":
             condition &= Q(

@@ -87,6 +87,18 @@ def json_array_matches(column: str, pattern: str) -> Q:
     )
 
 
+def count_between(what: str, low: int, high: int) -> Q:
+    """Datasets with from `low` to `high` distributions (`what` "distributions") or entries in
+    a JSON array column (keywords)."""
+    if what == "distributions":
+        count = "(SELECT COUNT(*) FROM registry_distribution AS d WHERE d.dataset_id = registry_dataset.id)"  # noqa: E501
+    elif connection.vendor == "postgresql":
+        count = f"jsonb_array_length(registry_dataset.{what})"
+    else:
+        count = f"json_array_length(registry_dataset.{what})"
+    return _ids(f"{count} BETWEEN %s AND %s", [low, high])
+
+
 def json_array_filled(column: str) -> Q:
     """Datasets whose JSON array `column` is not empty."""
     return ~Q(**{column: []})

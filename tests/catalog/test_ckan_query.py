@@ -241,8 +241,8 @@ def test_facets_count_what_the_field_queries_match(catalogue):
 @pytest.mark.parametrize(
     ("params", "param"),
     [
-        ({"q": "colour:blue"}, "q"),
-        ({"fq": "colour:blue"}, "fq"),
+        ({"q": "num_tags:many"}, "q"),
+        ({"fq": "num_resources:[one TO *]"}, "fq"),
         ({"q": "title:(hospital"}, "q"),
         ({"fq": "organization:bmtc AND"}, "fq"),
         ({"fq": 'tags:"unclosed'}, "fq"),
@@ -253,7 +253,7 @@ def test_facets_count_what_the_field_queries_match(catalogue):
         ({"q": "title:hospitl~1"}, "q"),
         ({"q": "title:/hosp.*/"}, "q"),
         ({"fq": "organization:a:b"}, "fq"),
-        ({"fq_list": '["organization:bmtc", "colour:red"]'}, "fq_list"),
+        ({"fq_list": '["organization:bmtc", "title:(red"]'}, "fq_list"),
         ({"fq": "(" * 40 + "organization:bmtc" + ")" * 40}, "fq"),
         ({"q": "NOT " * 40 + "title:bus"}, "q"),
         ({"fq": "tags:" + "x" * 2000}, "fq"),
