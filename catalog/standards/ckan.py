@@ -12,8 +12,10 @@ from .common import (
     RemoteRecord,
     distribution,
     email_address,
+    language_code,
     licence_fields,
     licence_id,
+    temporal_range,
     text,
     themes_and_keywords,
 )
@@ -73,7 +75,9 @@ def resource_dict(dist: Distribution, dataset: Dataset, position: int | None = N
         "id": str(dist.pk),
         "package_id": str(dataset.pk),
         "url": dist.download_url or dist.access_url,
+        # ckanext-dcat's resource fields: `url` alone cannot say whether it is a download.
         "access_url": dist.access_url,
+        "download_url": dist.download_url or None,
         "name": dist.title or dist.access_url,
         "description": dist.description,
         "format": dist.format,
@@ -147,6 +151,11 @@ def package_dict(dataset: Dataset) -> dict:
                     ("modified", dataset.source_modified),
                     ("alternate_identifier", _json_list(dataset.source_identifier)),
                     ("publisher_name", dataset.source_publisher),
+                    # What else package_dict has no field for, under ckanext-dcat's keys.
+                    ("temporal_start", _iso(dataset.temporal_start)),
+                    ("temporal_end", _iso(dataset.temporal_end)),
+                    ("language", _json_list(*dataset.languages)),
+                    ("conforms_to", _json_list(*dataset.conforms_to)),
                 )
                 if value
             ),
@@ -154,8 +163,16 @@ def package_dict(dataset: Dataset) -> dict:
     }
 
 
-def _json_list(value: str) -> str:
-    return json.dumps([value], ensure_ascii=False) if value else ""
+def _json_list(*values: str) -> str:
+    return json.dumps(list(values), ensure_ascii=False) if any(values) else ""
+
+
+def _unique(values) -> list:
+    return list(dict.fromkeys(filter(None, values)))
+
+
+def _iso(day) -> str:
+    return day.isoformat() if day else ""
 
 
 def _as_list(value) -> list:
@@ -171,6 +188,9 @@ def _extra_list(value) -> list:
     except ValueError:
         return [value]
     return parsed if isinstance(parsed, list) else [value]
+
+
+NO_LICENCE = {"notspecified", "", None}
 
 
 # --- parse: a CKAN package (package_show / package_search) as Suchi's dataset payload -------
@@ -199,13 +219,21 @@ def ckan_record(package: dict, base: str) -> RemoteRecord:
         for d in (
             distribution(
                 access_url=r.get("access_url") or r.get("url"),
-                download_url=r.get("url")
-                if r.get("access_url") and r.get("url") != r.get("access_url")
-                else "",
+                download_url=r.get("download_url")
+                or (
+                    r.get("url")
+                    if r.get("access_url") and r.get("url") != r.get("access_url")
+                    else ""
+                ),
                 media_type=r.get("mimetype"),
                 fmt=r.get("format"),
-                title=r.get("name"),
+                # A name that only repeats the address is no title (CKAN shows one anyway).
+                title=r.get("name")
+                if r.get("name") not in (r.get("url"), r.get("access_url"))
+                else "",
                 desc=r.get("description"),
+                byte_size=r.get("size"),
+                sha256=str(r.get("hash") or "").removeprefix("sha256:"),
             )
             for r in _as_list(package.get("resources"))
             if isinstance(r, dict)
@@ -225,14 +253,22 @@ def ckan_record(package: dict, base: str) -> RemoteRecord:
             package.get("license_id")
             if licence_id(package.get("license_id"))
             else package.get("license_url")
-            or package.get("license_title")
-            or package.get("license_id")
+            # CKAN's own "no licence" is none, not a licence statement to keep.
+            or (None if package.get("license_id") in NO_LICENCE else package.get("license_title"))
+            or (None if package.get("license_id") in NO_LICENCE else package.get("license_id"))
         ),
         "access_rights": access if access in {"open", "restricted", "consent"} else "open",
         "update_frequency": extras.get("update_frequency")
         if extras.get("update_frequency") in vocabularies.frequencies()
         else "",
         "spatial": {"states": states},
+        "temporal": temporal_range(
+            f"{extras['temporal_start']}/{extras.get('temporal_end') or ''}"
+            if isinstance(extras.get("temporal_start"), str)
+            else ""
+        ),
+        "languages": _unique(map(language_code, _extra_list(extras.get("language")))),
+        "conforms_to": _unique(map(http_url, _extra_list(extras.get("conforms_to"))))[:20],
         "contact_point": {
             "name": text(package.get("maintainer") or package.get("author"), 200),
             "email": email_address(package.get("maintainer_email") or package.get("author_email")),

@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from catalog.standards.ckan import ckan_record
 from catalog.standards.datajson import datajson_record
 from harvest.models import HarvestJob
 from registry.models import Dataset
@@ -88,3 +89,11 @@ def test_a_bounding_box_keeps_every_digit(owner, catalogue_server, client_anon):
     published = json.loads(b"".join(client_anon.get("/data.json").streaming_content))
     (item,) = published["dataset"]
     assert item["spatial"] == box
+
+
+def test_ckans_own_no_licence_is_no_licence():
+    package = {"id": "p", "name": "p", "title": "Tides", "license_id": "notspecified"}
+    found = ckan_record({**package, "license_title": "License not specified"}, "https://c.example")
+    assert (found.payload["license"], found.payload["license_text"]) == ("", "")
+    stated = ckan_record({**package, "license_id": "my-terms", "license_title": "Our terms"}, "")
+    assert stated.payload["license_text"] == "Our terms"

@@ -152,3 +152,15 @@ def test_a_dataset_arrives_through_data_json_as_it_was_published(national, state
     assert lost(what_matters(state_node.dataset, ordered=True), arrived) == ""
     assert harvested.provenance["publisher"] == STATE_INSTITUTION
     dates_kept(harvested, state_node)
+
+
+def test_a_dataset_arrives_through_ckans_action_api_as_it_was_published(national, state_node):
+    """CKAN's package dict: downloads, sizes, checksums, the period, languages and standards
+    ride in ckanext-dcat's resource fields and extras (an outside check lost all of them)."""
+    harvested = harvest_once(national, state_node, "ckan", "")
+    arrived = what_matters(dataset_snapshot(harvested), ordered=True)
+    assert lost(what_matters(state_node.dataset, ordered=True), arrived) == ""
+    snapshot = dataset_snapshot(harvested)
+    assert snapshot["languages"] == state_node.dataset["languages"]
+    assert snapshot["conforms_to"] == state_node.dataset["conforms_to"]
+    assert harvested.provenance["publisher"] == STATE_INSTITUTION
