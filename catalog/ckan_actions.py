@@ -27,6 +27,7 @@ from .ckan_params import (  # the view answers these errors
     CkanValidationError,
     NotFound,
     SearchQueryError,
+    flag,
     integer,
     text,
 )
@@ -162,27 +163,45 @@ def format_autocomplete(params: dict) -> list[str]:
     return [row["name"] for row in formats[:limit]]
 
 
-def tag_list(params: dict) -> list[str]:
-    """Every keyword of a published dataset, once; query: those containing it."""
+def tag_list(params: dict) -> list[str] | list[dict]:
+    """Every keyword of a published dataset, once; query: those containing it; all_fields:
+    each as CKAN's tag dict."""
     # The database lists each keyword once (reading every dataset's keywords into Python took
     # seconds at a million datasets); matching stays here, so casefolding is Python's.
     needle = str(params.get("query", "") or "").casefold()
-    return sorted(k for k in backend().published_keywords() if needle in k.casefold())
+    names = sorted(k for k in backend().published_keywords() if needle in k.casefold())
+    if flag(params, "all_fields"):
+        return [{"id": name, "name": name, "vocabulary_id": None} for name in names]
+    return names
+
+
+# CKAN's own entry for a package without a licence (package_dict's license_id then).
+NOT_SPECIFIED = {
+    "id": "notspecified",
+    "title": "License not specified",
+    "url": "",
+    "od_conformance": "not reviewed",
+    "osd_conformance": "not reviewed",
+    "status": "active",
+}
 
 
 def license_list(params: dict) -> list[dict]:
-    """The licences datasets may carry (SPDX ids)."""
+    """The licences datasets may carry (SPDX ids), and CKAN's `notspecified`."""
     return [
-        {
-            "id": lic.id,
-            "title": lic.name,
-            "url": lic.url,
-            "od_conformance": "approved" if lic.is_open else "not reviewed",
-            "osd_conformance": "approved" if lic.osi_approved else "not reviewed",
-            "status": "active",
-        }
-        for lic in sorted(vocabularies.licences().values(), key=lambda lic: lic.id)
-        if not lic.deprecated
+        NOT_SPECIFIED,
+        *(
+            {
+                "id": lic.id,
+                "title": lic.name,
+                "url": lic.url,
+                "od_conformance": "approved" if lic.is_open else "not reviewed",
+                "osd_conformance": "approved" if lic.osi_approved else "not reviewed",
+                "status": "active",
+            }
+            for lic in sorted(vocabularies.licences().values(), key=lambda lic: lic.id)
+            if not lic.deprecated
+        ),
     ]
 
 
@@ -197,6 +216,16 @@ def status_show(params: dict) -> dict:
         "locale_default": "en",
         "extensions": ["suchi"],
     }
+
+
+def site_read(params: dict) -> bool:
+    """Whether the site can be read: always (ckanapi and harvesters probe with it)."""
+    return True
+
+
+def vocabulary_list(params: dict) -> list:
+    """Tag vocabularies: none (keywords are free tags; themes are groups)."""
+    return []
 
 
 def help_show(params: dict) -> str:
@@ -226,6 +255,8 @@ ACTIONS = {
         format_autocomplete,
         license_list,
         status_show,
+        site_read,
+        vocabulary_list,
         help_show,
     )
 }

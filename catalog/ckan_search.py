@@ -14,6 +14,7 @@ from .ckan_params import (
     MAX_TEXT,
     CkanValidationError,
     SearchQueryError,
+    flag,
     integer,
     text,
     text_list,
@@ -140,7 +141,7 @@ def package_search(params: dict) -> dict:
     facet_limit = integer(params, "facet.limit", 50, minimum=-1)
     mincount = integer(params, "facet.mincount", 1)
     search_facets, plain = {}, {}
-    if requested:
+    if requested and flag(params, "facet", default=True):  # facet=false: none, as on CKAN
         for field in requested:
             if field not in FACETS:
                 raise SearchQueryError(f"Unknown facet.field {field!r}")

@@ -275,3 +275,15 @@ def test_ckanapi_filters_on_the_fields_ckans_own_index_has(ckan):
     assert names("-no_such_field:x") == everything
     with pytest.raises(SearchQueryError):
         ckan.action.package_search(fq="num_tags:many")
+
+
+def test_ckanapi_gets_ckans_answers_to_the_small_actions(ckan):
+    tags = ckan.action.tag_list(all_fields=True)
+    assert {"id": "beds", "name": "beds", "vocabulary_id": None} in tags
+    assert ckan.action.tag_list() == sorted(t["name"] for t in tags)
+    licences = {lic["id"] for lic in ckan.action.license_list()}
+    assert {"notspecified", "CC-BY-4.0"} <= licences  # every license_id a package shows
+    assert ckan.action.site_read() is True
+    assert ckan.action.vocabulary_list() == []
+    quiet = ckan.action.package_search(facet="false", **{"facet.field": '["organization"]'})
+    assert (quiet["count"], quiet["facets"], quiet["search_facets"]) == (3, {}, {})
