@@ -101,7 +101,7 @@ def spatial_coverage(spatial: dict) -> list[dict]:
     bbox = spatial.get("bbox")
     if bbox and len(bbox) == 4:
         west, south, east, north = bbox
-        box = f"{south:g} {west:g} {north:g} {east:g}"
+        box = f"{south:.15g} {west:.15g} {north:.15g} {east:.15g}"
         places.append({"@type": "Place", "geo": {"@type": "GeoShape", "box": box}})
     return places
 

@@ -124,9 +124,17 @@ def test_the_document_carries_the_dataset_metadata(client, institution):
     dataset = publish(
         institution,
         distributions=[beds_distribution(byte_size=133, checksum_sha256="ab" * 32)],
+        temporal={"start": "2020-04-01", "end": None},
+        spatial={"states": ["KA"], "districts": [], "bbox": [74.05, 11.58, 78.59, 18.45]},
     )
     document = fetch(client, dataset)
     base = settings.SUCHI_SITE_URL
+    # The period and places, as the page's schema.org record states them (open end: "..").
+    assert document["temporalCoverage"] == "2020-04-01/.."
+    assert document["spatialCoverage"] == [
+        {"@type": "Place", "name": "Karnataka"},
+        {"@type": "Place", "geo": {"@type": "GeoShape", "box": "11.58 74.05 18.45 78.59"}},
+    ]
     assert document["url"] == f"{base}/datasets/{dataset.pk}"
     assert document["license"] == "https://spdx.org/licenses/CC-BY-4.0.html"
     assert document["creator"] == {
