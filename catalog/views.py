@@ -30,7 +30,7 @@ from .query_params import parse_moment
 from .search import DatasetQuery, search_datasets
 from .selectors import institutions_listed
 from .standards import croissant, dcat
-from .standards.datajson import datajson_catalog_chunks
+from .standards.datajson import datajson_catalog_chunks, with_source_said
 
 PAGE_SIZE = 100
 MEDIA_TYPES = {
@@ -153,7 +153,7 @@ def data_json(request):
     content_type = "application/json; charset=utf-8"
     if request.method == "HEAD":  # some servers iterate a body they then drop: read nothing
         return HttpResponse(content_type=content_type)
-    qs = (
+    qs = with_source_said(
         datasets_published()
         .select_related(None)
         .select_related("institution")

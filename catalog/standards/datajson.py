@@ -3,6 +3,10 @@ becomes Suchi's dataset payload (parse, for harvesting), and the public catalogu
 data.json (export, streamed: GET /data.json)."""
 
 import json
+import re
+
+from django.db.models import Case, JSONField, Value, When
+from django.db.models.fields.json import KT
 
 from core.links import http_url
 from registry import vocabularies
@@ -161,11 +165,55 @@ def datajson_catalog_chunks(base: str, datasets, *, self_url: str):
     yield "\n]}\n"
 
 
+def with_source_said(datasets):
+    """`datasets` with what a data.json source said beyond Suchi's fields (its source_fields)
+    read alongside, as `dcat_us_said`: None for every dataset not harvested from data.json."""
+    return datasets.annotate(
+        dcat_us_said=Case(
+            When(provenance__source__kind="datajson", then=KT("provenance__source_fields")),
+            default=Value(None),
+            output_field=JSONField(),
+        )
+    )
+
+
+# DCAT-US 1.1 fields Suchi has no column for, written back as a data.json source said them
+# (with_source_said), when of the schema's type: a test each value must pass.
+_SAID_AGAIN = {
+    "bureauCode": lambda v: _strings(v, r"\d{3}:\d{2}"),
+    "programCode": lambda v: _strings(v, r"\d{3}:\d{3}"),
+    "references": lambda v: isinstance(v, list) and v and all(http_url(u) == u for u in v),
+    "rights": lambda v: isinstance(v, str) and 0 < len(v) <= 255,
+    "spatial": lambda v: isinstance(v, str) and v.strip(),
+    "temporal": lambda v: isinstance(v, str) and "/" in v,
+    "accrualPeriodicity": lambda v: isinstance(v, str) and v.startswith("R/P"),
+    "language": lambda v: _strings(v, r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*"),
+    "describedBy": lambda v: isinstance(v, str) and http_url(v) == v,
+    "describedByType": lambda v: isinstance(v, str) and "/" in v,
+    "isPartOf": lambda v: isinstance(v, str) and v.strip(),
+    "dataQuality": lambda v: isinstance(v, bool),
+    "systemOfRecords": lambda v: isinstance(v, str) and http_url(v) == v,
+    "primaryITInvestmentUII": lambda v: isinstance(v, str) and re.fullmatch(r"\d{3}-\d{9}", v),
+}
+# What the source said replaces Suchi's own words for these (rights: Suchi's generic sentence;
+# language: the tags as written, en-US, where Suchi keeps only the language).
+_SAID_FIRST = {"rights", "language"}
+
+
+def _strings(value, pattern: str) -> bool:
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(isinstance(v, str) and re.fullmatch(pattern, v) for v in value)
+    )
+
+
 def datajson_dataset(base: str, dataset) -> dict:
     """One published dataset as a DCAT-US 1.1 record. Reads prefetched distributions.
 
-    bureauCode and programCode, required of US federal agencies only, are left out: no Indian
-    institution has one (the schema's non-federal profile, as data.gov's harvester applies it)."""
+    bureauCode and programCode, required of US federal agencies only, are written only as a
+    data.json source stated them: no Indian institution has one (the schema's non-federal
+    profile, as data.gov's harvester applies it)."""
     institution = dataset.institution
     themes = vocabularies.themes()
     theme_labels = [themes[c]["label"] for c in dataset.themes if c in themes]
@@ -216,6 +264,10 @@ def datajson_dataset(base: str, dataset) -> dict:
     distributions = [_distribution(base, d) for d in dataset.distributions.all()]
     if distributions:
         record["distribution"] = distributions
+    said = getattr(dataset, "dcat_us_said", None)
+    for key, valid in _SAID_AGAIN.items() if isinstance(said, dict) else ():
+        if (key in _SAID_FIRST or key not in record) and key in said and valid(said[key]):
+            record[key] = said[key]
     return record
 
 

@@ -1,0 +1,66 @@
+"""What a data.json source said that Suchi has no column for goes back out in Suchi's data.json:
+an outside check found the agencies' own rights statements replaced by Suchi's generic sentence
+(346 records), their references (326), place names (507) and federal codes gone, and with them
+data.json's validity under the federal schema."""
+
+import json
+from collections import Counter
+
+import pytest
+
+from registry.models import Dataset
+
+from ..catalog.test_datajson_export import validator
+from .conftest import serve_json
+from .test_real_mappings import _load
+from .test_source_dates import harvest
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("name", ["energy", "gsa"])
+def test_an_agencys_own_fields_come_back_as_it_wrote_them(
+    name, owner, catalogue_server, client_anon
+):
+    document = _load(name)
+    by_identifier = {item["identifier"]: item for item in document["dataset"]}
+    harvest(owner, serve_json(catalogue_server, f"/{name}.json", document), "datajson")
+    published = json.loads(b"".join(client_anon.get("/data.json").streaming_content))
+    ours = {item["identifier"].rsplit("/", 1)[-1]: item for item in published["dataset"]}
+    kept = Counter()
+    for dataset in Dataset.objects.filter(status="published"):
+        source, record = by_identifier[dataset.provenance["remote_id"]], ours[str(dataset.pk)]
+        for key in ("bureauCode", "programCode", "references", "rights", "isPartOf"):
+            if source.get(key):
+                assert record.get(key) == source[key], (source["identifier"], key)
+                kept[key] += 1
+        ours_empty = not dataset.spatial.get("states") and not dataset.spatial.get("bbox")
+        if isinstance(source.get("spatial"), str) and ours_empty:
+            assert record["spatial"] == source["spatial"]
+            kept["spatial"] += 1
+    assert kept["bureauCode"] > 100 and kept["rights"] > 0, kept
+
+    # With the federal codes back, the agency's records pass even the federal schema.
+    errors = list(validator(federal=True).iter_errors(published))
+    federal = [e for e in errors if e.message.split("'")[1:2] in (["bureauCode"], ["programCode"])]
+    assert len(federal) < 2 * len(published["dataset"]) - 2 * kept["bureauCode"] + 1
+    assert [e.message for e in errors if e not in federal] == []
+
+
+def test_fields_of_a_source_that_was_no_data_json_stay_out(owner, catalogue_server, client_anon):
+    """A CKAN package's extras are not DCAT-US fields, whatever their names."""
+    package = {
+        "id": "p-1",
+        "name": "rights-test",
+        "title": "Road accidents",
+        "notes": "Road accidents by district and month, with their causes.",
+        "resources": [{"url": "https://data.example.org/accidents.csv", "format": "CSV"}],
+    }
+    page = {"success": True, "result": {"count": 1, "results": [package]}}
+    serve_json(catalogue_server, "/api/3/action/package_search", page)
+    harvest(owner, catalogue_server.url(""), "ckan")
+    dataset = Dataset.objects.get(status="published")
+    dataset.provenance["source_fields"] = {"bureauCode": ["015:11"]}
+    dataset.save(update_fields=["provenance"])
+    published = json.loads(b"".join(client_anon.get("/data.json").streaming_content))
+    assert "bureauCode" not in published["dataset"][0]
