@@ -12,26 +12,11 @@ from catalog.standards.datajson import datajson_record
 from harvest.models import HarvestJob
 from registry.models import Dataset
 
-from .conftest import serve_json
+from .conftest import datajson_item, serve_json
 from .test_real_mappings import _load
 from .test_source_dates import harvest
 
 pytestmark = pytest.mark.django_db
-
-
-def record(**fields) -> dict:
-    return {
-        "identifier": "r-1",
-        "title": "Rainfall by district",
-        "description": "Monthly rainfall at every rain gauge, by district.",
-        "keyword": ["rain"],
-        "modified": "2024-01-01",
-        "publisher": {"name": "Weather Office"},
-        "contactPoint": {"fn": "Desk", "hasEmail": "mailto:desk@example.org"},
-        "accessLevel": "public",
-        "distribution": [{"downloadURL": "https://example.org/rain.csv", "mediaType": "text/csv"}],
-        **fields,
-    }
 
 
 def test_entries_that_are_no_object_fail_alone(owner, catalogue_server):
@@ -45,8 +30,8 @@ def test_entries_that_are_no_object_fail_alone(owner, catalogue_server):
     assert Dataset.objects.filter(status="published").count() == 5
 
 
-def test_a_nul_character_is_dropped_not_the_record(owner, catalogue_server):
-    document = {"dataset": [record(description="Rainfall\x00 at every gauge, by district.")]}
+def test_a_nul_character_is_dropped_not_the_datajson_item(owner, catalogue_server):
+    document = {"dataset": [datajson_item(description="Rainfall\x00 at every gauge, by district.")]}
     harvest(owner, serve_json(catalogue_server, "/nul.json", document), "datajson")
     dataset = Dataset.objects.get(status="published")
     assert dataset.description == "Rainfall at every gauge, by district."
@@ -54,28 +39,30 @@ def test_a_nul_character_is_dropped_not_the_record(owner, catalogue_server):
 
 def test_language_tags_are_read_by_their_primary_subtag():
     found = datajson_record(
-        record(language=["en-US", "kok", "spa", "mlt", "hin", "EN_gb"]), "https://x.example/"
+        datajson_item(language=["en-US", "kok", "spa", "mlt", "hin", "EN_gb"]), "https://x.example/"
     )
     assert found.payload["languages"] == ["en", "kok", "hi"]  # not "ml" for Maltese
     # What the codes could not say is kept as the source wrote it.
     assert found.source_fields["language"] == ["en-US", "kok", "spa", "mlt", "hin", "EN_gb"]
-    plain = datajson_record(record(language=["en", "hi"]), "https://x.example/")
+    plain = datajson_record(datajson_item(language=["en", "hi"]), "https://x.example/")
     assert plain.payload["languages"] == ["en", "hi"]
     assert "language" not in plain.source_fields
 
 
 def test_one_keyword_string_lists_its_keywords():
-    found = datajson_record(record(keyword="rainfall, monsoon,  gauges"), "https://x.example/")
+    found = datajson_record(
+        datajson_item(keyword="rainfall, monsoon,  gauges"), "https://x.example/"
+    )
     assert found.payload["keywords"] == ["rainfall", "monsoon", "gauges"]
 
 
 def test_a_sources_themes_are_not_added_to_but_a_record_without_any_gets_some():
     stated = datajson_record(
-        record(theme=["Health"], keyword=["census", "emergency"]), "https://x.example/"
+        datajson_item(theme=["Health"], keyword=["census", "emergency"]), "https://x.example/"
     )
     assert stated.payload["themes"] == ["HEAL"]
     assert stated.payload["keywords"] == ["census", "emergency"]
-    unstated = datajson_record(record(keyword=["census"]), "https://x.example/")
+    unstated = datajson_record(datajson_item(keyword=["census"]), "https://x.example/")
     assert unstated.payload["themes"] == ["SOCI"]
 
 
@@ -83,7 +70,7 @@ def test_a_bounding_box_keeps_every_digit(owner, catalogue_server, client_anon):
     box = "-122.41941,37.77493,-122.419,37.7753"
     harvest(
         owner,
-        serve_json(catalogue_server, "/box.json", {"dataset": [record(spatial=box)]}),
+        serve_json(catalogue_server, "/box.json", {"dataset": [datajson_item(spatial=box)]}),
         "datajson",
     )
     published = json.loads(b"".join(client_anon.get("/data.json").streaming_content))

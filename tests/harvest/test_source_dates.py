@@ -16,7 +16,7 @@ from harvest.models import HarvestSource
 from harvest.services import harvest_job_run, harvest_job_start, harvest_source_create
 from registry.models import Dataset, ValidationRun
 
-from .conftest import serve_json
+from .conftest import datajson_item, serve_ckan_package, serve_json
 from .test_real_catalogues import validate_everything_queued
 from .test_real_mappings import _load
 
@@ -127,19 +127,13 @@ def test_dcat_dates_come_back_typed_as_the_source_typed_them(owner, catalogue_se
 
 
 def test_a_ckan_client_sees_the_sources_dates_beside_its_own(owner, catalogue_server, live_server):
-    package = {
-        "id": "p-1",
-        "name": "road-accidents",
-        "title": "Road accidents",
-        "notes": "Road accidents by district and month, with their causes.",
-        "metadata_created": "2014-01-09T10:00:00.000000",
-        "metadata_modified": "2016-07-01T12:30:00.000000",
-        "resources": [{"url": "https://data.example.org/accidents.csv", "format": "CSV"}],
-        "extras": [{"key": "issued", "value": "2013-12-31"}],
-    }
-    page = {"success": True, "result": {"count": 1, "results": [package]}}
-    serve_json(catalogue_server, "/api/3/action/package_search", page)
-    harvest(owner, catalogue_server.url(""), "ckan")
+    url = serve_ckan_package(
+        catalogue_server,
+        metadata_created="2014-01-09T10:00:00.000000",
+        metadata_modified="2016-07-01T12:30:00.000000",
+        extras=[{"key": "issued", "value": "2013-12-31"}],
+    )
+    harvest(owner, url, "ckan")
     dataset = Dataset.objects.get(title="Road accidents", status="published")
     assert (dataset.source_issued, dataset.source_modified) == (
         "2013-12-31",  # the record's own date wins over CKAN's time for the package
@@ -156,20 +150,12 @@ def test_timeliness_is_judged_by_when_the_source_last_changed(owner, catalogue_s
     one changed last month is on time."""
     document = {
         "dataset": [
-            {
-                "identifier": name,
-                "title": f"Annual statistics {name}",
-                "description": "Statistics gathered once a year, by district.",
-                "keyword": ["statistics"],
-                "modified": modified,
-                "accrualPeriodicity": "R/P1Y",
-                "publisher": {"name": "Statistics Office"},
-                "contactPoint": {"fn": "Desk", "hasEmail": "mailto:desk@example.org"},
-                "accessLevel": "public",
-                "distribution": [
-                    {"downloadURL": f"https://example.org/{name}.csv", "mediaType": "text/csv"}
-                ],
-            }
+            datajson_item(
+                identifier=name,
+                title=f"Annual statistics {name}",
+                modified=modified,
+                accrualPeriodicity="R/P1Y",
+            )
             for name, modified in (("old", "2015-06-01"), ("new", "2026-11-01"))
         ]
     }
@@ -188,17 +174,7 @@ def test_timeliness_is_judged_by_when_the_source_last_changed(owner, catalogue_s
 def test_a_new_date_at_the_source_alone_updates_the_dates_and_makes_no_revision(
     owner, catalogue_server
 ):
-    record = {
-        "identifier": "tides",
-        "title": "Tide tables",
-        "description": "High and low tides at every port, for the year.",
-        "keyword": ["tides"],
-        "modified": "2024-01-01",
-        "publisher": {"name": "Port Authority"},
-        "contactPoint": {"fn": "Desk", "hasEmail": "mailto:desk@example.org"},
-        "accessLevel": "public",
-        "distribution": [{"downloadURL": "https://example.org/tides.csv", "mediaType": "text/csv"}],
-    }
+    record = datajson_item(identifier="tides", title="Tide tables")
     url = serve_json(catalogue_server, "/tides.json", {"dataset": [record]})
     harvest(owner, url, "datajson")
     dataset = Dataset.objects.get(title="Tide tables")

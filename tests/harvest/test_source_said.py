@@ -11,7 +11,7 @@ import pytest
 from registry.models import Dataset
 
 from ..catalog.test_datajson_export import validator
-from .conftest import serve_json
+from .conftest import serve_ckan_package, serve_json
 from .test_real_mappings import _load
 from .test_source_dates import harvest
 
@@ -49,16 +49,8 @@ def test_an_agencys_own_fields_come_back_as_it_wrote_them(
 
 def test_fields_of_a_source_that_was_no_data_json_stay_out(owner, catalogue_server, client_anon):
     """A CKAN package's extras are not DCAT-US fields, whatever their names."""
-    package = {
-        "id": "p-1",
-        "name": "rights-test",
-        "title": "Road accidents",
-        "notes": "Road accidents by district and month, with their causes.",
-        "resources": [{"url": "https://data.example.org/accidents.csv", "format": "CSV"}],
-    }
-    page = {"success": True, "result": {"count": 1, "results": [package]}}
-    serve_json(catalogue_server, "/api/3/action/package_search", page)
-    harvest(owner, catalogue_server.url(""), "ckan")
+    url = serve_ckan_package(catalogue_server)
+    harvest(owner, url, "ckan")
     dataset = Dataset.objects.get(status="published")
     dataset.provenance["source_fields"] = {"bureauCode": ["015:11"]}
     dataset.save(update_fields=["provenance"])
