@@ -64,10 +64,7 @@ def dataset_jsonld(base: str, dataset) -> dict:
         record["version"] = dataset.version
     if dataset.languages:
         record["inLanguage"] = list(dataset.languages)
-    if temporal := temporal_coverage(dataset.temporal_start, dataset.temporal_end):
-        record["temporalCoverage"] = temporal
-    if places := spatial_coverage(dataset.spatial or {}):
-        record["spatialCoverage"] = places
+    record.update(coverage(dataset))
     downloads = [d for d in map(data_download, dataset.distributions.all()) if d]
     if downloads:
         record["distribution"] = downloads
@@ -81,6 +78,17 @@ def licence_url(dataset) -> str:
     if licence:
         return http_url(licence.url)
     return "" if dataset.license else http_url(dataset.license_text)
+
+
+def coverage(dataset) -> dict:
+    """temporalCoverage and spatialCoverage, where the dataset states a period or places (also
+    Croissant's)."""
+    out = {}
+    if temporal := temporal_coverage(dataset.temporal_start, dataset.temporal_end):
+        out["temporalCoverage"] = temporal
+    if places := spatial_coverage(dataset.spatial or {}):
+        out["spatialCoverage"] = places
+    return out
 
 
 def temporal_coverage(start, end) -> str:

@@ -17,7 +17,7 @@ from registry.models import Dataset, DataSubjects, Distribution, SensitiveCatego
 
 from ... import iris
 from .. import dates
-from ..schemaorg import spatial_coverage, temporal_coverage
+from ..schemaorg import coverage
 
 CONFORMS_TO = "http://mlcommons.org/croissant/1.1"
 MEDIA_TYPE = f'application/ld+json; profile="{CONFORMS_TO}"'
@@ -139,11 +139,7 @@ def dataset_document(base: str, dataset: Dataset) -> dict:
         doc["version"] = dataset.version
     if dataset.languages:
         doc["inLanguage"] = list(dataset.languages)
-    # The period and places it covers, as the page's schema.org record states them.
-    if temporal := temporal_coverage(dataset.temporal_start, dataset.temporal_end):
-        doc["temporalCoverage"] = temporal
-    if places := spatial_coverage(dataset.spatial or {}):
-        doc["spatialCoverage"] = places
+    doc.update(coverage(dataset))  # the period and places, as the page's schema.org says
     doc.update(rai_properties(dataset.data_card))
     records = [_record_set(d) for d in distributions if _fields_of(d)]
     if records:
