@@ -180,7 +180,7 @@ def with_source_said(datasets):
 # DCAT-US 1.1 fields Suchi has no column for, written back as a data.json source said them
 # (with_source_said), when of the schema's type: a test each value must pass.
 _SAID_AGAIN = {
-    "bureauCode": lambda v: _strings(v, r"\d{3}:\d{2}"),
+    "bureauCode": lambda v: _strings(v, r"\d{3}:\d{2,3}"),  # OMB A-11: 015:010
     "programCode": lambda v: _strings(v, r"\d{3}:\d{3}"),
     "references": lambda v: isinstance(v, list) and v and all(http_url(u) == u for u in v),
     "rights": lambda v: isinstance(v, str) and 0 < len(v) <= 255,
