@@ -264,7 +264,11 @@ def datajson_dataset(base: str, dataset) -> dict:
     distributions = [_distribution(base, d) for d in dataset.distributions.all()]
     if distributions:
         record["distribution"] = distributions
-    said = getattr(dataset, "dcat_us_said", None)
+    return _said_again(record, getattr(dataset, "dcat_us_said", None))
+
+
+def _said_again(record: dict, said) -> dict:
+    """`record` with what its data.json source said beyond Suchi's columns (with_source_said)."""
     for key, valid in _SAID_AGAIN.items() if isinstance(said, dict) else ():
         if (key in _SAID_FIRST or key not in record) and key in said and valid(said[key]):
             record[key] = said[key]
