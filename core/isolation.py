@@ -34,10 +34,23 @@ def _address_space() -> int:
         return 0
 
 
+def _libc():
+    """The C library, opened in the parent: a child that called dlopen itself could wait
+    forever on the loader's lock, held at the fork by another thread (a DNS lookup loading its
+    NSS module, an import of an extension)."""
+    try:
+        return ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None
+
+
+_LIBC = _libc()
+
+
 def _die_with_parent(parent: int) -> None:
     """Linux's PR_SET_PDEATHSIG: SIGKILL this process when its parent ends."""
     with contextlib.suppress(OSError, AttributeError):  # not Linux: the CPU limit ends it
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+        _LIBC.prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
     if os.getppid() != parent:  # the parent died before the request was made
         os._exit(1)
 
