@@ -171,6 +171,15 @@ def test_timeliness_is_judged_by_when_the_source_last_changed(owner, catalogue_s
     assert new["met"], new
 
 
+def test_the_dataset_page_shows_the_sources_dates(owner, catalogue_server, client_anon):
+    record = datajson_item(issued="2019-05", modified="2024-02-29T10:00:00Z")
+    harvest(owner, serve_json(catalogue_server, "/page.json", {"dataset": [record]}), "datajson")
+    dataset = Dataset.objects.get(status="published")
+    page = client_anon.get(f"/datasets/{dataset.pk}", HTTP_ACCEPT="text/html").content.decode()
+    assert 'Issued at the source</dt><dd><time datetime="2019-05">2019-05</time>' in page
+    assert '<time datetime="2024-02-29T10:00:00+00:00">2024-02-29</time>' in page
+
+
 def test_a_new_date_at_the_source_alone_updates_the_dates_and_makes_no_revision(
     owner, catalogue_server
 ):
