@@ -136,6 +136,7 @@ POD_SCHEMA = "https://project-open-data.cio.gov/v1.1/schema"
 POD_CONTEXT = POD_SCHEMA + "/catalog.jsonld"
 POD_CATALOG_SCHEMA = POD_SCHEMA + "/catalog.json"
 ACCESS_LEVELS = {"open": "public", "restricted": "restricted public", "consent": "non-public"}
+_OUR_ACCESS = {level: access for access, level in ACCESS_LEVELS.items()}
 RIGHTS = {
     "restricted": "Available on request to {institution}, under its conditions of use.",
     "consent": "Records about individuals: shared only with the consent of each person, "
@@ -272,6 +273,10 @@ def _said_again(record: dict, said) -> dict:
     for key, valid in _SAID_AGAIN.items() if isinstance(said, dict) else ():
         if (key in _SAID_FIRST or key not in record) and key in said and valid(said[key]):
             record[key] = said[key]
+    # "non-public" and "restricted public" are both Suchi's restricted: say again the one said.
+    level = said.get("accessLevel") if isinstance(said, dict) else None
+    if _ACCESS.get(level) == _OUR_ACCESS[record["accessLevel"]]:
+        record["accessLevel"] = level
     return record
 
 

@@ -11,7 +11,7 @@ import pytest
 from registry.models import Dataset
 
 from ..catalog.test_datajson_export import validator
-from .conftest import serve_ckan_package, serve_json
+from .conftest import datajson_item, serve_ckan_package, serve_json
 from .test_real_mappings import _load
 from .test_source_dates import harvest
 
@@ -61,3 +61,15 @@ def test_fields_of_a_source_that_was_no_data_json_stay_out(owner, catalogue_serv
     dataset.save(update_fields=["provenance"])
     published = json.loads(b"".join(client_anon.get("/data.json").streaming_content))
     assert "bureauCode" not in published["dataset"][0]
+
+
+@pytest.mark.parametrize("level", ["non-public", "restricted public", "public"])
+def test_an_access_level_comes_back_as_the_source_said_it(
+    level, owner, catalogue_server, client_anon
+):
+    """Suchi's "restricted" stands for both of DCAT-US's closed levels; the one said goes out."""
+    document = {"dataset": [datajson_item(accessLevel=level)]}
+    harvest(owner, serve_json(catalogue_server, "/data.json", document), "datajson")
+    assert Dataset.objects.get().access_rights == ("open" if level == "public" else "restricted")
+    published = json.loads(b"".join(client_anon.get("/data.json").streaming_content))
+    assert [item["accessLevel"] for item in published["dataset"]] == [level]
