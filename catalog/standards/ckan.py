@@ -240,7 +240,7 @@ def ckan_record(package: dict, base: str) -> RemoteRecord:
         )
         if d
     ][:100]
-    access = extras.get("access_rights")
+    access = _access(extras.get("access_rights") or extras.get("accessLevel"))
     organization = (
         package.get("organization") if isinstance(package.get("organization"), dict) else {}
     )
@@ -257,7 +257,7 @@ def ckan_record(package: dict, base: str) -> RemoteRecord:
             or (None if package.get("license_id") in NO_LICENCE else package.get("license_title"))
             or (None if package.get("license_id") in NO_LICENCE else package.get("license_id"))
         ),
-        "access_rights": access if access in {"open", "restricted", "consent"} else "open",
+        "access_rights": access,
         "update_frequency": extras.get("update_frequency")
         if extras.get("update_frequency") in vocabularies.frequencies()
         else "",
@@ -291,3 +291,15 @@ def ckan_record(package: dict, base: str) -> RemoteRecord:
         modified=source_date(extras.get("modified"))
         or source_date(package.get("metadata_modified")),
     )
+
+
+# An access extra as CKAN sites write it: Suchi's own codes, ckanext-dcat's EU access-right
+# IRI (or its last word), data.gov's DCAT-US accessLevel. Anything else: open, as CKAN shows it.
+_ACCESS_WORDS = {"open": "open", "public": "open", "restricted": "restricted",
+                 "restricted public": "restricted", "non public": "restricted",
+                 "consent": "consent"}  # fmt: skip
+
+
+def _access(value) -> str:
+    word = str(value or "").rstrip("/").rsplit("/", 1)[-1].replace("_", " ").replace("-", " ")
+    return _ACCESS_WORDS.get(word.strip().lower(), "open")

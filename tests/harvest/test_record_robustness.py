@@ -18,6 +18,8 @@ from .test_source_dates import harvest
 
 pytestmark = pytest.mark.django_db
 
+EU_ACCESS = "http://publications.europa.eu/resource/authority/access-right/"
+
 
 def test_entries_that_are_no_object_fail_alone(owner, catalogue_server):
     real = _load("fcc")["dataset"][:5]
@@ -84,3 +86,20 @@ def test_ckans_own_no_licence_is_no_licence():
     assert (found.payload["license"], found.payload["license_text"]) == ("", "")
     stated = ckan_record({**package, "license_id": "my-terms", "license_title": "Our terms"}, "")
     assert stated.payload["license_text"] == "Our terms"
+
+
+@pytest.mark.parametrize(
+    "extra, expected",
+    [
+        ({"key": "access_rights", "value": "consent"}, "consent"),  # Suchi's own
+        ({"key": "access_rights", "value": EU_ACCESS + "RESTRICTED"}, "restricted"),  # ckanext-dcat
+        ({"key": "access_rights", "value": EU_ACCESS + "NON_PUBLIC"}, "restricted"),
+        ({"key": "access_rights", "value": EU_ACCESS + "PUBLIC"}, "open"),
+        ({"key": "accessLevel", "value": "restricted public"}, "restricted"),  # data.gov
+        ({"key": "accessLevel", "value": "non-public"}, "restricted"),
+        ({"key": "access_rights", "value": "Ask the data office"}, "open"),
+    ],
+)
+def test_a_ckan_access_extra_is_read_as_sites_write_it(extra, expected):
+    package = {"id": "p", "name": "p", "title": "Tides", "extras": [extra]}
+    assert ckan_record(package, "https://c.example").payload["access_rights"] == expected
