@@ -161,6 +161,9 @@ class StagedRecord(models.Model):
     # The dates the source states (RemoteRecord.issued / .modified), for the provenance.
     issued = models.CharField(max_length=32, blank=True, default="")
     modified = models.CharField(max_length=32, blank=True, default="")
+    origin = models.JSONField(
+        default=dict, blank=True, help_text="Where the source had the record from (RemoteRecord)"
+    )
 
     class Meta:
         ordering = ["job_id", "position"]

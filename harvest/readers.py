@@ -11,7 +11,7 @@ from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 from django.conf import settings
 
 from catalog.standards import ckan, croissant, datajson, dcat
-from catalog.standards.common import UNREADABLE, RemoteRecord, text
+from catalog.standards.common import UNREADABLE, RemoteRecord, bounded_fields, text
 from catalog.standards.dates import source_date
 from catalog.standards.dcat import HYDRA, RDF_TYPES, rdf_format_of
 from core.jsontext import strict_loads
@@ -147,20 +147,42 @@ def read_suchi(url: str, progress: Progress) -> Iterator[RemoteRecord]:
                 item.get("institution") if isinstance(item.get("institution"), dict) else {}
             )
             links = item.get("links") if isinstance(item.get("links"), dict) else {}
-            # A record the other Suchi harvested keeps its own source's dates.
+            # A record the other Suchi harvested keeps its own source's dates, what that source
+            # said beyond Suchi's fields, and where it came from.
             origin = item.get("provenance") if isinstance(item.get("provenance"), dict) else {}
+            said = origin.get("source_fields")
             yield RemoteRecord(
                 str(item.get("id")),
                 payload,
                 http_url(links.get("self")),
-                text(institution.get("name"), 300),
+                text(origin.get("publisher"), 300) or text(institution.get("name"), 300),
+                source_fields=bounded_fields(said) if isinstance(said, dict) else {},
                 issued=source_date(origin.get("issued")) or source_date(item.get("published_at")),
                 modified=source_date(origin.get("modified"))
                 or source_date(item.get("modified_at")),
+                origin=_first_hop(origin),
             )
         next_url = body.get("next") or None
         if next_url:
             next_url = urljoin(base + "/", next_url)
+
+
+def _first_hop(provenance: dict) -> dict:
+    """Where another Suchi harvested a record from (its provenance), as the record's origin: the
+    first hop's, however many Suchis it passed through since."""
+    if isinstance(provenance.get("origin"), dict):
+        provenance = {"source": provenance["origin"], **provenance["origin"]}
+    source = provenance.get("source") if isinstance(provenance.get("source"), dict) else {}
+    kind = text(source.get("kind"), 20)
+    if not kind:
+        return {}
+    return {
+        "kind": kind,
+        "name": text(source.get("name"), 200),
+        "url": http_url(source.get("url")),
+        "remote_id": text(provenance.get("remote_id"), 500),
+        "remote_url": http_url(provenance.get("remote_url")),
+    }
 
 
 _SUCHI_OUTPUT_ONLY = {

@@ -35,6 +35,9 @@ class RemoteRecord:
     # the exports state these, not the time of the harvest.
     issued: str = ""
     modified: str = ""
+    # Where the source had the record from, when it harvested it itself (another Suchi): the
+    # first hop's kind, name, url, remote_id and remote_url.
+    origin: dict = field(default_factory=dict)
 
 
 FREQUENCIES = {  # ISO 8601 repeating durations (DCAT-US accrualPeriodicity)

@@ -5,7 +5,7 @@ data.json (export, streamed: GET /data.json)."""
 import json
 import re
 
-from django.db.models import Case, JSONField, Value, When
+from django.db.models import Case, JSONField, Q, Value, When
 from django.db.models.fields.json import KT
 
 from core.links import http_url
@@ -168,10 +168,14 @@ def datajson_catalog_chunks(base: str, datasets, *, self_url: str):
 
 def with_source_said(datasets):
     """`datasets` with what a data.json source said beyond Suchi's fields (its source_fields)
-    read alongside, as `dcat_us_said`: None for every dataset not harvested from data.json."""
+    read alongside, as `dcat_us_said`: None for every dataset not harvested from data.json
+    (directly, or through another Suchi that did)."""
     return datasets.annotate(
         dcat_us_said=Case(
-            When(provenance__source__kind="datajson", then=KT("provenance__source_fields")),
+            When(
+                Q(provenance__source__kind="datajson") | Q(provenance__origin__kind="datajson"),
+                then=KT("provenance__source_fields"),
+            ),
             default=Value(None),
             output_field=JSONField(),
         )

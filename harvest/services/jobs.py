@@ -172,12 +172,12 @@ def this_process() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def _content_hash(payload: dict, source_fields: dict, dates: dict) -> str:
-    """The record as the source sent it. A record with no source_fields and no dates hashes as
-    it did before they were kept, so an upgrade does not count every record as changed."""
+def _content_hash(payload: dict, source_fields: dict, stated: dict) -> str:
+    """The record as the source sent it. A record with no source_fields, no dates and no origin
+    hashes as it did before they were kept, so an upgrade does not count every record as changed."""
     content = {"payload": payload, "source_fields": source_fields} if source_fields else payload
-    if dates:
-        content = {"record": content, "dates": dates}
+    if stated:
+        content = {"record": content, "dates": stated}
     return hashlib.sha256(
         json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
     ).hexdigest()
@@ -195,16 +195,18 @@ def _gather(run: _Run) -> None:
     batch: list[StagedRecord] = []
     for record in reader(source.url, Progress(on_page=on_page)):
         dates = {k: v for k, v in (("issued", record.issued), ("modified", record.modified)) if v}
+        stated = {**dates, "origin": record.origin} if record.origin else dates
         batch.append(
             StagedRecord(
                 job=run.job,
                 position=run.gathered,
                 guid=record.guid[:500],
-                content_hash=_content_hash(record.payload, record.source_fields, dates),
+                content_hash=_content_hash(record.payload, record.source_fields, stated),
                 payload=record.payload,
                 remote_url=http_url(record.remote_url),
                 publisher=record.publisher[:300],
                 source_fields=record.source_fields,
+                origin=record.origin,
                 **dates,
             )
         )
@@ -235,6 +237,8 @@ def _provenance(source: HarvestSource, staged: StagedRecord, at) -> dict:
             provenance[key] = value
     if staged.source_fields:
         provenance["source_fields"] = staged.source_fields
+    if staged.origin:
+        provenance["origin"] = staged.origin
     return provenance
 
 

@@ -112,6 +112,14 @@ class HttpOnlyField(serializers.CharField):
         return http_only(value)
 
 
+class OriginOutput(serializers.Serializer):
+    kind = serializers.CharField()
+    name = serializers.CharField(allow_blank=True)
+    url = HttpOnlyField(allow_blank=True)
+    remote_id = serializers.CharField(allow_blank=True)
+    remote_url = HttpOnlyField(allow_blank=True)
+
+
 class ProvenanceOutput(serializers.Serializer):
     """Where a harvested dataset came from (null for datasets registered here)."""
 
@@ -125,6 +133,11 @@ class ProvenanceOutput(serializers.Serializer):
     )
     modified = serializers.CharField(
         required=False, help_text="When the source says the dataset last changed (ISO 8601)"
+    )
+    origin = OriginOutput(
+        required=False,
+        help_text="Where the source had the record from, when the source (another Suchi) "
+        "harvested it itself: the first hop",
     )
 
 
