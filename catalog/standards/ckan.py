@@ -10,6 +10,8 @@ from registry.models import Dataset, Distribution, Institution
 
 from .common import (
     RemoteRecord,
+    bounded_fields,
+    bounding_box,
     distribution,
     email_address,
     language_code,
@@ -107,7 +109,7 @@ def package_dict(dataset: Dataset) -> dict:
         {"name": k, "display_name": k, "state": "active", "vocabulary_id": None}
         for k in dataset.keywords
     ]
-    return {
+    package = {
         "id": str(dataset.pk),
         "name": package_name(dataset),
         "title": dataset.title,
@@ -156,11 +158,15 @@ def package_dict(dataset: Dataset) -> dict:
                     ("temporal_end", _iso(dataset.temporal_end)),
                     ("language", _json_list(*dataset.languages)),
                     ("conforms_to", _json_list(*dataset.conforms_to)),
+                    ("spatial", _geometry((dataset.spatial or {}).get("bbox"))),
                 )
                 if value
             ),
         ],
     }
+    written = {extra["key"] for extra in package["extras"]}
+    package["extras"].extend(_said_again(dataset, written))
+    return package
 
 
 def _json_list(*values: str) -> str:
@@ -177,6 +183,22 @@ def _iso(day) -> str:
 
 def _as_list(value) -> list:
     return value if isinstance(value, list) else []
+
+
+def _json_value(value):
+    try:
+        return json.loads(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _geometry(bbox) -> str:
+    """[west, south, east, north] as ckanext-spatial's `spatial` extra, a GeoJSON Polygon."""
+    if not bbox:
+        return ""
+    west, south, east, north = bbox
+    ring = [[west, south], [east, south], [east, north], [west, north], [west, south]]
+    return json.dumps({"type": "Polygon", "coordinates": [ring]})
 
 
 def _extra_list(value) -> list:
@@ -214,6 +236,7 @@ def ckan_record(package: dict, base: str) -> RemoteRecord:
     states = [
         s for s in str(extras.get("spatial_states") or "").split(",") if s in vocabularies.states()
     ]
+    box = bounding_box(_json_value(extras.get("spatial")))
     distributions = [
         d
         for d in (
@@ -261,7 +284,8 @@ def ckan_record(package: dict, base: str) -> RemoteRecord:
         "update_frequency": extras.get("update_frequency")
         if extras.get("update_frequency") in vocabularies.frequencies()
         else "",
-        "spatial": {"states": states},
+        # ckanext-spatial's extra: a GeoJSON geometry, kept as a bounding box.
+        "spatial": {"states": states, "bbox": box},
         "temporal": temporal_range(
             f"{extras['temporal_start']}/{extras.get('temporal_end') or ''}"
             if isinstance(extras.get("temporal_start"), str)
@@ -287,10 +311,53 @@ def ckan_record(package: dict, base: str) -> RemoteRecord:
         # The publisher the record names (ckanext-dcat's extra), else its organisation.
         text(extras.get("publisher_name"), 300) or text(organization.get("title"), 300),
         # The record's own dates (ckanext-dcat's extras), else CKAN's times for the package.
+        source_fields=_unmapped(package, extras, mapped={"spatial"} if box else set()),
         issued=source_date(extras.get("issued")) or source_date(package.get("metadata_created")),
         modified=source_date(extras.get("modified"))
         or source_date(package.get("metadata_modified")),
     )
+
+
+# CKAN's own package keys, and the extras ckan_record maps: everything else a package says (an
+# extension's fields, ckanext-scheming's, the extras Suchi has no column for) is kept.
+_PACKAGE_KEYS = {
+    "id", "name", "title", "notes", "url", "version", "author", "author_email", "maintainer",
+    "maintainer_email", "license_id", "license_title", "license_url", "isopen", "state", "type",
+    "private", "owner_org", "organization", "groups", "tags", "num_tags", "resources",
+    "num_resources", "metadata_created", "metadata_modified", "creator_user_id", "extras",
+    "relationships_as_object", "relationships_as_subject", "revision_id", "tracking_summary",
+}  # fmt: skip
+_MAPPED_EXTRAS = {
+    "access_rights", "accessLevel", "update_frequency", "spatial_states", "quality_score",
+    "issued", "modified", "publisher_name", "temporal_start", "temporal_end", "language",
+    "conforms_to", "theme",
+}  # fmt: skip
+
+
+def _unmapped(package: dict, extras: dict, mapped: set) -> dict:
+    """What the package says that Suchi has no field for, for the provenance (source_fields)."""
+    said = {k: v for k, v in package.items() if k not in _PACKAGE_KEYS and v not in ("", None)}
+    said.update(
+        (k, v)
+        for k, v in extras.items()
+        if k not in _MAPPED_EXTRAS and k not in mapped and v not in ("", None)
+    )
+    return bounded_fields({k: v for k, v in said.items() if v != [] and v != {}})
+
+
+def _said_again(dataset: Dataset, written: set) -> list[dict]:
+    """A dataset harvested from CKAN (directly, or through another Suchi that did): what its
+    package said beyond Suchi's fields, as extras again (a value not text as JSON)."""
+    provenance = dataset.provenance or {}
+    said = provenance.get("source_fields")
+    kinds = {(provenance.get(k) or {}).get("kind") for k in ("source", "origin")}
+    if "ckan" not in kinds or not isinstance(said, dict):
+        return []
+    return [
+        {"key": k, "value": v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)}
+        for k, v in sorted(said.items())
+        if k not in written and k not in _PACKAGE_KEYS and k != "_cut"
+    ]
 
 
 # An access extra as CKAN sites write it: Suchi's own codes, ckanext-dcat's EU access-right

@@ -73,3 +73,39 @@ def test_an_access_level_comes_back_as_the_source_said_it(
     assert Dataset.objects.get().access_rights == ("open" if level == "public" else "restricted")
     published = json.loads(b"".join(client_anon.get("/data.json").streaming_content))
     assert [item["accessLevel"] for item in published["dataset"]] == [level]
+
+
+def test_what_a_ckan_package_said_beyond_suchis_fields_comes_back_in_its_extras(
+    owner, catalogue_server, client_anon
+):
+    """An extension's fields (ckanext-scheming's, at the top level) and unmapped extras are kept
+    and written again as extras; ckanext-spatial's geometry becomes the bounding box."""
+    polygon = {
+        "type": "Polygon",
+        "coordinates": [[[72.5, 18.8], [73.1, 18.8], [73.1, 19.4], [72.5, 19.4], [72.5, 18.8]]],
+    }
+    extras = [
+        {"key": "spatial", "value": json.dumps(polygon)},
+        {"key": "harvest_source_title", "value": "City portal"},
+        {"key": "access_rights", "value": "public"},
+    ]
+    url = serve_ckan_package(
+        catalogue_server, extras=extras, data_steward="Ms. Rao", related_areas=["Mumbai"]
+    )
+    harvest(owner, url, "ckan")
+    dataset = Dataset.objects.get(status="published")
+    assert dataset.spatial["bbox"] == [72.5, 18.8, 73.1, 19.4]
+    said = dataset.provenance["source_fields"]
+    assert said == {
+        "data_steward": "Ms. Rao",
+        "related_areas": ["Mumbai"],
+        "harvest_source_title": "City portal",
+    }
+    body = client_anon.get("/api/3/action/package_show", {"id": str(dataset.pk)}).json()
+    back = {e["key"]: e["value"] for e in body["result"]["extras"]}
+    assert back["data_steward"] == "Ms. Rao"
+    assert json.loads(back["related_areas"]) == ["Mumbai"]
+    assert back["harvest_source_title"] == "City portal"
+    assert json.loads(back["spatial"])["coordinates"] == polygon["coordinates"]
+    keys = [e["key"] for e in body["result"]["extras"]]
+    assert len(keys) == len(set(keys))
