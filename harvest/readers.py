@@ -221,11 +221,18 @@ def read_dcat(url: str, progress: Progress) -> Iterator[RemoteRecord]:
             raise HarvestError(f"{next_url}: {exc}") from None
         for node in sorted(graph.subjects(RDF.type, DCAT.Dataset), key=str):
             yield parsed(dcat.dataset_record, graph, node, guid=str(node))
-        following = [
-            str(o) for view in graph.subjects(RDF.type, HYDRA.PartialCollectionView)
-            for o in graph.objects(view, HYDRA.next)
-        ]  # fmt: skip
-        next_url = following[0] if following else None
+        next_url = _next_page(graph, next_url)
+
+
+def _next_page(graph, page_url: str) -> str | None:
+    """The next page a DCAT page names, in either of Hydra's forms: a PartialCollectionView's
+    `hydra:next` (Hydra today, Suchi's own), or a PagedCollection's `hydra:nextPage` (the older
+    vocabulary, as ckanext-dcat writes it, often a literal), relative to the page or not."""
+    for predicate in (HYDRA.next, HYDRA.nextPage):
+        for target in sorted(map(str, graph.objects(None, predicate))):
+            if target.strip():
+                return urljoin(page_url, target.strip())
+    return None
 
 
 # --- Croissant ---------------------------------------------------------------------------------

@@ -1,0 +1,61 @@
+"""DCAT as European portals write it (GovData's DCAT-AP.de, opendata.swiss's DCAT-AP-CH,
+ckanext-dcat's output): an outside check harvested their real dumps and found a second page
+never read, their licences unrecognised and much of what they said dropped. The records here are
+written for these tests in the same shapes (the real dumps are under licences we do not copy)."""
+
+import pytest
+
+from registry.models import Dataset
+
+from .test_source_dates import harvest
+
+pytestmark = pytest.mark.django_db
+
+PREFIXES = """
+@prefix dcat: <http://www.w3.org/ns/dcat#> .
+@prefix dct: <http://purl.org/dc/terms/> .
+@prefix foaf: <http://xmlns.com/foaf/0.1/> .
+@prefix hydra: <http://www.w3.org/ns/hydra/core#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix schema: <http://schema.org/> .
+@prefix locn: <http://www.w3.org/ns/locn#> .
+@prefix spdx: <http://spdx.org/rdf/terms#> .
+@prefix vcard: <http://www.w3.org/2006/vcard/ns#> .
+"""
+
+
+def dataset(n: int, body: str = "", dist: str = "") -> str:
+    return f"""
+<https://portal.example.de/dataset/d{n}> a dcat:Dataset ;
+    dct:identifier "d{n}" ;
+    dct:title "Haltestellen {n}"@de ;
+    dct:description "Alle Haltestellen des Nahverkehrs, Stand {n}."@de ;
+    dct:publisher [ a foaf:Agent ; foaf:name "Hansestadt Rostock" ] ;
+    dcat:distribution <https://portal.example.de/dataset/d{n}/csv> {body} .
+<https://portal.example.de/dataset/d{n}/csv> a dcat:Distribution ;
+    dcat:accessURL <https://portal.example.de/files/d{n}.csv> ;
+    dct:format "CSV" {dist} .
+"""
+
+
+def serve_ttl(server, path: str, text: str) -> str:
+    return server.serve(path, (PREFIXES + text).encode(), "text/turtle")
+
+
+def test_a_ckan_sites_paged_collection_is_read_to_its_last_page(owner, catalogue_server):
+    """ckanext-dcat writes the older Hydra form: a PagedCollection whose hydra:nextPage is a
+    literal; the harvest read page 1 only, and said nothing."""
+    serve_ttl(catalogue_server, "/catalog/page2.ttl", dataset(3) + dataset(4))
+    first = (
+        dataset(1)
+        + dataset(2)
+        + """
+<https://portal.example.de/catalog.ttl?page=1> a hydra:PagedCollection ;
+    hydra:totalItems "4"^^xsd:integer ;
+    hydra:itemsPerPage "2"^^xsd:integer ;
+    hydra:nextPage "page2.ttl" .
+"""
+    )
+    harvest(owner, serve_ttl(catalogue_server, "/catalog/page1.ttl", first), "dcat")
+    titles = sorted(Dataset.objects.values_list("title", flat=True))
+    assert titles == [f"Haltestellen {n}" for n in (1, 2, 3, 4)]
