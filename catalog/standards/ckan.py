@@ -15,13 +15,12 @@ from .common import (
     distribution,
     email_address,
     language_code,
-    licence_fields,
-    licence_id,
     temporal_range,
     text,
     themes_and_keywords,
 )
 from .dates import source_date
+from .licences import licence_fields, licence_id
 
 CKAN_VERSION = "2.10.4"  # the API generation we follow, reported by status_show
 NAME_SEPARATOR = "--"  # package name = <institution slug>--<dataset slug>; our slugs have no "--"

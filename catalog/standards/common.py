@@ -14,8 +14,6 @@ from email.utils import parseaddr
 from core.links import http_url
 from registry import vocabularies
 
-from .ckan_licences import spdx_for
-
 # The payload key of a record its parser could not read (a bug met on odd input): the import
 # counts it failed, with the reason, and goes on with the others.
 UNREADABLE = "__unreadable__"
@@ -71,110 +69,6 @@ MEDIA_FORMATS = {
 }  # fmt: skip
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _MEDIA_TYPE = re.compile(r"^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}$", re.I)
-
-
-def licence_id(value: str | None) -> str:
-    """The licence id (SPDX, or one of Suchi's documented LicenseRef- ids) for a licence as
-    real feeds give it: an id, a CKAN id, a URL in any of its spellings (http or https, www.
-    or not, trailing slash, /legalcode, deed pages), a Creative Commons name ("CC BY 4.0",
-    "Creative Commons Attribution 4.0"), or a public-domain statement. "" when nothing fits:
-    the caller keeps the source's words (issue #17)."""
-    if not isinstance(value, str) or not value.strip():
-        return ""
-    value = value.strip()
-    if canonical := vocabularies.licence_canonical_id(value):
-        return canonical
-    lowered = value.lower()
-    if ckan := spdx_for(lowered):
-        return ckan
-    address = _normalised_url(lowered)
-    if address:
-        for code, licence in vocabularies.licences().items():
-            if licence.page and _normalised_url(licence.page.lower()) == address:
-                return code
-        if any(site in address for site in _LICENCE_ID_SITES):
-            name = address.rsplit("/", 1)[-1].removesuffix(".html").removesuffix(".json")
-            return vocabularies.licence_canonical_id(name) or ""
-        for fragment, code in _OTHER_LICENCE_URLS.items():
-            if fragment in address:
-                return code
-    if match := _CC_URL.search(address or lowered):
-        kind, version = match.groups()
-        return vocabularies.licence_canonical_id(f"CC-{kind.upper()}-{version}") or ""
-    if match := _CC_NAME.search(lowered):
-        spelled = (
-            match.group(1)
-            .replace("share-alike", "sharealike")
-            .replace("non-commercial", "noncommercial")
-        )
-        words = re.findall(r"[a-z]+", spelled)
-        kind = "-".join(dict.fromkeys(_CC_PARTS[w] for w in words if w in _CC_PARTS))
-        return vocabularies.licence_canonical_id(f"CC-{kind}-{match.group(2)}") or ""
-    if _CC0_URL.search(lowered) or re.search(r"\bcc[ -]?0\b|cc[ -]zero", lowered):
-        return "CC0-1.0"
-    if _CC_PDM_URL.search(lowered):
-        return "CC-PDM-1.0"
-    for code, licence in vocabularies.licences().items():
-        for phrase in licence.match:
-            if _phrase_in(phrase, address or lowered):
-                return code
-    return ""
-
-
-# Sites whose licence pages end in the licence's id (Hugging Face writes choosealicense.com's).
-_LICENCE_ID_SITES = (
-    "spdx.org/licenses/",
-    "opensource.org/licenses/",
-    "choosealicense.com/licenses/",
-)
-
-
-def _normalised_url(value: str) -> str:
-    """A licence URL without what varies between spellings of it; "" if not a URL."""
-    if not value.startswith(("http://", "https://")):
-        return ""
-    address = value.split("#", 1)[0].split("?", 1)[0]
-    address = address.removeprefix("https://").removeprefix("http://").removeprefix("www.")
-    address = address.rstrip("/")
-    for suffix in ("/legalcode", "/deed.en", "/deed"):
-        address = address.removesuffix(suffix)
-    return address.rstrip("/")
-
-
-def _phrase_in(phrase: str, text: str) -> bool:
-    if "/" in phrase or "." in phrase:
-        return phrase in text
-    return re.search(rf"(?<![a-z0-9]){re.escape(phrase)}(?![a-z0-9])", text) is not None
-
-
-_CC_URL = re.compile(r"creativecommons\.org/licenses/([a-z-]+)/(\d\.\d)")
-_CC_NAME = re.compile(
-    r"(?:creative commons|\bcc)[ -]+((?:(?:by|sa|nc|nd|attribution|sharealike|share-alike|"
-    r"noncommercial|non-commercial|noderivatives|no derivatives)[ -]*)+)(\d\.\d)"
-)
-_CC_PARTS = {
-    "by": "BY", "attribution": "BY", "sa": "SA", "sharealike": "SA", "nc": "NC",
-    "noncommercial": "NC", "nd": "ND", "noderivatives": "ND", "noderivs": "ND",
-}  # fmt: skip
-_CC0_URL = re.compile(r"creativecommons\.org/publicdomain/zero/1\.0")
-_CC_PDM_URL = re.compile(r"creativecommons\.org/publicdomain/mark/1\.0")
-_OTHER_LICENCE_URLS = {
-    "opendatacommons.org/licenses/odbl": "ODbL-1.0",
-    "opendatacommons.org/licenses/by": "ODC-By-1.0",
-    "opendatacommons.org/licenses/pddl": "PDDL-1.0",
-    "nationalarchives.gov.uk/doc/open-government-licence": "OGL-UK-3.0",
-}
-
-
-def licence_fields(value) -> dict:
-    """`license` (an id Suchi recognises) and `license_text` (the source's words or URL, kept
-    verbatim when they map to no id) for a licence as a feed states it."""
-    if isinstance(value, dict):  # JSON-LD style {"@id": …} or {"url": …, "name": …}
-        value = value.get("@id") or value.get("url") or value.get("name") or ""
-    if not isinstance(value, str) or not value.strip():
-        return {"license": "", "license_text": ""}
-    code = licence_id(value)
-    return {"license": code, "license_text": "" if code else value.strip()[:500]}
 
 
 def themes_and_keywords(themes, words, *, stated=()) -> tuple[list[str], list[str]]:

@@ -21,12 +21,12 @@ from .common import (
     distribution,
     email_address,
     language_code,
-    licence_fields,
     state_codes,
     temporal_range,
     text,
     themes_and_keywords,
 )
+from .licences import licence_fields
 
 # What becomes Suchi's own fields in full; everything else a record says is kept in the
 # provenance snapshot as `source_fields` (publisher hierarchy, bureau and program codes,

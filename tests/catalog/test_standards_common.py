@@ -8,11 +8,11 @@ from catalog.standards.common import (
     bounding_box,
     iso_date,
     keywords,
-    licence_fields,
     state_codes,
     temporal_range,
     themes_and_keywords,
 )
+from catalog.standards.licences import licence_fields
 from registry import vocabularies
 
 

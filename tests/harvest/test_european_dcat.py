@@ -59,3 +59,37 @@ def test_a_ckan_sites_paged_collection_is_read_to_its_last_page(owner, catalogue
     harvest(owner, serve_ttl(catalogue_server, "/catalog/page1.ttl", first), "dcat")
     titles = sorted(Dataset.objects.values_list("title", flat=True))
     assert titles == [f"Haltestellen {n}" for n in (1, 2, 3, 4)]
+
+
+def test_what_german_and_ckan_feeds_say_of_licence_size_checksum_and_period_is_read(
+    owner, catalogue_server
+):
+    body = """;
+    dct:license <http://dcat-ap.de/def/licenses/dl-by-de/2.0> ;
+    dct:temporal [ a dct:PeriodOfTime ;
+        schema:startDate "2019-01-01"^^xsd:date ; schema:endDate "2019-12-31"^^xsd:date ]"""
+    checksum = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+    dist = f""";
+    dcat:byteSize "147253.0"^^xsd:decimal ;
+    spdx:checksum [ a spdx:Checksum ;
+        spdx:algorithm <http://dcat-ap.de/def/hashAlgorithms/sha/256> ;
+        spdx:checksumValue "{checksum}" ]"""
+    words = """;
+    dct:license "Nutzungsbedingungen der Landeshauptstadt Potsdam" """
+    document = (
+        dataset(1, body, dist)
+        + dataset(2, words)
+        + dataset(3, '; dct:temporal [ a dct:PeriodOfTime ; dcat:startDate "2020-03" ]')
+    )
+    harvest(owner, serve_ttl(catalogue_server, "/catalog.ttl", document), "dcat")
+    first, second, third = Dataset.objects.order_by("title")
+    assert first.license == "DL-DE-BY-2.0"
+    assert (str(first.temporal_start), str(first.temporal_end)) == ("2019-01-01", "2019-12-31")
+    (distribution,) = first.distributions.all()
+    assert (distribution.byte_size, distribution.checksum_sha256) == (147253, checksum)
+    # A licence in words is kept as the source wrote it, not lost.
+    assert (second.license, second.license_text) == (
+        "",
+        "Nutzungsbedingungen der Landeshauptstadt Potsdam",
+    )
+    assert (str(third.temporal_start), third.temporal_end) == ("2020-03-01", None)

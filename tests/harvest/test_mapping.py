@@ -3,7 +3,9 @@ ids for what SPDX does not list, or nothing when unknown (the caller keeps the s
 
 import pytest
 
-from catalog.standards.common import licence_id
+from catalog.standards.licences import licence_id
+
+EU = "http://publications.europa.eu/resource/authority/licence/"
 
 
 @pytest.mark.parametrize(
@@ -35,6 +37,29 @@ from catalog.standards.common import licence_id
         ("Government Open Data License - India", "LicenseRef-GODL-India"),
         ("NDSAP", "LicenseRef-NDSAP-India"),
         ("other-pd", "LicenseRef-Public-Domain"),
+        # The EU Publications Office's licence table (DCAT-AP's) and DCAT-AP.de's.
+        (EU + "CC_BY_4_0", "CC-BY-4.0"),
+        (EU + "CC_BYNCND_3_0", "CC-BY-NC-ND-3.0"),
+        (EU + "CC_BY_3_0_AT", "CC-BY-3.0-AT"),
+        (EU + "CC0", "CC0-1.0"),
+        (EU + "ODC_BL", "ODbL-1.0"),
+        (EU + "ODC_BY", "ODC-By-1.0"),
+        (EU + "DL_BY_DE_2_0", "DL-DE-BY-2.0"),
+        (EU + "APACHE_2_0", "Apache-2.0"),
+        (EU + "COM_REUSE", ""),
+        ("http://dcat-ap.de/def/licenses/dl-by-de/2.0", "DL-DE-BY-2.0"),
+        ("https://www.dcat-ap.de/def/licenses/dl-zero-de/2.0", "DL-DE-ZERO-2.0"),
+        ("http://dcat-ap.de/def/licenses/cc-by", "CC-BY-4.0"),
+        ("http://dcat-ap.de/def/licenses/cc-by-de/3.0", "CC-BY-3.0-DE"),
+        ("http://dcat-ap.de/def/licenses/cc-by-nc-de/4_0", "CC-BY-NC-4.0"),
+        ("https://www.dcat-ap.de/def/licenses/odbl", "ODbL-1.0"),
+        ("http://dcat-ap.de/def/licenses/other-closed", ""),
+        ("https://creativecommons.org/licenses/by/3.0/de/", "CC-BY-3.0-DE"),
+        ("https://choosealicense.com/licenses/odc-by/", "ODC-By-1.0"),
+        ("http://www.opendefinition.org/licenses/odc-odbl", "ODbL-1.0"),
+        ("https://data.norge.no/nlod/no/2.0", "NLOD-2.0"),
+        ("https://www.govdata.de/dl-de/by-2-0", "DL-DE-BY-2.0"),
+        ("Datenlizenz Deutschland – Namensnennung – Version 2.0", "DL-DE-BY-2.0"),
         ("See terms of use", ""),
         ("https://project-open-data.cio.gov/unknown-license/", ""),
         ("https://example.org/our-own-licence", ""),

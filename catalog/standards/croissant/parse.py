@@ -27,11 +27,11 @@ from ..common import (
     iso_date,
     keywords,
     language_code,
-    licence_fields,
     temporal_range,
     text,
 )
 from ..dates import source_date
+from ..licences import licence_fields
 from .export import DATA_TYPES
 
 # Croissant data types → Table Schema types (the inverse of export.DATA_TYPES; text wins).

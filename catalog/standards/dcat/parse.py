@@ -14,21 +14,21 @@ from ..common import (
     distribution,
     email_address,
     iso_date,
-    licence_fields,
-    licence_id,
+    temporal_range,
     text,
     themes_and_keywords,
 )
 from ..dates import source_date
+from ..licences import licence_fields, licence_id
 from .vocab import ACCESS_RIGHTS, DCAT_VERSION, SPDX, VCARD
 
 
 def _licence_statements(graph, subject) -> list[str]:
-    """What a node's dct:license says: the licence IRI, else the document's identifier or
-    title (a blank node naming the licence)."""
+    """What a node's dct:license says: the licence IRI, its words (a literal, though DCAT wants
+    a dct:LicenseDocument), else the document's identifier or title (a blank node naming it)."""
     found = []
     for document in graph.objects(subject, DCTERMS.license):
-        if isinstance(document, URIRef):
+        if isinstance(document, URIRef | Literal):
             found.append(str(document))
         else:
             for predicate in (DCTERMS.identifier, DCTERMS.title, RDFS.label):
@@ -49,15 +49,52 @@ def _licence_of(statements: list[str]) -> dict:
 def _size_and_checksum(graph, dist) -> dict:
     """dcat:byteSize and a SHA-256 spdx:checksum of a distribution, where the graph has them."""
     found: dict = {}
-    size = graph.value(dist, DCAT.byteSize)
-    if size is not None and str(size).isdigit() and int(str(size)) < 2**63:
-        found["byte_size"] = int(str(size))
+    size = str(graph.value(dist, DCAT.byteSize) or "").strip()
+    # An integer, as DCAT-AP 3 types it, or a decimal as ckanext-dcat writes it ("147253.0").
+    if re.fullmatch(r"\d{1,18}(\.0*)?", size):
+        found["byte_size"] = int(size.split(".")[0])
     for checksum in graph.objects(dist, SPDX.checksum):
-        if graph.value(checksum, SPDX.algorithm) == SPDX.checksumAlgorithm_sha256:
+        # SPDX's algorithm IRI, or another table's whose name ends so (DCAT-AP.de's sha/256).
+        algorithm = re.sub(r"[^a-z0-9]", "", str(graph.value(checksum, SPDX.algorithm)).lower())
+        if algorithm.endswith(("sha256", "sha2256")):
             value = str(graph.value(checksum, SPDX.checksumValue) or "").strip().lower()
             if re.fullmatch(r"[0-9a-f]{64}", value):
                 found["checksum_sha256"] = value
     return found
+
+
+# A period's start and end as DCAT 2/3 (dcat:startDate), DCAT-AP 1.x and ckanext-dcat
+# (schema:startDate) and OWL-Time (time:hasBeginning/time:inXSDDate…) write them.
+_TIME = "http://www.w3.org/2006/time#"
+_STARTS = [DCAT.startDate, *(URIRef(f"{s}schema.org/startDate") for s in ("http://", "https://"))]
+_ENDS = [DCAT.endDate, *(URIRef(f"{s}schema.org/endDate") for s in ("http://", "https://"))]
+_INSTANTS = [URIRef(_TIME + name) for name in ("inXSDDate", "inXSDDateTime", "inXSDDateTimeStamp")]
+
+
+def _period(graph, node) -> tuple:
+    """(start, end) of the dataset's first dct:temporal that states one, or an interval
+    written as a literal (`2010/2015`); (None, None) if none does."""
+    for period in graph.objects(node, DCTERMS.temporal):
+        if isinstance(period, Literal):
+            found = temporal_range(str(period))
+            start, end = found["start"], found["end"]
+        else:
+            start = _moment(graph, period, _STARTS, URIRef(_TIME + "hasBeginning"), end=False)
+            end = _moment(graph, period, _ENDS, URIRef(_TIME + "hasEnd"), end=True)
+        if start or end:
+            return start, end
+    return None, None
+
+
+def _moment(graph, period, predicates, instant, *, end: bool):
+    for predicate in predicates:
+        if (found := graph.value(period, predicate)) is not None:
+            return iso_date(str(found), end=end)
+    moment = graph.value(period, instant)
+    for predicate in _INSTANTS if moment is not None else ():
+        if (found := graph.value(moment, predicate)) is not None:
+            return iso_date(str(found), end=end)
+    return None
 
 
 # Long: one line per field of Suchi's payload, read from a DCAT graph.
@@ -76,7 +113,6 @@ def dataset_record(graph, node) -> RemoteRecord:
     languages_by_iri = {lang["iri"]: code for code, lang in vocabularies.languages().items()}
     access_by_iri = {iri: code for code, iri in ACCESS_RIGHTS.items()}
     contact = graph.value(node, DCAT.contactPoint)
-    period = graph.value(node, DCTERMS.temporal)
     distributions, licences = [], []
     for dist in graph.objects(node, DCAT.distribution):
         media = value(dist, DCAT.mediaType).removeprefix(
@@ -100,8 +136,7 @@ def dataset_record(graph, node) -> RemoteRecord:
         match = re.search(r"/places/IN-([A-Z]{2})$", str(place))
         if match and match.group(1) in vocabularies.states():
             states.append(match.group(1))
-    start = iso_date(value(period, DCAT.startDate)) if period is not None else None
-    end = iso_date(value(period, DCAT.endDate), end=True) if period is not None else None
+    start, end = _period(graph, node)
     access = access_by_iri.get(value(node, DCTERMS.accessRights), "open")
     # Themes of the EU authority table by IRI; any other theme by its label (or IRI) through
     # the terms table, kept as a keyword when it matches nothing.
