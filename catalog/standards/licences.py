@@ -116,7 +116,7 @@ _OTHER_LICENCE_URLS = {
     "data.norge.no/nlod/no/2.0": "NLOD-2.0",
     "data.norge.no/nlod/en/2.0": "NLOD-2.0",
 }
-# "Datenlizenz Deutschland – Namensnennung – Version 2.0", as German portals name theirs.
+# "Datenlizenz Deutschland - Namensnennung - Version 2.0", as German portals name theirs.
 _DL_DE_NAME = re.compile(r"datenlizenz deutschland\W+(namensnennung|zero)\W+version (\d\.\d)")
 _DL_DE = {"namensnennung": "BY", "by": "BY", "zero": "ZERO"}
 

@@ -59,7 +59,7 @@ EU = "http://publications.europa.eu/resource/authority/licence/"
         ("http://www.opendefinition.org/licenses/odc-odbl", "ODbL-1.0"),
         ("https://data.norge.no/nlod/no/2.0", "NLOD-2.0"),
         ("https://www.govdata.de/dl-de/by-2-0", "DL-DE-BY-2.0"),
-        ("Datenlizenz Deutschland – Namensnennung – Version 2.0", "DL-DE-BY-2.0"),
+        ("Datenlizenz Deutschland \u2013 Namensnennung \u2013 Version 2.0", "DL-DE-BY-2.0"),
         ("See terms of use", ""),
         ("https://project-open-data.cio.gov/unknown-license/", ""),
         ("https://example.org/our-own-licence", ""),
