@@ -14,6 +14,7 @@ from .common import (
     bounding_box,
     distribution,
     email_address,
+    frequency_code,
     language_code,
     temporal_range,
     text,
@@ -236,6 +237,10 @@ def ckan_record(package: dict, base: str) -> RemoteRecord:
         s for s in str(extras.get("spatial_states") or "").split(",") if s in vocabularies.states()
     ]
     box = bounding_box(_json_value(extras.get("spatial")))
+    # Suchi's extra; ckanext-dcat's (an extra, or a top-level field under scheming).
+    frequency = frequency_code(
+        extras.get("update_frequency") or extras.get("frequency") or package.get("frequency")
+    )
     distributions = [
         d
         for d in (
@@ -280,9 +285,7 @@ def ckan_record(package: dict, base: str) -> RemoteRecord:
             or (None if package.get("license_id") in NO_LICENCE else package.get("license_id"))
         ),
         "access_rights": access,
-        "update_frequency": extras.get("update_frequency")
-        if extras.get("update_frequency") in vocabularies.frequencies()
-        else "",
+        "update_frequency": frequency,
         # ckanext-spatial's extra: a GeoJSON geometry, kept as a bounding box.
         "spatial": {"states": states, "bbox": box},
         "temporal": temporal_range(
@@ -310,7 +313,11 @@ def ckan_record(package: dict, base: str) -> RemoteRecord:
         # The publisher the record names (ckanext-dcat's extra), else its organisation.
         text(extras.get("publisher_name"), 300) or text(organization.get("title"), 300),
         # The record's own dates (ckanext-dcat's extras), else CKAN's times for the package.
-        source_fields=_unmapped(package, extras, mapped={"spatial"} if box else set()),
+        source_fields=_unmapped(
+            package,
+            extras,
+            mapped={*({"spatial"} if box else ()), *({"frequency"} if frequency else ())},
+        ),
         issued=source_date(extras.get("issued")) or source_date(package.get("metadata_created")),
         modified=source_date(extras.get("modified"))
         or source_date(package.get("metadata_modified")),

@@ -50,6 +50,30 @@ FREQUENCIES = {  # ISO 8601 repeating durations (DCAT-US accrualPeriodicity)
     "R/PT1S": "continuous",  # Project Open Data's "continuously updated"
     "irregular": "irregular",
 }
+# A frequency's name as feeds write it, beyond ISO 8601: the EU frequency table's (its IRI's
+# last word), Dublin Core's (purl.org/cld/freq/), CKAN's and ckanext-dcat's plain words.
+_FREQUENCY_WORDS = {
+    "continuous": "continuous", "cont": "continuous", "update-cont": "continuous",
+    "hourly": "hourly", "daily": "daily", "weekly": "weekly", "biweekly": "fortnightly",
+    "fortnightly": "fortnightly", "monthly": "monthly", "quarterly": "quarterly",
+    "semiannual": "semiannual", "annual-2": "semiannual", "annual": "annual",
+    "annually": "annual", "yearly": "annual", "irregular": "irregular", "irreg": "irregular",
+    "never": "never", "unknown": "unknown",
+}  # fmt: skip
+
+
+def frequency_code(value) -> str:
+    """Suchi's frequency code for an ISO 8601 repeating duration (`R/P1Y`), a Suchi code, an
+    IRI of the EU's or Dublin Core's table, or a plain word; "" when it names none of them."""
+    if not isinstance(value, str) or not value.strip():
+        return ""
+    value = value.strip()
+    if value.upper() in FREQUENCIES or value in FREQUENCIES:
+        return FREQUENCIES.get(value) or FREQUENCIES[value.upper()]
+    word = value.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+    return _FREQUENCY_WORDS.get(word.lower().replace("_", "-"), "")
+
+
 # A format name for a media type, for a distribution that names only its media type (most of
 # DCAT-US): the names CKAN and data.europa.eu list, so that a format filter finds it.
 MEDIA_FORMATS = {
@@ -245,23 +269,29 @@ def text(value, limit: int) -> str:
     return value.replace("\x00", "").strip()[:limit] if isinstance(value, str) else ""
 
 
-# ISO 639-2/3 codes of the languages Suchi names by their ISO 639-1 code.
+# ISO 639-2 bibliographic codes and other spellings, beside the ISO 639-3 codes the vocabulary
+# lists (registry/data/languages.json): ger and deu are both German.
 _LANGUAGE_CODES = {
-    "eng": "en", "hin": "hi", "ben": "bn", "guj": "gu", "kan": "kn", "mal": "ml", "mar": "mr",
-    "nep": "ne", "ori": "or", "ory": "or", "pan": "pa", "san": "sa", "tam": "ta", "tel": "te",
-    "urd": "ur", "asm": "as", "kas": "ks", "snd": "sd",
+    "ori": "or", "ger": "de", "fre": "fr", "dut": "nl", "gre": "el", "chi": "zh", "cze": "cs",
+    "rum": "ro", "slo": "sk", "per": "fa", "may": "ms", "bur": "my", "ice": "is", "nb": "no",
+    "nn": "no", "nob": "no", "nno": "no", "iw": "he", "in": "id", "zsm": "ms",
 }  # fmt: skip
 
 
 def language_code(value) -> str:
     """Suchi's code for a language tag as feeds write it (`en`, `en-US`, `EN_us`, `eng`,
-    `kok`): its primary subtag, as ISO 639-1 where the language has such a code. "" when the
-    language is none Suchi knows (the caller keeps the tag as written)."""
+    `kok`, `deu`, an IRI of the EU's language table ending in `DEU`): its primary subtag, as ISO
+    639-1 where the language has such a code. "" when the language is none Suchi knows (the
+    caller keeps the tag as written)."""
     if not isinstance(value, str):
         return ""
-    primary = value.strip().replace("_", "-").split("-", 1)[0].lower()
-    primary = _LANGUAGE_CODES.get(primary, primary)
-    return primary if primary in vocabularies.languages() else ""
+    value = value.strip().rstrip("/").rsplit("/", 1)[-1]
+    primary = value.replace("_", "-").split("-", 1)[0].lower()
+    known = vocabularies.languages()
+    if primary in known:
+        return primary
+    by_three = {lang["iso639_3"].lower(): code for code, lang in known.items()}
+    return by_three.get(primary) or _LANGUAGE_CODES.get(primary, "")
 
 
 def keywords(values) -> list[str]:

@@ -20,6 +20,7 @@ from .common import (
     bounding_box,
     distribution,
     email_address,
+    frequency_code,
     language_code,
     state_codes,
     temporal_range,
@@ -75,7 +76,7 @@ def datajson_record(item: dict, source_url: str) -> RemoteRecord:
         "access_rights": _ACCESS.get(str(item.get("accessLevel", "")).lower(), "restricted"),
         "spatial": {"states": state_codes(spatial), "districts": [], "bbox": bounding_box(spatial)},
         "temporal": temporal_range(item.get("temporal")),
-        "update_frequency": FREQUENCIES.get(str(item.get("accrualPeriodicity", "")).strip(), ""),
+        "update_frequency": frequency_code(item.get("accrualPeriodicity")),
         "languages": list(dict.fromkeys(languages)),
         "contact_point": {
             "name": text(contact.get("fn"), 200),

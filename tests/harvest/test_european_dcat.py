@@ -93,3 +93,32 @@ def test_what_german_and_ckan_feeds_say_of_licence_size_checksum_and_period_is_r
         "Nutzungsbedingungen der Landeshauptstadt Potsdam",
     )
     assert (str(third.temporal_start), third.temporal_end) == ("2020-03-01", None)
+
+
+@pytest.mark.parametrize(
+    ("said", "frequency", "languages"),
+    [
+        (
+            "dct:accrualPeriodicity <http://purl.org/cld/freq/monthly> ; "
+            'dct:language "de", "en-US"',
+            "monthly",
+            ["de", "en"],
+        ),
+        (
+            "dct:accrualPeriodicity <http://publications.europa.eu/resource/authority/frequency/"
+            "ANNUAL_2> ; dct:language "
+            "<http://publications.europa.eu/resource/authority/language/FRA>",
+            "semiannual",
+            ["fr"],
+        ),
+        ('dct:accrualPeriodicity "R/P1Y" ; dct:language "tlh"', "annual", []),
+    ],
+)
+def test_frequencies_and_languages_in_every_form_feeds_use(
+    said, frequency, languages, owner, catalogue_server
+):
+    """Dublin Core's and the EU's frequency tables, an ISO 8601 literal; a language by IRI or
+    as a tag, German as well as English (a German record was warned it stated no language)."""
+    harvest(owner, serve_ttl(catalogue_server, "/c.ttl", dataset(1, "; " + said)), "dcat")
+    found = Dataset.objects.get()
+    assert (found.update_frequency, found.languages) == (frequency, languages)

@@ -13,7 +13,9 @@ from ..common import (
     RemoteRecord,
     distribution,
     email_address,
+    frequency_code,
     iso_date,
+    language_code,
     temporal_range,
     text,
     themes_and_keywords,
@@ -109,8 +111,6 @@ def dataset_record(graph, node) -> RemoteRecord:
         return text(str((english or values)[0]), limit) if values else ""
 
     themes_by_iri = {t["iri"]: code for code, t in vocabularies.themes().items()}
-    frequencies_by_iri = {f["iri"]: code for code, f in vocabularies.frequencies().items()}
-    languages_by_iri = {lang["iri"]: code for code, lang in vocabularies.languages().items()}
     access_by_iri = {iri: code for code, iri in ACCESS_RIGHTS.items()}
     contact = graph.value(node, DCAT.contactPoint)
     distributions, licences = [], []
@@ -156,13 +156,10 @@ def dataset_record(graph, node) -> RemoteRecord:
         "themes": sorted({*theme_codes, *mapped}),
         **_licence_of(licences),
         "access_rights": access,
-        "update_frequency": frequencies_by_iri.get(value(node, DCTERMS.accrualPeriodicity), ""),
+        "update_frequency": frequency_code(value(node, DCTERMS.accrualPeriodicity)),
+        # The EU table's IRIs, another table's ending in a code, or tags as literals ("en-US").
         "languages": sorted(
-            {
-                languages_by_iri[str(x)]
-                for x in graph.objects(node, DCTERMS.language)
-                if str(x) in languages_by_iri
-            }
+            set(filter(None, map(language_code, map(str, graph.objects(node, DCTERMS.language)))))
         ),
         "spatial": {"states": sorted(set(states))},
         "temporal": {"start": start, "end": end if end and (not start or end >= start) else None},
