@@ -362,7 +362,8 @@ def distribution(
         "access_url": access or download,
         "download_url": download,
         "media_type": media if _MEDIA_TYPE.match(media) else "",
-        "format": text(fmt, 30),
+        # A format given as an IRI of a file-type table (EU's, data.gov's): its last word.
+        "format": text(str(fmt).rstrip("/").rsplit("/", 1)[-1] if http_url(fmt) else fmt, 30),
     }
     out["format"] = format_name(out["format"]) or format_of(out["media_type"])
     size = str(byte_size).strip() if isinstance(byte_size, int | str) else ""

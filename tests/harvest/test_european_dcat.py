@@ -122,3 +122,40 @@ def test_frequencies_and_languages_in_every_form_feeds_use(
     harvest(owner, serve_ttl(catalogue_server, "/c.ttl", dataset(1, "; " + said)), "dcat")
     found = Dataset.objects.get()
     assert (found.update_frequency, found.languages) == (frequency, languages)
+
+
+def test_what_a_dcat_record_says_beyond_suchis_fields_is_kept_and_shown(
+    owner, catalogue_server, client_anon
+):
+    """The DCAT parser kept nothing it did not map (an outside check: every European record
+    lost its other languages, its places, its documentation pages)."""
+    record = """
+<https://portal.example.de/dataset/m> a dcat:Dataset ;
+    dct:identifier "m" ;
+    dct:title "Haltestellen"@de, "Stops"@en, "Arrêts"@fr ;
+    dct:description "Alle Haltestellen des Nahverkehrs."@de ;
+    dct:publisher <https://portal.example.de/org/rostock> ;
+    foaf:page <https://portal.example.de/doku/haltestellen> ;
+    <http://dcat-ap.de/def/dcatde/politicalGeocodingURI> <http://dcat-ap.de/def/politicalGeocoding/districtKey/13003> ;
+    dct:spatial [ a dct:Location ;
+        locn:geometry "POLYGON((12.0 54.0, 12.3 54.0, 12.3 54.25, 12.0 54.25, 12.0 54.0))" ] ;
+    dcat:distribution <https://portal.example.de/dataset/m/csv> .
+<https://portal.example.de/org/rostock> a foaf:Organization ;
+    skos:prefLabel "Hansestadt Rostock"@de .
+<https://portal.example.de/dataset/m/csv> a dcat:Distribution ;
+    dcat:accessURL <https://portal.example.de/files/m.csv> ; dct:format "CSV" .
+"""
+    text = "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n" + record
+    harvest(owner, serve_ttl(catalogue_server, "/m.ttl", text), "dcat")
+    found = Dataset.objects.get()
+    assert found.title == "Stops"  # English where there is English
+    assert found.source_publisher == "Hansestadt Rostock"  # named by its label
+    assert found.spatial["bbox"] == [12.0, 54.0, 12.3, 54.25]
+    said = found.provenance["source_fields"]
+    assert said["dct:title"] == {"de": "Haltestellen", "en": "Stops", "fr": "Arrêts"}
+    assert said["foaf:page"] == "https://portal.example.de/doku/haltestellen"
+    geocoding = [v for k, v in said.items() if k.endswith("politicalGeocodingURI")]
+    assert geocoding == ["http://dcat-ap.de/def/politicalGeocoding/districtKey/13003"]
+    assert "dct:spatial" not in said and "dct:publisher" not in said  # both said in full
+    page = client_anon.get(f"/datasets/{found.pk}").content.decode()
+    assert "More that the source said" in page and "Arrêts" in page

@@ -22,7 +22,11 @@ from ..common import (
 )
 from ..dates import source_date
 from ..licences import licence_fields, licence_id
+from .said import place_box, said
 from .vocab import ACCESS_RIGHTS, DCAT_VERSION, SPDX, VCARD
+
+# An agent's name: FOAF's, else a SKOS or RDFS label, else vCard's (DCAT-AP-CH, datos.gob.es).
+_NAMES = (FOAF.name, SKOS.prefLabel, RDFS.label, VCARD.fn)
 
 
 def _licence_statements(graph, subject) -> list[str]:
@@ -131,11 +135,12 @@ def dataset_record(graph, node) -> RemoteRecord:
             distributions.append({**made, **_size_and_checksum(graph, dist)})
         licences.extend(_licence_statements(graph, dist))
     licences.extend(_licence_statements(graph, node))
-    states = []
+    states, box = [], None
     for place in graph.objects(node, DCTERMS.spatial):
         match = re.search(r"/places/IN-([A-Z]{2})$", str(place))
         if match and match.group(1) in vocabularies.states():
             states.append(match.group(1))
+        box = box or place_box(graph, place)
     start, end = _period(graph, node)
     access = access_by_iri.get(value(node, DCTERMS.accessRights), "open")
     # Themes of the EU authority table by IRI; any other theme by its label (or IRI) through
@@ -161,7 +166,7 @@ def dataset_record(graph, node) -> RemoteRecord:
         "languages": sorted(
             set(filter(None, map(language_code, map(str, graph.objects(node, DCTERMS.language)))))
         ),
-        "spatial": {"states": sorted(set(states))},
+        "spatial": {"states": sorted(set(states)), "bbox": box},
         "temporal": {"start": start, "end": end if end and (not start or end >= start) else None},
         "contact_point": {
             "name": literal(contact, VCARD.fn, 200) if contact is not None else "",
@@ -181,7 +186,10 @@ def dataset_record(graph, node) -> RemoteRecord:
         payload["contains_personal_data"] = True
     guid = literal(node, DCTERMS.identifier, 500) or str(node)
     publisher = graph.value(node, DCTERMS.publisher)
-    name = literal(publisher, FOAF.name, 300) if publisher is not None else ""
+    name = next(
+        (found for p in _NAMES if publisher is not None and (found := literal(publisher, p, 300))),
+        "",
+    )
     # A subject IRI is the record's address at the source only if it is a web address: a
     # `javascript:` or `data:` IRI must never become a link on our pages.
     remote_url = http_url(str(node)) if isinstance(node, URIRef) else ""
@@ -190,6 +198,7 @@ def dataset_record(graph, node) -> RemoteRecord:
         payload,
         remote_url or payload["landing_page"],
         name,
+        source_fields=said(graph, node, payload, publisher_named=bool(name)),
         issued=source_date(value(node, DCTERMS.issued)),
         modified=source_date(value(node, DCTERMS.modified)),
     )

@@ -1,0 +1,110 @@
+"""What a DCAT record says beyond Suchi's fields, kept in the provenance (`source_fields`) as
+the other standards keep theirs: every property of the dataset that the parse did not map, by
+its prefixed name (`dcatde:politicalGeocodingURI`), each value as text, an IRI, or for a node
+without an address its own properties; a title or description in several languages as all of
+them. And a place's bounding box from its geometry (DCAT 2's dcat:bbox, locn:geometry)."""
+
+import json
+import re
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, OWL, RDF
+
+from ..common import bounded_fields, bounding_box
+from .vocab import DCAT_VERSION
+
+# Always mapped, whatever they say (or said again in another form, as the licence).
+_MAPPED = {
+    RDF.type, DCTERMS.identifier, DCAT.keyword, DCAT.theme, DCAT.distribution,
+    DCAT.contactPoint, DCAT.landingPage, DCTERMS.issued, DCTERMS.modified, DCTERMS.license,
+    DCTERMS.accessRights, DCAT_VERSION, OWL.versionInfo, DCTERMS.conformsTo,
+}  # fmt: skip
+_LOCN_GEOMETRY = URIRef("http://www.w3.org/ns/locn#geometry")
+_VALUES = 20  # values kept of one property
+
+
+def said(graph, node, payload: dict, *, publisher_named: bool) -> dict:
+    """The dataset's properties the payload does not hold, for `source_fields`."""
+    mapped = set(_MAPPED)
+    if publisher_named:
+        mapped.add(DCTERMS.publisher)
+    if payload["update_frequency"]:
+        mapped.add(DCTERMS.accrualPeriodicity)
+    if payload["temporal"]["start"] or payload["temporal"]["end"]:
+        mapped.add(DCTERMS.temporal)
+    fields: dict = {}
+    for predicate in sorted(set(graph.predicates(node)) - mapped, key=str):
+        values = list(graph.objects(node, predicate))
+        if predicate in (DCTERMS.title, DCTERMS.description):
+            languages = {o.language for o in values if isinstance(o, Literal)}
+            if len(languages) < 2:
+                continue  # one language: the payload holds it
+            fields[_name(graph, predicate)] = {
+                o.language or "": str(o) for o in values if isinstance(o, Literal)
+            }
+            continue
+        if predicate == DCTERMS.language and len(payload["languages"]) == len(values):
+            continue
+        if predicate == DCTERMS.spatial and not _unsaid_places(graph, values, payload):
+            continue
+        shown = [_value(graph, o) for o in sorted(values, key=str)[:_VALUES]]
+        fields[_name(graph, predicate)] = shown[0] if len(shown) == 1 else shown
+    return bounded_fields(fields) if fields else {}
+
+
+def _unsaid_places(graph, places, payload) -> bool:
+    """Whether the places say more than the payload's states and box."""
+    named = len(payload["spatial"]["states"])
+    boxed = 1 if payload["spatial"].get("bbox") else 0
+    return len(places) > named + boxed
+
+
+def _name(graph, predicate) -> str:
+    try:
+        prefix, _, local = graph.namespace_manager.compute_qname(predicate, generate=False)
+    except (KeyError, ValueError):
+        return str(predicate)
+    return f"{prefix}:{local}" if prefix else str(predicate)
+
+
+def _value(graph, obj):
+    if isinstance(obj, BNode):
+        inner = {
+            _name(graph, p): str(o)
+            for p, o in sorted(graph.predicate_objects(obj), key=str)
+            if p != RDF.type and not isinstance(o, BNode)
+        }
+        return inner or ""
+    return str(obj)
+
+
+def place_box(graph, place) -> list[float] | None:
+    """[west, south, east, north] of a place's geometry: dcat:bbox or locn:geometry, as GeoJSON
+    or as WKT (`POLYGON((…))`, `POINT(…)`); None when it has none Suchi can read."""
+    for predicate in (DCAT.bbox, _LOCN_GEOMETRY):
+        for geometry in graph.objects(place, predicate):
+            if box := _geometry_box(str(geometry).strip()):
+                return box
+    return None
+
+
+def _geometry_box(value: str) -> list[float] | None:
+    if value.startswith("{"):
+        try:
+            shape = json.loads(value)
+        except ValueError:
+            return None
+        if isinstance(shape, dict) and shape.get("type") == "Point":
+            coordinates = shape.get("coordinates")
+            if isinstance(coordinates, list) and len(coordinates) >= 2:
+                return bounding_box([*coordinates[:2], *coordinates[:2]])
+        return bounding_box(shape)
+    # WKT, with an optional CRS IRI ahead (GeoSPARQL's wktLiteral): x y pairs, longitude first.
+    match = re.search(r"(POLYGON|POINT|MULTIPOLYGON)\s*\(([-0-9.eE,\s()]+)\)", value, re.I)
+    if not match:
+        return None
+    numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?(?:[eE]-?\d+)?", match.group(2))]
+    xs, ys = numbers[0::2], numbers[1::2]
+    if not xs or len(xs) != len(ys):
+        return None
+    return bounding_box([min(xs), min(ys), max(xs), max(ys)])
