@@ -58,24 +58,54 @@ def _wait(failures: int, free: int, cap: int) -> int:
     return int(min(cap, 2 ** min(failures - free, 30)))
 
 
+# One password check at a time per account: a burst of simultaneous guesses would otherwise all
+# pass signin_wait before the first failure is counted (an outside probe got 40 checked at once).
+# The claim ends with the check's outcome, or after BUSY_SECONDS if the process died mid-check.
+BUSY_SECONDS = 10
+
+
 def signin_wait(request, username: str) -> int:
-    """Seconds before this address may try this account again; 0 when it may now.
+    """Seconds before this address may try this account again; 0 when it may now."""
+    keys = _keys(request, username)
+    untils = cache.get_many([f"{key}:until" for key in keys.values()])
+    now = clock()
+    return max(0, math.ceil(max((until - now for until in untils.values()), default=0)))
+
+
+def signin_begin(request, username: str) -> int:
+    """signin_wait, and when it is 0 this request holds the account's one check until
+    signin_failed or signin_succeeded (another request meanwhile waits a second).
 
     Ask before checking the password: a locked sign-in is refused even when it is right."""
-    keys = _keys(request, username)
-    state = cache.get_many(list(keys.values()))
-    now = clock()
-    waits = [
-        max(0.0, (state.get(key) or (0, 0.0))[1] - now) for key in keys.values() if key in state
-    ]
-    return math.ceil(max(waits, default=0))
+    if wait := signin_wait(request, username):
+        return wait
+    if not cache.add(_busy(_keys(request, username)), 1, BUSY_SECONDS):
+        return 1  # another check of this account is under way
+    return 0
+
+
+def _busy(keys: dict) -> str:
+    return keys["account"] + ":busy"
+
+
+def _counted(key: str, ttl: int) -> int:
+    """One more on a counter, atomically (cache.incr: no lost updates between processes); the
+    counter forgets `ttl` seconds after its last count."""
+    cache.add(key, 0, ttl)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between the two calls
+        cache.set(key, 1, ttl)
+        return 1
+    cache.touch(key, ttl)
+    return count
 
 
 def signin_failed(request, username: str) -> None:
     """Count a wrong password against the address, the account and the pair."""
     window = settings.SUCHI_LOGIN_FAILURE_WINDOW
+    ttl = window + settings.SUCHI_LOGIN_MAX_DELAY
     keys = _keys(request, username)
-    state = cache.get_many(list(keys.values()))
     now = clock()
     rules = {
         "pair": lambda n: _wait(
@@ -86,23 +116,26 @@ def signin_failed(request, username: str) -> None:
         ),
         "address": lambda n: window if n >= settings.SUCHI_LOGIN_MAX_FAILURES else 0,
     }
-    updates = {}
     for name, key in keys.items():
-        failures = (state.get(key) or (0, 0.0))[0] + 1
-        wait = rules[name](failures)
-        updates[key] = (failures, now + wait if wait else 0.0)
-    cache.set_many(updates, window + settings.SUCHI_LOGIN_MAX_DELAY)
+        if wait := rules[name](_counted(f"{key}:n", ttl)):
+            cache.set(f"{key}:until", now + wait, ttl)
+    cache.delete(_busy(keys))
 
 
 def signin_succeeded(request, username: str) -> None:
     """A right password ends the account's run of failures (the address keeps its count)."""
     keys = _keys(request, username)
-    cache.delete_many([keys["pair"], keys["account"]])
+    cache.delete_many(
+        [f"{keys[name]}:{part}" for name in ("pair", "account") for part in ("n", "until")]
+        + [_busy(keys)]
+    )
 
 
 def signin_forget(request, username: str) -> None:
     """Forget every counter of this address and account (an operator's unlock)."""
-    cache.delete_many(list(_keys(request, username).values()))
+    keys = _keys(request, username)
+    cache.delete_many([f"{key}:{part}" for key in keys.values() for part in ("n", "until")])
+    cache.delete(_busy(keys))
 
 
 def signin_forget_all() -> None:

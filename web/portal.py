@@ -34,7 +34,7 @@ from consent.services import (
 from consent.services.artefacts import SYSTEM_EXPIRY
 from consent.services.erasure import erase_by, erasure_state
 from core.errors import ServiceError
-from core.lockout import address_budget_spent, signin_failed, signin_succeeded, signin_wait
+from core.lockout import address_budget_spent, signin_begin, signin_failed, signin_succeeded
 from identity.signup import citizen_sign_up
 
 from . import labels
@@ -86,7 +86,7 @@ def sign_in(request, *, audience: str, default_next: str, template: str):
     status = 200
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"].strip().lower()
-        wait = signin_wait(request, username)
+        wait = signin_begin(request, username)
         if wait:
             form.add_error(None, too_many_message(wait))
             status = 429
@@ -187,9 +187,22 @@ def account(request):
 @citizen_required
 @require_POST
 def password_change(request):
+    """The current password is checked under the sign-in policy (core.lockout): a session left
+    open is no way to guess it at full speed."""
     form = PasswordChangeForm(request.user, request.POST)
+    username = request.user.get_username().strip().lower()
+    if wait := signin_begin(request, username):  # (a bound form's errors would check it)
+        messages.error(request, too_many_message(wait))
+        response = _account(request, status=429)
+        response["Retry-After"] = str(wait)
+        return response
     if not form.is_valid():
+        if "old_password" in form.errors:
+            signin_failed(request, username)
+        else:
+            signin_succeeded(request, username)
         return _account(request, password_form=form, status=400)
+    signin_succeeded(request, username)
     user = form.save()  # Django's own form: it sets and saves the new password hash
     update_session_auth_hash(request, user)
     messages.success(request, _("Your password was changed."))

@@ -8,7 +8,7 @@ from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from core.lockout import signin_failed, signin_succeeded, signin_wait
+from core.lockout import signin_begin, signin_failed, signin_succeeded
 
 
 def safe_next(request, default: str) -> str:
@@ -41,7 +41,7 @@ def throttled_login(login_view):
         if request.method != "POST":
             return login_view(request, *args, **kwargs)
         username = request.POST.get("username", "").strip().lower()
-        wait = signin_wait(request, username)
+        wait = signin_begin(request, username)
         if wait:
             response = HttpResponse(
                 f"<!doctype html><title>429</title><p>{escape(too_many_message(wait))}</p>",

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from core.errors import Conflict, ServiceError, TooManyAttempts
-from core.lockout import signin_failed, signin_succeeded, signin_wait
+from core.lockout import signin_begin, signin_failed, signin_succeeded
 
 from ..models import CitizenProfile
 
@@ -70,7 +70,7 @@ def citizen_token_issue(*, handle: str, password: str, request) -> tuple[str, in
 
     Under the same wrong-password policy as every other sign-in (core.lockout)."""
     handle = handle.strip().lower()
-    wait = signin_wait(request, handle)
+    wait = signin_begin(request, handle)
     if wait:
         raise TooManyAttempts(
             f"Too many wrong passwords. Try again in {wait} seconds.", retry_after=wait

@@ -161,3 +161,63 @@ def test_console_shares_the_policy(db):
         "/console/login", {"username": "editor.lock", "password": "a-long-editor-password"}
     )
     assert refused.status_code == 429
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_guesses_are_counted_not_raced(settings, live_server):
+    """Outside probe: 40 wrong passwords sent at once were all checked (each read the counters
+    before any failure was written). Now one check per account runs at a time and counts are
+    atomic: about the free failures get checked, the rest are told to wait."""
+    import json
+    import urllib.error
+    import urllib.request
+    from concurrent.futures import ThreadPoolExecutor
+
+    # A real hasher, so each check takes long enough for the guesses to overlap.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    make_citizen("asha.race@suchi", password=PASSWORD)
+
+    def guess(_) -> int:
+        request = urllib.request.Request(
+            f"{live_server.url}/api/v1/auth/token",
+            data=json.dumps({"handle": "asha.race@suchi", "password": "wrong"}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                return response.status
+        except urllib.error.HTTPError as exc:
+            return exc.code
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        codes = list(pool.map(guess, range(40)))
+    checked = codes.count(400)
+    assert checked + codes.count(429) == 40, codes
+    assert checked <= settings.SUCHI_LOGIN_FREE_FAILURES + 1, codes
+
+
+def test_the_portal_password_change_is_under_the_same_limit(asha, settings):
+    """Outside probe: a session left open let anyone guess the current password at full speed."""
+    client = Client(REMOTE_ADDR=ATTACKER)
+    client.force_login(asha.user)
+    codes = [
+        client.post(
+            "/portal/account/password",
+            {
+                "old_password": "wrong",
+                "new_password1": "Zx9!long-new",
+                "new_password2": "Zx9!long-new",
+            },
+        ).status_code
+        for _ in range(GUESSES)
+    ]
+    assert codes[: settings.SUCHI_LOGIN_FREE_FAILURES] == [400] * settings.SUCHI_LOGIN_FREE_FAILURES
+    assert codes[-1] == 429
+    right = {
+        "old_password": PASSWORD,
+        "new_password1": "Zx9!long-new",
+        "new_password2": "Zx9!long-new",
+    }
+    assert client.post("/portal/account/password", right).status_code == 429
+    asha.user.refresh_from_db()
+    assert asha.user.check_password(PASSWORD)  # the locked attempt changed nothing
