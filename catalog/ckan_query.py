@@ -290,10 +290,13 @@ class _Translator:
         return EVERYTHING if value == CONSTANT_FIELDS[field] else NOTHING
 
     def number(self, value: str) -> int:
+        """A count as the query writes it, held within what a database integer holds (a count
+        past 2**31 matches as 2**31 would: nothing has that many)."""
         try:
-            return int(value)
+            number = int(value[:40])
         except ValueError:
             return self.refuse(f"a whole number, not {value[:30]!r}")
+        return max(-(2**31), min(number, 2**31))
 
     def any_value(self, field: str) -> Q:
         """`field:*`: the datasets with a value in the field."""

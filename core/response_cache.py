@@ -129,8 +129,9 @@ def cached_answer(request, entry: Entry | None):
 
 def keep_answer(response, entry: Entry | None):
     """Tag a fresh answer and store it once it is rendered (200s only)."""
-    if entry is None or response.status_code != 200:
-        return response  # an error is never kept, nor tagged (its 304 would be wrong)
+    if entry is None or response.status_code != 200 or response.streaming:
+        return response  # an error is never kept, nor tagged (its 304 would be wrong); nor a
+        # stream (too long to keep)
     _tagged(response, entry, "miss")
 
     def store(rendered):

@@ -1,13 +1,19 @@
 """One view for every CKAN action, GET (query string) or POST (JSON body). It is left out of
 our OpenAPI document (openapi.py): CKAN's own API, documented by CKAN."""
 
+import json
+from collections.abc import Iterator
+
 from django.conf import settings
+from django.http import StreamingHttpResponse
+from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import response_cache
+from core.jsontext import strict_loads
 from core.replicas import replica_reads
 from registry.version import catalogue_version
 
@@ -23,11 +29,26 @@ def _error(action: str, status: int, kind: str, message: str, **extra) -> Respon
     return Response(_envelope(action, success=False, error=error), status=status)
 
 
+class CkanJSONParser(JSONParser):
+    """The strict parser's JSON (no NaN, no lone surrogates, at most 32 levels: a body nested
+    deeper crashed DRF's parser), whatever its top: the view answers a non-object in CKAN's
+    words."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
+        try:
+            return strict_loads(stream.read().decode(encoding))
+        except RecursionError:
+            raise ParseError("JSON is nested too deep.") from None
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ParseError(f"JSON parse error - {exc}") from None
+
+
 @replica_reads(methods=("GET", "HEAD", "POST"))  # reads, also on POST
 class CkanAction(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []  # read-only actions; a CKAN API key header is ignored
-    parser_classes = [JSONParser]
+    parser_classes = [CkanJSONParser]
 
     def get(self, request, action: str):
         # Anonymous reads (harvesters repeat them): from the cache, or 304, while the
@@ -42,6 +63,12 @@ class CkanAction(APIView):
         if cached is not None:
             return cached
         return response_cache.keep_answer(self._run(action, params), entry)
+
+    def handle_exception(self, exc):
+        if isinstance(exc, ParseError):  # not JSON, or nested too deep: in CKAN's envelope
+            action = self.kwargs.get("action", "")
+            return _error(action, 400, "Validation Error", f"Bad request - JSON Error: {exc}")
+        return super().handle_exception(exc)
 
     def post(self, request, action: str):
         data = request.data
@@ -74,4 +101,23 @@ class CkanAction(APIView):
             return _error(action, 409, "Validation Error", "Validation Error", **exc.errors)
         except ckan.SearchQueryError as exc:
             return _error(action, 400, "Search Query Error", f"Search Query Error: {exc}")
+        if isinstance(result, Iterator):  # a long list: streamed as it is read
+            return _streamed(action, result)
         return Response(_envelope(action, success=True, result=result))
+
+
+def _streamed(action: str, items: Iterator) -> StreamingHttpResponse:
+    """CKAN's envelope around a result list written a thousand items at a time."""
+
+    def chunks():
+        yield json.dumps(_envelope(action, success=True), ensure_ascii=False)[:-1] + ', "result": ['
+        batch: list[str] = []
+        for item in items:
+            batch.append(json.dumps(item, ensure_ascii=False))
+            if len(batch) == 1000:
+                yield ", ".join(batch)
+                batch.clear()
+                batch.append("")  # the next batch begins with its separator
+        yield ", ".join(batch) + "]}"
+
+    return StreamingHttpResponse(chunks(), content_type="application/json")

@@ -287,3 +287,45 @@ def test_ckanapi_gets_ckans_answers_to_the_small_actions(ckan):
     assert ckan.action.vocabulary_list() == []
     quiet = ckan.action.package_search(facet="false", **{"facet.field": '["organization"]'})
     assert (quiet["count"], quiet["facets"], quiet["search_facets"]) == (3, {}, {})
+
+
+def test_package_list_streams_every_name_and_pages_a_short_list(ckan, live_server, settings):
+    """Outside probe: every name was built in memory at once (a gigabyte for eight requests at
+    300,000 datasets). A long list now streams; ckanapi reads it as before."""
+    names = ["bmtc--stops", "ka-health--beds", "ka-health--dengue"]
+    assert ckan.action.package_list() == names  # all of them, in CKAN's order
+    response = requests.get(f"{live_server.url}/api/3/action/package_list", timeout=10)
+    assert response.headers["Content-Type"] == "application/json"
+    assert "Content-Length" not in response.headers  # streamed
+    assert response.json()["result"] == names
+    assert ckan.action.package_list(limit=5000, offset=1) == names[1:]
+    assert ckan.action.package_list(limit=1, offset=1) == names[1:2]  # a short page
+
+
+@pytest.mark.parametrize(
+    ("q", "found"),
+    [
+        ("num_resources:99999999999999999999", 0),
+        ("num_tags:-99999999999999999999", 3),  # Lucene: NOT that many tags, so every one
+        ("num_resources:[99999999999999999999 TO *]", 0),
+    ],
+)
+def test_counts_past_any_integer_are_answered_not_a_crash(ckan, live_server, q, found):
+    """Outside probe: SQLite could not hold them (OverflowError, a 500)."""
+    response = requests.get(
+        f"{live_server.url}/api/3/action/package_search", params={"q": q}, timeout=10
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["result"]["count"] == found
+
+
+def test_a_body_nested_past_the_limit_is_a_ckan_validation_error(ckan, live_server):
+    """Outside probe: 100,000 nested brackets crashed the JSON parser (RecursionError, a 500)."""
+    response = requests.post(
+        f"{live_server.url}/api/3/action/package_search",
+        data="[" * 100_000 + "]" * 100_000,
+        headers={"Content-Type": "application/json"},
+        timeout=10,
+    )
+    assert response.status_code == 400, response.content
+    assert response.json()["error"]["__type"] == "Validation Error"
