@@ -40,8 +40,10 @@ migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
 ## Serve the embedded default (SQLite, in-process tasks) with demo data on http://$(HOST):$(PORT)
+# The demo data is seeded for the same address (its links and signed artefacts name it), quietly:
+# its per-dataset log lines would bury what the server prints (a sign-in code, say).
 run: migrate
-	$(BIN)/python manage.py seed_demo
+	SUCHI_SITE_URL=$${SUCHI_SITE_URL:-http://$(HOST):$(PORT)} LOG_LEVEL=$${LOG_LEVEL:-WARNING} $(BIN)/python manage.py seed_demo
 	SUCHI_SITE_URL=$${SUCHI_SITE_URL:-http://$(HOST):$(PORT)} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## The whole test suite (PostgreSQL + Redis + a real worker when DATABASE_URL/REDIS_URL are set)

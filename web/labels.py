@@ -125,6 +125,9 @@ SCOPES = {
     "consents:verify": _("Check consent status and report data access (as a provider)"),
     "webhooks:write": _("Manage webhook endpoints"),
     "breaches:report": _("Report personal-data breaches to the citizens affected"),
+    "access:request": _("Request access to restricted datasets and follow the agreements"),
+    "access:review": _("Review access requests and issue agreements (as a provider)"),
+    "grievances:answer": _("Read and answer citizens' grievances"),
 }
 
 
@@ -201,6 +204,13 @@ GUARDIANSHIP_BASIS = {
     "disability": _("A person with disability, through a lawful guardian"),
 }
 GUARDIAN_RELATIONSHIP = {"parent": _("Parent"), "lawful-guardian": _("Lawful guardian")}
+IDENTIFIER_KIND = {"email": _("E-mail address"), "mobile": _("Mobile number")}
+NOTIFICATION_CHANNEL = {"inbox": _("Portal inbox"), "email": _("E-mail"), "sms": _("SMS")}
+NOTIFICATION_STATUS = {
+    "pending": _("Waiting to be sent"),
+    "sent": _("Sent"),
+    "failed": _("Given up"),
+}
 GUARDIANSHIP_STATUS = {
     "pending": _("Waiting for the guardian to confirm"),
     "active": _("The guardian answers consent requests"),
@@ -236,7 +246,14 @@ def choice_tables() -> dict:
         HarvestSourceFrequency,
         HarvestSourceKind,
     )
-    from identity.models import GuardianRelationship, GuardianshipBasis, GuardianshipStatus
+    from identity.models import (
+        GuardianRelationship,
+        GuardianshipBasis,
+        GuardianshipStatus,
+        IdentifierKind,
+        NotificationChannel,
+        NotificationStatus,
+    )
     from registry.models import (
         DatasetAccess,
         DatasetRevisionKind,
@@ -277,6 +294,9 @@ def choice_tables() -> dict:
         GuardianshipBasis: GUARDIANSHIP_BASIS,
         GuardianRelationship: GUARDIAN_RELATIONSHIP,
         GuardianshipStatus: GUARDIANSHIP_STATUS,
+        IdentifierKind: IDENTIFIER_KIND,
+        NotificationChannel: NOTIFICATION_CHANNEL,
+        NotificationStatus: NOTIFICATION_STATUS,
         ConsentArtefactStatus: ARTEFACT_STATUS,
         ConsentRequestAccessMode: ACCESS_MODE,
         ConsentRequestFetchType: FETCH_TYPE,
