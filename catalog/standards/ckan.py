@@ -8,15 +8,12 @@ from core.links import http_url
 from registry import vocabularies
 from registry.models import Dataset, Distribution, Institution
 
+from . import ckan_fields as fields
 from .common import (
     RemoteRecord,
     bounded_fields,
-    bounding_box,
     distribution,
-    email_address,
     frequency_code,
-    language_code,
-    temporal_range,
     text,
     themes_and_keywords,
 )
@@ -185,13 +182,6 @@ def _as_list(value) -> list:
     return value if isinstance(value, list) else []
 
 
-def _json_value(value):
-    try:
-        return json.loads(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
-
-
 def _geometry(bbox) -> str:
     """[west, south, east, north] as ckanext-spatial's `spatial` extra, a GeoJSON Polygon."""
     if not bbox:
@@ -199,17 +189,6 @@ def _geometry(bbox) -> str:
     west, south, east, north = bbox
     ring = [[west, south], [east, south], [east, north], [west, north], [west, south]]
     return json.dumps({"type": "Polygon", "coordinates": [ring]})
-
-
-def _extra_list(value) -> list:
-    """A CKAN extra that holds a list: JSON text (ckanext-dcat writes them so) or one value."""
-    if not isinstance(value, str) or not value.strip():
-        return []
-    try:
-        parsed = json.loads(value)
-    except ValueError:
-        return [value]
-    return parsed if isinstance(parsed, list) else [value]
 
 
 NO_LICENCE = {"notspecified", "", None}
@@ -229,14 +208,18 @@ def ckan_record(package: dict, base: str) -> RemoteRecord:
         for g in _as_list(package.get("groups"))
         if isinstance(g, dict) and isinstance(g.get("title") or g.get("name"), str)
     ]
+    # ckanext-dcat's themes: the EU table's IRIs by their code, any other as a word.
+    by_iri = {t["iri"]: code for code, t in vocabularies.themes().items()}
+    stated = [str(t) for t in fields.values(fields.field(package, extras, "theme")) if t]
     themes, words = themes_and_keywords(
-        [*groups, *_extra_list(extras.get("theme"))],
+        [*groups, *(t for t in stated if t not in by_iri)],
         [t.get("name") for t in _as_list(package.get("tags")) if isinstance(t, dict)],
+        stated=[by_iri[t] for t in stated if t in by_iri],
     )
     states = [
         s for s in str(extras.get("spatial_states") or "").split(",") if s in vocabularies.states()
     ]
-    box = bounding_box(_json_value(extras.get("spatial")))
+    box = fields.box(package, extras)
     # Suchi's extra; ckanext-dcat's (an extra, or a top-level field under scheming).
     frequency = frequency_code(
         extras.get("update_frequency") or extras.get("frequency") or package.get("frequency")
@@ -267,7 +250,7 @@ def ckan_record(package: dict, base: str) -> RemoteRecord:
         )
         if d
     ][:100]
-    access = _access(extras.get("access_rights") or extras.get("accessLevel"))
+    access = _access(fields.field(package, extras, "access_rights") or extras.get("accessLevel"))
     organization = (
         package.get("organization") if isinstance(package.get("organization"), dict) else {}
     )
@@ -288,17 +271,10 @@ def ckan_record(package: dict, base: str) -> RemoteRecord:
         "update_frequency": frequency,
         # ckanext-spatial's extra: a GeoJSON geometry, kept as a bounding box.
         "spatial": {"states": states, "bbox": box},
-        "temporal": temporal_range(
-            f"{extras['temporal_start']}/{extras.get('temporal_end') or ''}"
-            if isinstance(extras.get("temporal_start"), str)
-            else ""
-        ),
-        "languages": _unique(map(language_code, _extra_list(extras.get("language")))),
-        "conforms_to": _unique(map(http_url, _extra_list(extras.get("conforms_to"))))[:20],
-        "contact_point": {
-            "name": text(package.get("maintainer") or package.get("author"), 200),
-            "email": email_address(package.get("maintainer_email") or package.get("author_email")),
-        },
+        "temporal": fields.temporal(package, extras),
+        "languages": fields.languages(package, extras),
+        "conforms_to": fields.standards(package, extras),
+        "contact_point": fields.contact(package, extras),
         "landing_page": http_url(package.get("url")),
         "version": text(package.get("version"), 50),
         "distributions": distributions,
@@ -310,16 +286,17 @@ def ckan_record(package: dict, base: str) -> RemoteRecord:
         str(package.get("id") or name),
         payload,
         f"{base}/dataset/{name}",
-        # The publisher the record names (ckanext-dcat's extra), else its organisation.
-        text(extras.get("publisher_name"), 300) or text(organization.get("title"), 300),
+        # The publisher the record names (ckanext-dcat's field or extra), else its organisation.
+        fields.publisher(package, extras) or text(organization.get("title"), 300),
         # The record's own dates (ckanext-dcat's extras), else CKAN's times for the package.
         source_fields=_unmapped(
             package,
             extras,
             mapped={*({"spatial"} if box else ()), *({"frequency"} if frequency else ())},
         ),
-        issued=source_date(extras.get("issued")) or source_date(package.get("metadata_created")),
-        modified=source_date(extras.get("modified"))
+        issued=source_date(fields.field(package, extras, "issued"))
+        or source_date(package.get("metadata_created")),
+        modified=source_date(fields.field(package, extras, "modified"))
         or source_date(package.get("metadata_modified")),
     )
 
@@ -342,7 +319,11 @@ _MAPPED_EXTRAS = {
 
 def _unmapped(package: dict, extras: dict, mapped: set) -> dict:
     """What the package says that Suchi has no field for, for the provenance (source_fields)."""
-    said = {k: v for k, v in package.items() if k not in _PACKAGE_KEYS and v not in ("", None)}
+    said = {
+        k: v
+        for k, v in package.items()
+        if k not in _PACKAGE_KEYS and k not in fields.READ and v not in ("", None)
+    }
     said.update(
         (k, v)
         for k, v in extras.items()

@@ -105,3 +105,60 @@ def test_ckans_own_no_licence_is_no_licence():
 def test_a_ckan_access_extra_is_read_as_sites_write_it(extra, expected):
     package = {"id": "p", "name": "p", "title": "Tides", "extras": [extra]}
     assert ckan_record(package, "https://c.example").payload["access_rights"] == expected
+
+
+def test_a_scheming_package_of_ckanext_dcat_2_is_read_from_its_top_level_fields():
+    """ckanext-dcat 2.x's scheming schemas put these at the top level as lists of objects; an
+    outside check found them all ignored (a record with a contact was rejected for none)."""
+    package = {
+        "id": "p-9",
+        "name": "air-quality",
+        "title": "Air quality",
+        "notes": "Hourly air quality at every station.",
+        "issued": "2024-05-01",
+        "modified": "2024-05-05",
+        "language": ["en", "ca", "es"],
+        "frequency": "monthly",
+        "access_rights": "http://publications.europa.eu/resource/authority/access-right/PUBLIC",
+        "theme": ["http://publications.europa.eu/resource/authority/data-theme/ENVI"],
+        "conforms_to": ["https://example.org/standards/aq", "Standard 2"],
+        "contact": [{"name": "Air desk", "email": "air@example.org"}, {"name": "Second"}],
+        "publisher": [{"name": "Environment Agency", "email": "env@example.org"}],
+        "temporal_coverage": [{"start": "1905-03-01", "end": "2013-01-05"}],
+        "spatial_coverage": [
+            {"geom": {"type": "Polygon", "coordinates": [[[11.99, 54.04], [12.3, 54.04],
+                                                          [12.3, 54.24], [11.99, 54.24],
+                                                          [11.99, 54.04]]]}}
+        ],  # fmt: skip
+        "provenance": "Measured by the agency's own stations",
+        "resources": [{"url": "https://example.org/aq.csv", "format": "CSV"}],
+    }
+    found = ckan_record(package, "https://c.example")
+    payload = found.payload
+    assert payload["contact_point"] == {"name": "Air desk", "email": "air@example.org"}
+    assert found.publisher == "Environment Agency"
+    assert (found.issued, found.modified) == ("2024-05-01", "2024-05-05")
+    assert payload["languages"] == ["en", "es"]  # Catalan is none Suchi lists
+    assert (payload["update_frequency"], payload["access_rights"]) == ("monthly", "open")
+    assert payload["themes"] == ["ENVI"]
+    assert payload["conforms_to"] == ["https://example.org/standards/aq"]
+    assert (str(payload["temporal"]["start"]), str(payload["temporal"]["end"])) == (
+        "1905-03-01",
+        "2013-01-05",
+    )
+    assert payload["spatial"]["bbox"] == [11.99, 54.04, 12.3, 54.24]
+    assert found.source_fields["provenance"] == "Measured by the agency's own stations"
+    assert len(found.source_fields["contact"]) == 2  # all of them, beyond the one mapped
+    assert "issued" not in found.source_fields and "theme" not in found.source_fields
+
+
+def test_ckanext_dcats_legacy_extras_name_the_contact():
+    extras = [
+        {"key": "contact_name", "value": "Data office"},
+        {"key": "contact_email", "value": "data@example.org"},
+    ]
+    package = {"id": "p", "name": "p", "title": "Tides", "extras": extras, "maintainer": "x"}
+    assert ckan_record(package, "https://c.example").payload["contact_point"] == {
+        "name": "Data office",
+        "email": "data@example.org",
+    }

@@ -1,0 +1,95 @@
+"""What a CKAN package says in ckanext-dcat's fields: at the top level under its scheming
+schemas (ckanext-dcat 2.x: `contact`, `publisher`, `temporal_coverage`, `spatial_coverage`,
+`language`, `theme`, `issued` …, lists of objects as the package dict holds them), or as its
+legacy profile's extras (`contact_name`, `temporal_start`, JSON text in a string). ckan.py
+reads the package; this reads these fields, whichever form a site uses."""
+
+import json
+
+from core.links import http_url
+
+from .common import bounding_box, email_address, language_code, temporal_range, text
+
+# The scheming fields read here; kept in source_fields too when they say more (all contacts).
+READ = {"issued", "modified", "language", "theme", "access_rights", "conforms_to", "frequency"}
+
+
+def field(package: dict, extras: dict, name: str):
+    """A field at the top level (scheming), else the extra of that name."""
+    value = package.get(name)
+    return value if value not in (None, "", []) else extras.get(name)
+
+
+def values(value) -> list:
+    """A list field as either form holds it: a list, JSON text of one, or one value."""
+    if isinstance(value, list):
+        return value
+    if isinstance(value, str) and value.strip():
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            return [value]
+        return parsed if isinstance(parsed, list) else [parsed]
+    return [value] if isinstance(value, dict) else []
+
+
+def contact(package: dict, extras: dict) -> dict:
+    """The first contact with a name or an address; else the legacy extras'; else CKAN's own
+    maintainer or author."""
+    for item in values(package.get("contact")) + values(extras.get("contact")):
+        if isinstance(item, dict) and (item.get("email") or item.get("name")):
+            return {"name": text(item.get("name"), 200), "email": email_address(item.get("email"))}
+    if extras.get("contact_email") or extras.get("contact_name"):
+        return {
+            "name": text(extras.get("contact_name"), 200),
+            "email": email_address(extras.get("contact_email")),
+        }
+    return {
+        "name": text(package.get("maintainer") or package.get("author"), 200),
+        "email": email_address(package.get("maintainer_email") or package.get("author_email")),
+    }
+
+
+def publisher(package: dict, extras: dict) -> str:
+    for item in values(package.get("publisher")):
+        if isinstance(item, dict) and item.get("name"):
+            return text(item["name"], 300)
+    return text(extras.get("publisher_name"), 300)
+
+
+def temporal(package: dict, extras: dict) -> dict:
+    for item in values(package.get("temporal_coverage")):
+        if isinstance(item, dict) and (item.get("start") or item.get("end")):
+            return temporal_range(f"{item.get('start') or ''}/{item.get('end') or ''}")
+    start = extras.get("temporal_start")
+    return temporal_range(f"{start}/{extras.get('temporal_end') or ''}" if start else "")
+
+
+def box(package: dict, extras: dict) -> list[float] | None:
+    """The bounding box of a scheming spatial_coverage (its bbox, else its geometry), else of
+    ckanext-spatial's `spatial` extra (a GeoJSON geometry)."""
+    for item in values(package.get("spatial_coverage")):
+        for key in ("bbox", "geom") if isinstance(item, dict) else ():
+            shape = item.get(key)
+            if isinstance(shape, str):
+                shape = _json(shape)
+            if found := bounding_box(shape):
+                return found
+    return bounding_box(_json(extras.get("spatial")))
+
+
+def languages(package: dict, extras: dict) -> list[str]:
+    found = map(language_code, values(field(package, extras, "language")))
+    return list(dict.fromkeys(filter(None, found)))
+
+
+def standards(package: dict, extras: dict) -> list[str]:
+    found = (http_url(v) for v in values(field(package, extras, "conforms_to")))
+    return list(dict.fromkeys(filter(None, found)))[:20]
+
+
+def _json(value):
+    try:
+        return json.loads(value) if isinstance(value, str) else value
+    except ValueError:
+        return None
