@@ -40,7 +40,10 @@ def dataset_jsonld(base: str, dataset) -> dict:
         "description": dataset.description[:DESCRIPTION_MAX],
         "url": page,
         "identifier": page,
-        "creator": {
+        # A harvested dataset's creator is the publisher its source names, not the harvester.
+        "creator": {"@type": "Organization", "name": dataset.source_publisher}
+        if dataset.source_publisher
+        else {
             "@type": "Organization",
             "name": institution.name,
             "url": iris.institution(base, institution.slug),

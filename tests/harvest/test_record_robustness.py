@@ -126,9 +126,20 @@ def test_a_scheming_package_of_ckanext_dcat_2_is_read_from_its_top_level_fields(
         "publisher": [{"name": "Environment Agency", "email": "env@example.org"}],
         "temporal_coverage": [{"start": "1905-03-01", "end": "2013-01-05"}],
         "spatial_coverage": [
-            {"geom": {"type": "Polygon", "coordinates": [[[11.99, 54.04], [12.3, 54.04],
-                                                          [12.3, 54.24], [11.99, 54.24],
-                                                          [11.99, 54.04]]]}}
+            {
+                "geom": {
+                    "type": "Polygon",
+                    "coordinates": [
+                        [
+                            [11.99, 54.04],
+                            [12.3, 54.04],
+                            [12.3, 54.24],
+                            [11.99, 54.24],
+                            [11.99, 54.04],
+                        ]
+                    ],
+                }
+            }
         ],  # fmt: skip
         "provenance": "Measured by the agency's own stations",
         "resources": [{"url": "https://example.org/aq.csv", "format": "CSV"}],

@@ -67,3 +67,17 @@ def test_a_ckan_client_sees_the_source_identifier_and_publisher(gsa, client_anon
     extras = {e["key"]: e["value"] for e in answer["result"]["extras"]}
     assert json.loads(extras["alternate_identifier"]) == [source["identifier"]]
     assert extras["publisher_name"] == source["publisher"]["name"]
+
+
+def test_the_page_and_its_schema_org_name_the_sources_publisher(owner, catalogue_server, client):
+    """An outside check: the page said "Published by" the harvesting institution, and its
+    schema.org block (what Google Dataset Search reads) named the harvester as creator."""
+    from .conftest import datajson_item
+
+    document = {"dataset": [datajson_item(publisher={"name": "Weather Office"})]}
+    harvest(owner, serve_json(catalogue_server, "/one.json", document), "datajson")
+    dataset = Dataset.objects.get(status="published")
+    page = client.get(f"/datasets/{dataset.pk}").content.decode()
+    assert "Published by Weather Office · harvested by" in page
+    block = page.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
+    assert json.loads(block)["creator"]["name"] == "Weather Office"
