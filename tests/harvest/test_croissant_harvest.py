@@ -222,3 +222,29 @@ def test_croissant_records_about_people_are_restricted_and_odd_fields_fail_alone
     assert [d.access_url for d in odd.distributions.all()] == ["https://ex.org/a.csv"]
     assert "b\u2028" in json.dumps(odd.provenance["source_fields"], ensure_ascii=False)
     assert odd.data_card["collection_start"] is None
+
+
+def test_a_relative_content_url_is_read_against_the_document(catalogue_server, owner):
+    """The Croissant repository's Titanic names its file `data/titanic.csv`, relative to the
+    metadata file: an outside check found it dropped, and the record with no distribution."""
+    document = {
+        "@context": {"@vocab": "https://schema.org/", "cr": "http://mlcommons.org/croissant/"},
+        "@type": "sc:Dataset",
+        "name": "Titanic",
+        "description": "The passengers of the Titanic, with who survived.",
+        "url": "https://www.openml.org/d/40945",
+        "license": "https://creativecommons.org/publicdomain/zero/1.0/",
+        "distribution": [
+            {
+                "@type": "cr:FileObject",
+                "@id": "passengers.csv",
+                "contentUrl": "data/titanic.csv",
+                "encodingFormat": "text/csv",
+            }
+        ],
+    }
+    url = serve_json(catalogue_server, "/titanic/metadata.json", document)
+    job = harvest(owner, url)
+    assert job.status == "finished", job.error
+    (dist,) = Dataset.objects.get().distributions.all()
+    assert dist.access_url == catalogue_server.url("/titanic/data/titanic.csv")

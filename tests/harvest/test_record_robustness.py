@@ -140,7 +140,7 @@ def test_a_scheming_package_of_ckanext_dcat_2_is_read_from_its_top_level_fields(
                     ],
                 }
             }
-        ],  # fmt: skip
+        ],
         "provenance": "Measured by the agency's own stations",
         "resources": [{"url": "https://example.org/aq.csv", "format": "CSV"}],
     }

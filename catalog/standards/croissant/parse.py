@@ -11,6 +11,7 @@ provenance: file sets, citation, and every other property.
 """
 
 import re
+from urllib.parse import urljoin, urlsplit
 
 from rest_framework import serializers
 
@@ -154,7 +155,9 @@ def _schemas(record_sets) -> dict[str, dict]:
     return schemas
 
 
-def _distributions(document: dict) -> tuple[list[dict], list]:
+def _distributions(document: dict, source_url: str) -> tuple[list[dict], list]:
+    """The FileObjects with an address. A relative contentUrl (`data/titanic.csv`) is relative
+    to the Croissant document, as the spec reads it."""
     schemas = _schemas(document.get("recordSet"))
     files = document.get("distribution")
     made, kept = [], []
@@ -162,7 +165,10 @@ def _distributions(document: dict) -> tuple[list[dict], list]:
         if not isinstance(node, dict):
             continue
         kind = _one(node.get("@type"))
-        url = http_url(_one(node.get("contentUrl")))
+        address = _one(node.get("contentUrl"))
+        if address and http_url(source_url) and not urlsplit(address).scheme:
+            address = urljoin(source_url, address)
+        url = http_url(address)
         if not kind.endswith("FileObject") or not url or not _acceptable(url):
             kept.append(node)  # file sets, git repositories, files without an address
             continue
@@ -280,7 +286,7 @@ def croissant_record(document: dict, source_url: str) -> RemoteRecord:
     url = http_url(_one(document.get("url")))
     identifier = _one(document.get("@id"))
     guid = text(http_url(identifier) or url or identifier or _one(document.get("name")), 500)
-    distributions, kept = _distributions(document)
+    distributions, kept = _distributions(document, source_url)
     languages = [code for code in map(language_code, _many(document.get("inLanguage"))) if code]
     payload = {
         "title": text(_one(document.get("name")), 300),
