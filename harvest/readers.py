@@ -4,6 +4,7 @@ with HarvestError when the source misbehaves (a page repeated, malformed content
 """
 
 import logging
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
@@ -256,3 +257,45 @@ READERS = {
     "dcat": read_dcat,
     "croissant": read_croissant,
 }
+
+# What each kind of source calls the payload's fields, for a record's failure to name what the
+# source wrote (or left out): "title: This field may not be blank" said nothing of dct:title.
+SOURCE_NAMES = {
+    "datajson": {
+        "title": "title", "description": "description", "license": "license",
+        "contact_point": "contactPoint", "contact_point.email": "contactPoint.hasEmail",
+        "distributions": "distribution", "distributions.access_url": "distribution.accessURL",
+        "distributions.download_url": "distribution.downloadURL",
+        "distributions.media_type": "distribution.mediaType", "landing_page": "landingPage",
+        "keywords": "keyword", "themes": "theme",
+    },
+    "dcat": {
+        "title": "dct:title", "description": "dct:description", "license": "dct:license",
+        "contact_point": "dcat:contactPoint",
+        "contact_point.email": "dcat:contactPoint/vcard:hasEmail",
+        "distributions": "dcat:distribution",
+        "distributions.access_url": "dcat:distribution/dcat:accessURL",
+        "distributions.download_url": "dcat:distribution/dcat:downloadURL",
+        "distributions.media_type": "dcat:distribution/dcat:mediaType",
+        "landing_page": "dcat:landingPage", "keywords": "dcat:keyword", "themes": "dcat:theme",
+    },
+    "ckan": {
+        "title": "title (or name)", "description": "notes", "license": "license_id",
+        "contact_point": "maintainer / contact", "contact_point.email": "maintainer_email",
+        "distributions": "resources", "distributions.access_url": "resources.url",
+        "distributions.download_url": "resources.download_url",
+        "distributions.media_type": "resources.mimetype", "landing_page": "url",
+        "keywords": "tags", "themes": "groups",
+    },
+    "croissant": {
+        "title": "name", "description": "description", "license": "license",
+        "distributions": "distribution", "distributions.access_url": "distribution.contentUrl",
+        "keywords": "keywords", "landing_page": "url",
+    },
+}  # fmt: skip
+
+
+def source_name(kind: str, field: str) -> str:
+    """The source's own name for a payload field (`distributions[0].access_url` of a DCAT
+    source: `dcat:distribution/dcat:accessURL`); "" where it has none of its own."""
+    return SOURCE_NAMES.get(kind, {}).get(re.sub(r"\[\d+\]", "", field), "")

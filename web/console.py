@@ -23,12 +23,19 @@ from core.api.errors import flatten_errors
 from core.errors import ServiceError
 from harvest.selectors import harvest_sources_with_last_job
 from registry import datacard, selectors, services
-from registry.models import ApiToken, Dataset, Membership
+from registry.models import ApiToken, Dataset, Membership, ValidationRun
 from registry.payload import DatasetInput
 from registry.services import Actor
 
 from . import labels
-from .forms import DataCardForm, DatasetForm, DistributionFormSet, TokenForm, WebhookForm
+from .forms import (
+    DataCardForm,
+    DatasetForm,
+    DistributionFormSet,
+    TokenForm,
+    WebhookForm,
+    field_label,
+)
 from .outcomes import refusal_on
 from .portal import sign_in
 from .security import safe_next
@@ -149,6 +156,18 @@ def _errors_into(form, formset, errors: dict) -> None:
             form.add_error(target, str(message))
 
 
+def _checked(dataset: Dataset, done: str) -> str:
+    """What was saved and how its checks went, as far as they have: in the embedded default
+    they have run already (a new user read "it is being checked" above a Published badge)."""
+    run = dataset.validation_runs.order_by("-created_at", "-id").only("status").first()
+    status = run.status if run else ""
+    if status == ValidationRun.Status.PASSED:
+        return _("%(done)s; its checks passed.") % {"done": done}
+    if status in (ValidationRun.Status.FAILED, ValidationRun.Status.ERROR):
+        return _("%(done)s; its checks failed: the report is below.") % {"done": done}
+    return _("%(done)s; it is being checked.") % {"done": done}
+
+
 def _dataset_form(request, *, dataset: Dataset | None):
     """Create (dataset None) or edit a dataset: forms → DatasetInput → the service."""
     base = None
@@ -175,7 +194,7 @@ def _dataset_form(request, *, dataset: Dataset | None):
                             data=serializer.validated_data,
                             actor=Actor.for_user(request.user),
                         )
-                        messages.success(request, _("Dataset registered; it is being checked."))
+                        messages.success(request, _checked(dataset, _("Dataset registered")))
                     else:
                         services.dataset_update(
                             dataset=dataset,
@@ -183,7 +202,7 @@ def _dataset_form(request, *, dataset: Dataset | None):
                             actor=Actor.for_user(request.user),
                             partial=True,
                         )
-                        messages.success(request, _("Change saved; it is being checked."))
+                        messages.success(request, _checked(dataset, _("Change saved")))
                 except ServiceError as exc:
                     target = exc.field if exc.field in form.fields else None
                     form.add_error(target, exc.message)
@@ -253,7 +272,7 @@ def dataset_card_edit(request, pk):
                 except ServiceError as exc:
                     form.add_error(None, exc.message)
                 else:
-                    messages.success(request, _("Data card saved; it is being checked."))
+                    messages.success(request, _checked(dataset, _("Data card saved")))
                     return redirect("console-dataset", slug=request.institution.slug, pk=pk)
             else:
                 for path, problems in flatten_errors(serializer.errors).items():
@@ -278,7 +297,7 @@ def dataset_detail(request, pk):
                 "severity": f.severity,
                 "check_title": CHECK_TITLES.get(f.check_name, f.check_name),
                 "message": f.message,
-                "field": f.field,
+                "field": field_label(f.field) if f.field else "",
             }
             for f in run.findings.all()
         ]

@@ -1,6 +1,7 @@
 """Forms of the portal and console. They turn form posts into the plain values the services
 (and, for datasets, the API's own input serializer) take; they hold no business rules."""
 
+import re
 import uuid
 
 from django import forms
@@ -404,3 +405,23 @@ def _lines(text: str) -> list[str]:
 def _parts(line: str) -> list[str]:
     """ "a, b, c, d" → ["a", "b", "c, d"]: the last part may hold commas."""
     return [p.strip() for p in line.split(",", 2)]
+
+
+def field_label(path: str) -> str:
+    """The words the dataset form uses for a payload field a finding names
+    (`distributions[0].access_url` → "Distribution 1 > Access address (URL)"); the path itself
+    where the form has no such field."""
+    if match := re.fullmatch(r"distributions\[(\d+)\]\.(\w+)", path or ""):
+        field = DistributionForm.base_fields.get(match.group(2))
+        if field is not None:
+            which = _("Distribution %(n)s") % {"n": int(match.group(1)) + 1}
+            return f"{which} \u203a {field.label}"
+    name = {
+        "contact_point.email": "contact_email",
+        "contact_point.name": "contact_name",
+        "temporal.start": "temporal_start",
+        "temporal.end": "temporal_end",
+        "spatial.states": "states",
+    }.get(path, path)
+    field = DatasetForm.base_fields.get(name or "")
+    return str(field.label) if field is not None else path

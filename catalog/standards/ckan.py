@@ -12,6 +12,7 @@ from . import ckan_fields as fields
 from .common import (
     RemoteRecord,
     bounded_fields,
+    description,
     distribution,
     frequency_code,
     text,
@@ -256,7 +257,7 @@ def ckan_record(package: dict, base: str) -> RemoteRecord:
     )
     payload = {
         "title": text(package.get("title") or package.get("name"), 300),
-        "description": text(package.get("notes"), 20000),
+        "description": description(package.get("notes"), 20000),
         "keywords": words,
         "themes": themes,
         **licence_fields(

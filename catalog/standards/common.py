@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from email.utils import parseaddr
 
+from markdownify import markdownify
+
 from core.links import http_url
 from registry import vocabularies
 
@@ -269,6 +271,32 @@ def text(value, limit: int) -> str:
     return value.replace("\x00", "").strip()[:limit] if isinstance(value, str) else ""
 
 
+# A description written in HTML, as OpenDataSoft, Socrata and many CKAN sites give theirs.
+_HTML = re.compile(r"<(p|br|div|ul|ol|li|a|strong|em|b|i|h[1-6]|span|table|tr|td)\b[^>]*>", re.I)
+_UNSAFE_LINK = re.compile(r"\[([^\]]*)\]\((?!https?://|mailto:)[^)]*\)", re.I)
+_UNSHOWN = re.compile(r"<(script|style)\b.*?</\1\s*>", re.I | re.S)
+
+
+def description(value, limit: int) -> str:
+    """A source's description as Suchi keeps them (Markdown): one written in HTML becomes the
+    same in Markdown (paragraphs, lists, links, emphasis) instead of showing its tags as text.
+    Images, scripts and styles are dropped; the page's sanitiser still has the last word."""
+    value = text(value, limit * 2)
+    if _HTML.search(value):
+        value = _UNSHOWN.sub("", value)
+        value = markdownify(
+            value,
+            heading_style="ATX",
+            strip=["img"],
+            escape_misc=False,
+            escape_underscores=False,  # CommonMark reads no emphasis inside a word (2020_21)
+            escape_asterisks=False,
+        )
+        value = _UNSAFE_LINK.sub(r"\1", value)  # only http(s) and mailto become links
+        value = re.sub(r"\n{3,}", "\n\n", value)
+    return text(value, limit)
+
+
 # ISO 639-2 bibliographic codes and other spellings, beside the ISO 639-3 codes the vocabulary
 # lists (registry/data/languages.json): ger and deu are both German.
 _LANGUAGE_CODES = {
@@ -357,7 +385,7 @@ def distribution(
     media = media_type.strip().lower() if isinstance(media_type, str) else ""
     out = {
         "title": text(title, 300),
-        "description": text(desc, 5000),
+        "description": description(desc, 5000),
         # DCAT-AP wants an accessURL always; a direct download is also its own accessURL.
         "access_url": access or download,
         "download_url": download,

@@ -18,6 +18,7 @@ from .common import (
     RemoteRecord,
     bounded_fields,
     bounding_box,
+    description,
     distribution,
     email_address,
     frequency_code,
@@ -69,7 +70,7 @@ def datajson_record(item: dict, source_url: str) -> RemoteRecord:
     spatial = item.get("spatial")
     payload = {
         "title": text(item.get("title"), 300),
-        "description": text(item.get("description"), 20000),
+        "description": description(item.get("description"), 20000),
         "keywords": words,
         "themes": themes,
         **licence_fields(item.get("license")),

@@ -38,7 +38,7 @@ from registry.services import (
 
 from ..fetch import HarvestError
 from ..models import HarvestJob, HarvestJobItem, HarvestRecord, HarvestSource, StagedRecord
-from ..readers import READERS, Progress
+from ..readers import READERS, Progress, source_name
 
 logger = logging.getLogger(__name__)
 MAX_ERROR_LINES = 200
@@ -305,8 +305,11 @@ def _import_batch(run: _Run, source, batch: list[StagedRecord], seen: set[str], 
         except serializers.ValidationError as exc:
             field, messages = next(iter(flatten_errors(exc.detail).items()))
             run.counts["failed"] += 1
+            said = source_name(source.kind, field) if field else ""
             run.error(
-                f"{staged.guid}: {field}: {messages[0]}"
+                f"{staged.guid}: {field} (the source's {said}): {messages[0]}"
+                if said
+                else f"{staged.guid}: {field}: {messages[0]}"
                 if field
                 else f"{staged.guid}: {messages[0]}"
             )

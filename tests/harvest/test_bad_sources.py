@@ -114,7 +114,20 @@ def test_invalid_records_fail_one_by_one_with_a_reason(owner, catalogue_server, 
     good, bad = dhs["dataset"][0], dict(dhs["dataset"][1], title="")
     job = harvest(owner, serve_json(catalogue_server, "/mixed.json", {"dataset": [good, bad]}))
     assert (job.status, job.added, job.failed) == ("finished", 1, 1)
-    assert job.errors == [f"{bad['identifier']}: title: This field may not be blank."]
+    # The field as the source calls it too (an outside check: "title" said nothing of dct:title).
+    assert job.errors == [
+        f"{bad['identifier']}: title (the source's title): This field may not be blank."
+    ]
+
+
+def test_a_dcat_records_failure_names_the_property_it_lacks(owner, catalogue_server):
+    from .test_european_dcat import PREFIXES
+
+    record = """<https://x.example/d> a dcat:Dataset ; dct:identifier "d" ;
+    dct:description "Stops of every bus line in the city." ."""
+    url = catalogue_server.serve("/c.ttl", (PREFIXES + record).encode(), "text/turtle")
+    job = harvest(owner, url, kind="dcat")
+    assert job.errors == ["d: title (the source's dct:title): This field may not be blank."]
 
 
 @pytest.mark.parametrize(

@@ -159,3 +159,27 @@ def test_what_a_dcat_record_says_beyond_suchis_fields_is_kept_and_shown(
     assert "dct:spatial" not in said and "dct:publisher" not in said  # both said in full
     page = client_anon.get(f"/datasets/{found.pk}").content.decode()
     assert "More that the source said" in page and "Arrêts" in page
+
+
+def test_a_dataset_reached_only_through_a_data_service_has_its_endpoint(owner, catalogue_server):
+    """DCAT-AP 3's own example (bee population, live): no distribution, a dcat:DataService that
+    serves it. It was rejected for having no distribution."""
+    record = """
+<https://portal.example.de/dataset/live> a dcat:Dataset ;
+    dct:identifier "live" ;
+    dct:title "Bee population, live"@en ;
+    dct:description "Hive counts as the sensors report them."@en .
+<https://portal.example.de/service/hives> a dcat:DataService ;
+    dct:title "Hive sensor API"@en ;
+    dcat:endpointURL <https://api.example.de/hives> ;
+    dcat:servesDataset <https://portal.example.de/dataset/live> .
+"""
+    harvest(owner, serve_ttl(catalogue_server, "/live.ttl", record), "dcat")
+    dataset = Dataset.objects.get()
+    assert dataset.status == "published"
+    (endpoint,) = dataset.distributions.all()
+    assert (endpoint.access_url, endpoint.format, endpoint.title) == (
+        "https://api.example.de/hives",
+        "API",
+        "Hive sensor API",
+    )

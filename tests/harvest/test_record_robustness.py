@@ -173,3 +173,23 @@ def test_ckanext_dcats_legacy_extras_name_the_contact():
         "name": "Data office",
         "email": "data@example.org",
     }
+
+
+def test_a_description_in_html_becomes_markdown_and_shows_as_text_not_tags(
+    owner, catalogue_server, client
+):
+    """OpenDataSoft and many CKAN sites write descriptions in HTML; the page showed the tags."""
+    html = (
+        "<p>Alle <strong>Haltestellen</strong>.</p><ul><li>Bus</li><li>Tram</li></ul>"
+        '<p><a href="https://example.org/doku">Doku</a> <a href="javascript:alert(1)">x</a>'
+        "<img src=x onerror=alert(1)></p><script>alert(2)</script>"
+    )
+    document = {"dataset": [datajson_item(description=html)]}
+    harvest(owner, serve_json(catalogue_server, "/h.json", document), "datajson")
+    dataset = Dataset.objects.get()
+    assert dataset.description.startswith("Alle **Haltestellen**.\n\n* Bus\n* Tram")
+    assert "alert(2)" not in dataset.description and "<img" not in dataset.description
+    page = client.get(f"/datasets/{dataset.pk}").content.decode()
+    body = page.split('<div class="description">', 1)[1].split("</div>", 1)[0]
+    assert "<strong>Haltestellen</strong>" in body and "<li>Bus</li>" in body
+    assert "&lt;p&gt;" not in body and "javascript:" not in body and "onerror" not in body

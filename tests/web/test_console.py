@@ -238,3 +238,22 @@ def test_the_data_card_form_writes_a_revision_the_page_then_shows(world, client)
     assert "Rural wards report late." in page and 'id="data-card"' in page
     again = client.get(url).content.decode()  # the form shows what was saved
     assert "ward_code, location, exact ward, not the bed" in again
+
+
+def test_a_finding_names_its_field_in_the_forms_words_and_the_banner_its_outcome(world, client):
+    """A new user read `distributions[0].access_url` twice, backticks and all, under a banner
+    saying the dataset was still being checked while its badge said Rejected."""
+    sign_in(client, "health.editor", "/console/login")
+    unsafe = _form(**{"dist-0-access_url": "http://10.0.0.7/beds.csv"})
+    response = client.post("/console/ka-health/datasets/new", unsafe, follow=True)
+    page = response.content.decode()
+    run = Dataset.objects.get(title="Ward bed occupancy").validation_runs.get()
+    said = {"passed": "its checks passed", "failed": "its checks failed"}.get(run.status)
+    assert said is None or f"Dataset registered; {said}" in page
+    if run.status == "queued":  # with a worker: the checks run now, and the page is read again
+        run_queued_validations()
+        page = client.get(response.redirect_chain[-1][0]).content.decode()
+    assert "Distribution 1 › Access address (URL)" in page
+    assert "<code>distributions[0].access_url</code>" in page and "`" not in page.split(
+        '<ul class="findings">', 1
+    )[1].split("</ul>", 1)[0]

@@ -23,6 +23,7 @@ from registry.models import DataSubjects, SensitiveCategory
 from ..common import (
     RemoteRecord,
     bounded_fields,
+    description,
     distribution,
     format_of,
     iso_date,
@@ -290,7 +291,7 @@ def croissant_record(document: dict, source_url: str) -> RemoteRecord:
     languages = [code for code in map(language_code, _many(document.get("inLanguage"))) if code]
     payload = {
         "title": text(_one(document.get("name")), 300),
-        "description": text(_one(document.get("description")), 20000),
+        "description": description(_one(document.get("description")), 20000),
         "keywords": keywords(_many(document.get("keywords"))),
         **licence_fields(_one(document.get("license")) or document.get("license")),
         "access_rights": "restricted" if document.get("conditionsOfAccess") else "open",

@@ -11,6 +11,7 @@ from registry import vocabularies
 
 from ..common import (
     RemoteRecord,
+    description,
     distribution,
     email_address,
     frequency_code,
@@ -134,6 +135,17 @@ def dataset_record(graph, node) -> RemoteRecord:
         if made:
             distributions.append({**made, **_size_and_checksum(graph, dist)})
         licences.extend(_licence_statements(graph, dist))
+    # A data service that serves the dataset (DCAT 2, 3) is a way to get it too: its endpoint.
+    for service in sorted(graph.subjects(DCAT.servesDataset, node), key=str):
+        made = distribution(
+            access_url=value(service, DCAT.endpointURL) or value(service, DCAT.endpointDescription),
+            title=literal(service, DCTERMS.title, 300),
+            desc=literal(service, DCTERMS.description, 5000),
+            fmt="API",
+        )
+        if made:
+            distributions.append(made)
+        licences.extend(_licence_statements(graph, service))
     licences.extend(_licence_statements(graph, node))
     states, box = [], None
     for place in graph.objects(node, DCTERMS.spatial):
@@ -156,7 +168,7 @@ def dataset_record(graph, node) -> RemoteRecord:
     )
     payload = {
         "title": literal(node, DCTERMS.title, 300),
-        "description": literal(node, DCTERMS.description, 20000),
+        "description": description(literal(node, DCTERMS.description, 40000), 20000),
         "keywords": words,
         "themes": sorted({*theme_codes, *mapped}),
         **_licence_of(licences),
