@@ -183,3 +183,15 @@ def test_a_dataset_reached_only_through_a_data_service_has_its_endpoint(owner, c
         "API",
         "Hive sensor API",
     )
+
+
+@pytest.mark.parametrize("order", [("de", "fr"), ("fr", "de")])
+def test_a_title_in_several_languages_is_chosen_the_same_way_every_time(
+    order, owner, catalogue_server
+):
+    """No English: the record's own language (dct:language) wins, whatever the file's order."""
+    titles = ", ".join(f'"Titel {tag}"@{tag}' for tag in order)
+    record = dataset(1).replace('dct:title "Haltestellen 1"@de', f"dct:title {titles}")
+    record = record.replace("dct:identifier", 'dct:language "fr" ; dct:identifier', 1)
+    harvest(owner, serve_ttl(catalogue_server, "/o.ttl", record), "dcat")
+    assert Dataset.objects.get().title == "Titel fr"

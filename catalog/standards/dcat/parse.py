@@ -110,10 +110,20 @@ def dataset_record(graph, node) -> RemoteRecord:
         found = graph.value(subject, predicate)
         return str(found) if found is not None else ""
 
+    # Of a text in several languages: English (or untagged), else the record's own language,
+    # else the first by tag, the same whichever order the graph gives (a record of a Swiss
+    # catalogue came out French from one file and German from another).
+    stated = [language_code(str(x)) for x in graph.objects(node, DCTERMS.language)]
+
+    def rank(found: Literal) -> tuple:
+        tag = (found.language or "").lower()
+        primary = tag.split("-")[0]
+        own = stated.index(primary) if primary in stated else len(stated)
+        return (primary not in ("", "en"), own, tag, str(found))
+
     def literal(subject, predicate, limit: int) -> str:
         values = [o for o in graph.objects(subject, predicate) if isinstance(o, Literal)]
-        english = [o for o in values if o.language in (None, "en")]
-        return text(str((english or values)[0]), limit) if values else ""
+        return text(str(min(values, key=rank)), limit) if values else ""
 
     themes_by_iri = {t["iri"]: code for code, t in vocabularies.themes().items()}
     access_by_iri = {iri: code for code, iri in ACCESS_RIGHTS.items()}
