@@ -254,6 +254,7 @@ def test_a_finding_names_its_field_in_the_forms_words_and_the_banner_its_outcome
         run_queued_validations()
         page = client.get(response.redirect_chain[-1][0]).content.decode()
     assert "Distribution 1 \u203a Access address (URL)" in page
-    assert "<code>distributions[0].access_url</code>" in page and "`" not in page.split(
-        '<ul class="findings">', 1
-    )[1].split("</ul>", 1)[0]
+    assert (
+        "<code>distributions[0].access_url</code>" in page
+        and "`" not in page.split('<ul class="findings">', 1)[1].split("</ul>", 1)[0]
+    )
