@@ -133,3 +133,11 @@ def test_every_token_scope_has_an_english_and_a_hindi_label():
         assert scope in LABELS, scope
         with translation.override("en"):
             assert str(LABELS[scope]) in translated, scope
+
+
+def test_every_page_says_its_time_zone(client, db):
+    """A new user saw one dataset's dates differ between the public pages (UTC) and the
+    console and portal (India's time), with no zone named on either."""
+    assert "Times on this page are in UTC." in client.get("/datasets").content.decode()
+    portal = client.get("/portal/login").content.decode()
+    assert "Times on this page are in Asia/Kolkata." in portal
