@@ -11,10 +11,9 @@ from collections.abc import Iterator
 from itertools import islice
 
 from django.conf import settings
-from django.db.models import CharField, Count, F, Q, Value
+from django.db.models import CharField, Count, Q, Value
 from django.db.models.functions import Concat, Lower
 
-from core.batches import in_batches
 from registry import vocabularies
 from registry.models import Dataset, Distribution
 from registry.selectors import datasets_published
@@ -79,12 +78,37 @@ def package_list(params: dict) -> list[str] | Iterator[str]:
     probe held a gigabyte with eight requests for 300,000 names at once)."""
     limit = integer(params, "limit", MAX_INT)
     offset = integer(params, "offset", 0)
-    published = datasets_published().annotate(org=F("institution__slug"))
+    published = datasets_published()
     if limit <= MAX_PAGE:
-        page = published.order_by("org", "slug").values_list("org", "slug")
-        return [f"{i}{NAME_SEPARATOR}{s}" for i, s in page[offset : offset + limit]]
-    rows = in_batches(published.select_related(None).only("slug"), order=("org", "slug"), size=2000)
-    return (f"{d.org}{NAME_SEPARATOR}{d.slug}" for d in islice(rows, offset, offset + limit))
+        page = published.order_by("institution__slug", "slug")
+        names = page.values_list("institution__slug", "slug")[offset : offset + limit]
+        return [f"{i}{NAME_SEPARATOR}{s}" for i, s in names]
+    return islice(_every_name(published), offset, offset + limit)
+
+
+def _every_name(published) -> Iterator[str]:
+    """Every published dataset's name in CKAN's order: institution by institution, each one's
+    slugs read by keyset a batch at a time along its (institution, slug) index."""
+    institutions = (
+        published.order_by("institution__slug")
+        .values_list("institution_id", "institution__slug")
+        .distinct()
+    )
+    for institution_id, org in list(institutions):
+        last = ""
+        while True:
+            batch = list(
+                published.filter(institution_id=institution_id, slug__gt=last)
+                .order_by("slug")
+                .values_list("slug", flat=True)[:NAMES_BATCH]
+            )
+            yield from (f"{org}{NAME_SEPARATOR}{slug}" for slug in batch)
+            if len(batch) < NAMES_BATCH:
+                break
+            last = batch[-1]
+
+
+NAMES_BATCH = 5000
 
 
 def current_package_list_with_resources(params: dict) -> list[dict]:
