@@ -9,8 +9,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
-from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth import authenticate, login, logout
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,7 +25,6 @@ from consent.services import (
     artefact_pause,
     artefact_resume,
     artefact_revoke,
-    citizen_set_language,
     consent_deny,
     consent_grant,
     consent_withdraw,
@@ -38,7 +36,7 @@ from core.lockout import address_budget_spent, signin_begin, signin_failed, sign
 from identity.signup import citizen_sign_up
 
 from . import labels
-from .forms import GrantForm, LanguagePreferenceForm, LoginForm, SignupForm
+from .forms import GrantForm, LoginForm, SignupForm
 from .outcomes import refusal_on
 from .security import safe_next, too_many_message
 
@@ -165,63 +163,6 @@ def signup(request):
     return render(
         request, "web/portal/signup.html", {"form": form}, status=400 if form.errors else 200
     )
-
-
-def _account(request, *, password_form=None, language_form=None, status=200):
-    citizen = request.user.citizen
-    context = {
-        "citizen": citizen,
-        "password_form": password_form or PasswordChangeForm(request.user),
-        "language_form": language_form
-        or LanguagePreferenceForm(initial={"language": citizen.language}),
-    }
-    return render(request, "web/portal/account.html", context, status=status)
-
-
-@citizen_required
-@require_GET
-def account(request):
-    return _account(request)
-
-
-@citizen_required
-@require_POST
-def password_change(request):
-    """The current password is checked under the sign-in policy (core.lockout): a session left
-    open is no way to guess it at full speed."""
-    form = PasswordChangeForm(request.user, request.POST)
-    username = request.user.get_username().strip().lower()
-    if wait := signin_begin(request, username):  # (a bound form's errors would check it)
-        messages.error(request, too_many_message(wait))
-        response = _account(request, status=429)
-        response["Retry-After"] = str(wait)
-        return response
-    if not form.is_valid():
-        if "old_password" in form.errors:
-            signin_failed(request, username)
-        else:
-            signin_succeeded(request, username)
-        return _account(request, password_form=form, status=400)
-    signin_succeeded(request, username)
-    user = form.save()  # Django's own form: it sets and saves the new password hash
-    update_session_auth_hash(request, user)
-    messages.success(request, _("Your password was changed."))
-    return redirect("portal-account")
-
-
-@citizen_required
-@require_POST
-def language_preference(request):
-    form = LanguagePreferenceForm(request.POST)
-    if not form.is_valid():
-        return _account(request, language_form=form, status=400)
-    language = form.cleaned_data["language"]
-    citizen_set_language(citizen=request.user.citizen, language=language)
-    translation.activate(language)
-    messages.success(request, _("Your preferred language was saved."))
-    response = redirect("portal-account")
-    set_language_cookie(response, language)
-    return response
 
 
 # --- Reading ---------------------------------------------------------------------------------

@@ -97,7 +97,7 @@ def test_switching_to_hindi_shows_hindi_on_the_dashboard(world, live_server, bro
     page.get_by_role("link", name="हिन्दी").click()
     assert page.url == live_server.url + "/portal/"
     assert page.get_attribute("html", "lang") == "hi"
-    assert page.get_by_role("heading", level=1).inner_text() == "नमस्ते, asha@suchi"
+    assert page.get_by_role("heading", level=1).inner_text() == "नमस्ते, Test Citizen"
     assert "आपके उत्तर की प्रतीक्षा" in page.inner_text("main")
     assert "Suraksha Insurance आपके रिकॉर्ड माँग रहा है" in page.inner_text("main")
 

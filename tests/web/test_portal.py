@@ -141,7 +141,7 @@ def test_signup_creates_a_citizen_and_signs_in(client, db):
     assert response.cookies["suchi_language"].value == "hi"
     dashboard = client.get("/portal/").content.decode()
     assert 'lang="hi"' in dashboard
-    assert "नमस्ते, meera@suchi" in dashboard
+    assert "नमस्ते, Meera" in dashboard  # by the name given at sign-up
 
 
 def test_signup_names_the_bad_field(client, db):
