@@ -267,6 +267,15 @@ def ckan_record(package: dict, base: str) -> RemoteRecord:
             # CKAN's own "no licence" is none, not a licence statement to keep.
             or (None if package.get("license_id") in NO_LICENCE else package.get("license_title"))
             or (None if package.get("license_id") in NO_LICENCE else package.get("license_id"))
+            # ckanext-dcat 2.x: a licence stated on the resources only (DCAT puts it there).
+            or next(
+                (
+                    r["license"]
+                    for r in _as_list(package.get("resources"))
+                    if isinstance(r, dict) and isinstance(r.get("license"), str) and r["license"]
+                ),
+                None,
+            )
         ),
         "access_rights": access,
         "update_frequency": frequency,

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from email.utils import parseaddr
 
-from markdownify import markdownify
+from bs4 import BeautifulSoup
+from markdownify import MarkdownConverter
 
 from core.links import http_url
 from registry import vocabularies
@@ -259,8 +260,13 @@ def bounded_fields(fields: dict, limit: int = 32 * 1024) -> dict:
 
 
 def email_address(value) -> str:
+    """An e-mail address as feeds write it: plain, `mailto:`, `Name <address>`, or written as a
+    relative IRI (`rdf:resource="info@x.de"`), which an RDF parser turns into the feed's own
+    address followed by it (Bremen's and opendata.swiss's): its last segment."""
     value = (value or "").strip() if isinstance(value, str) else ""
     value = value.removeprefix("mailto:")
+    if re.match(r"https?://", value, re.I):
+        value = value.rstrip("/").rsplit("/", 1)[-1]
     _, address = parseaddr(value)
     return address if _EMAIL.match(address or "") and len(address) <= 254 else ""
 
@@ -272,29 +278,43 @@ def text(value, limit: int) -> str:
 
 
 # A description written in HTML, as OpenDataSoft, Socrata and many CKAN sites give theirs.
-_HTML = re.compile(r"<(p|br|div|ul|ol|li|a|strong|em|b|i|h[1-6]|span|table|tr|td)\b[^>]*>", re.I)
-_UNSAFE_LINK = re.compile(r"\[([^\]]*)\]\((?!https?://|mailto:)[^)]*\)", re.I)
-_UNSHOWN = re.compile(r"<(script|style)\b.*?</\1\s*>", re.I | re.S)
+# HTML, by a closing tag of an element descriptions use (a lone `<b` in text is no HTML).
+_HTML = re.compile(r"</(p|div|ul|ol|li|a|strong|em|b|i|h[1-6]|span|table|tr|td)\s*>", re.I)
+_BREAK = re.compile(r"<br\s*/?>", re.I)
+_LINK_SCHEMES = ("http://", "https://", "mailto:")
 
 
 def description(value, limit: int) -> str:
-    """A source's description as Suchi keeps them (Markdown): one written in HTML becomes the
-    same in Markdown (paragraphs, lists, links, emphasis) instead of showing its tags as text.
-    Images, scripts and styles are dropped; the page's sanitiser still has the last word."""
+    """A source's description as Suchi keeps them (Markdown). One written in HTML (it closes
+    an element) becomes the same in Markdown (paragraphs, lists, links, emphasis) instead of
+    showing its tags as text; one that only breaks lines (`<br>` in CKAN's Markdown notes)
+    gets its line breaks. Scripts, styles and images are dropped and a link that is not http(s)
+    or mailto keeps only its text; the page's sanitiser still has the last word."""
     value = text(value, limit * 2)
     if _HTML.search(value):
-        value = _UNSHOWN.sub("", value)
-        value = markdownify(
-            value,
+        value = _html_as_markdown(value)
+    elif _BREAK.search(value):
+        value = _BREAK.sub("\n", value)
+    return text(value, limit)
+
+
+def _html_as_markdown(value: str) -> str:
+    soup = BeautifulSoup(value, "html.parser")  # linear; no regex over the tags
+    for unshown in soup(["script", "style", "img", "iframe", "object", "svg", "math"]):
+        unshown.decompose()
+    for link in soup("a"):
+        if not str(link.get("href") or "").strip().lower().startswith(_LINK_SCHEMES):
+            link.unwrap()
+    try:
+        converted = MarkdownConverter(
             heading_style="ATX",
-            strip=["img"],
             escape_misc=False,
             escape_underscores=False,  # CommonMark reads no emphasis inside a word (2020_21)
             escape_asterisks=False,
-        )
-        value = _UNSAFE_LINK.sub(r"\1", value)  # only http(s) and mailto become links
-        value = re.sub(r"\n{3,}", "\n\n", value)
-    return text(value, limit)
+        ).convert_soup(soup)
+    except RecursionError:  # nested hundreds deep: its words, without the structure
+        converted = soup.get_text("\n")
+    return re.sub(r"\n{3,}", "\n\n", converted)
 
 
 # ISO 639-2 bibliographic codes and other spellings, beside the ISO 639-3 codes the vocabulary

@@ -248,3 +248,35 @@ def test_a_relative_content_url_is_read_against_the_document(catalogue_server, o
     assert job.status == "finished", job.error
     (dist,) = Dataset.objects.get().distributions.all()
     assert dist.access_url == catalogue_server.url("/titanic/data/titanic.csv")
+
+
+def test_a_file_inside_an_archive_is_no_download_of_its_own(catalogue_server, owner):
+    """MovieLens's ratings.csv is `containedIn` its zip: its contentUrl is a path in the zip,
+    which was read as an address next to the metadata (a dead link in every export)."""
+    document = {
+        "@context": {"@vocab": "https://schema.org/", "cr": "http://mlcommons.org/croissant/"},
+        "@type": "sc:Dataset",
+        "name": "MovieLens 25M",
+        "description": "Ratings of movies by their viewers, with tags.",
+        "url": "https://grouplens.org/datasets/movielens/25m/",
+        "license": "https://creativecommons.org/publicdomain/zero/1.0/",
+        "distribution": [
+            {
+                "@type": "cr:FileObject",
+                "@id": "ml-25m.zip",
+                "contentUrl": "https://files.grouplens.org/datasets/movielens/ml-25m.zip",
+                "encodingFormat": "application/zip",
+            },
+            {
+                "@type": "cr:FileObject",
+                "@id": "ratings.csv",
+                "contentUrl": "ml-25m/ratings.csv",
+                "containedIn": {"@id": "ml-25m.zip"},
+                "encodingFormat": "text/csv",
+            },
+        ],
+    }
+    job = harvest(owner, serve_json(catalogue_server, "/ml/metadata.json", document))
+    assert job.status == "finished", job.error
+    urls = [d.access_url for d in Dataset.objects.get().distributions.all()]
+    assert urls == ["https://files.grouplens.org/datasets/movielens/ml-25m.zip"]

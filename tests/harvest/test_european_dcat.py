@@ -195,3 +195,43 @@ def test_a_title_in_several_languages_is_chosen_the_same_way_every_time(
     record = record.replace("dct:identifier", 'dct:language "fr" ; dct:identifier', 1)
     harvest(owner, serve_ttl(catalogue_server, "/o.ttl", record), "dcat")
     assert Dataset.objects.get().title == "Titel fr"
+
+
+def test_an_address_as_a_relative_iri_and_a_format_as_a_node_are_read(owner, catalogue_server):
+    """Bremen and opendata.swiss write `vcard:hasEmail rdf:resource="info@…"` (a relative IRI
+    the parser resolves against the feed); ckanext-dcat and DCAT-AP 1.x a format as a node.
+    The address came out as `8423/govdata/info@…` and the format as a random node id, which
+    changed at every harvest and so wrote a new revision of an unchanged record each time."""
+    record = """
+<https://portal.example.de/dataset/b> a dcat:Dataset ;
+    dct:identifier "b" ;
+    dct:title "Bevölkerung"@de ;
+    dct:description "Einwohner je Ortsteil, jährlich."@de ;
+    dcat:contactPoint [ a vcard:Organization ; vcard:fn "Statistik" ;
+        vcard:hasEmail <info@statistik.example.de> ] ;
+    dcat:distribution [ a dcat:Distribution ;
+        dcat:accessURL <https://portal.example.de/files/b.csv> ;
+        dct:format [ a dct:IMT ; rdf:value "text/csv" ; rdfs:label "CSV" ] ;
+        dcat:mediaType <http://www.iana.org/assignments/media-types/text/csv> ] .
+"""
+    text = (
+        "@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n" + record
+    )
+    url = serve_ttl(catalogue_server, "/b/catalog.ttl", text)
+    harvest(owner, url, "dcat")
+    found = Dataset.objects.get()
+    assert found.contact_email == "info@statistik.example.de"
+    (dist,) = found.distributions.all()
+    assert (dist.format, dist.media_type) == ("CSV", "text/csv")
+    again = harvest_job(owner, url)
+    assert (again.updated, again.unchanged) == (0, 1)
+
+
+def harvest_job(owner, url):
+    from harvest.models import HarvestJob, HarvestSource
+    from harvest.services import harvest_job_run, harvest_job_start
+
+    job = harvest_job_start(source=HarvestSource.objects.get(url=url))
+    harvest_job_run(job_id=job.pk)
+    return HarvestJob.objects.get(pk=job.pk)

@@ -193,3 +193,43 @@ def test_a_description_in_html_becomes_markdown_and_shows_as_text_not_tags(
     body = page.split('<div class="description">', 1)[1].split("</div>", 1)[0]
     assert "<strong>Haltestellen</strong>" in body and "<li>Bus</li>" in body
     assert "&lt;p&gt;" not in body and "javascript:" not in body and "onerror" not in body
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [
+        # Text with a lone angle bracket is no HTML: kept as written (it lost words).
+        ("x<b and y>c, <i> marks imputed", "x<b and y>c, <i> marks imputed"),
+        ("Spalten: <a>=Anzahl, <b>=Betrag", "Spalten: <a>=Anzahl, <b>=Betrag"),
+        # Markdown that only breaks a line keeps its paragraphs.
+        ("Para one.\n\n- a\n- b<br>c\n\nPara two.", "Para one.\n\n- a\n- b\nc\n\nPara two."),
+        # An unsafe link keeps its text, and nothing stray.
+        ('<p><a href="javascript:void(0)">Download</a> here</p>', "Download here"),
+        # Nested hundreds deep: the words, not a failed record.
+        ("<div>" * 400 + "Words" + "</div>" * 400, "Words"),
+    ],
+)
+def test_descriptions_are_converted_only_when_they_are_html(given, kept):
+    from catalog.standards.common import description
+
+    assert description(given, 20000) == kept
+
+
+def test_hostile_descriptions_cost_no_time():
+    """An outside check: 40,000 `[` took 9 s a record through a regular expression."""
+    import time
+
+    from catalog.standards.common import description
+
+    for hostile in ("<p>" + "[" * 19000 + "</p>", "<script>" * 2000 + "</p>", "<b>" * 3000):
+        started = time.perf_counter()
+        description(hostile, 20000)
+        assert time.perf_counter() - started < 1.0
+
+
+def test_a_licence_stated_on_the_resources_only_is_the_datasets():
+    package = {
+        "id": "p", "name": "p", "title": "Tides",
+        "resources": [{"url": "https://x.example/t.csv", "license": "http://creativecommons.org/licenses/by/3.0/"}],
+    }  # fmt: skip
+    assert ckan_record(package, "https://c.example").payload["license"] == "CC-BY-3.0"

@@ -167,9 +167,11 @@ def _distributions(document: dict, source_url: str) -> tuple[list[dict], list]:
             continue
         kind = _one(node.get("@type"))
         address = _one(node.get("contentUrl"))
-        if address and http_url(source_url) and not urlsplit(address).scheme:
+        # A path inside an archive (`containedIn`) is no address of its own: not a download.
+        inside = bool(node.get("containedIn"))
+        if address and not inside and http_url(source_url) and not urlsplit(address).scheme:
             address = urljoin(source_url, address)
-        url = http_url(address)
+        url = "" if inside else http_url(address)
         if not kind.endswith("FileObject") or not url or not _acceptable(url):
             kept.append(node)  # file sets, git repositories, files without an address
             continue

@@ -3,8 +3,8 @@ payload, for harvesting a DCAT catalogue."""
 
 import re
 
-from rdflib import Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDFS, SKOS
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, SKOS
 
 from core.links import http_url
 from registry import vocabularies
@@ -113,13 +113,29 @@ def dataset_record(graph, node) -> RemoteRecord:
     # Of a text in several languages: English (or untagged), else the record's own language,
     # else the first by tag, the same whichever order the graph gives (a record of a Swiss
     # catalogue came out French from one file and German from another).
-    stated = [language_code(str(x)) for x in graph.objects(node, DCTERMS.language)]
+    # (sorted: a graph gives no order among a property's values)
+    stated = sorted({language_code(str(x)) for x in graph.objects(node, DCTERMS.language)} - {""})
 
     def rank(found: Literal) -> tuple:
         tag = (found.language or "").lower()
         primary = tag.split("-")[0]
         own = stated.index(primary) if primary in stated else len(stated)
         return (primary not in ("", "en"), own, tag, str(found))
+
+    def named(subject, predicate) -> str:
+        """A value given as an IRI or literal, or as a node naming it (DCAT-AP 1.x and
+        ckanext-dcat: `dct:format [a dct:IMT; rdf:value "text/csv"; rdfs:label "CSV"]`)."""
+        found = graph.value(subject, predicate)
+        if isinstance(found, BNode):
+            found = next(
+                (
+                    v
+                    for p in (RDF.value, RDFS.label, SKOS.prefLabel)
+                    if (v := graph.value(found, p))
+                ),
+                None,
+            )
+        return str(found) if found is not None else ""
 
     def literal(subject, predicate, limit: int) -> str:
         values = [o for o in graph.objects(subject, predicate) if isinstance(o, Literal)]
@@ -130,10 +146,10 @@ def dataset_record(graph, node) -> RemoteRecord:
     contact = graph.value(node, DCAT.contactPoint)
     distributions, licences = [], []
     for dist in graph.objects(node, DCAT.distribution):
-        media = value(dist, DCAT.mediaType).removeprefix(
-            "https://www.iana.org/assignments/media-types/"
+        media = re.sub(
+            r"^https?://www\.iana\.org/assignments/media-types/", "", named(dist, DCAT.mediaType)
         )
-        fmt = value(dist, DCTERMS["format"]).rsplit("/", 1)[-1]
+        fmt = named(dist, DCTERMS["format"]).rsplit("/", 1)[-1]
         made = distribution(
             access_url=value(dist, DCAT.accessURL),
             download_url=value(dist, DCAT.downloadURL),
