@@ -21,9 +21,11 @@ the account's counters (not the address's, or one valid account would let a spra
 Usernames are hashed in the keys; addresses come from core.http.client_ip.
 """
 
+import contextlib
 import hashlib
 import math
 import time
+import unicodedata
 
 from django.conf import settings
 from django.core.cache import cache
@@ -35,7 +37,10 @@ clock = time.time  # the seam tests move to skip a wait without sleeping
 
 
 def _account(username: str) -> str:
-    return hashlib.sha256(username.strip().lower().encode()).hexdigest()[:32]
+    """The account's key: NFKC-normalised first, as Django's sign-in forms read the name (a
+    full-width `\uff41dmin` signs in as admin, so it must be counted as admin)."""
+    name = unicodedata.normalize("NFKC", username).strip().lower()
+    return hashlib.sha256(name.encode()).hexdigest()[:32]
 
 
 _GENERATION = f"{_PREFIX}:generation"
@@ -74,13 +79,22 @@ def signin_wait(request, username: str) -> int:
 
 def signin_begin(request, username: str) -> int:
     """signin_wait, and when it is 0 this request holds the account's one check until
-    signin_failed or signin_succeeded (another request meanwhile waits a second).
+    signin_failed or signin_succeeded (another request meanwhile waits a second), and has taken
+    its place on the address's count (a burst spread over many accounts would otherwise pass a
+    count read before any of its failures; a right password gives the place back).
 
     Ask before checking the password: a locked sign-in is refused even when it is right."""
     if wait := signin_wait(request, username):
         return wait
-    if not cache.add(_busy(_keys(request, username)), 1, BUSY_SECONDS):
+    keys = _keys(request, username)
+    if not cache.add(_busy(keys), 1, BUSY_SECONDS):
         return 1  # another check of this account is under way
+    window = settings.SUCHI_LOGIN_FAILURE_WINDOW
+    ttl = window + settings.SUCHI_LOGIN_MAX_DELAY
+    if _counted(f"{keys['address']}:n", ttl) > settings.SUCHI_LOGIN_MAX_FAILURES:
+        cache.set(f"{keys['address']}:until", clock() + window, ttl)
+        cache.delete(_busy(keys))
+        return window
     return 0
 
 
@@ -117,7 +131,9 @@ def signin_failed(request, username: str) -> None:
         "address": lambda n: window if n >= settings.SUCHI_LOGIN_MAX_FAILURES else 0,
     }
     for name, key in keys.items():
-        if wait := rules[name](_counted(f"{key}:n", ttl)):
+        # The address's place was taken in signin_begin; the account's and the pair's now.
+        count = cache.get(f"{key}:n", 1) if name == "address" else _counted(f"{key}:n", ttl)
+        if wait := rules[name](count):
             cache.set(f"{key}:until", now + wait, ttl)
     cache.delete(_busy(keys))
 
@@ -129,6 +145,8 @@ def signin_succeeded(request, username: str) -> None:
         [f"{keys[name]}:{part}" for name in ("pair", "account") for part in ("n", "until")]
         + [_busy(keys)]
     )
+    with contextlib.suppress(ValueError):  # (forgotten meanwhile)
+        cache.decr(f"{keys['address']}:n")  # its place on the address's count, given back
 
 
 def signin_forget(request, username: str) -> None:

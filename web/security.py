@@ -3,6 +3,7 @@ admin's sign-in under the wrong-password policy of core.lockout."""
 
 import functools
 
+from django.contrib.auth import SESSION_KEY
 from django.http import HttpResponse
 from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -50,7 +51,10 @@ def throttled_login(login_view):
             response["Retry-After"] = str(wait)
             return response
         response = login_view(request, *args, **kwargs)
-        if request.user.is_authenticated:
+        # Signed in by this very request: the login view answers a valid form (and only that)
+        # with its redirect. Whoever was signed in before (a citizen, say) does not make a
+        # wrong password a success.
+        if response.status_code in (301, 302) and request.session.get(SESSION_KEY) is not None:
             signin_succeeded(request, username)
         else:
             signin_failed(request, username)

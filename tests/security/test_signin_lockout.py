@@ -221,3 +221,32 @@ def test_the_portal_password_change_is_under_the_same_limit(asha, settings):
     assert client.post("/portal/account/password", right).status_code == 429
     asha.user.refresh_from_db()
     assert asha.user.check_password(PASSWORD)  # the locked attempt changed nothing
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_burst_spread_over_many_accounts_is_held_to_the_address_limit(settings, live_server):
+    """Outside probe: 120 simultaneous guesses from one address, each at another account, were
+    all checked (the limit is 50): each read the address's count before any failure was in it."""
+    import json
+    import urllib.error
+    import urllib.request
+    from concurrent.futures import ThreadPoolExecutor
+
+    settings.SUCHI_LOGIN_MAX_FAILURES = 10
+
+    def guess(n) -> int:
+        request = urllib.request.Request(
+            f"{live_server.url}/api/v1/auth/token",
+            data=json.dumps({"handle": f"nobody{n}@suchi", "password": "wrong"}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                return response.status
+        except urllib.error.HTTPError as exc:
+            return exc.code
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        codes = list(pool.map(guess, range(40)))
+    assert codes.count(400) == 10, codes
+    assert codes.count(429) == 30, codes
