@@ -175,7 +175,7 @@ def _first_hop(provenance: dict) -> dict:
         provenance = {"source": provenance["origin"], **provenance["origin"]}
     source = provenance.get("source") if isinstance(provenance.get("source"), dict) else {}
     kind = text(source.get("kind"), 20)
-    if not kind:
+    if kind not in READERS:  # a kind of source this catalogue knows, or no origin at all
         return {}
     return {
         "kind": kind,

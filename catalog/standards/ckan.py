@@ -327,6 +327,13 @@ _MAPPED_EXTRAS = {
 }  # fmt: skip
 
 
+# The extras package_dict writes and ckan_record reads: what Suchi says of a dataset.
+_OURS = {
+    *_MAPPED_EXTRAS, *fields.READ, "spatial", "alternate_identifier", "contact_name",
+    "contact_email", "contact", "publisher", "temporal_coverage", "spatial_coverage",
+}  # fmt: skip
+
+
 def _unmapped(package: dict, extras: dict, mapped: set) -> dict:
     """What the package says that Suchi has no field for, for the provenance (source_fields)."""
     said = {
@@ -353,7 +360,8 @@ def _said_again(dataset: Dataset, written: set) -> list[dict]:
     return [
         {"key": k, "value": v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)}
         for k, v in sorted(said.items())
-        if k not in written and k not in _PACKAGE_KEYS and k != "_cut"
+        # Never a key Suchi writes or reads itself: a source cannot speak for Suchi's fields.
+        if k not in written and k not in _PACKAGE_KEYS and k not in _OURS and k != "_cut"
     ]
 
 

@@ -77,3 +77,48 @@ def test_the_second_hop_keeps_what_the_agency_said(settings, state_node, client_
     assert record["publisher"]["name"] == AGENCY
     page = client_anon.get(f"/datasets/{dataset.pk}").content.decode()
     assert "First harvested from" in page and "GSA (datajson)" in page
+
+
+def test_a_remote_suchi_cannot_speak_for_fields_suchi_writes_itself(
+    settings, catalogue_server, client_anon
+):
+    """Outside probe: a fake Suchi claimed its records came from CKAN, so their "source
+    fields" went out as CKAN extras in Suchi's own names (language, spatial, temporal_start),
+    contradicting the dataset; and an unknown kind of origin was shown as it was claimed."""
+    from ..factories import dataset_payload
+    from .conftest import serve_json
+
+    national = make_institution(slug="national", name="National Data Registry")
+    item = {
+        **dataset_payload(slug="spoof", title="Spoofed origin"),
+        "id": "00000000-0000-4000-8000-000000000001",
+        "provenance": {
+            "source": {"kind": "ckan", "name": "Somewhere", "url": "https://x.example"},
+            "remote_id": "r",
+            "source_fields": {
+                "language": '["fr"]',
+                "temporal_start": "1900-01-01",
+                "spatial": '{"type": "Point", "coordinates": [0, 0]}',
+                "harvest_source_title": "Kept",
+            },
+        },
+    }
+    odd = {**item, "id": "00000000-0000-4000-8000-000000000002", "slug": "odd", "title": "Odd"}
+    odd["provenance"] = {**item["provenance"], "source": {"kind": "verified-government"}}
+    url = serve_json(catalogue_server, "/api/v1/datasets", {"results": [item, odd]})
+    source = harvest_source_create(
+        institution=national, name="Fake", kind="suchi", url=url.removesuffix("/api/v1/datasets")
+    )
+    job = harvest_job_start(source=source)
+    harvest_job_run(job_id=job.pk)
+    spoofed = Dataset.objects.get(institution=national, title="Spoofed origin")
+    assert Dataset.objects.get(institution=national, title="Odd").provenance.get("origin") is None
+    spoofed.status = "published"  # what matters here is the export, not the checks
+    spoofed.save(update_fields=["status"])
+    body = client_anon.get("/api/3/action/package_show", {"id": str(spoofed.pk)}).json()
+    extras = {e["key"]: e["value"] for e in body["result"]["extras"]}
+    assert extras["harvest_source_title"] == "Kept"
+    # Suchi's own values, where it has them; never what the remote claimed.
+    assert extras.get("temporal_start") != "1900-01-01"
+    assert "Point" not in extras.get("spatial", "")
+    assert extras.get("language") != '["fr"]'
