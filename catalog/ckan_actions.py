@@ -83,29 +83,32 @@ def package_list(params: dict) -> list[str] | Iterator[str]:
         page = published.order_by("institution__slug", "slug")
         names = page.values_list("institution__slug", "slug")[offset : offset + limit]
         return [f"{i}{NAME_SEPARATOR}{s}" for i, s in names]
-    return islice(_every_name(published), offset, offset + limit)
+    return islice(_every_name(published, offset), limit)
 
 
-def _every_name(published) -> Iterator[str]:
-    """Every published dataset's name in CKAN's order: institution by institution, each one's
-    slugs read by keyset a batch at a time along its (institution, slug) index."""
+def _every_name(published, offset: int = 0) -> Iterator[str]:
+    """Every published dataset's name in CKAN's order, from `offset`: institution by
+    institution (those wholly before the offset skipped by their counts), each one's slugs read
+    by keyset a batch at a time along its (institution, slug) index."""
     institutions = (
         published.order_by("institution__slug")
         .values_list("institution_id", "institution__slug")
-        .distinct()
+        .annotate(count=Count("id"))
     )
-    for institution_id, org in list(institutions):
-        last = ""
-        while True:
-            batch = list(
-                published.filter(institution_id=institution_id, slug__gt=last)
-                .order_by("slug")
-                .values_list("slug", flat=True)[:NAMES_BATCH]
-            )
+    for institution_id, org, count in list(institutions):
+        if offset >= count:
+            offset -= count
+            continue
+        own = published.filter(institution_id=institution_id).order_by("slug")
+        batch = list(own.values_list("slug", flat=True)[offset : offset + NAMES_BATCH])
+        offset = 0
+        while batch:
             yield from (f"{org}{NAME_SEPARATOR}{slug}" for slug in batch)
             if len(batch) < NAMES_BATCH:
                 break
-            last = batch[-1]
+            batch = list(
+                own.filter(slug__gt=batch[-1]).values_list("slug", flat=True)[:NAMES_BATCH]
+            )
 
 
 NAMES_BATCH = 5000

@@ -316,6 +316,9 @@ class _Translator:
         return EVERYTHING
 
     def range(self, field, low, high, include_low: bool, include_high: bool) -> Q:
+        for bound in (low, high):
+            if not isinstance(bound, tree.Term):  # `[-1 TO 5]`: Lucene reads `-1` as NOT 1
+                self.refuse(f"a range's bounds are values, not {str(bound)[:30]!r}")
         if field in COUNT_FIELDS:
             least = 0 if low.value == "*" else self.number(low.value) + (not include_low)
             most = 2**31 if high.value == "*" else self.number(high.value) - (not include_high)

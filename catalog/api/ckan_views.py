@@ -30,9 +30,9 @@ def _error(action: str, status: int, kind: str, message: str, **extra) -> Respon
 
 
 class CkanJSONParser(JSONParser):
-    """The strict parser's JSON (no NaN, no lone surrogates, at most 32 levels: a body nested
-    deeper crashed DRF's parser), whatever its top: the view answers a non-object in CKAN's
-    words."""
+    """Strict JSON (no NaN, no lone surrogates; a body nested past the parser's recursion
+    limit is a 400, where it crashed DRF's parser), whatever its top: the view answers a
+    non-object in CKAN's words. (The 32-level limit of the REST API's bodies is not CKAN's.)"""
 
     def parse(self, stream, media_type=None, parser_context=None):
         encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
@@ -107,7 +107,9 @@ class CkanAction(APIView):
 
 
 def _streamed(action: str, items: Iterator) -> StreamingHttpResponse:
-    """CKAN's envelope around a result list written a thousand items at a time."""
+    """CKAN's envelope around a result list written a thousand items at a time. A failure
+    mid-stream cuts the answer short (its JSON then does not parse): the status line has gone
+    out already, as with any streamed answer."""
 
     def chunks():
         yield json.dumps(_envelope(action, success=True), ensure_ascii=False)[:-1] + ', "result": ['

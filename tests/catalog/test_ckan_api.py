@@ -329,3 +329,15 @@ def test_a_body_nested_past_the_limit_is_a_ckan_validation_error(ckan, live_serv
     )
     assert response.status_code == 400, response.content
     assert response.json()["error"]["__type"] == "Validation Error"
+
+
+@pytest.mark.parametrize(
+    "q", ["num_resources:[-1 TO 5]", "num_tags:{* TO -9}", "metadata_modified:[-1 TO *]"]
+)
+def test_a_range_bound_lucene_reads_as_not_is_a_search_query_error(ckan, live_server, q):
+    """Outside probe: `-1` in a range is Lucene's NOT; the query crashed (a 500)."""
+    response = requests.get(
+        f"{live_server.url}/api/3/action/package_search", params={"q": q}, timeout=10
+    )
+    assert response.status_code == 400, response.content
+    assert response.json()["error"]["__type"] == "Search Query Error"
