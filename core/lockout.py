@@ -28,6 +28,7 @@ import time
 import unicodedata
 
 from django.conf import settings
+from django.core import signing
 from django.core.cache import cache
 
 from .http import client_ip
@@ -69,9 +70,49 @@ def _wait(failures: int, free: int, cap: int) -> int:
 BUSY_SECONDS = 10
 
 
+# A browser that has signed in to an account before carries a signed cookie naming it (OWASP's
+# device cookies): the account-wide wait, which guesses from many addresses can keep going, does
+# not apply to it, and its wrong passwords are not counted against the account. The waits of its
+# own address still apply. So a guesser can slow an account's owner down only on a browser the
+# owner never signed in with.
+DEVICE_COOKIE = "suchi_device"
+DEVICE_DAYS = 180
+_DEVICE_SALT = "suchi.lockout.device"
+
+
+def remember_device(request, response, username: str) -> None:
+    """After a right password: the browser is known to this account from now on."""
+    known = [a for a in _devices(request) if a != _account(username)]
+    value = signing.dumps([_account(username), *known][:5], salt=_DEVICE_SALT, compress=True)
+    response.set_cookie(
+        DEVICE_COOKIE,
+        value,
+        max_age=DEVICE_DAYS * 86400,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+
+
+def _devices(request) -> list[str]:
+    try:
+        found = signing.loads(
+            request.COOKIES.get(DEVICE_COOKIE, ""), salt=_DEVICE_SALT, max_age=DEVICE_DAYS * 86400
+        )
+    except (signing.BadSignature, AttributeError):  # none, forged, expired; a request of none
+        return []
+    return [a for a in found if isinstance(a, str)] if isinstance(found, list) else []
+
+
+def _known(request, username: str) -> bool:
+    return _account(username) in _devices(request)
+
+
 def signin_wait(request, username: str) -> int:
     """Seconds before this address may try this account again; 0 when it may now."""
     keys = _keys(request, username)
+    if _known(request, username):
+        keys.pop("account")  # the account-wide wait is not a known browser's
     untils = cache.get_many([f"{key}:until" for key in keys.values()])
     now = clock()
     return max(0, math.ceil(max((until - now for until in untils.values()), default=0)))
@@ -130,7 +171,10 @@ def signin_failed(request, username: str) -> None:
         ),
         "address": lambda n: window if n >= settings.SUCHI_LOGIN_MAX_FAILURES else 0,
     }
+    known = _known(request, username)
     for name, key in keys.items():
+        if name == "account" and known:
+            continue  # a known browser's mistakes are not held against the account
         # The address's place was taken in signin_begin; the account's and the pair's now.
         count = cache.get(f"{key}:n", 1) if name == "address" else _counted(f"{key}:n", ttl)
         if wait := rules[name](count):

@@ -32,7 +32,13 @@ from consent.services import (
 from consent.services.artefacts import SYSTEM_EXPIRY
 from consent.services.erasure import erase_by, erasure_state
 from core.errors import ServiceError
-from core.lockout import address_budget_spent, signin_begin, signin_failed, signin_succeeded
+from core.lockout import (
+    address_budget_spent,
+    remember_device,
+    signin_begin,
+    signin_failed,
+    signin_succeeded,
+)
 from identity.signup import citizen_sign_up
 
 from . import labels
@@ -104,6 +110,7 @@ def sign_in(request, *, audience: str, default_next: str, template: str):
                 signin_succeeded(request, username)
                 login(request, user)
                 response = redirect(safe_next(request, default_next))
+                remember_device(request, response, username)
                 citizen = getattr(user, "citizen", None)
                 if citizen is not None:
                     set_language_cookie(response, citizen.language)

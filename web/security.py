@@ -9,7 +9,7 @@ from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from core.lockout import signin_begin, signin_failed, signin_succeeded
+from core.lockout import remember_device, signin_begin, signin_failed, signin_succeeded
 
 
 def safe_next(request, default: str) -> str:
@@ -56,6 +56,7 @@ def throttled_login(login_view):
         # wrong password a success.
         if response.status_code in (301, 302) and request.session.get(SESSION_KEY) is not None:
             signin_succeeded(request, username)
+            remember_device(request, response, username)
         else:
             signin_failed(request, username)
         return response

@@ -250,3 +250,26 @@ def test_a_burst_spread_over_many_accounts_is_held_to_the_address_limit(settings
         codes = list(pool.map(guess, range(40)))
     assert codes.count(400) == 10, codes
     assert codes.count(429) == 30, codes
+
+
+def test_guesses_from_many_addresses_do_not_lock_the_owner_out_of_a_known_browser(
+    asha, settings
+):
+    """Outside probe: one guess a minute from rotating addresses kept an account locked, the
+    right password refused. A browser that signed in to the account before (OWASP's device
+    cookie) is not held to the account-wide wait; a new browser still is."""
+    owner = Client(REMOTE_ADDR=OWNER)
+    assert portal_with(owner, "asha.lock@suchi", PASSWORD).status_code == 302
+    owner.post("/portal/logout")
+    for n in range(settings.SUCHI_LOGIN_ACCOUNT_FAILURES + 6):
+        portal("asha.lock@suchi", "wrong", f"203.0.113.{n + 1}")  # a new address each time
+    stranger = portal("asha.lock@suchi", PASSWORD, "198.51.100.77")
+    assert stranger.status_code == 429  # the account-wide wait, for a browser never seen
+    forged = Client(REMOTE_ADDR="198.51.100.78")  # a forged cookie is no known browser
+    forged.cookies["suchi_device"] = "x" + owner.cookies["suchi_device"].value
+    assert portal_with(forged, "asha.lock@suchi", PASSWORD).status_code == 429
+    assert portal_with(owner, "asha.lock@suchi", PASSWORD).status_code == 302
+
+
+def portal_with(client, handle: str, password: str):
+    return client.post("/portal/login", {"username": handle, "password": password})
