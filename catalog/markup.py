@@ -2,6 +2,8 @@
 sanitiser, so that nothing a publisher or a harvested catalogue writes can run in a reader's
 browser."""
 
+from html import unescape
+
 import nh3
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
@@ -30,3 +32,10 @@ def description_html(text: str) -> SafeString:
         link_rel="nofollow noopener ugc",
     )
     return mark_safe(cleaned)  # noqa: S308 (nh3 sanitised it)  # nosec B308 B703
+
+
+def description_text(text: str) -> str:
+    """A description's words without its Markdown (for a page's meta description): plain text,
+    not marked safe, so the template escapes it like any other."""
+    html = _markdown.render(text or "")
+    return " ".join(unescape(nh3.clean(html, tags=set())).split())

@@ -4,10 +4,11 @@ from django import template
 from django.utils.translation import gettext, ngettext
 
 from .. import labels
-from ..markup import description_html
+from ..markup import description_html, description_text
 
 register = template.Library()
 register.filter("description_html", description_html)
+register.filter("description_text", description_text)
 
 _TABLES = {
     "access": labels.ACCESS,

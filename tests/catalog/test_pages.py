@@ -462,3 +462,16 @@ def test_the_page_and_croissant_say_what_the_licence_allows_for_ai_training(clie
     client.cookies["suchi_language"] = "hi"
     page = client.get(f"/datasets/{dataset.pk}", HTTP_ACCEPT=BROWSER).content.decode()
     assert "केवल गैर-व्यावसायिक उद्देश्यों के लिए अनुमति" in page
+
+
+def test_the_meta_description_is_the_descriptions_words_not_its_markdown(client, db):
+    institution = make_institution(slug="meta-inst", name="Meta Institution")
+    dataset = publish(
+        institution,
+        slug="meta",
+        title="Meta",
+        description='**Bold** words & a "quote" [with a link](https://example.org/x).',
+    )
+    page = client.get(f"/datasets/{dataset.pk}").content.decode()
+    meta = re.search(r'<meta name="description" content="([^"]*)">', page).group(1)
+    assert meta == "Bold words &amp; a &quot;quote&quot; with a link."

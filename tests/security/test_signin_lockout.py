@@ -252,9 +252,7 @@ def test_a_burst_spread_over_many_accounts_is_held_to_the_address_limit(settings
     assert codes.count(429) == 30, codes
 
 
-def test_guesses_from_many_addresses_do_not_lock_the_owner_out_of_a_known_browser(
-    asha, settings
-):
+def test_guesses_from_many_addresses_do_not_lock_the_owner_out_of_a_known_browser(asha, settings):
     """Outside probe: one guess a minute from rotating addresses kept an account locked, the
     right password refused. A browser that signed in to the account before (OWASP's device
     cookie) is not held to the account-wide wait; a new browser still is."""
