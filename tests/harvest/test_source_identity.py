@@ -81,3 +81,17 @@ def test_the_page_and_its_schema_org_name_the_sources_publisher(owner, catalogue
     assert "Published by Weather Office · harvested by" in page
     block = page.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
     assert json.loads(block)["creator"]["name"] == "Weather Office"
+
+
+def test_a_record_whose_source_names_no_publisher_is_not_said_to_be_the_harvesters(
+    owner, catalogue_server, client
+):
+    from .conftest import datajson_item
+
+    record = datajson_item()
+    del record["publisher"]
+    harvest(owner, serve_json(catalogue_server, "/none.json", {"dataset": [record]}), "datajson")
+    dataset = Dataset.objects.get(status="published")
+    page = client.get(f"/datasets/{dataset.pk}").content.decode()
+    assert "Harvested by" in page and "which names no publisher" in page
+    assert "Published by" not in page.split('<p class="meta">', 1)[1].split("</p>", 1)[0]
