@@ -168,29 +168,10 @@ def test_simultaneous_guesses_are_counted_not_raced(settings, live_server):
     """Outside probe: 40 wrong passwords sent at once were all checked (each read the counters
     before any failure was written). Now one check per account runs at a time and counts are
     atomic: about the free failures get checked, the rest are told to wait."""
-    import json
-    import urllib.error
-    import urllib.request
-    from concurrent.futures import ThreadPoolExecutor
-
     # A real hasher, so each check takes long enough for the guesses to overlap.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
     make_citizen("asha.race@suchi", password=PASSWORD)
-
-    def guess(_) -> int:
-        request = urllib.request.Request(
-            f"{live_server.url}/api/v1/auth/token",
-            data=json.dumps({"handle": "asha.race@suchi", "password": "wrong"}).encode(),
-            headers={"Content-Type": "application/json"},
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=60) as response:
-                return response.status
-        except urllib.error.HTTPError as exc:
-            return exc.code
-
-    with ThreadPoolExecutor(max_workers=20) as pool:
-        codes = list(pool.map(guess, range(40)))
+    codes = wrong_at_once(live_server, ["asha.race@suchi"] * 40)
     checked = codes.count(400)
     assert checked + codes.count(429) == 40, codes
     assert checked <= settings.SUCHI_LOGIN_FREE_FAILURES + 1, codes
@@ -227,27 +208,8 @@ def test_the_portal_password_change_is_under_the_same_limit(asha, settings):
 def test_a_burst_spread_over_many_accounts_is_held_to_the_address_limit(settings, live_server):
     """Outside probe: 120 simultaneous guesses from one address, each at another account, were
     all checked (the limit is 50): each read the address's count before any failure was in it."""
-    import json
-    import urllib.error
-    import urllib.request
-    from concurrent.futures import ThreadPoolExecutor
-
     settings.SUCHI_LOGIN_MAX_FAILURES = 10
-
-    def guess(n) -> int:
-        request = urllib.request.Request(
-            f"{live_server.url}/api/v1/auth/token",
-            data=json.dumps({"handle": f"nobody{n}@suchi", "password": "wrong"}).encode(),
-            headers={"Content-Type": "application/json"},
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=60) as response:
-                return response.status
-        except urllib.error.HTTPError as exc:
-            return exc.code
-
-    with ThreadPoolExecutor(max_workers=20) as pool:
-        codes = list(pool.map(guess, range(40)))
+    codes = wrong_at_once(live_server, [f"nobody{n}@suchi" for n in range(40)])
     assert codes.count(400) == 10, codes
     assert codes.count(429) == 30, codes
 
@@ -271,3 +233,26 @@ def test_guesses_from_many_addresses_do_not_lock_the_owner_out_of_a_known_browse
 
 def portal_with(client, handle: str, password: str):
     return client.post("/portal/login", {"username": handle, "password": password})
+
+
+def wrong_at_once(live_server, handles: list[str]) -> list[int]:
+    """A wrong password for each handle at the token endpoint, twenty at a time: the codes."""
+    import json
+    import urllib.error
+    import urllib.request
+    from concurrent.futures import ThreadPoolExecutor
+
+    def guess(handle: str) -> int:
+        request = urllib.request.Request(
+            f"{live_server.url}/api/v1/auth/token",
+            data=json.dumps({"handle": handle, "password": "wrong"}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                return response.status
+        except urllib.error.HTTPError as exc:
+            return exc.code
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        return list(pool.map(guess, handles))
