@@ -258,3 +258,22 @@ def test_a_finding_names_its_field_in_the_forms_words_and_the_banner_its_outcome
         "<code>distributions[0].access_url</code>" in page
         and "`" not in page.split('<ul class="findings">', 1)[1].split("</ul>", 1)[0]
     )
+
+
+def test_every_error_of_the_form_is_shown_at_once(world, client):
+    """A new user met them one round at a time: the form's own (a missing description) first,
+    the API's checks of the rest only after that was mended."""
+    sign_in(client, "health.editor", "/console/login")
+    bad = _form(
+        description="",
+        license="NOT-A-LICENCE",
+        contact_email="not an address",
+        **{"dist-0-access_url": "ftp://x.example/a.csv"},
+    )
+    response = client.post("/console/ka-health/datasets/new", bad)
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert {"description", "license", "contact_email"} <= set(form.errors), form.errors
+    assert "access_url" in response.context["formset"].forms[0].errors
+    assert len(form.errors["description"]) == 1  # the form's own, not repeated by the API's
+    assert not Dataset.objects.filter(title="Ward bed occupancy").exists()
