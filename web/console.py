@@ -7,7 +7,6 @@ the same things. Editors manage datasets; administrators also manage API tokens 
 """
 
 from functools import wraps
-from types import SimpleNamespace
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -29,6 +28,7 @@ from registry.payload import DatasetInput
 from registry.services import Actor
 
 from . import labels
+from .console_errors import api_errors_anyway, errors_into
 from .forms import (
     DataCardForm,
     DatasetForm,
@@ -123,58 +123,6 @@ def overview(request):
     )
 
 
-def _api_errors_anyway(form, formset, base) -> dict:
-    """The API's errors for a form with errors of its own: its fields that did not clean are
-    read as empty (their own errors stand; `only_new` keeps the API from repeating them)."""
-    empty = {name: field.to_python(None) for name, field in form.fields.items()}
-    lenient = SimpleNamespace(cleaned_data={**empty, **form.cleaned_data})
-    distributions = [p for sub in formset.forms if (p := sub.payload(None)) is not None]
-    serializer = DatasetInput(
-        data={**DatasetForm.payload(lenient, base), "distributions": distributions}
-    )
-    return {} if serializer.is_valid() else serializer.errors
-
-
-def _errors_into(form, formset, errors: dict, *, only_new: bool = False) -> None:
-    """Put the API serializer's errors (keyed by field path) on the form fields they name;
-    with `only_new`, not on a field that has an error already."""
-    nested = {"contact_point": "contact_", "temporal": "temporal_", "spatial": ""}
-
-    def add(target_form, field, message) -> None:
-        if not (only_new and field and field in target_form.errors):
-            target_form.add_error(field, message)
-
-    for key, value in errors.items():
-        if key == "distributions" and isinstance(value, list | dict):
-            # DRF reports item errors as a list (one entry per item) or as {index: errors}.
-            by_index = dict(enumerate(value)) if isinstance(value, list) else value
-            forms_with_data = [f for f in formset.forms if f.payload(None) is not None]
-            for index, sub_errors in by_index.items():
-                if not isinstance(sub_errors, dict):
-                    add(form, None, str(sub_errors))
-                    continue
-                if not isinstance(index, int) or index >= len(forms_with_data):
-                    continue
-                sub = forms_with_data[index]
-                for name, messages_ in sub_errors.items():
-                    field = name if name in sub.fields else None
-                    for message in messages_ if isinstance(messages_, list) else [messages_]:
-                        add(sub, field, str(message))
-            continue
-        if key in nested and isinstance(value, dict):
-            for name, messages_ in value.items():
-                field = nested[key] + name
-                if key == "temporal":
-                    field = "temporal_start" if name == "start" else "temporal_end"
-                target = field if field in form.fields else None
-                for message in messages_ if isinstance(messages_, list) else [messages_]:
-                    add(form, target, str(message))
-            continue
-        target = key if key in form.fields else None
-        for message in value if isinstance(value, list) else [value]:
-            add(form, target, str(message))
-
-
 def _checked(dataset: Dataset, done: str) -> str:
     """What was saved and how its checks went, as far as they have: in the embedded default
     they have run already (a new user read "it is being checked" above a Published badge)."""
@@ -228,11 +176,11 @@ def _dataset_form(request, *, dataset: Dataset | None):
                 else:
                     return redirect("console-dataset", slug=request.institution.slug, pk=dataset.pk)
             else:
-                _errors_into(form, formset, serializer.errors)
+                errors_into(form, formset, serializer.errors)
         elif formset.is_valid():
             # The API's checks of what the form let through, now: not in a second round after
             # the form's own errors are mended (a new user met four errors one at a time).
-            _errors_into(form, formset, _api_errors_anyway(form, formset, base), only_new=True)
+            errors_into(form, formset, api_errors_anyway(form, formset, base), only_new=True)
     else:
         initial = DatasetForm.initial_from(base) if base else {}
         form = DatasetForm(initial=initial)
