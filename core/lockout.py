@@ -133,10 +133,17 @@ def signin_begin(request, username: str) -> int:
     window = settings.SUCHI_LOGIN_FAILURE_WINDOW
     ttl = window + settings.SUCHI_LOGIN_MAX_DELAY
     if _counted(f"{keys['address']}:n", ttl) > settings.SUCHI_LOGIN_MAX_FAILURES:
-        cache.set(f"{keys['address']}:until", clock() + window, ttl)
+        _lock_address(keys, window, ttl)
         cache.delete(_busy(keys))
         return window
     return 0
+
+
+def _lock_address(keys: dict, window: int, ttl: int) -> None:
+    """The address waits the window out, and then starts afresh: its count is cleared with the
+    lock (else the first try after the wait, counted on top, locked it again at once)."""
+    cache.set(f"{keys['address']}:until", clock() + window, ttl)
+    cache.delete(f"{keys['address']}:n")
 
 
 def _busy(keys: dict) -> str:
@@ -177,7 +184,9 @@ def signin_failed(request, username: str) -> None:
             continue  # a known browser's mistakes are not held against the account
         # The address's place was taken in signin_begin; the account's and the pair's now.
         count = cache.get(f"{key}:n", 1) if name == "address" else _counted(f"{key}:n", ttl)
-        if wait := rules[name](count):
+        if (wait := rules[name](count)) and name == "address":
+            _lock_address(keys, wait, ttl)
+        elif wait:
             cache.set(f"{key}:until", now + wait, ttl)
     cache.delete(_busy(keys))
 

@@ -320,6 +320,10 @@ _PACKAGE_KEYS = {
     "num_resources", "metadata_created", "metadata_modified", "creator_user_id", "extras",
     "relationships_as_object", "relationships_as_subject", "revision_id", "tracking_summary",
 }  # fmt: skip
+# What a CKAN site changes by itself (ckanext-harvest's object id, ckanext-archiver's and -qa's
+# reports, follower counts), at the top or in the extras: kept, they would make an unchanged
+# record look changed at every harvest.
+_VOLATILE = {"harvest_object_id", "archiver", "qa", "num_followers"}
 _MAPPED_EXTRAS = {
     "access_rights", "accessLevel", "update_frequency", "spatial_states", "quality_score",
     "issued", "modified", "publisher_name", "temporal_start", "temporal_end", "language",
@@ -339,12 +343,12 @@ def _unmapped(package: dict, extras: dict, mapped: set) -> dict:
     said = {
         k: v
         for k, v in package.items()
-        if k not in _PACKAGE_KEYS and k not in fields.READ and v not in ("", None)
+        if k not in _PACKAGE_KEYS | _VOLATILE and k not in fields.READ and v not in ("", None)
     }
     said.update(
         (k, v)
         for k, v in extras.items()
-        if k not in _MAPPED_EXTRAS and k not in mapped and v not in ("", None)
+        if k not in _MAPPED_EXTRAS | _VOLATILE and k not in mapped and v not in ("", None)
     )
     return bounded_fields({k: v for k, v in said.items() if v != [] and v != {}})
 

@@ -320,9 +320,9 @@ def _html_as_markdown(value: str) -> str:
 # ISO 639-2 bibliographic codes and other spellings, beside the ISO 639-3 codes the vocabulary
 # lists (registry/data/languages.json): ger and deu are both German.
 _LANGUAGE_CODES = {
-    "ori": "or", "ger": "de", "fre": "fr", "dut": "nl", "gre": "el", "chi": "zh", "cze": "cs",
-    "rum": "ro", "slo": "sk", "per": "fa", "may": "ms", "bur": "my", "ice": "is", "nb": "no",
-    "nn": "no", "nob": "no", "nno": "no", "iw": "he", "in": "id", "zsm": "ms",
+    "ori": "or", "ory": "or", "ger": "de", "fre": "fr", "dut": "nl", "gre": "el", "chi": "zh",
+    "cze": "cs", "rum": "ro", "slo": "sk", "per": "fa", "may": "ms", "bur": "my", "ice": "is",
+    "nb": "no", "nn": "no", "nob": "no", "nno": "no", "iw": "he", "in": "id", "zsm": "ms",
 }  # fmt: skip
 
 

@@ -235,3 +235,31 @@ def harvest_job(owner, url):
     job = harvest_job_start(source=HarvestSource.objects.get(url=url))
     harvest_job_run(job_id=job.pk)
     return HarvestJob.objects.get(pk=job.pk)
+
+
+def test_a_record_with_blank_node_values_is_unchanged_when_harvested_again(owner, catalogue_server):
+    """A review: values kept in source_fields were ordered by their node's id, which RDF/XML
+    parsing makes anew each time, so an unchanged record was "updated" at every harvest."""
+    rdf = """<?xml version="1.0" encoding="utf-8"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    xmlns:dcat="http://www.w3.org/ns/dcat#" xmlns:dct="http://purl.org/dc/terms/"
+    xmlns:foaf="http://xmlns.com/foaf/0.1/">
+  <dcat:Dataset rdf:about="https://portal.example.de/dataset/c">
+    <dct:identifier>c</dct:identifier>
+    <dct:title xml:lang="de">Schulen</dct:title>
+    <dct:description xml:lang="de">Alle Schulen der Stadt mit ihren Adressen.</dct:description>
+    <dct:creator><foaf:Agent><foaf:name>Amt A</foaf:name></foaf:Agent></dct:creator>
+    <dct:creator><foaf:Agent><foaf:name>Amt B</foaf:name></foaf:Agent></dct:creator>
+    <dct:creator><foaf:Agent><foaf:name>Amt C</foaf:name></foaf:Agent></dct:creator>
+    <dcat:distribution><dcat:Distribution>
+      <dcat:accessURL rdf:resource="https://portal.example.de/files/c.csv"/>
+    </dcat:Distribution></dcat:distribution>
+  </dcat:Dataset>
+</rdf:RDF>"""
+    url = catalogue_server.serve("/c.rdf", rdf.encode(), "application/rdf+xml")
+    harvest(owner, url, "dcat")
+    creators = Dataset.objects.get().provenance["source_fields"]["dct:creator"]
+    assert [c["foaf:name"] for c in creators] == ["Amt A", "Amt B", "Amt C"]
+    for _ in range(3):
+        again = harvest_job(owner, url)
+        assert (again.updated, again.unchanged) == (0, 1)

@@ -41,13 +41,15 @@ def test_a_nul_character_is_dropped_not_the_datajson_item(owner, catalogue_serve
 
 def test_language_tags_are_read_by_their_primary_subtag():
     found = datajson_record(
-        datajson_item(language=["en-US", "kok", "spa", "mlt", "hin", "EN_gb", "tlh"]),
+        datajson_item(language=["en-US", "kok", "spa", "mlt", "hin", "EN_gb", "tlh", "ory"]),
         "https://x.example/",
     )
     # Maltese is mt, not ml (Malayalam); Klingon is no language Suchi lists.
-    assert found.payload["languages"] == ["en", "kok", "es", "mt", "hi"]
+    assert found.payload["languages"] == ["en", "kok", "es", "mt", "hi", "or"]
     # What the codes could not say is kept as the source wrote it.
-    assert found.source_fields["language"] == ["en-US", "kok", "spa", "mlt", "hin", "EN_gb", "tlh"]
+    assert found.source_fields["language"] == [
+        "en-US", "kok", "spa", "mlt", "hin", "EN_gb", "tlh", "ory"
+    ]  # fmt: skip
     plain = datajson_record(datajson_item(language=["en", "hi"]), "https://x.example/")
     assert plain.payload["languages"] == ["en", "hi"]
     assert "language" not in plain.source_fields

@@ -256,3 +256,16 @@ def wrong_at_once(live_server, handles: list[str]) -> list[int]:
 
     with ThreadPoolExecutor(max_workers=20) as pool:
         return list(pool.map(guess, handles))
+
+
+def test_a_sprayed_address_gets_a_check_once_it_has_waited(db, settings, clock):
+    """A review found the address's count left at the limit when its wait ended, so the first
+    try afterwards locked it again at once: a shared address waited as told, forever."""
+    make_citizen("owner.nat@suchi", password=PASSWORD)
+    settings.SUCHI_LOGIN_MAX_FAILURES = 10
+    for n in range(10):
+        api_token(f"sprayed{n}@suchi", "wrong", ATTACKER)
+    refused = api_token("owner.nat@suchi", PASSWORD, ATTACKER)
+    assert refused.status_code == 429
+    clock.skip(int(refused["Retry-After"]) + 1)
+    assert api_token("owner.nat@suchi", PASSWORD, ATTACKER).status_code == 200

@@ -162,7 +162,8 @@ def dataset_record(graph, node) -> RemoteRecord:
             distributions.append({**made, **_size_and_checksum(graph, dist)})
         licences.extend(_licence_statements(graph, dist))
     # A data service that serves the dataset (DCAT 2, 3) is a way to get it too: its endpoint.
-    for service in sorted(graph.subjects(DCAT.servesDataset, node), key=str):
+    services = graph.subjects(DCAT.servesDataset, node)  # by endpoint: a blank node's id varies
+    for service in sorted(services, key=lambda s: (value(s, DCAT.endpointURL), str(s))):
         made = distribution(
             access_url=value(service, DCAT.endpointURL) or value(service, DCAT.endpointDescription),
             title=literal(service, DCTERMS.title, 300),

@@ -47,9 +47,15 @@ def said(graph, node, payload: dict, *, publisher_named: bool) -> dict:
             continue
         if predicate == DCTERMS.spatial and not _unsaid_places(graph, values, payload):
             continue
-        shown = [_value(graph, o) for o in sorted(values, key=str)[:_VALUES]]
+        # In the order of what they say: a blank node's id is new at every parse of RDF/XML,
+        # and an order by it made an unchanged record look changed at every harvest.
+        shown = sorted((_value(graph, o) for o in values), key=_said_order)[:_VALUES]
         fields[_name(graph, predicate)] = shown[0] if len(shown) == 1 else shown
     return bounded_fields(fields) if fields else {}
+
+
+def _said_order(value) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 
 def _unsaid_places(graph, places, payload) -> bool:
@@ -59,12 +65,29 @@ def _unsaid_places(graph, places, payload) -> bool:
     return len(places) > named + boxed
 
 
+# The prefixes source_fields names properties by: the same whatever a document binds (RDF/XML
+# from one portal says `dct:`, from another `dcterms:`); other properties by their whole IRI.
+_PREFIXES = {
+    "http://purl.org/dc/terms/": "dct", "http://www.w3.org/ns/dcat#": "dcat",
+    "http://xmlns.com/foaf/0.1/": "foaf", "http://www.w3.org/ns/adms#": "adms",
+    "http://www.w3.org/2006/vcard/ns#": "vcard", "http://www.w3.org/2004/02/skos/core#": "skos",
+    "http://schema.org/": "schema", "https://schema.org/": "schema",
+    "http://www.w3.org/ns/locn#": "locn", "http://dcat-ap.de/def/dcatde/": "dcatde",
+    "http://data.europa.eu/r5r/": "dcatap", "http://www.w3.org/ns/prov#": "prov",
+    "http://www.w3.org/2002/07/owl#": "owl", "http://www.w3.org/2000/01/rdf-schema#": "rdfs",
+    "http://spdx.org/rdf/terms#": "spdx", "http://www.w3.org/ns/odrl/2/": "odrl",
+    "http://www.w3.org/ns/dqv#": "dqv", "http://purl.org/dc/elements/1.1/": "dc",
+    "http://www.w3.org/2006/time#": "time",
+}  # fmt: skip
+
+
 def _name(graph, predicate) -> str:
-    try:
-        prefix, _, local = graph.namespace_manager.compute_qname(predicate, generate=False)
-    except (KeyError, ValueError):
-        return str(predicate)
-    return f"{prefix}:{local}" if prefix else str(predicate)
+    iri = str(predicate)
+    for namespace, prefix in _PREFIXES.items():
+        local = iri.removeprefix(namespace)
+        if local != iri and local and "/" not in local and "#" not in local:
+            return f"{prefix}:{local}"
+    return iri
 
 
 def _value(graph, obj):
