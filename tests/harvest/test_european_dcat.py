@@ -161,6 +161,33 @@ def test_what_a_dcat_record_says_beyond_suchis_fields_is_kept_and_shown(
     assert "More that the source said" in page and "Arrêts" in page
 
 
+@pytest.mark.parametrize(
+    ("geometry", "box"),
+    [
+        # GeoSPARQL: no CRS, or CRS84, is longitude first; EPSG:4326 is latitude first.
+        ('"POINT(12.1 54.1)"', [12.1, 54.1, 12.1, 54.1]),
+        (
+            '"<http://www.opengis.net/def/crs/OGC/1.3/CRS84> POINT(12.1 54.1)"',
+            [12.1, 54.1, 12.1, 54.1],
+        ),
+        (
+            '"<http://www.opengis.net/def/crs/EPSG/0/4326> POLYGON((54.0 12.0, 54.0 12.3, '
+            '54.25 12.3, 54.25 12.0, 54.0 12.0))"',
+            [12.0, 54.0, 12.3, 54.25],
+        ),
+        # UTM metres are not degrees: no box rather than one in the wrong place.
+        ('"<http://www.opengis.net/def/crs/EPSG/0/25833> POINT(310000 6000000)"', None),
+    ],
+)
+def test_a_place_is_read_in_the_axis_order_its_crs_declares(
+    geometry, box, owner, catalogue_server
+):
+    """Rostock stated in EPSG:4326 (latitude first) was placed in the Arabian Sea."""
+    record = dataset(1, f"; dct:spatial [ a dct:Location ; locn:geometry {geometry} ]")
+    harvest(owner, serve_ttl(catalogue_server, "/g.ttl", record), "dcat")
+    assert (Dataset.objects.get().spatial or {}).get("bbox") == box
+
+
 def test_a_dataset_reached_only_through_a_data_service_has_its_endpoint(owner, catalogue_server):
     """DCAT-AP 3's own example (bee population, live): no distribution, a dcat:DataService that
     serves it. It was rejected for having no distribution."""

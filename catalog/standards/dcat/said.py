@@ -122,12 +122,24 @@ def _geometry_box(value: str) -> list[float] | None:
             if isinstance(coordinates, list) and len(coordinates) >= 2:
                 return bounding_box([*coordinates[:2], *coordinates[:2]])
         return bounding_box(shape)
-    # WKT, with an optional CRS IRI ahead (GeoSPARQL's wktLiteral): x y pairs, longitude first.
+    # WKT, with an optional CRS IRI ahead (GeoSPARQL's wktLiteral). Without one, or with CRS84,
+    # the pairs are longitude first; EPSG:4326 and EPSG:4258 (ETRS89) put latitude first. Any
+    # other CRS is in metres or another datum: no box rather than a box somewhere else.
+    crs = re.match(r"\s*<([^>]*)>", value)
+    latitude_first = False
+    if crs:
+        code = crs.group(1).rstrip("/").rsplit("/", 1)[-1].upper()
+        if code in {"4326", "4258"} and "/EPSG/" in crs.group(1).upper():
+            latitude_first = True
+        elif code != "CRS84":
+            return None
     match = re.search(r"(POLYGON|POINT|MULTIPOLYGON)\s*\(([-0-9.eE,\s()]+)\)", value, re.I)
     if not match:
         return None
     numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?(?:[eE]-?\d+)?", match.group(2))]
     xs, ys = numbers[0::2], numbers[1::2]
+    if latitude_first:
+        xs, ys = ys, xs
     if not xs or len(xs) != len(ys):
         return None
     return bounding_box([min(xs), min(ys), max(xs), max(ys)])
