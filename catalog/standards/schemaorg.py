@@ -10,6 +10,7 @@ dates and version.
 """
 
 import json
+import re
 
 from django.utils.safestring import SafeString, mark_safe
 
@@ -27,10 +28,51 @@ DESCRIPTION_MAX = 5000
 SCRIPT_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
 
 
+AGENT_TYPES = ("Person", "Organization")
+
+
+def said_agents(value) -> list[dict]:
+    """schema.org agents (a creator, say) as a source gave them: each Person or Organization
+    with a name, and its url where that is http(s); at most twenty; anything else left out."""
+    agents = []
+    for item in (value if isinstance(value, list) else [value])[:20]:
+        if not isinstance(item, dict):
+            continue
+        kind = item.get("@type")
+        kind = str(kind[0] if isinstance(kind, list) and kind else kind or "")
+        kind = re.split(r"[:/#]", kind)[-1]
+        name = item.get("name")
+        name = name[0] if isinstance(name, list) and name else name
+        if kind not in AGENT_TYPES or not isinstance(name, str) or not name.strip():
+            continue
+        agent = {"@type": kind, "name": name.strip()[:300]}
+        if url := http_url(item.get("url") if isinstance(item.get("url"), str) else None):
+            agent["url"] = url
+        agents.append(agent)
+    return agents
+
+
+def creators(base: str, dataset, prefix: str = ""):
+    """Who made the dataset: the people or organisations its source named (kept in the
+    provenance), else the publisher its source names, else the institution. `prefix` is the
+    vocabulary's in the document (Croissant writes `sc:`)."""
+    said = ((dataset.provenance or {}).get("source_fields") or {}).get("creator")
+    agents = [{**a, "@type": prefix + a["@type"]} for a in said_agents(said)]
+    if agents:
+        return agents[0] if len(agents) == 1 else agents
+    # A harvested dataset's creator is the publisher its source names, not the harvester.
+    if dataset.source_publisher:
+        return {"@type": f"{prefix}Organization", "name": dataset.source_publisher}
+    return {
+        "@type": f"{prefix}Organization",
+        "name": dataset.institution.name,
+        "url": iris.institution(base, dataset.institution.slug),
+    }
+
+
 def dataset_jsonld(base: str, dataset) -> dict:
     """One published dataset as a schema.org Dataset. Reads prefetched distributions and the
     selected institution (datasets_published() / datasets_visible_to() do both)."""
-    institution = dataset.institution
     page = iris.dataset(base, dataset.pk)
     record: dict = {
         "@context": CONTEXT,
@@ -40,14 +82,7 @@ def dataset_jsonld(base: str, dataset) -> dict:
         "description": dataset.description[:DESCRIPTION_MAX],
         "url": page,
         "identifier": page,
-        # A harvested dataset's creator is the publisher its source names, not the harvester.
-        "creator": {"@type": "Organization", "name": dataset.source_publisher}
-        if dataset.source_publisher
-        else {
-            "@type": "Organization",
-            "name": institution.name,
-            "url": iris.institution(base, institution.slug),
-        },
+        "creator": creators(base, dataset),
         "includedInDataCatalog": {
             "@type": "DataCatalog",
             "name": CATALOG_NAME,

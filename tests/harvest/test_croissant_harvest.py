@@ -280,3 +280,60 @@ def test_a_file_inside_an_archive_is_no_download_of_its_own(catalogue_server, ow
     assert job.status == "finished", job.error
     urls = [d.access_url for d in Dataset.objects.get().distributions.all()]
     assert urls == ["https://files.grouplens.org/datasets/movielens/ml-25m.zip"]
+
+
+def test_people_who_made_a_dataset_stay_people(catalogue_server, owner, client):
+    """A review: a Croissant file's creators (people, often several) came back out as one
+    organisation, named after the first, in Suchi's Croissant and in the page's schema.org."""
+    import mlcroissant as mlc
+
+    document = {
+        "@context": {"@vocab": "https://schema.org/", "cr": "http://mlcommons.org/croissant/"},
+        "@type": "sc:Dataset",
+        "name": "Bird calls",
+        "description": "Recordings of bird calls in the Western Ghats, with species labels.",
+        "url": "https://example.org/bird-calls",
+        "license": "https://creativecommons.org/licenses/by/4.0/",
+        "creator": [
+            {"@type": "sc:Person", "name": "Asha Rao", "url": "https://example.org/~asha"},
+            {"@type": "Person", "name": "Vikram Iyer", "url": "javascript:alert(1)"},
+            {"@type": "sc:Organization", "name": "Ghats Sound Lab"},
+            {"@type": "sc:Robot", "name": "not an agent"},
+        ],
+        "distribution": [
+            {
+                "@type": "cr:FileObject",
+                "@id": "calls.csv",
+                "contentUrl": "https://example.org/bird-calls/calls.csv",
+                "encodingFormat": "text/csv",
+                "sha256": "0" * 64,
+            }
+        ],
+    }
+    job = harvest(owner, serve_json(catalogue_server, "/birds/metadata.json", document))
+    assert job.status == "finished", job.error
+    run_queued_validations()
+    dataset = Dataset.objects.get()
+    assert (dataset.status, dataset.source_publisher) == ("published", "Asha Rao")
+    said = [
+        {"@type": "sc:Person", "name": "Asha Rao", "url": "https://example.org/~asha"},
+        {"@type": "sc:Person", "name": "Vikram Iyer"},  # no javascript: link
+        {"@type": "sc:Organization", "name": "Ghats Sound Lab"},
+    ]
+    response = client.get(f"/api/v1/datasets/{dataset.pk}/croissant")
+    exported = json.loads(response.content)
+    assert exported["creator"] == said
+    read = mlc.Dataset(jsonld=exported)
+    assert not read.metadata.ctx.issues.errors
+    assert [c.name for c in read.metadata.creators] == [
+        "Asha Rao",
+        "Vikram Iyer",
+        "Ghats Sound Lab",
+    ]
+    page = client.get(f"/datasets/{dataset.pk}").content.decode()
+    schema = json.loads(page.split('<script type="application/ld+json">')[1].split("</script>")[0])
+    assert schema["creator"][0] == {
+        "@type": "Person",
+        "name": "Asha Rao",
+        "url": "https://example.org/~asha",
+    }

@@ -179,9 +179,7 @@ def test_what_a_dcat_record_says_beyond_suchis_fields_is_kept_and_shown(
         ('"<http://www.opengis.net/def/crs/EPSG/0/25833> POINT(310000 6000000)"', None),
     ],
 )
-def test_a_place_is_read_in_the_axis_order_its_crs_declares(
-    geometry, box, owner, catalogue_server
-):
+def test_a_place_is_read_in_the_axis_order_its_crs_declares(geometry, box, owner, catalogue_server):
     """Rostock stated in EPSG:4326 (latitude first) was placed in the Arabian Sea."""
     record = dataset(1, f"; dct:spatial [ a dct:Location ; locn:geometry {geometry} ]")
     harvest(owner, serve_ttl(catalogue_server, "/g.ttl", record), "dcat")

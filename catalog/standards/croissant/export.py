@@ -17,7 +17,7 @@ from registry.models import Dataset, DataSubjects, Distribution, SensitiveCatego
 
 from ... import iris
 from .. import dates
-from ..schemaorg import coverage
+from ..schemaorg import coverage, creators
 
 CONFORMS_TO = "http://mlcommons.org/croissant/1.1"
 MEDIA_TYPE = f'application/ld+json; profile="{CONFORMS_TO}"'
@@ -112,7 +112,7 @@ def dataset_document(base: str, dataset: Dataset) -> dict:
         "url": page,
         "identifier": str(dataset.pk),
         "isLiveDataset": not files or not all("sha256" in f for f in files),
-        "creator": _organization(base, dataset),
+        "creator": creators(base, dataset, prefix="sc:"),
         "publisher": _organization(base, dataset),
         "keywords": list(dataset.keywords),
         "citeAs": citation(base, dataset),

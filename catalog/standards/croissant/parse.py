@@ -34,6 +34,7 @@ from ..common import (
 )
 from ..dates import source_date
 from ..licences import licence_fields
+from ..schemaorg import said_agents
 from .export import DATA_TYPES
 
 # Croissant data types → Table Schema types (the inverse of export.DATA_TYPES; text wins).
@@ -312,6 +313,9 @@ def croissant_record(document: dict, source_url: str) -> RemoteRecord:
     extra = {k: v for k, v in document.items() if k not in _MAPPED and k not in RAI_MAPPED}
     if kept:
         extra["distribution (file sets, or files without an http(s) address)"] = kept
+    creators = said_agents(document.get("creator"))
+    if len(creators) > 1 or any(agent["@type"] == "Person" for agent in creators):
+        extra["creator"] = creators  # who made it, as the source said: exported as said
     publisher = _name_of(document.get("publisher")) or _name_of(document.get("creator"))
     return RemoteRecord(
         guid,
