@@ -399,12 +399,12 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["core.api.parsers.StrictJSONParser"],
     "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
+    "DEFAULT_METADATA_CLASS": "core.api.metadata.Metadata",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "DEFAULT_THROTTLE_CLASSES": ["core.api.throttles.AnonymousRateThrottle"],
-    # Number of trusted proxies in front of the app, for the client IP in X-Forwarded-For.
-    # 0, not None: DRF's None takes the whole header as the address, which lets any client
-    # choose its rate-limit identity; 0 means REMOTE_ADDR.
+    # Trusted proxies in front of the app, for the client IP in X-Forwarded-For. 0, not None:
+    # DRF's None takes the whole header, letting any client choose its rate-limit identity.
     "NUM_PROXIES": env_int("SUCHI_NUM_PROXIES", 0),
     # `format` is a search filter (distribution format), not a renderer switch.
     "URL_FORMAT_OVERRIDE": None,

@@ -34,6 +34,17 @@ MAX_REDIRECTS = 3
 USER_AGENT = "Suchi-validator/1 (+metadata checks; reads at most 1 MiB)"
 _REDIRECTS = {301, 302, 303, 307, 308}
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
+# IANA's special-purpose blocks that are not globally reachable, for the ones that Python's own
+# tables (which differ between releases) may call global: 192.0.0.0/24 but its two anycast
+# addresses, IPv6's discard-only, benchmarking, documentation, local NAT64 and SRv6 blocks.
+_NOT_GLOBAL = [
+    ipaddress.ip_network(block)
+    for block in (
+        "192.0.0.0/29", "192.0.0.8/32", "192.0.0.11/32", "192.0.0.12/30", "192.0.0.16/28",
+        "192.0.0.32/27", "192.0.0.64/26", "192.0.0.128/25", "192.88.99.0/24", "198.18.0.0/15",
+        "100::/64", "64:ff9b:1::/48", "2001:2::/48", "2001:db8::/32", "3fff::/20", "5f00::/16",
+    )
+]  # fmt: skip
 
 Resolver = Callable[..., list]
 
@@ -93,7 +104,7 @@ def _address_problem(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str |
     ):
         if getattr(ip, attribute):
             return f"{label} address {ip}"
-    if not ip.is_global:
+    if not ip.is_global or any(ip in block for block in _NOT_GLOBAL):
         return f"non-public address {ip}"
     return None
 

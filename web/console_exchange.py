@@ -88,14 +88,16 @@ def access_requests(request):
 def _dataset_choices(request, named: list[str]) -> list[tuple[str, str]]:
     """The datasets named (in the address or the post), else the catalogue's restricted ones
     of other institutions."""
-    qs = Dataset.objects.select_related("institution").order_by("title")
+    # Only what may be requested, named or not: a dataset named by its id was shown whatever it
+    # was (an outside probe read the title of another institution's rejected dataset).
+    qs = (
+        Dataset.objects.select_related("institution")
+        .filter(status=Dataset.Status.PUBLISHED, access_rights=Dataset.Access.RESTRICTED)
+        .exclude(institution=request.institution)
+        .order_by("title")
+    )
     valid = [n for n in named if is_uuid(n)]
-    if valid:
-        qs = qs.filter(pk__in=valid)
-    else:
-        qs = qs.filter(
-            status=Dataset.Status.PUBLISHED, access_rights=Dataset.Access.RESTRICTED
-        ).exclude(institution=request.institution)[:OFFERED]
+    qs = qs.filter(pk__in=valid) if valid else qs[:OFFERED]
     return [(str(d.pk), f"{d.title} ({d.institution.name})") for d in qs]
 
 

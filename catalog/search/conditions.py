@@ -11,7 +11,7 @@ from django.db.models.expressions import RawSQL
 from registry.selectors import datasets_published
 
 from . import backend
-from .sqlite import has_token
+from .sqlite import fts5_string, has_token
 
 # The column of our text index behind each CKAN text field (PostgreSQL: the weight that
 # search_vector gives it, registry migration 0003; SQLite: the FTS5 column).
@@ -45,7 +45,7 @@ def text_matches(text: str, *, column: str = "", phrase: bool = False, prefix: b
             sql += f" AND ts_filter(registry_dataset.search_vector, '{{{weight}}}') @@ {tsquery}"
             params = params * 2
         return _ids(sql, params)
-    expression = '"' + text.replace('"', '""') + '"' + (" *" if prefix else "")
+    expression = fts5_string(text) + (" *" if prefix else "")
     if column:
         expression = f"{TEXT_COLUMNS[column][0]} : {expression}"
     return _ids(

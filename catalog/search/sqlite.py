@@ -6,15 +6,39 @@ registry_dataset): keywords are stored as JSON, which escapes every non-ASCII le
 ("\\u0905…"), so the index is fed the decoded keywords, one after another. It is recreated and
 refilled after every migrate rather than in a migration: SQLite migrations that rebuild
 registry_dataset drop its triggers, and this puts them back.
+
+Hindi words reach the index stemmed (`suchi_stem`, a function every connection registers:
+catalog.apps), and so do the words searched for: `अस्पताल` finds `अस्पतालों`, as on PostgreSQL.
 """
 
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 
+import snowballstemmer
+
 TOKENIZER = "porter unicode61 remove_diacritics 2 categories 'L* N* Co M*'"
 COLUMNS = "title, keywords, description"
-_KEYWORDS = "(SELECT group_concat(value, ' ') FROM json_each({row}.keywords))"
+_KEYWORDS = "suchi_stem((SELECT group_concat(value, ' ') FROM json_each({row}.keywords)))"
+_TEXTS = "suchi_stem({row}.title), " + _KEYWORDS + ", suchi_stem({row}.description)"
+
+# A Devanagari word, as PostgreSQL's parser finds one: letters and their signs, not the dandas
+# or digits. Stemmed by Snowball's Hindi algorithm, which PostgreSQL's `hindi_stem` also runs
+# (registry migration 0013); a word in another script passes unchanged.
+_DEVANAGARI_WORD = re.compile("[\u0900-\u0963\u0971-\u097f]+")
+_stemmers = threading.local()  # a Snowball stemmer keeps state between calls
+
+
+def stemmed(text: str | None) -> str | None:
+    """`text` with each Devanagari word replaced by its stem (SQLite's `suchi_stem`)."""
+    if not text or not _DEVANAGARI_WORD.search(text):
+        return text
+    if not hasattr(_stemmers, "hindi"):
+        _stemmers.hindi = snowballstemmer.stemmer("hindi")
+    stem = _stemmers.hindi.stemWord
+    return _DEVANAGARI_WORD.sub(lambda word: stem(word.group()) or word.group(), text)
+
 
 STATEMENTS = [
     "DROP TRIGGER IF EXISTS registry_dataset_fts_ai",
@@ -25,7 +49,7 @@ STATEMENTS = [
         {COLUMNS}, tokenize="{TOKENIZER}")""",
     f"""CREATE TRIGGER registry_dataset_fts_ai AFTER INSERT ON registry_dataset BEGIN
         INSERT INTO registry_dataset_fts(rowid, {COLUMNS})
-        VALUES (new.rowid, new.title, {_KEYWORDS.format(row="new")}, new.description);
+        VALUES (new.rowid, {_TEXTS.format(row="new")});
     END""",
     """CREATE TRIGGER registry_dataset_fts_ad AFTER DELETE ON registry_dataset BEGIN
         DELETE FROM registry_dataset_fts WHERE rowid = old.rowid;
@@ -34,10 +58,10 @@ STATEMENTS = [
         AFTER UPDATE OF title, keywords, description ON registry_dataset BEGIN
         DELETE FROM registry_dataset_fts WHERE rowid = old.rowid;
         INSERT INTO registry_dataset_fts(rowid, {COLUMNS})
-        VALUES (new.rowid, new.title, {_KEYWORDS.format(row="new")}, new.description);
+        VALUES (new.rowid, {_TEXTS.format(row="new")});
     END""",
     f"""INSERT INTO registry_dataset_fts(rowid, {COLUMNS})
-        SELECT d.rowid, d.title, {_KEYWORDS.format(row="d")}, d.description
+        SELECT d.rowid, {_TEXTS.format(row="d")}
         FROM registry_dataset AS d""",
 ]
 
@@ -66,10 +90,11 @@ def has_token(text: str) -> bool:
     return any(unicodedata.category(c)[0] in "LNM" or unicodedata.category(c) == "Co" for c in text)
 
 
-def _phrase(text: str) -> str:
-    # FTS5 tokenizes a string as it tokenized the documents, so operators and punctuation
-    # inside it are only text.
-    return '"' + text.replace('"', '""') + '"'
+def fts5_string(text: str) -> str:
+    """`text` as an FTS5 string, its Hindi words stemmed as the index stems them. FTS5
+    tokenizes a string as it tokenized the documents, so operators and punctuation inside it
+    are only text."""
+    return '"' + stemmed(text).replace('"', '""') + '"'
 
 
 @dataclass(frozen=True)
@@ -104,7 +129,7 @@ def fts5_query(q: str) -> Fts5Query:
         text = phrase if phrase is not None else piece
         if has_token(text):
             positive, negative = groups[-1]
-            (negative if dashes % 2 else positive).append(_phrase(text))
+            (negative if dashes % 2 else positive).append(fts5_string(text))
         dashes = 0
     expressions, excluded = [], []
     for positive, negative in groups:

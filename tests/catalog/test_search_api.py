@@ -348,6 +348,59 @@ def test_a_keyword_in_any_script_finds_its_dataset(client_anon, institution):
         assert slugs(client_anon.get("/api/v1/datasets", {"q": q})) == ["k"], q
 
 
+@pytest.mark.parametrize(
+    ("stated", "searched"),
+    [
+        ("अस्पतालों", "अस्पताल"),  # hospitals; hospital
+        ("अस्पताल", "अस्पतालों"),
+        ("जिला", "जिलों"),  # district; districts
+        ("बिस्तरों", "बिस्तर"),  # beds; bed
+    ],
+)
+def test_a_hindi_word_finds_its_other_forms(client_anon, institution, stated, searched):
+    """A citizen searching अस्पताल (hospital) did not find "जिला अस्पतालों में …" (in district
+    hospitals): Hindi words were matched only letter for letter. Both backends now stem them
+    with Snowball's Hindi algorithm, in the text and in the CKAN API's field queries."""
+    publish(institution, slug="t", title=f"Plain {stated} title", description="Plain.")
+    publish(institution, slug="k", title="Plain title", description="Plain.", keywords=[stated])
+    publish(institution, slug="other", title="बस अड्डे", description="Plain.")
+    assert set(slugs(client_anon.get("/api/v1/datasets", {"q": searched}))) == {"t", "k"}
+    found = client_anon.get("/api/3/action/package_search", {"q": f"title:{searched}"}).json()
+    assert [d["name"].rsplit("--")[-1] for d in found["result"]["results"]] == ["t"]
+    found = client_anon.get("/api/3/action/package_search", {"q": f"text:{searched}"}).json()
+    assert {d["name"].rsplit("--")[-1] for d in found["result"]["results"]} == {"t", "k"}
+
+
+def test_python_stems_hindi_as_postgresql_does():
+    """SQLite's index stems in Python (snowballstemmer), PostgreSQL with its hindi_stem: the
+    same Snowball algorithm, so both find the same datasets."""
+    if connection.vendor != "postgresql":
+        pytest.skip("compares with PostgreSQL's stemmer")
+    from catalog.search.sqlite import stemmed
+
+    words = [
+        "अस्पतालों",
+        "अस्पताल",
+        "जिलों",
+        "जिला",
+        "बिस्तरों",
+        "उपलब्धता",
+        "दैनिक",
+        "किसानों",
+        "योजनाएं",
+        "स्कूली",
+        "बच्चों",
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT array_agg(ts_lexize('hindi_stem', w) ORDER BY n) FROM unnest(%s::text[]) "
+            "WITH ORDINALITY AS t (w, n)",
+            [words],
+        )
+        (lexemes,) = cursor.fetchone()
+    assert [stemmed(w) for w in words] == [found[0] for found in lexemes]
+
+
 def test_the_sqlite_index_of_an_earlier_release_is_replaced_at_migrate(client_anon, institution):
     if connection.vendor != "sqlite":
         pytest.skip("SQLite's FTS5 index (PostgreSQL indexes a generated column)")

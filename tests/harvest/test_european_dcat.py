@@ -288,3 +288,64 @@ def test_a_record_with_blank_node_values_is_unchanged_when_harvested_again(owner
     for _ in range(3):
         again = harvest_job(owner, url)
         assert (again.updated, again.unchanged) == (0, 1)
+
+
+def test_what_a_dcat_source_said_goes_out_again_in_suchis_dcat(
+    owner, catalogue_server, client_anon
+):
+    """A European portal harvesting Suchi got back a German record without its other languages,
+    its documentation page or its political geocoding: kept, but never written out again."""
+    from pathlib import Path
+
+    from pyshacl import validate
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.namespace import DCTERMS, FOAF, RDF
+
+    from ..factories import run_queued_validations
+
+    geocoding = URIRef("http://dcat-ap.de/def/dcatde/politicalGeocodingURI")
+    record = """
+<https://portal.example.de/dataset/m> a dcat:Dataset ;
+    dct:identifier "m" ;
+    dct:title "Haltestellen"@de, "Stops"@en, "Arrêts"@fr ;
+    dct:description "Alle Haltestellen des Nahverkehrs."@de ;
+    dct:publisher [ a foaf:Agent ; foaf:name "Hansestadt Rostock" ] ;
+    foaf:page <https://portal.example.de/doku/haltestellen> ;
+    <http://dcat-ap.de/def/dcatde/politicalGeocodingURI> <http://dcat-ap.de/def/politicalGeocoding/districtKey/13003> ;
+    <https://portal.example.de/def/internalNumber> "HRO-4711" ;
+    <https://portal.example.de/def/evil> "javascript:alert(1)" ;
+    dct:relation <https://portal.example.de/dataset/other> ;
+    dcat:distribution <https://portal.example.de/dataset/m/csv> .
+<https://portal.example.de/dataset/m/csv> a dcat:Distribution ;
+    dcat:accessURL <https://portal.example.de/files/m.csv> ; dct:format "CSV" .
+"""
+    harvest(owner, serve_ttl(catalogue_server, "/m.ttl", record), "dcat")
+    run_queued_validations()
+    found = Dataset.objects.get()
+    response = client_anon.get(f"/datasets/{found.pk}.ttl")
+    assert response.status_code == 200
+    graph = Graph().parse(data=response.content, format="turtle")
+    node = next(graph.subjects(DCTERMS.identifier, Literal(str(found.pk))))
+    assert set(graph.objects(node, DCTERMS.title)) == {
+        Literal("Stops"),
+        Literal("Haltestellen", lang="de"),
+        Literal("Arrêts", lang="fr"),
+    }
+    page = URIRef("https://portal.example.de/doku/haltestellen")
+    assert (node, FOAF.page, page) in graph and (page, RDF.type, FOAF.Document) in graph
+    assert list(graph.objects(node, geocoding)) == [
+        URIRef("http://dcat-ap.de/def/politicalGeocoding/districtKey/13003")
+    ]
+    internal = URIRef("https://portal.example.de/def/internalNumber")
+    assert list(graph.objects(node, internal)) == [Literal("HRO-4711")]
+    evil = URIRef("https://portal.example.de/def/evil")
+    assert list(graph.objects(node, evil)) == [Literal("javascript:alert(1)")]  # text, no link
+    assert not list(graph.objects(node, DCTERMS.relation))  # a range Suchi cannot check
+    shapes = Path(__file__).resolve().parents[1] / "fixtures" / "dcat-ap"
+    ok, _, report = validate(
+        graph,
+        shacl_graph=Graph().parse(shapes / "DERIVED_3.0.1_core+ranges_dangling-removed.ttl"),
+        inference="none",
+        allow_warnings=True,
+    )
+    assert ok, report

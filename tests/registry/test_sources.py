@@ -105,6 +105,14 @@ def test_loopback_urls_are_unsafe_and_never_contacted(listener, template):
         ("http://224.0.0.1/", "multicast"),
         ("http://[ff02::1]/", "multicast"),
         ("http://100.64.0.1/", "non-public"),
+        # IANA special-purpose blocks that some Python releases call global (an outside probe
+        # had a webhook at 192.0.0.8 accepted).
+        ("http://192.0.0.8/", "non-public"),
+        ("http://198.18.0.1/", "non-public|private"),
+        ("http://[100::1]/", "non-public|private"),
+        ("http://[2001:db8::1]/", "non-public|private"),
+        ("http://[3fff::1]/", "non-public"),
+        ("http://[5f00::1]/", "non-public|reserved"),
         ("http://[64:ff9b::a9fe:a9fe]/", "link-local"),
         ("http://[2002:7f00:1::]/", "loopback"),
         ("file:///etc/passwd", "scheme"),

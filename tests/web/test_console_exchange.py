@@ -330,3 +330,27 @@ def test_request_access_link_from_the_dataset_page(ex):
     response = ex.provider_client.get(url)
     assert response.status_code == 200
     assert "not a member of any such institution" in response.content.decode()
+
+
+def test_a_dataset_named_in_the_address_is_offered_only_if_it_may_be_requested(ex):
+    """An outside probe named another institution's rejected dataset by its id and read its
+    title in the form (public pages answer 404 for it). Named or listed, only published
+    restricted datasets of other institutions are offered."""
+    hidden = publish(
+        ex.provider, slug="secret", title="Unpublished secret", access_rights="restricted"
+    )
+    hidden.status = "rejected"
+    hidden.save(update_fields=["status"])
+    own = publish(ex.third, slug="own", title="Our own data", access_rights="restricted")
+    open_one = publish(ex.provider, slug="open", title="Open bed counts", access_rights="open")
+    for dataset in (hidden, open_one):
+        form = _page(
+            ex.consumer_client, f"/console/iisc-ai/access-requests/new?dataset={dataset.pk}"
+        )
+        assert dataset.title not in form, dataset.slug
+    form = _page(ex.third_client, f"/console/other/access-requests/new?dataset={own.pk}")
+    assert own.title not in form  # its own
+    form = _page(
+        ex.consumer_client, f"/console/iisc-ai/access-requests/new?dataset={ex.dataset.pk}"
+    )
+    assert "ICU bed use" in form

@@ -16,6 +16,7 @@ from registry.models import Dataset, Distribution, Institution
 
 from ... import iris
 from .. import dates
+from .said import said_again
 from .vocab import (
     ACCESS_RIGHTS,
     ADMS,
@@ -145,6 +146,7 @@ def add_dataset(g: Graph, base: str, dataset: Dataset) -> URIRef:
         # A harvested dataset names the record it was derived from (not dct:source, whose
         # DCAT-AP range would make the remote record a dcat:Dataset that must be described).
         g.add((node, PROV.wasDerivedFrom, URIRef(remote)))
+    said_again(g, node, dataset)
     _add_data_card(g, node, dataset.data_card)
     if dataset.fair_met is not None:
         add_quality_measurements(g, base, node, dataset.fair_met)

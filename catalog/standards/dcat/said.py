@@ -8,7 +8,9 @@ import json
 import re
 
 from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, OWL, RDF
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF
+
+from core.links import http_url
 
 from ..common import bounded_fields, bounding_box
 from .vocab import DCAT_VERSION
@@ -143,3 +145,64 @@ def _geometry_box(value: str) -> list[float] | None:
     if not xs or len(xs) != len(ys):
         return None
     return bounding_box([min(xs), min(ys), max(xs), max(ys)])
+
+
+# The other direction: what a DCAT source said, written back into Suchi's DCAT of the dataset,
+# so that a harvester downstream reads what the source said too. Written: the title and the
+# description in the source's other languages, its documentation pages (foaf:page), and the
+# properties of vocabularies to which DCAT-AP's shapes give no range (DCAT-AP.de's political
+# geocoding, a portal's own): an http(s) value as an IRI, anything else as text. Properties of
+# the vocabularies DCAT-AP constrains, and nodes without an address, are not written again: a
+# range Suchi cannot check would make its own output fail the shapes.
+_NAMESPACES = {prefix: namespace for namespace, prefix in _PREFIXES.items()}
+_NAMESPACES["schema"] = "http://schema.org/"
+_RANGED = {
+    "dct", "dcat", "foaf", "adms", "vcard", "locn", "odrl", "prov", "spdx", "dcatap", "dqv",
+    "skos", "owl", "rdfs", "time", "schema", "dc",
+}  # fmt: skip
+_DOCUMENTS = {"foaf:page"}
+_IN_LANGUAGES = {"dct:title", "dct:description"}
+_LANGUAGE_TAG = re.compile(r"[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*")
+
+
+def _predicate(name: str) -> URIRef | None:
+    prefix, _, local = name.partition(":")
+    if prefix in _NAMESPACES and local and "/" not in local:
+        return URIRef(_NAMESPACES[prefix] + local)
+    return URIRef(name) if http_url(name) == name else None
+
+
+def said_again(g, node: URIRef, dataset) -> None:
+    """Add to `g` what the dataset's DCAT source said beyond Suchi's fields (see above)."""
+    provenance = dataset.provenance or {}
+    kinds = {(provenance.get(k) or {}).get("kind") for k in ("source", "origin")}
+    said = provenance.get("source_fields")
+    if "dcat" not in kinds or not isinstance(said, dict):
+        return
+    ours = {dataset.title, dataset.description}
+    for name, value in said.items():
+        predicate = _predicate(name)
+        if predicate is None:
+            continue
+        if name in _IN_LANGUAGES and isinstance(value, dict):
+            for language, text in value.items():
+                if (
+                    _LANGUAGE_TAG.fullmatch(language)
+                    and isinstance(text, str)
+                    and text.strip()
+                    and text not in ours
+                ):
+                    g.add((node, predicate, Literal(text, lang=language)))
+            continue
+        if name not in _DOCUMENTS and name.partition(":")[0] in _RANGED:
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            if not isinstance(item, str) or not item.strip():
+                continue  # a node without an address
+            iri = http_url(item)
+            if name in _DOCUMENTS:
+                if iri:
+                    g.add((node, predicate, URIRef(iri)))
+                    g.add((URIRef(iri), RDF.type, FOAF.Document))
+            else:
+                g.add((node, predicate, URIRef(iri) if iri == item else Literal(item)))
