@@ -134,6 +134,10 @@ def signin_begin(request, username: str) -> int:
     ttl = window + settings.SUCHI_LOGIN_MAX_DELAY
     run = request.suchi_signin_run = cache.get(f"{keys['address']}:run", 0)
     count = _counted(_address_count(keys, run), ttl)
+    if run:
+        # The run lives as long as its count: expired first, it would start again at 0 (a
+        # review: a fresh count for a second burst) or reach a count still remembered.
+        cache.touch(f"{keys['address']}:run", ttl)
     if count > settings.SUCHI_LOGIN_MAX_FAILURES:
         _lock_address(keys, run, window, ttl)
         cache.delete(_busy(keys))

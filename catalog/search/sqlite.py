@@ -23,10 +23,11 @@ COLUMNS = "title, keywords, description"
 _KEYWORDS = "suchi_stem((SELECT group_concat(value, ' ') FROM json_each({row}.keywords)))"
 _TEXTS = "suchi_stem({row}.title), " + _KEYWORDS + ", suchi_stem({row}.description)"
 
-# A Devanagari word, as PostgreSQL's parser finds one: letters and their signs, not the dandas
-# or digits. Stemmed by Snowball's Hindi algorithm, which PostgreSQL's `hindi_stem` also runs
-# (registry migration 0013); a word in another script passes unchanged.
-_DEVANAGARI_WORD = re.compile("[\u0900-\u0963\u0971-\u097f]+")
+# A Devanagari word, as PostgreSQL's parser finds one: letters, their signs and digits, not the
+# dandas. Stemmed by Snowball's Hindi algorithm, which PostgreSQL's `hindi_stem` also runs
+# (registry migration 0013); a word in another script passes unchanged. SQLite connections
+# other than Django's (the sqlite3 shell) lack suchi_stem and cannot write datasets.
+_DEVANAGARI_WORD = re.compile("[\u0900-\u0963\u0966-\u096f\u0971-\u097f]+")
 _stemmers = threading.local()  # a Snowball stemmer keeps state between calls
 
 

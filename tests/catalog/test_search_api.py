@@ -355,6 +355,7 @@ def test_a_keyword_in_any_script_finds_its_dataset(client_anon, institution):
         ("अस्पताल", "अस्पतालों"),
         ("जिला", "जिलों"),  # district; districts
         ("बिस्तरों", "बिस्तर"),  # beds; bed
+        ("जिला-स्तरीय", "जिलों"),  # district-level; districts (hyphenated: parts are words)
     ],
 )
 def test_a_hindi_word_finds_its_other_forms(client_anon, institution, stated, searched):

@@ -349,3 +349,48 @@ def test_what_a_dcat_source_said_goes_out_again_in_suchis_dcat(
         allow_warnings=True,
     )
     assert ok, report
+
+
+def test_what_another_catalogue_kept_cannot_break_or_bend_suchis_dcat(institution, client_anon):
+    """A review: a key that is no property name (a space in it, a number for its last word)
+    made every RDF syntax of the catalogue fail, and a key written as a whole IRI passed the
+    filter of the vocabularies DCAT-AP constrains (rdf:type, dct:license)."""
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.namespace import DCTERMS, RDF
+
+    from ..factories import publish
+
+    dataset = publish(institution, slug="kept", title="Stops", description="All the stops.")
+    dataset.provenance = {
+        "source": {"kind": "dcat"},
+        "source_fields": {
+            "dcatde:a b": "x",
+            "http://example.org/p/123": "x",
+            "http://example.org/terms/": "x",
+            "http://www.w3.org/1999/02/22-rdf-syntax-ns#type": "http://example.org/Evil",
+            "http://purl.org/dc/terms/license": "http://example.org/not-a-licence",
+            "dct:title": {"en": "  Stops ", "de": "Haltestellen"},
+            "https://portal.example.de/def/internalNumber": "HRO-4711",
+        },
+    }
+    dataset.save(update_fields=["provenance"])
+    node = URIRef(f"http://testserver/datasets/{dataset.pk}")
+    for accept, fmt in (
+        ("text/turtle", "turtle"),
+        ("application/ld+json", "json-ld"),
+        ("application/rdf+xml", "xml"),
+    ):
+        response = client_anon.get(f"/datasets/{dataset.pk}", HTTP_ACCEPT=accept)
+        assert response.status_code == 200, (accept, response.content[:300])
+        graph = Graph().parse(data=response.content, format=fmt)
+        node = next(graph.subjects(DCTERMS.identifier, Literal(str(dataset.pk))))
+        assert set(graph.objects(node, RDF.type)) == {URIRef("http://www.w3.org/ns/dcat#Dataset")}
+        assert URIRef("http://example.org/not-a-licence") not in set(
+            graph.objects(node, DCTERMS.license)
+        )
+        assert set(graph.objects(node, DCTERMS.title)) == {
+            Literal("Stops"),
+            Literal("Haltestellen", lang="de"),
+        }  # "  Stops " is the title Suchi holds, not a second one
+        internal = URIRef("https://portal.example.de/def/internalNumber")
+        assert list(graph.objects(node, internal)) == [Literal("HRO-4711")]

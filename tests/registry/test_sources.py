@@ -113,6 +113,7 @@ def test_loopback_urls_are_unsafe_and_never_contacted(listener, template):
         ("http://[2001:db8::1]/", "non-public|private"),
         ("http://[3fff::1]/", "non-public"),
         ("http://[5f00::1]/", "non-public|reserved"),
+        ("http://[fec0::1]/", "non-public"),
         ("http://[64:ff9b::a9fe:a9fe]/", "link-local"),
         ("http://[2002:7f00:1::]/", "loopback"),
         ("file:///etc/passwd", "scheme"),

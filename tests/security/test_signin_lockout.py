@@ -269,3 +269,23 @@ def test_a_sprayed_address_gets_a_check_once_it_has_waited(db, settings, clock):
     assert refused.status_code == 429
     clock.skip(int(refused["Retry-After"]) + 1)
     assert api_token("owner.nat@suchi", PASSWORD, ATTACKER).status_code == 200
+
+
+def test_the_run_after_a_wait_is_not_forgotten_before_its_count(db, settings):
+    """A review: the address's run (which a lock ends) expired on its own while its count was
+    still kept, so the address started again at run 0 with a fresh count: a second full burst
+    right after the first. Real time, short windows: the cache forgets by the clock it reads."""
+    import time
+
+    settings.SUCHI_LOGIN_MAX_FAILURES = 3
+    settings.SUCHI_LOGIN_FAILURE_WINDOW = 1
+    settings.SUCHI_LOGIN_MAX_DELAY = 1  # the counters are kept 2 s after their last count
+    codes = [api_token(f"run{n}@suchi", "wrong", ATTACKER).status_code for n in range(4)]
+    assert codes == [400, 400, 400, 429]  # locked: a new run starts after the 1 s wait
+    locked_at = time.monotonic()
+    time.sleep(1.2)
+    codes = [api_token(f"again{n}@suchi", "wrong", ATTACKER).status_code for n in range(2)]
+    assert codes == [400, 400]  # two of the new run's three
+    time.sleep(max(0.0, 2.3 - (time.monotonic() - locked_at)))  # past the lock's own 2 s
+    codes = [api_token(f"third{n}@suchi", "wrong", ATTACKER).status_code for n in range(3)]
+    assert codes == [400, 429, 429], codes  # the new run's last, then the wait

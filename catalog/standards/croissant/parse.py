@@ -314,7 +314,7 @@ def croissant_record(document: dict, source_url: str) -> RemoteRecord:
     if kept:
         extra["distribution (file sets, or files without an http(s) address)"] = kept
     creators = said_agents(document.get("creator"))
-    if len(creators) > 1 or any(agent["@type"] == "Person" for agent in creators):
+    if creators:
         extra["creator"] = creators  # who made it, as the source said: exported as said
     publisher = _name_of(document.get("publisher")) or _name_of(document.get("creator"))
     return RemoteRecord(

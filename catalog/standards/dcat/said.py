@@ -12,7 +12,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF
 
 from core.links import http_url
 
-from ..common import bounded_fields, bounding_box
+from ..common import bounded_fields, bounding_box, description, text
 from .vocab import DCAT_VERSION
 
 # Always mapped, whatever they say (or said again in another form, as the licence).
@@ -160,16 +160,22 @@ _RANGED = {
     "dct", "dcat", "foaf", "adms", "vcard", "locn", "odrl", "prov", "spdx", "dcatap", "dqv",
     "skos", "owl", "rdfs", "time", "schema", "dc",
 }  # fmt: skip
+_CONSTRAINED = (str(RDF), *(ns for ns, prefix in _PREFIXES.items() if prefix in _RANGED))
 _DOCUMENTS = {"foaf:page"}
-_IN_LANGUAGES = {"dct:title", "dct:description"}
+_IN_LANGUAGES = {
+    "dct:title": lambda t: text(t, 300),
+    "dct:description": lambda t: description(t, 20000),
+}
 _LANGUAGE_TAG = re.compile(r"[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*")
+# A property's IRI that every RDF syntax can write: http(s), ending in an XML name (RDF/XML
+# writes a property as a prefixed element name; `…/p/123` or `…/terms/` it cannot).
+_PROPERTY = re.compile(r"(https?://[^\s<>\"{}|\\^`]*[/#])([A-Za-z_][A-Za-z0-9_-]*)")
 
 
 def _predicate(name: str) -> URIRef | None:
     prefix, _, local = name.partition(":")
-    if prefix in _NAMESPACES and local and "/" not in local:
-        return URIRef(_NAMESPACES[prefix] + local)
-    return URIRef(name) if http_url(name) == name else None
+    iri = _NAMESPACES[prefix] + local if prefix in _NAMESPACES else name
+    return URIRef(iri) if _PROPERTY.fullmatch(iri) and http_url(iri) == iri else None
 
 
 def said_again(g, node: URIRef, dataset) -> None:
@@ -179,28 +185,30 @@ def said_again(g, node: URIRef, dataset) -> None:
     said = provenance.get("source_fields")
     if "dcat" not in kinds or not isinstance(said, dict):
         return
-    ours = {dataset.title, dataset.description}
+    ours = {"dct:title": dataset.title, "dct:description": dataset.description}
     for name, value in said.items():
         predicate = _predicate(name)
         if predicate is None:
             continue
-        if name in _IN_LANGUAGES and isinstance(value, dict):
-            for language, text in value.items():
+        known = _name(None, predicate)  # the same name, however the key was written
+        if known in _IN_LANGUAGES and isinstance(value, dict):
+            for language, said_text in value.items():
                 if (
                     _LANGUAGE_TAG.fullmatch(language)
-                    and isinstance(text, str)
-                    and text.strip()
-                    and text not in ours
+                    and isinstance(said_text, str)
+                    and said_text.strip()
+                    # The one the dataset holds (as Suchi kept it) is written already.
+                    and _IN_LANGUAGES[known](said_text) != ours[known]
                 ):
-                    g.add((node, predicate, Literal(text, lang=language)))
+                    g.add((node, predicate, Literal(said_text, lang=language)))
             continue
-        if name not in _DOCUMENTS and name.partition(":")[0] in _RANGED:
+        if known not in _DOCUMENTS and str(predicate).startswith(_CONSTRAINED):
             continue
         for item in value if isinstance(value, list) else [value]:
             if not isinstance(item, str) or not item.strip():
                 continue  # a node without an address
             iri = http_url(item)
-            if name in _DOCUMENTS:
+            if known in _DOCUMENTS:
                 if iri:
                     g.add((node, predicate, URIRef(iri)))
                     g.add((URIRef(iri), RDF.type, FOAF.Document))
