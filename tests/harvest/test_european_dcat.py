@@ -394,3 +394,40 @@ def test_what_another_catalogue_kept_cannot_break_or_bend_suchis_dcat(institutio
         }  # "  Stops " is the title Suchi holds, not a second one
         internal = URIRef("https://portal.example.de/def/internalNumber")
         assert list(graph.objects(node, internal)) == [Literal("HRO-4711")]
+
+
+def test_formats_and_languages_as_national_portals_write_them(owner, catalogue_server):
+    """An outside check with ckanext-dcat's examples: datos.gob.es's format node (an IRI the
+    file describes) became the word "format"; a media type written as dct:format (DCAT-AP 1.x,
+    Sweden) was no media type; Dublin Core's older dc:language was not read."""
+    record = """
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix dc: <http://purl.org/dc/elements/1.1/> .
+<https://portal.example.es/dataset/p> a dcat:Dataset ;
+    dct:identifier "p" ;
+    dct:title "Paro registrado"@es ;
+    dct:description "Paro registrado por municipio."@es ;
+    dc:language "sv" ;
+    dcat:distribution <https://portal.example.es/dataset/p/xls>,
+        <https://portal.example.es/dataset/p/rdf>, <https://portal.example.es/dataset/p/pdf> .
+<https://portal.example.es/dataset/p/xls> a dcat:Distribution ;
+    dcat:accessURL <https://portal.example.es/files/p.xls> ;
+    dct:format <https://portal.example.es/resource/p/format> .
+<https://portal.example.es/resource/p/format> a dct:IMT ;
+    rdfs:label "XLS" ; rdf:value "application/vnd.ms-excel" .
+<https://portal.example.es/dataset/p/rdf> a dcat:Distribution ;
+    dcat:accessURL <https://portal.example.es/files/p.rdf> ;
+    dct:format "application/rdf+xml" .
+<https://portal.example.es/dataset/p/pdf> a dcat:Distribution ;
+    dcat:accessURL <https://portal.example.es/files/p.pdf> ;
+    dct:format [ a dct:IMT ; rdf:value "application/pdf" ] .
+"""
+    harvest(owner, serve_ttl(catalogue_server, "/p.ttl", record), "dcat")
+    found = Dataset.objects.get()
+    assert found.languages == ["sv"]
+    assert sorted((d.format, d.media_type) for d in found.distributions.all()) == [
+        ("PDF", "application/pdf"),
+        ("RDF", "application/rdf+xml"),
+        ("XLS", "application/vnd.ms-excel"),
+    ]

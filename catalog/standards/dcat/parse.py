@@ -4,7 +4,7 @@ payload, for harvesting a DCAT catalogue."""
 import re
 
 from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, SKOS
+from rdflib.namespace import DC, DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, SKOS
 
 from core.links import http_url
 from registry import vocabularies
@@ -104,6 +104,27 @@ def _moment(graph, period, predicates, instant, *, end: bool):
     return None
 
 
+_IANA = re.compile(r"^https?://www\.iana\.org/assignments/media-types/", re.I)
+_MEDIA = re.compile(r"[a-z]+/[-+.\w]+", re.I)
+
+
+def _format(graph, dist) -> tuple[str, str]:
+    """A distribution's dct:format as (format, media type it states). Feeds write it as a
+    file-type IRI (its last word), a word, a media type (DCAT-AP 1.x: `application/pdf`), or a
+    node (blank, or an IRI the graph describes: datos.gob.es) labelled with the format and
+    valued with the media type: `[a dct:IMT; rdfs:label "XLS"; rdf:value "application/…"]`."""
+    found = graph.value(dist, DCTERMS["format"])
+    if found is None:
+        return "", ""
+    label = next((str(v) for p in (RDFS.label, SKOS.prefLabel) if (v := graph.value(found, p))), "")
+    stated = graph.value(found, RDF.value)
+    stated = _IANA.sub("", str(stated if stated is not None else found).strip())
+    media = stated if _MEDIA.fullmatch(stated) else ""
+    if label or media:
+        return label, media
+    return ("" if isinstance(found, BNode) else stated.rstrip("/").rsplit("/", 1)[-1]), ""
+
+
 # Long: one line per field of Suchi's payload, read from a DCAT graph.
 def dataset_record(graph, node) -> RemoteRecord:
     def value(subject, predicate) -> str:
@@ -114,7 +135,9 @@ def dataset_record(graph, node) -> RemoteRecord:
     # else the first by tag, the same whichever order the graph gives (a record of a Swiss
     # catalogue came out French from one file and German from another).
     # (sorted: a graph gives no order among a property's values)
-    stated = sorted({language_code(str(x)) for x in graph.objects(node, DCTERMS.language)} - {""})
+    # dct:language, or Dublin Core's older dc:language (Sweden's and others' DCAT-AP 1.x).
+    said_languages = [*graph.objects(node, DCTERMS.language), *graph.objects(node, DC.language)]
+    stated = sorted({language_code(str(x)) for x in said_languages} - {""})
 
     def rank(found: Literal) -> tuple:
         tag = (found.language or "").lower()
@@ -146,14 +169,12 @@ def dataset_record(graph, node) -> RemoteRecord:
     contact = graph.value(node, DCAT.contactPoint)
     distributions, licences = [], []
     for dist in graph.objects(node, DCAT.distribution):
-        media = re.sub(
-            r"^https?://www\.iana\.org/assignments/media-types/", "", named(dist, DCAT.mediaType)
-        )
-        fmt = named(dist, DCTERMS["format"]).rsplit("/", 1)[-1]
+        media = _IANA.sub("", named(dist, DCAT.mediaType))
+        fmt, media_said = _format(graph, dist)
         made = distribution(
             access_url=value(dist, DCAT.accessURL),
             download_url=value(dist, DCAT.downloadURL),
-            media_type=media,
+            media_type=media or media_said,
             fmt=fmt,
             title=literal(dist, DCTERMS.title, 300),
             desc=literal(dist, DCTERMS.description, 5000),
@@ -202,9 +223,7 @@ def dataset_record(graph, node) -> RemoteRecord:
         "access_rights": access,
         "update_frequency": frequency_code(value(node, DCTERMS.accrualPeriodicity)),
         # The EU table's IRIs, another table's ending in a code, or tags as literals ("en-US").
-        "languages": sorted(
-            set(filter(None, map(language_code, map(str, graph.objects(node, DCTERMS.language)))))
-        ),
+        "languages": stated,
         "spatial": {"states": sorted(set(states)), "bbox": box},
         "temporal": {"start": start, "end": end if end and (not start or end >= start) else None},
         "contact_point": {

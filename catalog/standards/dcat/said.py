@@ -8,7 +8,7 @@ import json
 import re
 
 from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF
+from rdflib.namespace import DC, DCAT, DCTERMS, FOAF, OWL, RDF
 
 from core.links import http_url
 
@@ -45,7 +45,9 @@ def said(graph, node, payload: dict, *, publisher_named: bool) -> dict:
                 o.language or "": str(o) for o in values if isinstance(o, Literal)
             }
             continue
-        if predicate == DCTERMS.language and len(payload["languages"]) == len(values):
+        if predicate in (DCTERMS.language, DC.language) and len(payload["languages"]) == len(
+            values
+        ):
             continue
         if predicate == DCTERMS.spatial and not _unsaid_places(graph, values, payload):
             continue
