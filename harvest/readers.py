@@ -5,6 +5,7 @@ with HarvestError when the source misbehaves (a page repeated, malformed content
 
 import logging
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
@@ -245,9 +246,13 @@ def read_croissant(url: str, progress: Progress) -> Iterator[RemoteRecord]:
     documents = croissant.documents_in(data)
     if not documents:
         raise HarvestError(f"{url}: not a Croissant dataset, list or DataCatalog")
+    # A list may give several datasets one landing page and no @id (the Croissant repository's
+    # examples all say https://mlcommons.org): those are told apart by their names too.
+    shared = Counter(croissant.landing_page(d) for d in documents if not d.get("@id"))
     for document in documents:
         guid = document.get("@id") or document.get("url") or document.get("name")
-        yield parsed(croissant.croissant_record, document, url, guid=guid)
+        by_name = not document.get("@id") and shared[croissant.landing_page(document)] > 1
+        yield parsed(croissant.croissant_record, document, url, by_name, guid=guid)
 
 
 READERS = {

@@ -18,7 +18,6 @@ from .common import (
     text,
     themes_and_keywords,
 )
-from .dates import source_date
 from .licences import licence_fields, licence_id
 
 CKAN_VERSION = "2.10.4"  # the API generation we follow, reported by status_show
@@ -267,6 +266,8 @@ def ckan_record(package: dict, base: str) -> RemoteRecord:
             # CKAN's own "no licence" is none, not a licence statement to keep.
             or (None if package.get("license_id") in NO_LICENCE else package.get("license_title"))
             or (None if package.get("license_id") in NO_LICENCE else package.get("license_id"))
+            # ckanext-dcat's scheming schemas (its Croissant one): a `license` at the top.
+            or (package.get("license") if isinstance(package.get("license"), str) else None)
             # ckanext-dcat 2.x: a licence stated on the resources only (DCAT puts it there).
             or next(
                 (
@@ -303,11 +304,11 @@ def ckan_record(package: dict, base: str) -> RemoteRecord:
             package,
             extras,
             mapped={*({"spatial"} if box else ()), *({"frequency"} if frequency else ())},
-        ),
-        issued=source_date(fields.field(package, extras, "issued"))
-        or source_date(package.get("metadata_created")),
-        modified=source_date(fields.field(package, extras, "modified"))
-        or source_date(package.get("metadata_modified")),
+        )
+        | fields.languages_unread(package, extras),
+        # ckanext-dcat's data.json harvester keeps the record's dates as dcat_issued/_modified.
+        issued=fields.source_time(package, extras, "issued", "metadata_created"),
+        modified=fields.source_time(package, extras, "modified", "metadata_modified"),
     )
 
 

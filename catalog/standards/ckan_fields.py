@@ -9,6 +9,7 @@ import json
 from core.links import http_url
 
 from .common import bounding_box, email_address, language_code, temporal_range, text
+from .dates import source_date
 
 # The scheming fields read here; kept in source_fields too when they say more (all contacts).
 READ = {"issued", "modified", "language", "theme", "access_rights", "conforms_to", "frequency"}
@@ -54,7 +55,17 @@ def publisher(package: dict, extras: dict) -> str:
     for item in values(package.get("publisher")):
         if isinstance(item, dict) and item.get("name"):
             return text(item["name"], 300)
-    return text(extras.get("publisher_name"), 300)
+    # ckanext-dcat's data.json harvester (converters.dcat_to_ckan): dcat_publisher_name.
+    return text(extras.get("publisher_name") or extras.get("dcat_publisher_name"), 300)
+
+
+def source_time(package: dict, extras: dict, name: str, ckans_own: str):
+    """The record's own date `name` (a scheming field or extra, else ckanext-dcat's
+    `dcat_<name>` extra), else CKAN's time for the package (`ckans_own`)."""
+    for found in (field(package, extras, name), extras.get(f"dcat_{name}"), package.get(ckans_own)):
+        if when := source_date(found):
+            return when
+    return None
 
 
 def temporal(package: dict, extras: dict) -> dict:
@@ -78,9 +89,28 @@ def box(package: dict, extras: dict) -> list[float] | None:
     return bounding_box(_json(extras.get("spatial")))
 
 
+def _language_tags(package: dict, extras: dict) -> list:
+    """The languages as written: a list, JSON, or one text of tags joined by commas
+    (ckanext-dcat's data.json harvester writes `"en,es,ca"`)."""
+    tags = []
+    for item in values(field(package, extras, "language")):
+        if isinstance(item, str):
+            tags.extend(t.strip() for t in item.split(",") if t.strip())
+        else:
+            tags.append(item)
+    return tags
+
+
 def languages(package: dict, extras: dict) -> list[str]:
-    found = map(language_code, values(field(package, extras, "language")))
+    found = map(language_code, _language_tags(package, extras))
     return list(dict.fromkeys(filter(None, found)))
+
+
+def languages_unread(package: dict, extras: dict) -> dict:
+    """The languages as written, for source_fields, when Suchi could not read every one
+    (Catalan, Galician, Basque: not in its table)."""
+    tags = _language_tags(package, extras)
+    return {"language": tags} if any(not language_code(t) for t in tags) else {}
 
 
 def standards(package: dict, extras: dict) -> list[str]:

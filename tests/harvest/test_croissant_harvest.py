@@ -337,3 +337,35 @@ def test_people_who_made_a_dataset_stay_people(catalogue_server, owner, client):
         "name": "Asha Rao",
         "url": "https://example.org/~asha",
     }
+
+
+def test_datasets_of_one_list_that_share_a_landing_page_are_all_kept(catalogue_server, owner):
+    """The Croissant repository's examples (simple-join, simple-split …) all give
+    https://mlcommons.org as their url and no @id: served as one list, all but the first were
+    refused as appearing twice. Their names tell them apart; a lone document keeps its url."""
+
+    def example(name: str) -> dict:
+        return {
+            "@context": {"@vocab": "https://schema.org/", "cr": "http://mlcommons.org/croissant/"},
+            "@type": "sc:Dataset",
+            "name": name,
+            "description": f"The {name} example of the Croissant repository, for its tests.",
+            "url": "https://mlcommons.org",
+            "license": "https://creativecommons.org/licenses/by/4.0/",
+            "distribution": [
+                {
+                    "@type": "cr:FileObject",
+                    "@id": "data.csv",
+                    "contentUrl": f"https://example.org/{name}/data.csv",
+                    "encodingFormat": "text/csv",
+                }
+            ],
+        }
+
+    names = ["simple-join", "simple-split", "json-join"]
+    job = harvest(owner, serve_json(catalogue_server, "/list.json", [example(n) for n in names]))
+    assert job.status == "finished", job.error
+    assert sorted(Dataset.objects.values_list("title", flat=True)) == sorted(names)
+    job = harvest(owner, serve_json(catalogue_server, "/one.json", example("alone")))
+    assert job.status == "finished", job.error
+    assert Dataset.objects.get(title="alone").provenance["remote_id"] == "https://mlcommons.org"

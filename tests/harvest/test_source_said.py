@@ -109,3 +109,33 @@ def test_what_a_ckan_package_said_beyond_suchis_fields_comes_back_in_its_extras(
     assert json.loads(back["spatial"])["coordinates"] == polygon["coordinates"]
     keys = [e["key"] for e in body["result"]["extras"]]
     assert len(keys) == len(set(keys))
+
+
+def test_a_package_written_by_ckanext_dcats_harvesters_keeps_its_dates_publisher_languages(
+    owner, catalogue_server
+):
+    """An outside check with ckanext-dcat's examples: its data.json harvester keeps a record's
+    dates and publisher as dcat_issued, dcat_modified, dcat_publisher_name and its languages as
+    one text ("en,es,ca"). The dates fell back to CKAN's own, the publisher was lost, no
+    language was read; a licence at the top (its Croissant schema) was lost too."""
+    extras = [
+        {"key": "dcat_issued", "value": "2012-05-10"},
+        {"key": "dcat_modified", "value": "2012-05-10T21:04:00"},
+        {"key": "dcat_publisher_name", "value": "Publishing Organization for dataset 1"},
+        {"key": "language", "value": "en,es,ca"},
+    ]
+    url = serve_ckan_package(
+        catalogue_server,
+        extras=extras,
+        metadata_created="2011-06-13T21:30:17",
+        metadata_modified="2011-06-14T10:00:00",
+        license="http://creativecommons.org/licenses/by/3.0/",
+    )
+    harvest(owner, url, "ckan")
+    dataset = Dataset.objects.get()
+    assert dataset.source_issued.startswith("2012-05-10"), dataset.source_issued
+    assert dataset.source_modified.startswith("2012-05-10"), dataset.source_modified
+    assert dataset.source_publisher == "Publishing Organization for dataset 1"
+    assert dataset.languages == ["en", "es"]
+    assert dataset.provenance["source_fields"]["language"] == ["en", "es", "ca"]  # ca: unread
+    assert dataset.license == "CC-BY-3.0"

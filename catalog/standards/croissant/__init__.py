@@ -11,7 +11,7 @@ from .export import (
     licence_url,
     rai_properties,
 )
-from .parse import croissant_record, data_card, documents_in
+from .parse import croissant_record, data_card, documents_in, landing_page
 
 __all__ = [
     "CONFORMS_TO",
@@ -23,6 +23,7 @@ __all__ = [
     "data_card",
     "dataset_document",
     "documents_in",
+    "landing_page",
     "licence_url",
     "rai_properties",
 ]

@@ -285,11 +285,21 @@ def _sensitive(lines: list[str]) -> dict:
     return found if other or len(found) > 1 or found["sensitive_fields"] else {}
 
 
-def croissant_record(document: dict, source_url: str) -> RemoteRecord:
-    """One Croissant dataset as a remote record of the payload shape."""
-    url = http_url(_one(document.get("url")))
+def landing_page(document: dict) -> str:
+    """A Croissant dataset's `url`, where it is http(s)."""
+    return http_url(_one(document.get("url")))
+
+
+def croissant_record(document: dict, source_url: str, by_name: bool = False) -> RemoteRecord:
+    """One Croissant dataset as a remote record of the payload shape. `by_name`: its source
+    gives other datasets the same landing page, so its name is part of its identity."""
+    url = landing_page(document)
     identifier = _one(document.get("@id"))
-    guid = text(http_url(identifier) or url or identifier or _one(document.get("name")), 500)
+    name = _one(document.get("name"))
+    guid = http_url(identifier) or url or identifier or name
+    if by_name and url and not identifier:
+        guid = f"{url}#{name}"
+    guid = text(guid, 500)
     distributions, kept = _distributions(document, source_url)
     languages = [code for code in map(language_code, _many(document.get("inLanguage"))) if code]
     payload = {
