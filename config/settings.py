@@ -12,6 +12,7 @@ from kombu import Queue
 
 from config.database import databases
 from config.env import env_bool, env_float, env_int, env_list, env_str
+from config.schedule import CELERY_BEAT_SCHEDULE  # noqa: F401 (a setting)
 from core.logging import logging_config
 from core.mail import email_settings
 from core.queues import all_queues
@@ -171,62 +172,6 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 2,
     "socket_timeout": 5,
 }
-CELERY_BEAT_SCHEDULE = {
-    "sweep-validation-runs": {
-        "task": "registry.tasks.sweep_validation_runs",
-        "schedule": env_int("SUCHI_SWEEP_INTERVAL", 60),
-    },
-    "schedule-rechecks": {
-        "task": "registry.tasks.schedule_rechecks",
-        "schedule": env_int("SUCHI_RECHECK_SCHEDULER_INTERVAL", 300),
-    },
-    "expire-consents": {
-        "task": "consent.tasks.expire_consents",
-        "schedule": env_int("SUCHI_CONSENT_EXPIRY_INTERVAL", 60),
-    },
-    "expire-agreements": {  # data-use agreements, on the consents' interval
-        "task": "exchange.tasks.expire_agreements",
-        "schedule": env_int("SUCHI_CONSENT_EXPIRY_INTERVAL", 60),
-    },
-    "checkpoint-ledger": {
-        "task": "consent.tasks.checkpoint_ledger",
-        "schedule": env_int("SUCHI_LEDGER_CHECKPOINT_INTERVAL", 3600),
-    },
-    "deliver-due-webhooks": {
-        "task": "consent.tasks.deliver_due_webhooks",
-        "schedule": env_int("SUCHI_WEBHOOK_SWEEP_INTERVAL", 30),
-    },
-    "schedule-harvests": {
-        "task": "harvest.tasks.schedule_harvests",
-        "schedule": env_int("SUCHI_HARVEST_SCHEDULER_INTERVAL", 60),
-    },
-    "fold-facet-counts": {
-        "task": "catalog.tasks.fold_facet_counts",
-        "schedule": env_int("SUCHI_FACET_FOLD_INTERVAL", 60),
-    },
-    "sweep-harvest-jobs": {
-        "task": "harvest.tasks.sweep_harvest_jobs",
-        "schedule": env_int("SUCHI_HARVEST_SWEEP_INTERVAL", 60),
-    },
-    "notify-citizens": {  # citizens' 24-hour reminders, and e-mail/SMS retries (identity)
-        "task": "identity.tasks.sweep_notifications",
-        "schedule": env_int("SUCHI_NOTIFICATION_SWEEP_INTERVAL", 60),
-    },
-    "escalate-grievances": {  # grievances past their due date go to the grievance officer
-        "task": "rights.tasks.escalate_grievances",
-        "schedule": env_int("SUCHI_GRIEVANCE_SWEEP_INTERVAL", 300),
-    },
-    "sweep-breach-notices": {"task": "rights.tasks.sweep_breach_notices", "schedule": 300},
-    "ensure-partitions": {"task": "core.tasks.ensure_partitions", "schedule": 86400},
-    "warm-statistics": {  # /stats and /quality counted ahead of their readers (transparency/)
-        "task": "transparency.tasks.warm_statistics",
-        "schedule": env_int("SUCHI_STATS_WARM_INTERVAL", 300),
-    },
-    "end-guardianships-at-majority": {  # a child's guardianship ends at 18 (DPDP Act s.9)
-        "task": "identity.tasks.end_guardianships_at_majority",
-        "schedule": 3600,
-    },
-}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # The embedded default (core/inprocess.py): these jobs, and those they queue, run on web threads.
@@ -294,6 +239,10 @@ SUCHI_HARVEST_MAX_PAGES = env_int("SUCHI_HARVEST_MAX_PAGES", 100000)
 # A source that sends nothing for this long fails the job; a whole fetch has this deadline.
 SUCHI_HARVEST_READ_TIMEOUT = env_int("SUCHI_HARVEST_READ_TIMEOUT", 30)
 SUCHI_HARVEST_TIMEOUT = env_int("SUCHI_HARVEST_TIMEOUT", 3600)
+# A passing failure (no answer, a reset, HTTP 429, 502, 503, 504) is tried again this many times,
+# after the source's Retry-After (if it asks for no more than the wait below, in s) or 1, 2, 4 … s.
+SUCHI_HARVEST_RETRIES = env_int("SUCHI_HARVEST_RETRIES", 3)
+SUCHI_HARVEST_RETRY_MAX_WAIT = env_int("SUCHI_HARVEST_RETRY_MAX_WAIT", 120)
 # A running job whose heartbeat is older than this is failed by the sweep (its worker died).
 SUCHI_HARVEST_HEARTBEAT_TIMEOUT = env_int("SUCHI_HARVEST_HEARTBEAT_TIMEOUT", 300)
 SUCHI_HARVEST_IMPORT_BATCH = env_int("SUCHI_HARVEST_IMPORT_BATCH", 200)  # staged records a txn

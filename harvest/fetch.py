@@ -5,10 +5,14 @@ unless allow-listed; the connection goes to the address that was checked; every 
 checked again), but the body is handed over as a file-like stream, so a 100 MB catalogue is
 parsed as it arrives and never held whole in memory. A read that stalls longer than the read
 timeout, a whole fetch past its deadline, or a body past the size bound ends the fetch with
-HarvestError naming the reason.
+HarvestError naming the reason. A passing failure (no answer, a reset, HTTP 429 or a gateway's
+502/503/504) is tried again, after the source's Retry-After or a growing pause
+(SUCHI_HARVEST_RETRIES, SUCHI_HARVEST_RETRY_MAX_WAIT): one busy minute of a large portal does
+not fail a harvest of a thousand pages.
 """
 
 import contextlib
+import email.utils
 import http.client
 import io
 import socket
@@ -16,6 +20,7 @@ import ssl
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
@@ -25,10 +30,53 @@ from registry.sources import Unresolvable, UnsafeURL, network_problem, resolve_s
 USER_AGENT = "Suchi-harvester/1 (+https://github.com/suchi)"
 MAX_REDIRECTS = 3
 _REDIRECTS = {301, 302, 303, 307, 308}
+_BUSY = {429, 502, 503, 504}  # the source (or its gateway) is busy: worth asking again
 
 
 class HarvestError(Exception):
     """The source cannot be harvested now; the message says why (it ends the job)."""
+
+
+class Passing(HarvestError):
+    """A failure that may pass: no answer, a reset, or a busy answer. `wait`: the seconds the
+    source asked for (Retry-After), if it did."""
+
+    def __init__(self, message: str, *, wait: float | None = None):
+        super().__init__(message)
+        self.wait = wait
+
+
+def _passing(exc: BaseException) -> bool:
+    passing = TimeoutError | ConnectionError | http.client.RemoteDisconnected
+    return isinstance(exc, passing | http.client.IncompleteRead)
+
+
+def retry_after(value: str | None) -> float | None:
+    """Retry-After's seconds, from either of its forms (a number, an HTTP date)."""
+    value = (value or "").strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def pause_before_retry(exc: Passing, tries: int) -> None:
+    """Sleep before try number `tries + 1`, or raise: no tries left, or the source asked for a
+    longer wait than Suchi gives it."""
+    if tries > settings.SUCHI_HARVEST_RETRIES:
+        raise HarvestError(f"{exc} (tried {tries} times)") from None
+    wait = exc.wait if exc.wait is not None else float(2 ** (tries - 1))
+    if wait > settings.SUCHI_HARVEST_RETRY_MAX_WAIT:
+        raise HarvestError(
+            f"{exc}; it asked to be asked again in {wait:.0f} s, more than "
+            f"SUCHI_HARVEST_RETRY_MAX_WAIT ({settings.SUCHI_HARVEST_RETRY_MAX_WAIT} s)"
+        ) from None
+    time.sleep(wait)
 
 
 @dataclass
@@ -56,11 +104,17 @@ class BoundedBody(io.RawIOBase):
         try:
             n = self._response.readinto(buffer)
         except TimeoutError:
-            raise HarvestError(
+            raise Passing(
                 f"{self._url}: timed out (no data for {settings.SUCHI_HARVEST_READ_TIMEOUT} s)"
             ) from None
         except (OSError, http.client.HTTPException) as exc:
-            raise HarvestError(f"{self._url}: reading failed: {network_problem(exc)}") from None
+            error = Passing if _passing(exc) else HarvestError
+            raise error(f"{self._url}: reading failed: {network_problem(exc)}") from None
+        if not n and len(buffer) and self._response.length:  # http.client lets it pass as the end
+            raise Passing(
+                f"{self._url}: the connection closed {self._response.length} bytes before the "
+                "end its Content-Length announced"
+            )
         self.total += n
         if self.total > self._limit:
             raise HarvestError(f"{self._url}: larger than {self._limit // (1024 * 1024)} MiB")
@@ -70,13 +124,46 @@ class BoundedBody(io.RawIOBase):
         return io.BufferedReader(self, buffer_size=65536).read()
 
 
+@contextlib.contextmanager
+def open_url(
+    url: str, *, accept: str, max_bytes: int | None = None, retry: bool = True
+) -> Iterator[Response]:
+    """GET `url` and yield the response with its body as a bounded stream. A passing failure
+    before the body arrives is tried again (unless `retry` is off: the caller retries)."""
+    limit = max_bytes or settings.SUCHI_HARVEST_MAX_BYTES
+    deadline = time.monotonic() + settings.SUCHI_HARVEST_TIMEOUT
+    tries = 0
+    while True:
+        tries += 1
+        with contextlib.ExitStack() as stack:
+            try:
+                response = stack.enter_context(_open_once(url, accept, limit, deadline))
+            except Passing as exc:
+                if not retry:
+                    raise
+                pause_before_retry(exc, tries)
+                continue
+            yield response
+            return
+
+
+def read_whole(url: str, read, *, accept: str, max_bytes: int | None = None):
+    """`read(response)` of a document read whole (a page): a passing failure while its body
+    arrives is tried again too, from the start."""
+    tries = 0
+    while True:
+        tries += 1
+        try:
+            with open_url(url, accept=accept, max_bytes=max_bytes, retry=False) as response:
+                return read(response)
+        except Passing as exc:
+            pause_before_retry(exc, tries)
+
+
 # Long: one loop over the redirects; each hop is checked by the guard, connected to the checked
 # address and asked again, and only the last hop's body is handed over.
 @contextlib.contextmanager
-def open_url(url: str, *, accept: str, max_bytes: int | None = None) -> Iterator[Response]:
-    """GET `url` and yield the response with its body as a bounded stream."""
-    limit = max_bytes or settings.SUCHI_HARVEST_MAX_BYTES
-    deadline = time.monotonic() + settings.SUCHI_HARVEST_TIMEOUT
+def _open_once(url: str, accept: str, limit: int, deadline: float) -> Iterator[Response]:
     current = url
     for _ in range(MAX_REDIRECTS + 1):
         try:
@@ -90,7 +177,8 @@ def open_url(url: str, *, accept: str, max_bytes: int | None = None) -> Iterator
                 (address, port), timeout=settings.SUCHI_HARVEST_READ_TIMEOUT
             )
         except OSError as exc:
-            raise HarvestError(f"{current}: cannot connect: {network_problem(exc)}") from None
+            error = Passing if _passing(exc) else HarvestError
+            raise error(f"{current}: cannot connect: {network_problem(exc)}") from None
         try:
             if scheme == "https":
                 sock = ssl.create_default_context().wrap_socket(sock, server_hostname=host)
@@ -109,17 +197,21 @@ def open_url(url: str, *, accept: str, max_bytes: int | None = None) -> Iterator
             response = conn.getresponse()
         except TimeoutError:
             sock.close()
-            raise HarvestError(
+            raise Passing(
                 f"{current}: timed out (no answer for {settings.SUCHI_HARVEST_READ_TIMEOUT} s)"
             ) from None
         except (OSError, http.client.HTTPException, ssl.SSLError) as exc:
             sock.close()
-            raise HarvestError(f"{current}: request failed: {network_problem(exc)}") from None
+            error = Passing if _passing(exc) else HarvestError
+            raise error(f"{current}: request failed: {network_problem(exc)}") from None
         try:
             location = response.getheader("Location")
             if response.status in _REDIRECTS and location:
                 current = urljoin(current, location)
                 continue
+            if response.status in _BUSY:
+                wait = retry_after(response.getheader("Retry-After"))
+                raise Passing(f"{current}: HTTP {response.status}", wait=wait)
             if response.status != 200:
                 raise HarvestError(f"{current}: HTTP {response.status}")
             yield Response(

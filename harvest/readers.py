@@ -3,6 +3,7 @@ POST /api/v1/datasets takes). One reader per kind; each pages through its source
 with HarvestError when the source misbehaves (a page repeated, malformed content).
 """
 
+import functools
 import logging
 import re
 from collections import Counter
@@ -21,7 +22,7 @@ from core.links import http_url
 from core.rdf import DocumentInvalid, DocumentRefused, parse_rdf
 
 from .encoding import utf8_stream
-from .fetch import HarvestError, open_url
+from .fetch import HarvestError, open_url, read_whole
 
 logger = logging.getLogger(__name__)
 
@@ -74,8 +75,12 @@ def read_datajson(url: str, progress: Progress) -> Iterator[RemoteRecord]:
 
 def get_json(url: str, *, max_bytes: int | None = None):
     """A whole (bounded) JSON document, decoded as its Content-Type says (UTF-8 by default)."""
-    with open_url(url, accept="application/json", max_bytes=max_bytes) as response:
-        raw = utf8_stream(response.body, content_type=response.content_type_header, url=url).read()
+    raw = read_whole(
+        url,
+        lambda r: utf8_stream(r.body, content_type=r.content_type_header, url=url).read(),
+        accept="application/json",
+        max_bytes=max_bytes,
+    )
     try:
         return strict_loads(raw)
     except ValueError as exc:
@@ -204,18 +209,12 @@ def read_dcat(url: str, progress: Progress) -> Iterator[RemoteRecord]:
         if next_url in visited:
             raise HarvestError(f"{next_url}: the source repeated a page; stopping")
         visited.add(next_url)
-        with open_url(
+        fmt, raw = read_whole(
             next_url,
+            functools.partial(_rdf_page, asked=next_url),
             accept="text/turtle, application/ld+json;q=0.9, application/rdf+xml;q=0.8",
             max_bytes=settings.SUCHI_HARVEST_MAX_PAGE_BYTES,
-        ) as response:
-            fmt = RDF_TYPES.get(response.content_type) or rdf_format_of(next_url)
-            if fmt == "xml":  # XML names its own encoding, in its declaration
-                raw = response.body.read_all()
-            else:
-                raw = utf8_stream(
-                    response.body, content_type=response.content_type_header, url=next_url
-                ).read()
+        )
         progress.page()
         try:
             graph = parse_rdf(raw, fmt, base=next_url)
@@ -224,6 +223,16 @@ def read_dcat(url: str, progress: Progress) -> Iterator[RemoteRecord]:
         for node in sorted(graph.subjects(RDF.type, DCAT.Dataset), key=str):
             yield parsed(dcat.dataset_record, graph, node, guid=str(node))
         next_url = _next_page(graph, next_url)
+
+
+def _rdf_page(response, *, asked: str) -> tuple[str, bytes]:
+    """An RDF page's format (its Content-Type, else the asked address's ending) and its bytes:
+    UTF-8, but for XML, which names its own encoding in its declaration."""
+    fmt = RDF_TYPES.get(response.content_type) or rdf_format_of(asked)
+    if fmt == "xml":
+        return fmt, response.body.read_all()
+    body = utf8_stream(response.body, content_type=response.content_type_header, url=asked)
+    return fmt, body.read()
 
 
 def _next_page(graph, page_url: str) -> str | None:

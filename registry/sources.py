@@ -123,6 +123,8 @@ def network_problem(exc: BaseException) -> str:
         return "the connection was refused"
     if isinstance(exc, ConnectionResetError | BrokenPipeError | ConnectionAbortedError):
         return "the connection was closed by the server"
+    if isinstance(exc, http.client.IncompleteRead):
+        return "the connection closed before the whole answer arrived"
     if isinstance(exc, http.client.HTTPException):
         return "the server's answer was not valid HTTP"
     if isinstance(exc, zlib.error | ValueError):
@@ -343,6 +345,8 @@ def _one_request(
                 if not chunk:
                     if time.monotonic() >= deadline:
                         raise TimeoutError  # the watchdog cut the connection
+                    if response.length:  # http.client lets a cut-off body pass as its end
+                        raise http.client.IncompleteRead(b"", response.length)
                     return
                 raw_read += len(chunk)
                 yield chunk

@@ -229,3 +229,21 @@ def test_connect_to_a_closed_port_is_an_error_not_an_exception(settings):
     result = sources.fetch(f"http://127.0.0.1:{port}/x")
     # In plain words, not the operating system's ("[Errno 111] Connection refused").
     assert result.error == "the connection was refused"
+
+
+def test_a_body_cut_off_before_its_content_length_is_an_error_not_a_short_file(source_server):
+    """http.client lets a connection closed early pass as the end of the body: a CSV cut in
+    the middle of a row would be validated (and blamed on its institution) as a ragged file."""
+
+    def cut_off(request):
+        request.send_response(200)
+        request.send_header("Content-Type", "text/csv")
+        request.send_header("Content-Length", "1000")
+        request.end_headers()
+        request.wfile.write(b"district,beds\nMysuru,6")
+        request.wfile.flush()
+        request.close_connection = True
+
+    result = sources.fetch(source_server.handle("/cut.csv", cut_off))
+    assert not result.ok
+    assert result.error == "the connection closed before the whole answer arrived"
