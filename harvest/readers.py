@@ -9,7 +9,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from django.conf import settings
 
@@ -88,21 +88,50 @@ def get_json(url: str, *, max_bytes: int | None = None):
 
 
 # --- CKAN --------------------------------------------------------------------------------------
-def _with_query(url: str, params: dict) -> str:
+def _with_query(url: str, params) -> str:
     parts = urlsplit(url)
     query = (parts.query + "&" if parts.query else "") + urlencode(params)
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
 
 
+_CKAN_API = re.compile(r"(?P<site>.*?)/api(?:/\d+)?/action(?:/package_search)?")
+_CKAN_PAGING = {"start", "rows", "sort", "offset", "limit", "page", "callback"}
+# A search page's facets, as CKAN's own page turns them into package_search's fq.
+_CKAN_FACETS = {"organization", "groups", "tags", "res_format", "license_id"}
+
+
+def ckan_search(url: str) -> tuple[str, str, list[tuple[str, str]]]:
+    """(the site, its package_search, the search) a CKAN source's URL names: the site itself;
+    its API with a search (…/api/3/action/package_search?fq=organization:x); or a search page
+    (…/dataset?q=water&organization=x), whose facets become fq. Paging is Suchi's own."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query)
+    path = parts.path.rstrip("/")
+    if api := _CKAN_API.fullmatch(path):
+        path, search = api["site"], [(k, v) for k, v in query if k not in _CKAN_PAGING]
+    elif path.endswith("/dataset"):
+        path = path.removesuffix("/dataset")
+        terms = [f'{k}:"{_quoted(v)}"' for k, v in query if k in _CKAN_FACETS and v]
+        search = [(k, v) for k, v in query if k == "q" and v][:1]
+        search += [("fq", " AND ".join(terms))] if terms else []
+    else:
+        search = []
+    site = urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+    return site, f"{site}/api/3/action/package_search", search
+
+
+def _quoted(value: str) -> str:
+    return value.replace("\\", "\\\\").replace('"', '\\"')
+
+
 def read_ckan(url: str, progress: Progress) -> Iterator[RemoteRecord]:
-    """A CKAN site, through package_search paged with start/rows, oldest first."""
-    base = url.rstrip("/")
-    endpoint = f"{base}/api/3/action/package_search"
+    """A CKAN site (or a search of it: ckan_search), through package_search paged with
+    start/rows, oldest first."""
+    base, endpoint, search = ckan_search(url)
     rows, start, seen_pages = 100, 0, set()
     while True:
-        body = get_json(
-            _with_query(endpoint, {"rows": rows, "start": start, "sort": "metadata_created asc"})
-        )
+        paging = {"rows": rows, "start": start, "sort": "metadata_created asc"}
+        body = get_json(_with_query(endpoint, [*search, *paging.items()]))
         progress.page()
         if (
             not isinstance(body, dict)

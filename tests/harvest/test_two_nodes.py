@@ -102,3 +102,32 @@ def test_national_node_harvests_the_state_node_and_follows_its_changes(
     )  # fmt: skip
     assert code == 201, body
     state_node.ids[2] = body["id"]
+
+
+@pytest.mark.parametrize(
+    "search",
+    [
+        "/dataset?q=beds&organization=ka-health&page=2",  # a search page, as a browser shows it
+        "/api/3/action/package_search?fq=organization:ka-health&rows=2&start=40",
+    ],
+)
+def test_a_search_of_a_ckan_site_harvests_what_it_finds(national, state_node, search):
+    """A CKAN source may be a search, not the whole site (one publisher of a national portal):
+    its search page or its package_search URL. Paging stays the harvester's own."""
+    source = harvest_source_create(
+        institution=national, name="Karnataka health", kind="ckan", url=state_node.url + search
+    )
+    job = harvest(source)
+    assert (job.added, job.failed) == (5, 0), job.errors
+    record = HarvestRecord.objects.filter(source=source).first()
+    assert record.remote_url.startswith(f"{state_node.url}/dataset/")  # the site's, not the API's
+    nobody = harvest_source_create(
+        institution=national,
+        name="Nobody",
+        kind="ckan",
+        url=f"{state_node.url}/dataset?organization=nobody",
+    )
+    assert (harvest(nobody).gathered, Dataset.objects.filter(institution=national).count()) == (
+        0,
+        5,
+    )
