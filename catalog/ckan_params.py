@@ -28,9 +28,11 @@ def integer(params: dict, name: str, default: int, *, minimum: int = 0) -> int:
     value = params.get(name, default)
     if value in ("", None):
         value = default
+    if isinstance(value, float) and not value.is_integer():  # 2.5, 1e999, NaN (CKAN's rule)
+        raise CkanValidationError({name: ["Invalid integer"]})
     try:
         number = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise CkanValidationError({name: ["Invalid integer"]}) from None
     if number < minimum:
         raise CkanValidationError({name: [f"Must be at least {minimum}"]})

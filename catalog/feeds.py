@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from core.replicas import replica_reads
+from core.xmltext import xml_text
 from registry import vocabularies
 from registry.models import Dataset
 from registry.selectors import datasets_published
@@ -47,20 +48,12 @@ MAX_PAGE = 100
 SUMMARY_LENGTH = 500  # characters of the description an entry's summary keeps
 EMPTY_FEED_UPDATED = datetime(2000, 1, 1, tzinfo=UTC)
 ATOM_TYPE = "application/atom+xml"
-# What XML 1.0 cannot carry (C0 controls but tab and line breaks, U+FFFE/U+FFFF, surrogates).
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _SPACES = re.compile(r"\s+")
 # Each dataset's other representations, offered as typed alternates of its entry.
 REPRESENTATIONS = (
     ("dataset-ttl", "text/turtle", gettext_lazy("DCAT-AP (Turtle)")),
     ("dataset-jsonld", "application/ld+json", gettext_lazy("DCAT-AP (JSON-LD)")),
 )
-
-
-def xml_text(value: str) -> str:
-    """Text an XML document can hold: characters XML 1.0 forbids are dropped (Django's writer
-    refuses them in text, and would write them unchecked into an attribute)."""
-    return _NOT_XML.sub("", value or "")
 
 
 def plain_summary(description: str, limit: int = SUMMARY_LENGTH) -> str:

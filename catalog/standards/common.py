@@ -15,6 +15,7 @@ from bs4 import BeautifulSoup
 from markdownify import MarkdownConverter
 
 from core.links import http_url
+from core.xmltext import xml_clean, xml_text
 from registry import vocabularies
 
 # The payload key of a record its parser could not read (a bug met on odd input): the import
@@ -233,22 +234,10 @@ def state_codes(value) -> list[str]:
     return list(dict.fromkeys(codes))
 
 
-def _without_nul(value):
-    """The value with every NUL character taken out of its texts and keys (PostgreSQL's text
-    and jsonb cannot hold one; a source's odd field must not fail the whole job)."""
-    if isinstance(value, str):
-        return value.replace("\x00", "")
-    if isinstance(value, list):
-        return [_without_nul(item) for item in value]
-    if isinstance(value, dict):
-        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
-    return value
-
-
 def bounded_fields(fields: dict, limit: int = 32 * 1024) -> dict:
     """The source's other fields, JSON-serialisable and at most `limit` bytes as JSON: the
     largest values are cut first, and `_cut` names what was cut."""
-    fields = _without_nul(json.loads(json.dumps(fields, default=str, ensure_ascii=False)))
+    fields = xml_clean(json.loads(json.dumps(fields, default=str, ensure_ascii=False)))
     cut = []
     while fields and len(json.dumps(fields, ensure_ascii=False).encode()) > limit:
         largest = max(fields, key=lambda k: len(json.dumps(fields[k], ensure_ascii=False)))
@@ -272,9 +261,10 @@ def email_address(value) -> str:
 
 
 def text(value, limit: int) -> str:
-    """A source's string, trimmed and bounded, without NUL characters (which no database text
-    holds: one in a description failed the whole record)."""
-    return value.replace("\x00", "").strip()[:limit] if isinstance(value, str) else ""
+    """A source's string, trimmed and bounded, without the characters XML cannot carry (NUL,
+    which no database text holds, failed the whole record; a control character broke every
+    RDF/XML page that held the record)."""
+    return xml_text(value).strip()[:limit] if isinstance(value, str) else ""
 
 
 # A description written in HTML, as OpenDataSoft, Socrata and many CKAN sites give theirs.

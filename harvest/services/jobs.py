@@ -26,6 +26,7 @@ from core.batches import in_batches
 from core.errors import Conflict, ServiceError
 from core.jobs import enqueue_on_commit
 from core.links import http_url
+from core.xmltext import xml_clean, xml_text
 from registry.models import Dataset
 from registry.payload import HarvestedDatasetInput
 from registry.services import (
@@ -194,18 +195,20 @@ def _gather(run: _Run) -> None:
 
     batch: list[StagedRecord] = []
     for record in reader(source.url, Progress(on_page=on_page)):
+        # What no representation can carry is dropped at the door (core/xmltext), whatever field.
+        payload, source_fields = xml_clean(record.payload), xml_clean(record.source_fields)
         dates = {k: v for k, v in (("issued", record.issued), ("modified", record.modified)) if v}
         stated = {**dates, "origin": record.origin} if record.origin else dates
         batch.append(
             StagedRecord(
                 job=run.job,
                 position=run.gathered,
-                guid=record.guid[:500],
-                content_hash=_content_hash(record.payload, record.source_fields, stated),
-                payload=record.payload,
+                guid=xml_text(record.guid)[:500],
+                content_hash=_content_hash(payload, source_fields, stated),
+                payload=payload,
                 remote_url=http_url(record.remote_url),
-                publisher=record.publisher[:300],
-                source_fields=record.source_fields,
+                publisher=xml_text(record.publisher)[:300],
+                source_fields=source_fields,
                 origin=record.origin,
                 **dates,
             )

@@ -1,5 +1,7 @@
 """The CKAN Action API, exercised with the real `ckanapi` client against a live server."""
 
+import json
+
 import pytest
 import requests
 from ckanapi import NotFound, RemoteCKAN, SearchQueryError, ValidationError
@@ -173,6 +175,33 @@ def test_integers_beyond_solrs_range_are_a_validation_error_naming_them(
     error = response.json()["error"]
     assert error["__type"] == "Validation Error"
     assert set(error) - {"__type", "message"} == set(params) - {"facet.field"}
+
+
+@pytest.mark.parametrize(
+    ("action", "body"),
+    [
+        ("package_search", '{"rows": 1e999}'),
+        ("package_search", '{"start": -1e999}'),
+        ("package_search", '{"rows": 2.5}'),
+        ("package_list", '{"limit": 1e999}'),
+        ("current_package_list_with_resources", '{"page": 1e999}'),
+        ("organization_list", '{"limit": 1e999}'),
+        ("group_list", '{"offset": 1e999}'),
+    ],
+)
+def test_a_number_no_integer_can_hold_is_a_validation_error(ckan, live_server, action, body):
+    # 1e999 in a JSON body is an infinite float: int() of it overflowed, a 500 (outside probe).
+    response = requests.post(
+        f"{live_server.url}/api/3/action/{action}",
+        data=body,
+        headers={"Content-Type": "application/json"},
+        timeout=10,
+    )
+    assert response.status_code == 409, response.content
+    error = response.json()["error"]
+    assert error["__type"] == "Validation Error"
+    assert list(json.loads(body)) == [k for k in error if k not in {"__type", "message"}]
+    assert "Invalid integer" in json.dumps(error)
 
 
 @pytest.mark.parametrize("facet_field", ["[", '["colour"]'])

@@ -142,3 +142,49 @@ def test_a_charset_that_is_no_character_set_fails_with_a_reason(owner, catalogue
     harvest_job_run(job_id=job.pk)
     job.refresh_from_db()
     assert job.status == "failed" and "character set" in job.error, job.error
+
+
+# A probe of session 23: a harvested record's control characters were stored as they came (the
+# API refuses them) and written raw into RDF/XML: the dataset's .rdf and the whole catalogue page
+# holding it were not well-formed XML, so every harvester reading that page failed.
+def test_control_characters_of_a_source_do_not_break_the_rdf_xml_pages(
+    client, owner, catalogue_server
+):
+    import rdflib
+
+    from .test_european_dcat import PREFIXES
+    from .test_real_catalogues import validate_everything_queued
+
+    ttl = (
+        PREFIXES
+        + """<http://x.example/ds6> a dcat:Dataset ;
+      dct:title "Ctl\\u0001title\\u000Bx" ; dct:description "Soil moisture by\\u0002 district \\uFFFE." ;
+      dct:identifier "ds6" ; dcat:keyword "kw\\u0003" ; <http://x.example/odd> "odd\\u0004" ;
+      dct:publisher [ a foaf:Agent ; foaf:name "Soil\\u0005 Office" ] ;
+      dcat:distribution [ a dcat:Distribution ; dct:title "CSV\\u0006" ;
+        dcat:accessURL <https://example.org/soil.csv> ; dcat:mediaType "text/csv" ] ."""
+    )
+    url = catalogue_server.serve("/cat6.ttl", ttl.encode(), "text/turtle")
+    source = harvest_source_create(institution=owner, name="ctl", kind="dcat", url=url)
+    job = harvest_job_start(source=source)
+    harvest_job_run(job_id=job.pk)
+    validate_everything_queued()
+    dataset = Dataset.objects.get()
+    assert dataset.status in {"published", "published_with_warnings"}
+    assert dataset.title == "Ctltitlex" and dataset.keywords == ["kw"]
+    stored = json.dumps([dataset.description, dataset.provenance, dataset.source_publisher])
+    assert not any(c in stored for c in "\x01\x02\x03\x04\x05\ufffe"), stored
+    assert dataset.distributions.get().title == "CSV"
+
+    def parses(path: str) -> rdflib.Graph:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        return rdflib.Graph().parse(data=response.content, format="xml")
+
+    for path in (f"/datasets/{dataset.pk}.rdf", "/catalog.rdf"):
+        parses(path)
+    # One stored before the door was shut: the RDF/XML writer drops what XML cannot carry.
+    Dataset.objects.filter(pk=dataset.pk).update(title="Old\x07 title", keywords=["k\x08w"])
+    graph = parses(f"/datasets/{dataset.pk}.rdf")
+    titles = {str(o) for o in graph.objects(None, rdflib.namespace.DCTERMS.title)}
+    assert "Old title" in titles

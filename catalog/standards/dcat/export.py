@@ -11,6 +11,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from core.links import http_url
+from core.xmltext import NOT_XML, xml_text
 from registry import datacard, mqa, vocabularies
 from registry.models import Dataset, Distribution, Institution
 
@@ -384,5 +385,15 @@ def serialize(g: Graph, fmt: str) -> str:
     if fmt == "jsonld":
         return g.serialize(format="json-ld", context=jsonld_context(), auto_compact=True)
     if fmt == "rdf":
-        return g.serialize(format="pretty-xml")
+        return _xml_safe(g).serialize(format="pretty-xml")
     return g.serialize(format="turtle")
+
+
+def _xml_safe(g: Graph) -> Graph:
+    """`g` with its literals cleared of what XML 1.0 cannot carry: rdflib's RDF/XML writer
+    writes a control character as it is, and one harvested before they were dropped at the door
+    would make the whole page not well-formed for every harvester reading it."""
+    for s, p, o in [t for t in g if isinstance(t[2], Literal) and NOT_XML.search(t[2])]:
+        g.remove((s, p, o))
+        g.add((s, p, Literal(xml_text(o), lang=o.language, datatype=o.datatype)))
+    return g
