@@ -33,8 +33,12 @@ from joserfc.errors import JoseError
 from joserfc.jwk import OKPKey
 
 ALGORITHMS = ("EdDSA", "Ed25519")
-# What Suchi signs for parties to verify: consent artefacts and data-use agreements.
-SCHEMA_PREFIXES = ("suchi.consent-artefact/", "suchi.data-use-agreement/")
+# What Suchi signs for parties to verify: consent artefacts and data-use agreements, each with
+# its JWS `typ` (RFC 8725 §3.11): a token must say the kind its payload is.
+ARTEFACT_TYP = "consent-artefact+jws"
+AGREEMENT_TYP = "data-use-agreement+jws"
+TYPES = {"suchi.consent-artefact/": ARTEFACT_TYP, "suchi.data-use-agreement/": AGREEMENT_TYP}
+SCHEMA_PREFIXES = tuple(TYPES)
 
 
 class VerificationError(Exception):
@@ -66,9 +70,46 @@ def _instant(value: str) -> datetime:
 
 
 def verify_artefact(
-    token: str, jwks: dict, *, now: datetime | None = None, leeway: timedelta = timedelta(minutes=1)
+    token: str,
+    jwks: dict,
+    *,
+    now: datetime | None = None,
+    leeway: timedelta = timedelta(minutes=1),
+    typ: str | None = None,
 ) -> dict:
-    """Return the artefact's claims if the JWS is genuine and within its validity window."""
+    """Return the artefact's claims if the JWS is genuine and within its validity window.
+    `typ` (ARTEFACT_TYP or AGREEMENT_TYP): only that kind is accepted; a provider releasing
+    records under consent passes ARTEFACT_TYP."""
+    header, payload = _signed(token, jwks)
+    try:
+        claims = json.loads(payload)
+    except ValueError:
+        raise VerificationError("the payload is not JSON") from None
+    if not isinstance(claims, dict) or not str(claims.get("schema", "")).startswith(
+        SCHEMA_PREFIXES
+    ):
+        raise VerificationError("the payload is not a Suchi consent artefact or agreement")
+    said = TYPES[next(p for p in SCHEMA_PREFIXES if claims["schema"].startswith(p))]
+    if header.get("typ") != said:
+        raise VerificationError(f"the JWS typ {header.get('typ')!r} is not its payload's ({said})")
+    if typ is not None and said != typ:
+        raise VerificationError(f"a {said.removesuffix('+jws')}, not a {typ.removesuffix('+jws')}")
+    if rfc8785.dumps(claims) != payload:
+        raise VerificationError("the payload is not canonical JSON (RFC 8785)")
+    now = now or datetime.now(UTC)
+    try:
+        valid_from, valid_until = _instant(claims["valid_from"]), _instant(claims["valid_until"])
+    except (KeyError, TypeError, ValueError):
+        raise VerificationError("the artefact has no valid validity window") from None
+    if now + leeway < valid_from:
+        raise VerificationError(f"not valid before {claims['valid_from']}")
+    if now >= valid_until:
+        raise VerificationError(f"expired at {claims['valid_until']}")
+    return claims
+
+
+def _signed(token: str, jwks: dict) -> tuple[dict, bytes]:
+    """The JWS's header and payload, if it is signed by the key its `kid` names in `jwks`."""
     parts = token.strip().split(".")
     if len(parts) != 3 or not all(parts):
         raise VerificationError("not a compact JWS (three non-empty base64url parts)")
@@ -95,26 +136,7 @@ def verify_artefact(
             payload = joserfc_jws.deserialize_compact(token.strip(), key, algorithms=[alg]).payload
     except (JoseError, ValueError, KeyError) as exc:
         raise VerificationError(f"bad signature ({exc})") from None
-    try:
-        claims = json.loads(payload)
-    except ValueError:
-        raise VerificationError("the payload is not JSON") from None
-    if not isinstance(claims, dict) or not str(claims.get("schema", "")).startswith(
-        SCHEMA_PREFIXES
-    ):
-        raise VerificationError("the payload is not a Suchi consent artefact or agreement")
-    if rfc8785.dumps(claims) != payload:
-        raise VerificationError("the payload is not canonical JSON (RFC 8785)")
-    now = now or datetime.now(UTC)
-    try:
-        valid_from, valid_until = _instant(claims["valid_from"]), _instant(claims["valid_until"])
-    except (KeyError, TypeError, ValueError):
-        raise VerificationError("the artefact has no valid validity window") from None
-    if now + leeway < valid_from:
-        raise VerificationError(f"not valid before {claims['valid_from']}")
-    if now >= valid_until:
-        raise VerificationError(f"expired at {claims['valid_until']}")
-    return claims
+    return header, payload
 
 
 def check_status(status_url: str, *, token: str, timeout: float = 10.0) -> dict:
@@ -142,10 +164,13 @@ def main(argv: list[str] | None = None) -> int:
         "--status-url", help="the artefact's status URL ({id} is replaced by the artefact id)"
     )
     parser.add_argument("--token", help="your institution's API token (scope consents:verify)")
+    kinds = [t.removesuffix("+jws") for t in TYPES.values()]
+    parser.add_argument("--kind", choices=kinds, help="accept only this kind (default: either)")
     args = parser.parse_args(argv)
     token = sys.stdin.read().strip() if args.artefact == "-" else args.artefact
     try:
-        claims = verify_artefact(token, fetch_jwks(args.jwks))
+        typ = f"{args.kind}+jws" if args.kind else None
+        claims = verify_artefact(token, fetch_jwks(args.jwks), typ=typ)
         result = {"valid": True, "claims": claims}
         if args.status_url:
             if not args.token:

@@ -23,13 +23,13 @@ from ..models import (
     ConsentRequest,
     PurposeCode,
 )
+from ..verify import ARTEFACT_TYP
 from ..vocabulary import StatedTerms
 from .accounts import account_claims, grant_accounts, request_accounts
 from .events import artefact_event, citizen_lock, citizen_lock_optional, instant_z, request_event
 from .terms import Period, check_terms
 
 ARTEFACT_SCHEMA = "suchi.consent-artefact/1"
-ARTEFACT_TYP = "consent-artefact+jws"
 MAX_DATASETS = 50
 
 

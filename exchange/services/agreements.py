@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from catalog import iris
 from consent.keys import key_publish, sign_compact
+from consent.verify import AGREEMENT_TYP
 from core.errors import Conflict, NotFound, ServiceError
 from registry.models import ApiToken, Dataset, Institution
 from registry.rawsql import column_loader
@@ -25,7 +26,6 @@ from .events import instant_z, record
 from .requests import locked_request
 
 AGREEMENT_SCHEMA = "suchi.data-use-agreement/1"
-AGREEMENT_TYP = "data-use-agreement+jws"
 CLOCK_SKEW = timedelta(seconds=30)  # a release reported from a clock a little ahead
 Status = DataUseAgreement.Status
 TRANSITIONS = {  # action → (from, to, event)

@@ -131,3 +131,23 @@ def test_command_line_verifier_checks_signature_and_live_status(live_server, set
     code, result = run()
     assert (code, result["valid"], result["reason"]) == (1, False, "consent is revoked")
     assert ConsentArtefact.objects.get().status == "revoked"
+
+
+def test_a_token_must_say_the_kind_its_payload_is_and_a_provider_may_ask_for_one(granted):
+    """A key signs artefacts and data-use agreements alike: the JWS typ binds each token to
+    its kind (RFC 8725 §3.11), and a provider releasing records under consent accepts only a
+    consent artefact, not an agreement (an outside probe's observation)."""
+    from consent.keys import current_key
+    from consent.verify import AGREEMENT_TYP, ARTEFACT_TYP
+
+    header = json.loads(base64.urlsafe_b64decode(granted["jws"].split(".")[0] + "=="))
+    assert header["typ"] == ARTEFACT_TYP
+    assert verify_artefact(granted["jws"], jwks(), typ=ARTEFACT_TYP)["id"] == granted["id"]
+    with pytest.raises(VerificationError, match="a consent-artefact, not a data-use-agreement"):
+        verify_artefact(granted["jws"], jwks(), typ=AGREEMENT_TYP)
+    # The same claims under the same key but another kind's typ: refused.
+    key = current_key()
+    for typ in (AGREEMENT_TYP, None):
+        relabelled = {"alg": "EdDSA", "kid": key.kid, **({"typ": typ} if typ else {})}
+        with pytest.raises(VerificationError, match="is not its payload's"):
+            verify_artefact(sign_with(key.private_key, granted["claims"], relabelled), jwks())
