@@ -54,23 +54,44 @@ def parsed(parse, *args, guid) -> RemoteRecord:
 
 # --- DCAT-US data.json ------------------------------------------------------------------------
 def read_datajson(url: str, progress: Progress) -> Iterator[RemoteRecord]:
-    """A DCAT-US 1.1 catalogue, parsed as a stream (ijson): memory stays bounded however big."""
+    """A DCAT-US catalogue, parsed as a stream (ijson): memory stays bounded however big. An
+    object's `dataset` array (DCAT-US 1.1, 3.0), or the array the document is (Project Open Data
+    1.0, 2013). A document that is neither fails the job: read as an empty catalogue, it would
+    withdraw every dataset the source had."""
     import ijson
 
     with open_url(url, accept="application/json") as response:
         progress.page()
         try:
             body = utf8_stream(response.body, content_type=response.content_type_header, url=url)
-            for position, item in enumerate(ijson.items(body, "dataset.item", use_float=True)):
-                if not isinstance(item, dict):  # counted failed; the other records go on
-                    reason = (
-                        f"`dataset` entry {position + 1} is {type(item).__name__}, not an object"
-                    )
-                    yield RemoteRecord(f"(entry {position + 1})", {UNREADABLE: reason})
-                    continue
-                yield parsed(datajson.datajson_record, item, url, guid=item.get("identifier"))
+            events = ijson.parse(body, use_float=True)
+            _, first, _ = next(events, ("", None, None))
+            shape = {"start_map": "dataset.item", "start_array": "item"}.get(first)
+            if shape is None:
+                raise HarvestError(f"{url}: not a data.json catalogue (an object or an array)")
+            seen = {"dataset": shape == "item"}
+
+            def watched():
+                yield "", first, None
+                for prefix, event, value in events:
+                    if prefix == "dataset" and event == "start_array":
+                        seen["dataset"] = True
+                    yield prefix, event, value
+
+            yield from _datajson_items(ijson.items(watched(), shape), url)
         except ijson.JSONError as exc:
             raise HarvestError(f"data.json is not valid JSON ({exc})") from None
+    if not seen["dataset"]:
+        raise HarvestError(f"{url}: not a data.json catalogue: it has no `dataset` array")
+
+
+def _datajson_items(items, url: str) -> Iterator[RemoteRecord]:
+    for position, item in enumerate(items):
+        if not isinstance(item, dict):  # counted failed; the other records go on
+            reason = f"`dataset` entry {position + 1} is {type(item).__name__}, not an object"
+            yield RemoteRecord(f"(entry {position + 1})", {UNREADABLE: reason})
+            continue
+        yield parsed(datajson.datajson_record, item, url, guid=item.get("identifier"))
 
 
 def get_json(url: str, *, max_bytes: int | None = None):

@@ -74,6 +74,21 @@ def _licences_casefold() -> dict[str, str]:
     return {key.casefold(): key for key in licences()}
 
 
+@cache
+def _licences_by_name() -> dict[str, str]:
+    return {_name_key(lic.name): key for key, lic in licences().items() if not lic.deprecated}
+
+
+def _name_key(name: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9.]+", name.casefold().replace("licence", "license")))
+
+
+def licence_by_name(value: str) -> str | None:
+    """The id of the licence SPDX (or Suchi's LicenseRef- table) names `value` ("Apache License
+    2.0", "Open Government Licence v3.0"), spelling, case and punctuation aside; else None."""
+    return _licences_by_name().get(_name_key(value)) if len(value) < 200 else None
+
+
 def licence_canonical_id(value: str) -> str | None:
     """The SPDX id spelled canonically (`cc-by-4.0` → `CC-BY-4.0`), or None if unknown."""
     return _licences_casefold().get(value.strip().casefold())

@@ -194,6 +194,16 @@ def _geometry(bbox) -> str:
 NO_LICENCE = {"notspecified", "", None}
 
 
+def _no_licence(package: dict) -> bool:
+    """CKAN's own "no licence": its id, or its title under no id."""
+    title = str(package.get("license_title") or "").strip().lower()
+    return package.get("license_id") == "notspecified" or title in {
+        "",
+        "license not specified",
+        "licence not specified",
+    }
+
+
 # --- parse: a CKAN package (package_show / package_search) as Suchi's dataset payload -------
 # Long: one line per field of Suchi's payload, read from a CKAN package.
 def ckan_record(package: dict, base: str) -> RemoteRecord:
@@ -221,9 +231,7 @@ def ckan_record(package: dict, base: str) -> RemoteRecord:
     ]
     box = fields.box(package, extras)
     # Suchi's extra; ckanext-dcat's (an extra, or a top-level field under scheming).
-    frequency = frequency_code(
-        extras.get("update_frequency") or extras.get("frequency") or package.get("frequency")
-    )
+    frequency = frequency_code(fields.frequency(package, extras))
     distributions = [
         d
         for d in (
@@ -264,7 +272,8 @@ def ckan_record(package: dict, base: str) -> RemoteRecord:
             if licence_id(package.get("license_id"))
             else package.get("license_url")
             # CKAN's own "no licence" is none, not a licence statement to keep.
-            or (None if package.get("license_id") in NO_LICENCE else package.get("license_title"))
+            # (DKAN gives a title and no id: a licence statement of its own.)
+            or (None if _no_licence(package) else package.get("license_title"))
             or (None if package.get("license_id") in NO_LICENCE else package.get("license_id"))
             # ckanext-dcat's scheming schemas (its Croissant one): a `license` at the top.
             or (package.get("license") if isinstance(package.get("license"), str) else None)

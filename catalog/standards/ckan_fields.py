@@ -68,12 +68,34 @@ def source_time(package: dict, extras: dict, name: str, ckans_own: str):
     return None
 
 
+# Where CKAN sites keep a period's ends, as a top-level field or an extra: ckanext-dcat's legacy
+# extras, ckanext-spatial's ISO harvester (data.gov.uk, catalog.data.gov's geospatial records),
+# data.gov.au's and open.canada.ca's schemas.
+_PERIOD_ENDS = (
+    ("temporal_start", "temporal_end"),
+    ("temporal-extent-begin", "temporal-extent-end"),
+    ("temporal_coverage-from", "temporal_coverage-to"),
+    ("temporal_coverage_from", "temporal_coverage_to"),
+    ("time_period_coverage_start", "time_period_coverage_end"),
+)
+# Suchi's and ckanext-dcat's; ckanext-spatial's ISO code; data.gov.au's; ckanext-datajson's.
+_FREQUENCIES = ("update_frequency", "frequency", "frequency-of-update", "update_freq")
+
+
 def temporal(package: dict, extras: dict) -> dict:
     for item in values(package.get("temporal_coverage")):
         if isinstance(item, dict) and (item.get("start") or item.get("end")):
             return temporal_range(f"{item.get('start') or ''}/{item.get('end') or ''}")
-    start = extras.get("temporal_start")
-    return temporal_range(f"{start}/{extras.get('temporal_end') or ''}" if start else "")
+    for start_key, end_key in _PERIOD_ENDS:
+        if start := field(package, extras, start_key):
+            return temporal_range(f"{start}/{field(package, extras, end_key) or ''}")
+    # ckanext-datajson keeps DCAT-US's "start/end" as a `temporal` extra.
+    return temporal_range(extras.get("temporal") if isinstance(extras.get("temporal"), str) else "")
+
+
+def frequency(package: dict, extras: dict):
+    found = (field(package, extras, name) for name in _FREQUENCIES)
+    return next((f for f in found if f), None) or extras.get("accrualPeriodicity")
 
 
 def box(package: dict, extras: dict) -> list[float] | None:
@@ -86,7 +108,12 @@ def box(package: dict, extras: dict) -> list[float] | None:
                 shape = _json(shape)
             if found := bounding_box(shape):
                 return found
-    return bounding_box(_json(extras.get("spatial")))
+    if found := bounding_box(_json(extras.get("spatial"))):
+        return found
+    # ckanext-spatial's ISO harvester: the box's four sides, one extra each.
+    sides = [extras.get(f"bbox-{side}") for side in ("west-long", "south-lat", "east-long")]
+    sides.append(extras.get("bbox-north-lat"))
+    return bounding_box(",".join(map(str, sides))) if all(sides) else None
 
 
 def _language_tags(package: dict, extras: dict) -> list:

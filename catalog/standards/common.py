@@ -63,6 +63,10 @@ _FREQUENCY_WORDS = {
     "semiannual": "semiannual", "annual-2": "semiannual", "annual": "annual",
     "annually": "annual", "yearly": "annual", "irregular": "irregular", "irreg": "irregular",
     "never": "never", "unknown": "unknown",
+    # ISO 19115's maintenance codes (ckanext-spatial's frequency-of-update), open.canada.ca's.
+    "continual": "continuous", "biannually": "semiannual", "semi-annual": "semiannual",
+    "asneeded": "irregular", "as-needed": "irregular",
+    "notplanned": "never", "not-planned": "never",
 }  # fmt: skip
 
 
@@ -392,7 +396,11 @@ def distribution(
     access, download = http_url(access_url), http_url(download_url)
     if not access and not download:
         return None
-    media = media_type.strip().lower() if isinstance(media_type, str) else ""
+    # A media type's parameters (`; charset=…`) are no part of it; a format written as a media
+    # type (POD 1.0, many DCAT feeds) is one.
+    media = media_type.split(";")[0].strip().lower() if isinstance(media_type, str) else ""
+    if not media and isinstance(fmt, str) and _MEDIA_TYPE.match(fmt.split(";")[0].strip()):
+        media, fmt = fmt.split(";")[0].strip().lower(), ""
     out = {
         "title": text(title, 300),
         "description": description(desc, 5000),

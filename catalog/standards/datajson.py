@@ -28,6 +28,7 @@ from .common import (
     text,
     themes_and_keywords,
 )
+from .geometry import geometry_box
 from .licences import licence_fields
 
 # What becomes Suchi's own fields in full; everything else a record says is kept in the
@@ -41,9 +42,77 @@ _DISTRIBUTION_MAPPED = {"@type", "accessURL", "downloadURL", "mediaType", "forma
 _ACCESS = {"public": "open", "restricted public": "restricted", "non-public": "restricted"}
 
 
+def as_dcat_us_11(item: dict) -> dict:
+    """A record in DCAT-US 1.1's shape, from the other shapes data.json files are written in:
+    Project Open Data 1.0 (2013: keywords in one text, one accessURL and format, contactPoint
+    and mbox as texts, publisher a name, releaseDate) and DCAT-US 3.0 (nodes and lists where
+    1.1 has texts: contactPoint, temporal, spatial, landingPage, theme). A 1.1 record is
+    returned as it is."""
+    out = dict(item)
+    if isinstance(out.get("keyword"), str):
+        out["keyword"] = [w.strip() for w in out["keyword"].split(",") if w.strip()]
+    if not out.get("keyword") and isinstance(out.get("keywords"), list):
+        out["keyword"] = out["keywords"]
+    if isinstance(out.get("publisher"), str):
+        out["publisher"] = {"name": out["publisher"]}
+    out.setdefault("issued", out.get("releaseDate"))
+    contact = _first_node(out.get("contactPoint"))
+    if isinstance(out.get("contactPoint"), str) or (not contact and out.get("mbox")):
+        contact = {"fn": out.get("contactPoint") or "", "hasEmail": out.get("mbox") or ""}
+    out["contactPoint"] = contact
+    if not out.get("distribution") and (out.get("accessURL") or out.get("webService")):
+        out["distribution"] = [
+            {
+                "accessURL": out.get("accessURL") or out.get("webService"),
+                "format": out.get("format"),
+            }
+        ]
+    if _pod_10(item):
+        out["distribution"] = [_distribution_11(d) for d in _as_list(out.get("distribution"))]
+    if isinstance(landing := out.get("landingPage"), dict):  # 3.0: a Document
+        out["landingPage"] = landing.get("accessURL") or landing.get("@id")
+    if period := _first_node(out.get("temporal")):  # 3.0: a PeriodOfTime
+        out["temporal"] = f"{period.get('startDate') or ''}/{period.get('endDate') or ''}"
+    if place := _first_node(out.get("spatial")):  # 3.0: a Location
+        box = geometry_box(str(place.get("bbox") or place.get("geometry") or "").strip())
+        out["spatial"] = ",".join(map(str, box)) if box else place.get("prefLabel")
+    if isinstance(out.get("theme"), list):  # 3.0: Concepts
+        out["theme"] = [t.get("prefLabel", t) if isinstance(t, dict) else t for t in out["theme"]]
+    return out
+
+
+def _pod_10(item: dict) -> bool:
+    """Whether a record is written as Project Open Data 1.0 (no @type; 1.0's own fields)."""
+    said_10 = isinstance(item.get("keyword"), str) or isinstance(item.get("contactPoint"), str)
+    said_10 = said_10 or any(k in item for k in ("accessURL", "webService", "mbox"))
+    formats = any(
+        isinstance(d, dict) and "formats" in d for d in _as_list(item.get("distribution"))
+    )
+    return "@type" not in item and (said_10 or formats)
+
+
+def _first_node(value) -> dict | None:
+    return next((v for v in _as_list(value) if isinstance(v, dict)), None)
+
+
+def _distribution_11(dist):
+    """A distribution in 1.1's shape: POD 1.0's accessURL of a file with its media type (as
+    `format`, or in a `formats` list) is its downloadURL."""
+    if not isinstance(dist, dict) or dist.get("downloadURL") or dist.get("mediaType"):
+        return dist
+    formats = [f.get("value") for f in _as_list(dist.get("formats")) if isinstance(f, dict)]
+    media = next((m for m in [dist.get("format"), *formats] if isinstance(m, str) and "/" in m), "")
+    if not media or not dist.get("accessURL"):
+        return dist
+    rest = {k: v for k, v in dist.items() if k not in {"accessURL", "format", "formats"}}
+    return {**rest, "downloadURL": dist["accessURL"], "mediaType": media.split(";")[0].strip()}
+
+
 # Long: one line per field of Suchi's payload, read from a DCAT-US record.
 def datajson_record(item: dict, source_url: str) -> RemoteRecord:
-    """A DCAT-US 1.1 dataset as Suchi's payload, with what has no place kept aside."""
+    """A DCAT-US 1.1 dataset (or POD 1.0, or DCAT-US 3.0: as_dcat_us_11) as Suchi's payload,
+    with what has no place kept aside."""
+    said, item = item, as_dcat_us_11(item)
     contact = item.get("contactPoint") if isinstance(item.get("contactPoint"), dict) else {}
     languages = [code for code in map(language_code, _as_list(item.get("language"))) if code]
     raw_distributions = [d for d in _as_list(item.get("distribution")) if isinstance(d, dict)]
@@ -87,7 +156,7 @@ def datajson_record(item: dict, source_url: str) -> RemoteRecord:
         "conforms_to": [u for u in [http_url(item.get("conformsTo"))] if u],
         "distributions": distributions[:100],
     }
-    extra = {k: v for k, v in item.items() if k not in _MAPPED}
+    extra = {k: v for k, v in said.items() if k not in _MAPPED}  # as the source wrote them
     if unusable:
         extra["distribution (no http(s) downloadURL or accessURL)"] = unusable
     extra.update(_unmapped(item, payload, raw_distributions))

@@ -5,6 +5,8 @@ nothing is kept as the source's words (`license_text`)."""
 
 import re
 
+from bs4 import BeautifulSoup
+
 from registry import vocabularies
 
 from .ckan_licences import spdx_for
@@ -24,8 +26,10 @@ def licence_id(value: str | None) -> str:
     if canonical := vocabularies.licence_canonical_id(value):
         return canonical
     lowered = value.lower()
-    if ckan := spdx_for(lowered):
+    if ckan := spdx_for(lowered) or _PORTAL_IDS.get(lowered):
         return ckan
+    if named := vocabularies.licence_by_name(value):  # SPDX's own name: "Apache License 2.0"
+        return named
     address = _normalised_url(lowered)
     if address:
         for code, licence in vocabularies.licences().items():
@@ -115,6 +119,16 @@ _OTHER_LICENCE_URLS = {
     "data.norge.no/nlod/en/1.0": "NLOD-1.0",
     "data.norge.no/nlod/no/2.0": "NLOD-2.0",
     "data.norge.no/nlod/en/2.0": "NLOD-2.0",
+    "apache.org/licenses/license-2.0": "Apache-2.0",
+    "etalab.gouv.fr/licence-ouverte-open-licence": "etalab-2.0",  # Licence Ouverte 2.0 since 2017
+    "etalab.gouv.fr/wp-content/uploads/2017/04/etalab-licence-ouverte-v2.0": "etalab-2.0",
+}
+# Licence ids of portals that are no SPDX or CKAN id (udata's, open.canada.ca's, bare names).
+_PORTAL_IDS = {
+    "odbl": "ODbL-1.0",
+    "lov2": "etalab-2.0",
+    "ca-ogl-lgo": "OGL-Canada-2.0",
+    "apache": "Apache-2.0",
 }
 # "Datenlizenz Deutschland - Namensnennung - Version 2.0", as German portals name theirs.
 _DL_DE_NAME = re.compile(r"datenlizenz deutschland\W+(namensnennung|zero)\W+version (\d\.\d)")
@@ -174,8 +188,19 @@ def licence_fields(value) -> dict:
     """`license` (an id Suchi recognises) and `license_text` (the source's words or URL, kept
     verbatim when they map to no id) for a licence as a feed states it."""
     if isinstance(value, dict):  # JSON-LD style {"@id": …} or {"url": …, "name": …}
-        value = value.get("@id") or value.get("url") or value.get("name") or ""
+        said = [value.get(k) for k in ("@id", "url", "name", "identifier")]
+        said = [v.strip() for v in said if isinstance(v, str) and v.strip()]
+        # The first that names a licence Suchi knows (Kaggle: a page of its own, and "MIT").
+        value = next((v for v in said if licence_id(v)), said[0] if said else "")
     if not isinstance(value, str) or not value.strip():
         return {"license": "", "license_text": ""}
-    code = licence_id(value)
+    if _TAG.search(value):  # a statement written in HTML (ArcGIS Hub): its text
+        value = " ".join(BeautifulSoup(value, "html.parser").get_text(" ").split())
+    # A sentence naming a licence's page ("Soumis à la licence Etalab : https://…"): the page.
+    addresses = _ADDRESS.findall(value) if not _ADDRESS.fullmatch(value.strip()) else []
+    code = next((c for c in map(licence_id, addresses) if c), "") or licence_id(value)
     return {"license": code, "license_text": "" if code else value.strip()[:500]}
+
+
+_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(\s[^<>]*)?>")
+_ADDRESS = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:)]")

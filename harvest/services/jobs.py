@@ -7,8 +7,6 @@ Records are keyed by (source, remote guid): a re-harvest never duplicates, an un
 period has passed — but only after a gather that read the whole source.
 """
 
-import hashlib
-import json
 import logging
 import os
 import socket
@@ -25,8 +23,6 @@ from core.api.errors import flatten_errors
 from core.batches import in_batches
 from core.errors import Conflict, ServiceError
 from core.jobs import enqueue_on_commit
-from core.links import http_url
-from core.xmltext import xml_clean, xml_text
 from registry.models import Dataset
 from registry.payload import HarvestedDatasetInput
 from registry.services import (
@@ -39,11 +35,11 @@ from registry.services import (
 
 from ..fetch import HarvestError
 from ..models import HarvestJob, HarvestJobItem, HarvestRecord, HarvestSource, StagedRecord
-from ..readers import READERS, Progress, source_name
+from ..readers import source_name
+from .gather import gather
 
 logger = logging.getLogger(__name__)
 MAX_ERROR_LINES = 200
-STAGE_BATCH = 500
 
 
 def harvest_job_start(*, source: HarvestSource, trigger: str = "manual") -> HarvestJob:
@@ -135,7 +131,7 @@ def harvest_job_run(*, job_id: int) -> str:
     run = _Run(job)
     status, error = HarvestJob.Status.FINISHED, ""
     try:
-        _gather(run)
+        gather(run)
         _import(run)
         _withdraw_missing(run)
     except _Aborted:
@@ -171,55 +167,6 @@ def harvest_job_run(*, job_id: int) -> str:
 def this_process() -> str:
     """host:pid, as a job records the process running it (the sweep asks if it is alive)."""
     return f"{socket.gethostname()}:{os.getpid()}"
-
-
-def _content_hash(payload: dict, source_fields: dict, stated: dict) -> str:
-    """The record as the source sent it. A record with no source_fields, no dates and no origin
-    hashes as it did before they were kept, so an upgrade does not count every record as changed."""
-    content = {"payload": payload, "source_fields": source_fields} if source_fields else payload
-    if stated:
-        content = {"record": content, "dates": stated}
-    return hashlib.sha256(
-        json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
-    ).hexdigest()
-
-
-def _gather(run: _Run) -> None:
-    """Read the whole source into staged rows. Nothing is imported until this succeeds."""
-    source = run.job.source
-    reader = READERS[source.kind]
-
-    def on_page(pages: int) -> None:
-        run.pages = pages
-        run.beat(stage="gather")
-
-    batch: list[StagedRecord] = []
-    for record in reader(source.url, Progress(on_page=on_page)):
-        # What no representation can carry is dropped at the door (core/xmltext), whatever field.
-        payload, source_fields = xml_clean(record.payload), xml_clean(record.source_fields)
-        dates = {k: v for k, v in (("issued", record.issued), ("modified", record.modified)) if v}
-        stated = {**dates, "origin": record.origin} if record.origin else dates
-        batch.append(
-            StagedRecord(
-                job=run.job,
-                position=run.gathered,
-                guid=xml_text(record.guid)[:500],
-                content_hash=_content_hash(payload, source_fields, stated),
-                payload=payload,
-                remote_url=http_url(record.remote_url),
-                publisher=xml_text(record.publisher)[:300],
-                source_fields=source_fields,
-                origin=record.origin,
-                **dates,
-            )
-        )
-        run.gathered += 1
-        if len(batch) >= STAGE_BATCH:
-            StagedRecord.objects.bulk_create(batch)
-            batch.clear()
-            run.beat(stage="gather")
-    StagedRecord.objects.bulk_create(batch)
-    run.beat(stage="import", force=True)
 
 
 def _provenance(source: HarvestSource, staged: StagedRecord, at) -> dict:
@@ -427,6 +374,17 @@ def _failed(run: _Run, staged: StagedRecord, exc: Exception) -> None:
 def _withdraw_missing(run: _Run) -> None:
     """Withdraw the datasets of records the source no longer has (after the grace period)."""
     source = run.job.source
+    if (
+        not run.gathered
+        and (
+            had := HarvestRecord.objects.filter(source=source, status=HarvestRecord.Status.ACTIVE)
+        ).exists()
+    ):
+        # A source read as empty is more often broken than emptied: its datasets stay.
+        raise HarvestError(
+            f"the source listed no datasets this time; its {had.count()} datasets are kept "
+            "(withdraw them by hand if it really has none)"
+        )
     cutoff = timezone.now() - timedelta(hours=source.withdraw_grace_hours)
     actor = Actor.system(f"harvest {source.name} (job {run.job.pk}): gone from the source")
     gone = (

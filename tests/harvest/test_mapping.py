@@ -60,6 +60,21 @@ EU = "http://publications.europa.eu/resource/authority/licence/"
         ("https://data.norge.no/nlod/no/2.0", "NLOD-2.0"),
         ("https://www.govdata.de/dl-de/by-2-0", "DL-DE-BY-2.0"),
         ("Datenlizenz Deutschland \u2013 Namensnennung \u2013 Version 2.0", "DL-DE-BY-2.0"),
+        # From an outside check of portals Suchi had not been tried on (udata, open.canada.ca,
+        # ArcGIS Hub, Kaggle): their ids, pages and SPDX's own names.
+        ("lov2", "etalab-2.0"),
+        ("https://www.etalab.gouv.fr/licence-ouverte-open-licence", "etalab-2.0"),
+        (
+            "http://www.etalab.gouv.fr/pages/Licence_ouverte_Open_licence-5899923.html",
+            "LicenseRef-Etalab-LO-1.0",
+        ),
+        ("fr-lo", "LicenseRef-Etalab-LO-1.0"),
+        ("ca-ogl-lgo", "OGL-Canada-2.0"),
+        ("odbl", "ODbL-1.0"),
+        ("https://www.apache.org/licenses/LICENSE-2.0", "Apache-2.0"),
+        ("Apache License 2.0", "Apache-2.0"),
+        ("Open Government Licence v3.0", "OGL-UK-3.0"),
+        ("MIT License", "MIT"),
         ("See terms of use", ""),
         ("https://project-open-data.cio.gov/unknown-license/", ""),
         ("https://example.org/our-own-licence", ""),
@@ -70,3 +85,22 @@ EU = "http://publications.europa.eu/resource/authority/licence/"
 )
 def test_licences_map_to_spdx_ids(given, expected):
     assert licence_id(given) == expected
+
+
+def test_a_licence_statement_in_html_or_a_sentence_is_read_for_its_licence():
+    """ArcGIS Hub writes its licence in HTML; many a source names the licence's page in a
+    sentence. The tags were kept as the licence's words."""
+    from catalog.standards.licences import licence_fields
+
+    hub = (
+        '<DIV STYLE="text-align:Left;"><DIV><P><SPAN>Soumis à la licence Etalab : '
+        "https://www.etalab.gouv.fr/licence-ouverte-open-licence/</SPAN></P></DIV></DIV>"
+    )
+    assert licence_fields(hub) == {"license": "etalab-2.0", "license_text": ""}
+    assert licence_fields("<p>Use it <b>freely</b></p>") == {
+        "license": "",
+        "license_text": "Use it freely",
+    }
+    sentence = "Licensed under CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)."
+    assert licence_fields(sentence)["license"] == "CC-BY-4.0"
+    assert licence_fields("a < b and c > d")["license_text"] == "a < b and c > d"

@@ -10,6 +10,7 @@ properties as the data card (the inverse of export.rai_properties). Kept aside i
 provenance: file sets, citation, and every other property.
 """
 
+import json
 import re
 from urllib.parse import urljoin, urlsplit
 
@@ -70,6 +71,9 @@ _UNITS = {"": 1, "b": 1, "byte": 1, "bytes": 1, "kb": 10**3, "mb": 10**6, "gb": 
 _UNITS |= {"tb": 10**12, "pb": 10**15, "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
 
 
+_NODE_KEYS = ("name", "termCode", "url", "@id")
+
+
 def _one(value) -> str:
     """A plain string from a string, a language map ({"en": …}), a {"@value"} or a list."""
     if isinstance(value, str):
@@ -79,7 +83,11 @@ def _one(value) -> str:
     if isinstance(value, dict):
         if "@value" in value:
             return _one(value["@value"])
-        return _one(value.get("en") or next(iter(value.values()), ""))
+        if any(key.startswith("@") or key in _NODE_KEYS for key in value):
+            # A node (a DefinedTerm keyword, a CreativeWork licence): its name, else its address;
+            # never its @type.
+            return next((s for s in map(_one, map(value.get, _NODE_KEYS)) if s), "")
+        return _one(value.get("en") or next(iter(value.values()), ""))  # a language map
     return ""
 
 
@@ -173,24 +181,33 @@ def _distributions(document: dict, source_url: str) -> tuple[list[dict], list]:
         if address and not inside and http_url(source_url) and not urlsplit(address).scheme:
             address = urljoin(source_url, address)
         url = "" if inside else http_url(address)
-        if not kind.endswith("FileObject") or not url or not _acceptable(url):
+        # Croissant's FileObject, or schema.org's DataDownload (Zenodo, Dataverse, ESIP).
+        if not kind.endswith(("FileObject", "DataDownload")) or not url or not _acceptable(url):
             kept.append(node)  # file sets, git repositories, files without an address
             continue
         item = distribution(
             access_url=url,
             download_url=url,
-            media_type=_one(node.get("encodingFormat")),
-            fmt=format_of(_one(node.get("encodingFormat"))),
+            media_type=_one(node.get("encodingFormat") or node.get("fileFormat")),
+            fmt=format_of(_one(node.get("encodingFormat") or node.get("fileFormat"))),
             title=_one(node.get("name")),
             desc=_one(node.get("description")),
             byte_size=byte_size(node.get("contentSize")),
-            sha256=_one(node.get("sha256")),
+            sha256=_one(node.get("sha256")) or _spdx_sha256(node.get("spdx:checksum")),
         )
         schema = schemas.get(node.get("@id", ""))
         if item and schema:
             item["schema"] = schema
         made.append(item)
     return made[:100], kept
+
+
+def _spdx_sha256(checksums) -> str:
+    """The SHA-256 of SPDX checksums (science-on-schema.org writes them on a DataDownload)."""
+    for item in checksums if isinstance(checksums, list) else [checksums]:
+        if isinstance(item, dict) and "sha256" in json.dumps(item.get("spdx:checksumAlgorithm")):
+            return _one(item.get("spdx:checksumValue"))
+    return ""
 
 
 # The RAI properties the data card holds; the others (annotation, raw data…) stay in the
@@ -285,6 +302,12 @@ def _sensitive(lines: list[str]) -> dict:
     return found if other or len(found) > 1 or found["sensitive_fields"] else {}
 
 
+def _licence(value):
+    """The first licence, a node as it is (licence_fields tries its address and its name)."""
+    value = next(iter(value), None) if isinstance(value, list) else value
+    return value if isinstance(value, dict) and "@value" not in value else _one(value)
+
+
 def landing_page(document: dict) -> str:
     """A Croissant dataset's `url`, where it is http(s)."""
     return http_url(_one(document.get("url")))
@@ -306,7 +329,7 @@ def croissant_record(document: dict, source_url: str, by_name: bool = False) -> 
         "title": text(_one(document.get("name")), 300),
         "description": description(_one(document.get("description")), 20000),
         "keywords": keywords(_many(document.get("keywords"))),
-        **licence_fields(_one(document.get("license")) or document.get("license")),
+        **licence_fields(_licence(document.get("license"))),
         "access_rights": "restricted" if document.get("conditionsOfAccess") else "open",
         "landing_page": url,
         "version": text(_one(document.get("version")), 50),

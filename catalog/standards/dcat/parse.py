@@ -11,6 +11,7 @@ from registry import vocabularies
 
 from ..common import (
     RemoteRecord,
+    bounded_fields,
     description,
     distribution,
     email_address,
@@ -125,6 +126,14 @@ def _format(graph, dist) -> tuple[str, str]:
     return ("" if isinstance(found, BNode) else stated.rstrip("/").rsplit("/", 1)[-1]), ""
 
 
+def _iri_words(iri: str) -> str:
+    """A theme IRI of a vocabulary Suchi has no labels of, as words when its last segment is
+    some (`…/themes/education` → "education"); "" for a code (`…/theme/hy`, `…/concept/834`)."""
+    last = re.split(r"[/#]", iri.rstrip("/"))[-1]
+    words = re.sub(r"[-_]+", " ", last).strip()
+    return words if re.fullmatch(r"[A-Za-z][A-Za-z ]{3,60}", words) else ""
+
+
 # Long: one line per field of Suchi's payload, read from a DCAT graph.
 def dataset_record(graph, node) -> RemoteRecord:
     def value(subject, predicate) -> str:
@@ -205,18 +214,24 @@ def dataset_record(graph, node) -> RemoteRecord:
     access = access_by_iri.get(value(node, DCTERMS.accessRights), "open")
     # Themes of the EU authority table by IRI; any other theme by its label (or IRI) through
     # the terms table, kept as a keyword when it matches nothing.
-    theme_codes, theme_words = [], []
+    theme_codes, theme_words, unlabelled = [], [], []
     for theme in graph.objects(node, DCAT.theme):
         if str(theme) in themes_by_iri:
             theme_codes.append(themes_by_iri[str(theme)])
-        else:
-            theme_words.append(literal(theme, SKOS.prefLabel, 200) or str(theme))
+        elif said_theme := literal(theme, SKOS.prefLabel, 200) or _iri_words(str(theme)):
+            theme_words.append(said_theme)
+        else:  # a code of a vocabulary Suchi has no labels of: kept as the source said it
+            unlabelled.append(str(theme))
     mapped, words = themes_and_keywords(
         theme_words, [str(k) for k in graph.objects(node, DCAT.keyword)], stated=theme_codes
     )
     payload = {
         "title": literal(node, DCTERMS.title, 300),
-        "description": description(literal(node, DCTERMS.description, 40000), 20000),
+        # dct:abstract where a source (GeoDCAT-AP, GeoNetwork) gives no dct:description.
+        "description": description(
+            literal(node, DCTERMS.description, 40000) or literal(node, DCTERMS.abstract, 40000),
+            20000,
+        ),
         "keywords": words,
         "themes": sorted({*theme_codes, *mapped}),
         **_licence_of(licences),
@@ -246,17 +261,27 @@ def dataset_record(graph, node) -> RemoteRecord:
     publisher = graph.value(node, DCTERMS.publisher)
     name = next(
         (found for p in _NAMES if publisher is not None and (found := literal(publisher, p, 300))),
-        "",
+        text(str(publisher), 300) if isinstance(publisher, Literal) else "",  # a name alone
     )
     # A subject IRI is the record's address at the source only if it is a web address: a
     # `javascript:` or `data:` IRI must never become a link on our pages.
     remote_url = http_url(str(node)) if isinstance(node, URIRef) else ""
+    if not payload["landing_page"] and not payload["distributions"]:
+        # No page and no file named: the record's own web address (the dataset's IRI, else its
+        # catalogue record's) is the way to reach it, as DCAT IRIs are meant to be read.
+        records = graph.subjects(FOAF.primaryTopic, node)
+        payload["landing_page"] = remote_url or next(filter(None, map(http_url, records)), "")
     return RemoteRecord(
         guid,
         payload,
         remote_url or payload["landing_page"],
         name,
-        source_fields=said(graph, node, payload, publisher_named=bool(name)),
+        source_fields=bounded_fields(
+            {
+                **said(graph, node, payload, publisher_named=bool(name)),
+                **({"dcat:theme": sorted(unlabelled)[:20]} if unlabelled else {}),
+            }
+        ),
         issued=source_date(value(node, DCTERMS.issued)),
         modified=source_date(value(node, DCTERMS.modified)),
     )

@@ -12,7 +12,8 @@ from rdflib.namespace import DC, DCAT, DCTERMS, FOAF, OWL, RDF
 
 from core.links import http_url
 
-from ..common import bounded_fields, bounding_box, description, text
+from ..common import bounded_fields, description, text
+from ..geometry import geometry_box
 from .vocab import DCAT_VERSION
 
 # Always mapped, whatever they say (or said again in another form, as the licence).
@@ -110,43 +111,9 @@ def place_box(graph, place) -> list[float] | None:
     or as WKT (`POLYGON((…))`, `POINT(…)`); None when it has none Suchi can read."""
     for predicate in (DCAT.bbox, _LOCN_GEOMETRY):
         for geometry in graph.objects(place, predicate):
-            if box := _geometry_box(str(geometry).strip()):
+            if box := geometry_box(str(geometry).strip()):
                 return box
     return None
-
-
-def _geometry_box(value: str) -> list[float] | None:
-    if value.startswith("{"):
-        try:
-            shape = json.loads(value)
-        except ValueError:
-            return None
-        if isinstance(shape, dict) and shape.get("type") == "Point":
-            coordinates = shape.get("coordinates")
-            if isinstance(coordinates, list) and len(coordinates) >= 2:
-                return bounding_box([*coordinates[:2], *coordinates[:2]])
-        return bounding_box(shape)
-    # WKT, with an optional CRS IRI ahead (GeoSPARQL's wktLiteral). Without one, or with CRS84,
-    # the pairs are longitude first; EPSG:4326 and EPSG:4258 (ETRS89) put latitude first. Any
-    # other CRS is in metres or another datum: no box rather than a box somewhere else.
-    crs = re.match(r"\s*<([^>]*)>", value)
-    latitude_first = False
-    if crs:
-        code = crs.group(1).rstrip("/").rsplit("/", 1)[-1].upper()
-        if code in {"4326", "4258"} and "/EPSG/" in crs.group(1).upper():
-            latitude_first = True
-        elif code != "CRS84":
-            return None
-    match = re.search(r"(POLYGON|POINT|MULTIPOLYGON)\s*\(([-0-9.eE,\s()]+)\)", value, re.I)
-    if not match:
-        return None
-    numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?(?:[eE]-?\d+)?", match.group(2))]
-    xs, ys = numbers[0::2], numbers[1::2]
-    if latitude_first:
-        xs, ys = ys, xs
-    if not xs or len(xs) != len(ys):
-        return None
-    return bounding_box([min(xs), min(ys), max(xs), max(ys)])
 
 
 # The other direction: what a DCAT source said, written back into Suchi's DCAT of the dataset,
