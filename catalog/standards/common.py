@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from email.utils import parseaddr
+from html import unescape
 
 from bs4 import BeautifulSoup
 from markdownify import MarkdownConverter
@@ -285,6 +286,8 @@ def description(value, limit: int) -> str:
     gets its line breaks. Scripts, styles and images are dropped and a link that is not http(s)
     or mailto keeps only its text; the page's sanitiser still has the last word."""
     value = text(value, limit * 2)
+    if not _HTML.search(value) and _HTML.search(unescape(value)):  # HTML escaped once more
+        value = unescape(value)
     if _HTML.search(value):
         value = _html_as_markdown(value)
     elif _BREAK.search(value):

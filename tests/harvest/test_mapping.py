@@ -104,3 +104,24 @@ def test_a_licence_statement_in_html_or_a_sentence_is_read_for_its_licence():
     sentence = "Licensed under CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)."
     assert licence_fields(sentence)["license"] == "CC-BY-4.0"
     assert licence_fields("a < b and c > d")["license_text"] == "a < b and c > d"
+
+
+def test_a_description_in_html_escaped_once_more_is_read_as_html():
+    from catalog.standards.common import description
+
+    said = "&lt;p&gt;Rain at every gauge, &lt;b&gt;daily&lt;/b&gt;.&lt;/p&gt;"
+    assert description(said, 1000) == "Rain at every gauge, **daily**."
+    assert description("Tom &amp; Jerry &lt;3", 1000) == "Tom &amp; Jerry &lt;3"  # no HTML
+
+
+def test_only_datasets_are_read_from_a_schema_org_document():
+    """A repository's own schema.org record (science-on-schema.org's data-repository example)
+    or a DataCatalog without its `dataset` list was read as one dataset."""
+    from catalog.standards.croissant import documents_in
+
+    assert documents_in({"@type": ["Service", "Organization"], "name": "A repository"}) == []
+    assert documents_in({"@type": "DataCatalog", "name": "A catalogue"}) == []
+    assert len(documents_in({"@type": "sc:Dataset", "name": "d"})) == 1
+    assert len(documents_in({"name": "untyped"})) == 1
+    listed = {"@type": "DataCatalog", "dataset": [{"@type": "Dataset"}, {"@type": "Person"}]}
+    assert documents_in(listed) == [{"@type": "Dataset"}]

@@ -365,9 +365,17 @@ def documents_in(data) -> list[dict]:
     """The Croissant datasets a source serves: one document, a list of them, or a schema.org
     DataCatalog whose `dataset` lists them."""
     if isinstance(data, list):
-        return [d for d in data if isinstance(d, dict)]
+        return [d for d in data if isinstance(d, dict) and _a_dataset(d)]
     if not isinstance(data, dict):
         return []
     if isinstance(data.get("dataset"), list):
-        return [d for d in data["dataset"] if isinstance(d, dict)]
-    return [data]
+        return [d for d in data["dataset"] if isinstance(d, dict) and _a_dataset(d)]
+    return [data] if _a_dataset(data) else []
+
+
+def _a_dataset(document: dict) -> bool:
+    """Whether a document is a dataset: typed so, or not typed at all (a catalogue without its
+    `dataset` list, a repository or an organisation is none)."""
+    types = document.get("@type")
+    types = types if isinstance(types, list) else [types] if types else []
+    return not types or any(str(t).endswith("Dataset") for t in types)
