@@ -1,7 +1,9 @@
 """HTTP helpers every app needs."""
 
 import csv
+import email.utils
 import io
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -42,3 +44,17 @@ def csv_response(filename: str, header: list[str], rows) -> HttpResponse:
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def retry_after(value: str | None) -> float | None:
+    """Retry-After's seconds, from either of its forms (a number, an HTTP date)."""
+    value = (value or "").strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())

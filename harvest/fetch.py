@@ -12,7 +12,6 @@ not fail a harvest of a thousand pages.
 """
 
 import contextlib
-import email.utils
 import http.client
 import io
 import socket
@@ -20,11 +19,11 @@ import ssl
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
 
+from core.http import retry_after
 from registry.sources import Unresolvable, UnsafeURL, network_problem, resolve_safely
 
 USER_AGENT = "Suchi-harvester/1 (+https://github.com/suchi)"
@@ -49,20 +48,6 @@ class Passing(HarvestError):
 def _passing(exc: BaseException) -> bool:
     passing = TimeoutError | ConnectionError | http.client.RemoteDisconnected
     return isinstance(exc, passing | http.client.IncompleteRead)
-
-
-def retry_after(value: str | None) -> float | None:
-    """Retry-After's seconds, from either of its forms (a number, an HTTP date)."""
-    value = (value or "").strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def pause_before_retry(exc: Passing, tries: int) -> None:

@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
+from core.http import retry_after
+
 from .. import sources
 from .source import data_url, distribution_urls
 
@@ -45,6 +47,8 @@ class FetchStats:
 
 
 FETCH_STATS = FetchStats()
+BUSY = {429, 502, 503, 504}  # a host (or its gateway) too busy now: worth asking once more
+BUSY_WAIT = 5.0  # seconds a busy host may ask a link check to wait
 
 
 class SharedFetches:
@@ -105,16 +109,28 @@ class SharedFetches:
                 continue
             FETCH_STATS.started()
             try:
-                if kind == "head":
-                    future.set_result(sources.head(url, resolver=self.resolver))
-                else:
-                    future.set_result(sources.fetch(url, resolver=self.resolver))
+                fetch = sources.head if kind == "head" else sources.fetch
+                future.set_result(self._fetched(fetch, url, deadline))
             except Exception as exc:  # a bug in fetching: the check reports it as unreachable
                 future.set_result(
                     sources.FetchResult(url=url, error=f"internal error ({type(exc).__name__})")
                 )
             finally:
                 FETCH_STATS.finished()
+
+    def _fetched(self, fetch, url: str, deadline: float | None) -> sources.FetchResult:
+        """`fetch(url)`, asked once more after a busy answer (429, 502, 503, 504), as soon as
+        the host asks (Retry-After, at most BUSY_WAIT s; else 1 s) and the deadline allows: a
+        host's busy second is not reported as its dataset's unreachable source."""
+        result = fetch(url, resolver=self.resolver)
+        if result.status not in BUSY:
+            return result
+        wait = retry_after(result.headers.get("retry-after"))
+        wait = 1.0 if wait is None else wait
+        if wait > BUSY_WAIT or (deadline is not None and time.monotonic() + wait > deadline):
+            return result
+        time.sleep(wait)
+        return fetch(url, resolver=self.resolver)
 
     def head(self, url: str) -> sources.FetchResult:
         return self._answer(self.heads, url, sources.head)

@@ -152,7 +152,7 @@ def test_a_busy_data_json_and_a_busy_dcat_page_are_asked_again(owner, catalogue_
 
 
 def test_retry_after_reads_both_of_its_forms():
-    from harvest.fetch import retry_after
+    from core.http import retry_after
 
     assert retry_after("120") == 120.0
     soon = datetime.now(UTC) + timedelta(seconds=90)

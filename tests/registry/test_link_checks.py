@@ -172,3 +172,49 @@ def test_a_registration_still_checks_its_links_before_publication(institution, s
     run_ids = register_pointing_at(institution, [url])
     validation_runs_execute(run_ids=run_ids)
     assert slow_host.server.hits["/direct.csv"] == 2  # HEAD and sample, before publication
+
+
+class BusyHost(SlowHost):
+    """A host that answers its first `busy` requests 503 (with `retry_after`), then the file."""
+
+    def __init__(self, busy: int, retry_after: str | None = "0"):
+        super().__init__()
+        self.busy, self.retry_after = busy, retry_after
+
+    def handler(self, request):
+        if self.busy > 0:
+            self.busy -= 1
+            request.send_response(503)
+            if self.retry_after is not None:
+                request.send_header("Retry-After", self.retry_after)
+            request.send_header("Content-Length", "0")
+            request.end_headers()
+            return
+        super().handler(request)
+
+
+@pytest.mark.parametrize(
+    ("busy", "retry_after", "status", "hits"),
+    [
+        (1, "0", "passed", 3),  # busy once: asked again at once, as it asked
+        (1, None, "passed", 3),  # busy once, no Retry-After: asked again after 1 s
+        (2, "0", "failed", 3),  # busy twice: reported (asked no third time; then its sample)
+        (1, "3600", "failed", 2),  # asks for an hour: reported, not waited for
+    ],
+)
+def test_a_busy_host_is_asked_once_more_before_its_link_is_reported(
+    institution, settings, busy, retry_after, status, hits
+):
+    host = BusyHost(busy, retry_after)
+    settings.SUCHI_LINK_CHECKS_PER_HOST = 1  # the HEAD, then the sample: in this order
+    settings.SUCHI_SOURCE_ALLOWLIST = [*settings.SUCHI_SOURCE_ALLOWLIST, host.server.host_port]
+    try:
+        run_ids = register_pointing_at(institution, [host.server.handle("/d.csv", host.handler)])
+        outcomes = validation_runs_execute(run_ids=run_ids)
+        assert [o.status for o in outcomes.values()] == [status]
+        if status == "failed":
+            finding = ValidationFinding.objects.get(severity="error")
+            assert "HTTP 503" in finding.message
+        assert host.server.hits["/d.csv"] == hits
+    finally:
+        host.server.stop()
