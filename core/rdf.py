@@ -128,17 +128,30 @@ def localise_jsonld(document):
     return _localise(document)
 
 
-def _check_xml(raw: bytes) -> None:
+RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+
+
+def _check_xml(raw: bytes) -> str:
+    """Refuse what XML may refer to outside itself; the root element's name (`{ns}local`)."""
     from xml.sax import SAXParseException
     from xml.sax.handler import ContentHandler
 
     import defusedxml.sax
     from defusedxml import DefusedXmlException
 
+    class Root(ContentHandler):
+        name = ""
+
+        def startElement(self, name, attrs):
+            if not self.name:
+                uri = next((v for k, v in attrs.items() if k == _xmlns_of(name)), "")
+                self.name = f"{{{uri}}}{name.rpartition(':')[2]}"
+
+    root = Root()
     try:
         defusedxml.sax.parse(
             io.BytesIO(raw),
-            ContentHandler(),
+            root,
             forbid_dtd=False,
             forbid_entities=True,
             forbid_external=True,
@@ -151,6 +164,12 @@ def _check_xml(raw: bytes) -> None:
         raise DocumentInvalid(
             f"not well-formed XML: {exc.getMessage()} at line {exc.getLineNumber()}"
         ) from None
+    return root.name
+
+
+def _xmlns_of(qname: str) -> str:
+    prefix = qname.partition(":")[0] if ":" in qname else ""
+    return f"xmlns:{prefix}" if prefix else "xmlns"
 
 
 def parse_rdf(raw: bytes, fmt: str, *, base: str):
@@ -172,8 +191,7 @@ def parse_rdf(raw: bytes, fmt: str, *, base: str):
             # holding it in @graph; rdflib's parser takes only the object.
             decoded = {"@graph": decoded}
         data = localise_jsonld(decoded)
-    elif fmt == "xml":
-        _check_xml(raw)
+    root = _check_xml(raw) if fmt == "xml" else ""
     try:
         graph.parse(data=data, format=fmt, publicID=base)
     except (DocumentRefused, DocumentInvalid, MemoryError):
@@ -191,5 +209,11 @@ def parse_rdf(raw: bytes, fmt: str, *, base: str):
             "(a number or an object where a string or an IRI belongs, for example)"
         ) from None
     except Exception as exc:  # rdflib raises many unrelated types for bad input
+        if root and not root.startswith(f"{{{RDF_NS}}}"):
+            # An XML document of another kind (a CSW answer, ISO 19139): say which.
+            raise DocumentInvalid(
+                f"not RDF/XML: its root element is {root[:200]} (Suchi reads DCAT, not this "
+                "kind of XML)"
+            ) from None
         raise DocumentInvalid(f"not valid RDF ({fmt}): {str(exc)[:200]}") from None
     return graph

@@ -206,3 +206,18 @@ def test_abort_stops_a_running_job_and_keeps_nothing_staged(owner, catalogue_ser
     assert job.status == "aborted"
     assert StagedRecord.objects.count() == 0
     assert not HarvestRecord.objects.exists()
+
+
+def test_an_xml_answer_of_another_kind_is_named_by_its_root(owner, catalogue_server):
+    """A CSW answer (GeoNetwork's GetRecords) given as a DCAT source: rdflib's message was
+    "Invalid node element URI … rdf:RDF", which says nothing to the person who set it up."""
+    csw = (
+        b'<?xml version="1.0"?><csw:GetRecordsResponse '
+        b'xmlns:csw="http://www.opengis.net/cat/csw/2.0.2"><csw:SearchResults>'
+        b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>'
+        b"</csw:SearchResults></csw:GetRecordsResponse>"
+    )
+    url = catalogue_server.serve("/csw.xml", csw, "application/rdf+xml")
+    job = harvest(owner, url, kind="dcat")
+    assert job.status == "failed"
+    assert "not RDF/XML: its root element is {http://www.opengis.net/cat/csw/2.0.2}" in job.error
