@@ -50,9 +50,11 @@ def _passing(exc: BaseException) -> bool:
     return isinstance(exc, passing | http.client.IncompleteRead)
 
 
-def pause_before_retry(exc: Passing, tries: int) -> None:
-    """Sleep before try number `tries + 1`, or raise: no tries left, or the source asked for a
-    longer wait than Suchi gives it."""
+def pause_before_retry(exc: Passing, tries: int, since: float) -> None:
+    """Sleep before try number `tries + 1` of a fetch first tried at `since` (monotonic), or
+    raise: no tries left, the source asked for a longer wait than Suchi gives it, or the tries
+    would outlast half the heartbeat timeout (a job beats between pages, not while it waits:
+    the sweep would take it for dead)."""
     if tries > settings.SUCHI_HARVEST_RETRIES:
         raise HarvestError(f"{exc} (tried {tries} times)") from None
     wait = exc.wait if exc.wait is not None else float(2 ** (tries - 1))
@@ -61,6 +63,8 @@ def pause_before_retry(exc: Passing, tries: int) -> None:
             f"{exc}; it asked to be asked again in {wait:.0f} s, more than "
             f"SUCHI_HARVEST_RETRY_MAX_WAIT ({settings.SUCHI_HARVEST_RETRY_MAX_WAIT} s)"
         ) from None
+    if time.monotonic() - since + wait > settings.SUCHI_HARVEST_HEARTBEAT_TIMEOUT / 2:
+        raise HarvestError(f"{exc} (tried {tries} times, for {time.monotonic() - since:.0f} s)")
     time.sleep(wait)
 
 
@@ -117,7 +121,7 @@ def open_url(
     before the body arrives is tried again (unless `retry` is off: the caller retries)."""
     limit = max_bytes or settings.SUCHI_HARVEST_MAX_BYTES
     deadline = time.monotonic() + settings.SUCHI_HARVEST_TIMEOUT
-    tries = 0
+    tries, since = 0, time.monotonic()
     while True:
         tries += 1
         with contextlib.ExitStack() as stack:
@@ -126,7 +130,7 @@ def open_url(
             except Passing as exc:
                 if not retry:
                     raise
-                pause_before_retry(exc, tries)
+                pause_before_retry(exc, tries, since)
                 continue
             yield response
             return
@@ -135,14 +139,14 @@ def open_url(
 def read_whole(url: str, read, *, accept: str, max_bytes: int | None = None):
     """`read(response)` of a document read whole (a page): a passing failure while its body
     arrives is tried again too, from the start."""
-    tries = 0
+    tries, since = 0, time.monotonic()
     while True:
         tries += 1
         try:
             with open_url(url, accept=accept, max_bytes=max_bytes, retry=False) as response:
                 return read(response)
         except Passing as exc:
-            pause_before_retry(exc, tries)
+            pause_before_retry(exc, tries, since)
 
 
 # Long: one loop over the redirects; each hop is checked by the guard, connected to the checked

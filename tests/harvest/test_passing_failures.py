@@ -162,3 +162,17 @@ def test_retry_after_reads_both_of_its_forms():
     assert retry_after("") is None
     assert retry_after("soon") is None
     assert retry_after("-5") is None
+
+
+def test_tries_never_outlast_half_the_heartbeat_timeout(owner, catalogue_server, settings):
+    """A job beats between pages, not while it waits to ask again: waits adding up past the
+    heartbeat timeout would have the sweep take a living job for dead."""
+    settings.SUCHI_HARVEST_HEARTBEAT_TIMEOUT = 4  # half: 2 s of tries at the most
+    busy = [(503, {"Retry-After": "1"})] * 9
+    url = ckan_site(catalogue_server, failing_start=0, failures=busy)
+    started = time.monotonic()
+    job = harvest(owner, url, kind="ckan")
+    assert time.monotonic() - started < 3
+    assert job.status == "failed"
+    assert "HTTP 503 (tried 2 times, for 1 s)" in job.error, job.error
+    assert catalogue_server.hits["/api/3/action/package_search"] == 2
