@@ -99,7 +99,10 @@ def set_health(dataset: Dataset, run: ClaimedRun, *, source_failed: bool) -> tup
     fair = mqa.assess(run.snapshot, reachable=mqa.reachable_in(run.quality), published=True)
     dataset.fair_score, dataset.fair_met = fair["points"], fair["met"]
     dataset.last_checked_at = now
-    dataset.check_status = "ok" if run.status == ValidationRun.Status.PASSED else "failing"
+    # A source that could not be reached is a failing check, even where the harvest policy makes
+    # its finding a warning (a harvested record's dead link) and the run passes.
+    passed = run.status == ValidationRun.Status.PASSED and not source_failed
+    dataset.check_status = "ok" if passed else "failing"
     dataset.source_failures = dataset.source_failures + 1 if source_failed else 0
     if links_deferred(run):
         # Its links are not checked yet: the re-check scheduler takes it up shortly.

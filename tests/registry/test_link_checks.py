@@ -218,3 +218,29 @@ def test_a_busy_host_is_asked_once_more_before_its_link_is_reported(
         assert host.server.hits["/d.csv"] == hits
     finally:
         host.server.stop()
+
+
+def test_a_harvested_records_dead_link_shows_as_failing_health(institution, settings, client):
+    """The harvest policy makes a harvested record's dead link a warning (the run passes), but
+    its health said `ok` with `source_failures: 1` (a new user's trial): it is failing."""
+    host = SlowHost()
+    settings.SUCHI_SOURCE_ALLOWLIST = [*settings.SUCHI_SOURCE_ALLOWLIST, host.server.host_port]
+    try:
+        payload = dataset_payload(slug="dead-link", access_rights="restricted")
+        payload["distributions"][0].update(access_url=host.server.url("/gone.csv"), download_url="")
+        dataset = dataset_register(
+            institution=institution,
+            data=payload,
+            actor=Actor.system("harvest"),
+            provenance={"source": {"id": "x", "name": "x", "kind": "datajson", "url": "x"}},
+        )
+        validation_runs_execute(
+            run_ids=list(ValidationRun.objects.filter(status="queued").values_list("id", flat=True))
+        )
+        Dataset.objects.filter(pk=dataset.pk).update(next_check_at=timezone.now())
+        rechecks = validation_rechecks_schedule()
+        assert validation_runs_execute(run_ids=rechecks)[rechecks[0]].status == "passed"
+        health = client.get(f"/api/v1/datasets/{dataset.pk}").json()["health"]
+        assert (health["status"], health["source_failures"]) == ("failing", 1)
+    finally:
+        host.server.stop()
