@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from registry import vocabularies
+
 from .search import DatasetQuery, SearchError
 
 # Filters that take one value or several (repeated, or comma-separated).
@@ -74,6 +76,12 @@ def dataset_query_from(params) -> DatasetQuery:
         raise SearchError(f"Use one of {', '.join(ORDERINGS)}.", param="sort")
     for name in LIST_PARAMS:
         setattr(query, name, list_values(params, name))
+    # Codes as Suchi spells them, however a client does (the CKAN API says `heal`, SPDX
+    # `cc-by-4.0` in its lists): a filter in another case found nothing, and said nothing.
+    query.theme = [value.upper() for value in query.theme]
+    query.state = [value.upper() for value in query.state]
+    query.license = [vocabularies.licence_canonical_id(v) or v for v in query.license]
+    query.access = [value.lower() for value in query.access]
     query.ml_ready = [value.lower() for value in query.ml_ready]
     if set(query.ml_ready) - {"true", "false"}:
         raise SearchError("Use true or false.", param="ml_ready")

@@ -21,6 +21,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext as _
 
 from consent.services import citizen_create, citizen_token_for
 from core.errors import ServiceError, TooManyAttempts
@@ -50,14 +51,14 @@ def identifier_of(text: str) -> tuple[str, str]:
     """(kind, normalised value) for an e-mail address or an Indian mobile number; a 400 naming
     `identifier` for anything else."""
     if not isinstance(text, str) or not text.strip() or len(text) > 254:
-        raise ServiceError("Give an e-mail address or a +91 mobile number.", field="identifier")
+        raise ServiceError(_("Give an e-mail address or a +91 mobile number."), field="identifier")
     text = text.strip()
     if "@" in text:
         return IdentifierKind.EMAIL.value, _email(text)
     match = MOBILE.match(_SEPARATORS.sub("", text))
     if not match:
         raise ServiceError(
-            "A mobile number is 10 digits starting with 6, 7, 8 or 9, with or without +91.",
+            _("A mobile number is 10 digits starting with 6, 7, 8 or 9, with or without +91."),
             field="identifier",
         )
     return IdentifierKind.MOBILE.value, "+91" + match.group(1)

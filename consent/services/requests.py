@@ -9,7 +9,8 @@ from datetime import date, datetime, timedelta
 import rfc8785
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from core.errors import Conflict, NotFound, ServiceError
 from registry.models import ApiToken, Dataset, Institution
@@ -238,11 +239,14 @@ def consent_grant(
             valid_until = request.expires_at
             if expires_at is not None:
                 if expires_at <= now:
-                    raise ServiceError("Must be in the future.", field="expires_at")
+                    raise ServiceError(_("Must be in the future."), field="expires_at")
                 if expires_at > request.expires_at:
+                    last = formats.date_format(
+                        timezone.localtime(request.expires_at), "DATE_FORMAT"
+                    )
                     raise ServiceError(
-                        "You may shorten the consent, not extend it beyond "
-                        f"{instant_z(request.expires_at)}.",
+                        _("You may shorten the consent, not extend it beyond %(date)s.")
+                        % {"date": last},
                         field="expires_at",
                     )
                 valid_until = expires_at

@@ -5,6 +5,8 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.utils.translation import gettext as _
+
 from core.errors import ServiceError
 
 from ..models import UNITS, ConsentRequest
@@ -76,7 +78,7 @@ def check_terms(
         raise ServiceError("A one-time fetch has no frequency.", field="frequency")
     data_life = period_checked(data_life, "data_life", required=True)
     if expires_at <= now:
-        raise ServiceError("Must be in the future.", field="expires_at")
+        raise ServiceError(_("Must be in the future."), field="expires_at")
     if expires_at > now + timedelta(days=365 * MAX_CONSENT_YEARS):
         raise ServiceError(
             f"Consent may last at most {MAX_CONSENT_YEARS} years.", field="expires_at"

@@ -2,6 +2,7 @@
 a boolean a boolean), a serializer that names unknown fields, paginated-list and error shapes
 for the OpenAPI document."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator
 from rest_framework import serializers
 
@@ -83,10 +84,20 @@ class WholeItems(serializers.ListField):
 def uri_characters(value: str) -> None:
     """Refuse a URL holding a character no URI may hold unescaped (`"<>{}|\\^` and the
     backtick): it would be a link that breaks, and an IRI no RDF syntax can write."""
-    if value and not links.http_url(value):
+    # Not for a value that is no URL at all (`ftp://…`, `example.com/x`): the URL validator
+    # says so, and this message would mislead.
+    if value and _a_valid_url(value) and not links.http_url(value):
         raise serializers.ValidationError(
             "Use a URL whose special characters are percent-encoded (e.g. %22 for a quote)."
         )
+
+
+def _a_valid_url(value: str) -> bool:
+    try:
+        http_url(value)
+    except DjangoValidationError:
+        return False
+    return True
 
 
 class HttpUrlField(StrictCharField):

@@ -475,3 +475,15 @@ def test_the_meta_description_is_the_descriptions_words_not_its_markdown(client,
     page = client.get(f"/datasets/{dataset.pk}").content.decode()
     meta = re.search(r'<meta name="description" content="([^"]*)">', page).group(1)
     assert meta == "Bold words &amp; a &quot;quote&quot; with a link."
+
+
+def test_every_page_names_an_icon_that_is_served(client, db):
+    """Without one, every browser asked for /favicon.ico, a 404 in every page's console."""
+    import re
+
+    from django.contrib.staticfiles import finders
+
+    page = client.get("/").content.decode()
+    icon = re.search(r'<link rel="icon" href="([^"]+)"', page).group(1)
+    assert icon.endswith("favicon.svg")
+    assert finders.find("suchi/favicon.svg")

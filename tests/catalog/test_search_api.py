@@ -136,6 +136,11 @@ def test_title_matches_rank_above_description_matches(client_anon, catalogue, db
         ({"state": "MH"}, {"fares"}),
         ({"q": "bus", "institution": "ka-health"}, set()),
         ({"institution": ["ka-health", "bmtc"], "theme": "TRAN"}, {"stops", "fares"}),
+        # Codes in another case (the CKAN API writes themes as `heal`): they found nothing.
+        ({"theme": "heal"}, {"beds", "dengue", "hindi"}),
+        ({"license": "odbl-1.0"}, {"dengue"}),
+        ({"state": "mh"}, {"fares"}),
+        ({"access": "Restricted"}, {"fares"}),
     ],
 )
 def test_filters(client_anon, catalogue, params, expected):

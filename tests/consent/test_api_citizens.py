@@ -136,6 +136,25 @@ def test_grant_cannot_extend_expiry_or_add_datasets(pending, asha_api, provider)
     longer = asha_api.post(url, {"expires_at": later}, format="json")
     assert longer.status_code == 400
     assert "expires_at" in longer.json()["errors"]
+    # Said with a date a person reads, in the person's language (a raw instant, in English,
+    # on the Hindi portal: a new user's trial).
+    said = longer.json()["errors"]["expires_at"][0]
+    assert "T" not in said.split("beyond ")[1] and "Z." not in said, said
+    from django.utils import translation
+
+    from consent.models import CitizenProfile
+    from consent.services import consent_grant
+    from core.errors import ServiceError
+
+    citizen = CitizenProfile.objects.get(handle="asha@suchi")
+    with translation.override("hi"), pytest.raises(ServiceError) as refused:  # the portal's
+        consent_grant(
+            citizen=citizen,
+            request_id=pending["id"],
+            expires_at=timezone.now() + timedelta(days=400),
+            actor="test",
+        )
+    assert "से आगे नहीं बढ़ा सकते" in refused.value.message
     extra = publish_consent_dataset(provider.institution)
     added = asha_api.post(url, {"datasets": [str(extra.pk)]}, format="json")
     assert added.status_code == 400

@@ -5,6 +5,7 @@ import uuid
 
 import pytest
 from django.db import connection
+from rest_framework import serializers
 
 from registry.models import Dataset, DatasetRevision, ValidationRun
 from registry.services import Actor, dataset_register
@@ -480,3 +481,25 @@ def test_an_anonymous_detail_is_two_statements_and_the_same_answer(
     # Another institution reads it the ORM's way: the same answer.
     assert other_api.get(url).json() == body
     assert client_anon.get(f"/api/v1/datasets/{uuid.uuid4()}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("url", "messages"),
+    [
+        ("ftp://example.com/x", ["Enter a valid URL."]),
+        ("example.com/data.csv", ["Enter a valid URL."]),
+        ("https://example.com/a b.csv", ["Enter a valid URL."]),
+        (
+            'https://example.org/b"<>.csv',
+            ["Use a URL whose special characters are percent-encoded (e.g. %22 for a quote)."],
+        ),
+    ],
+)
+def test_a_bad_url_gets_the_one_message_that_fits(url, messages):
+    """A URL that is no URL at all was also told to percent-encode its characters (a new
+    user's trial): one message, the one that fits."""
+    from core.api.serializers import HttpUrlField
+
+    with pytest.raises(serializers.ValidationError) as refused:
+        HttpUrlField().run_validation(url)
+    assert [str(m) for m in refused.value.detail] == messages
