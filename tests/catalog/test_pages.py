@@ -487,3 +487,18 @@ def test_every_page_names_an_icon_that_is_served(client, db):
     icon = re.search(r'<link rel="icon" href="([^"]+)"', page).group(1)
     assert icon.endswith("favicon.svg")
     assert finders.find("suchi/favicon.svg")
+
+
+def test_a_findings_names_show_as_code_not_backticks(client, institution):
+    """Checks write field names in backticks; the public page, the console's harvest report
+    and the validator showed the backticks (a new user's trial)."""
+    dataset = publish(
+        institution, slug="ticks", languages=[]
+    )  # "Missing language (field `languages`)"
+    finding = ValidationFinding.objects.filter(run__dataset=dataset, message__contains="`")
+    finding = finding.exclude(field="").first()
+    assert finding is not None
+    page = client.get(f"/datasets/{dataset.pk}").content.decode()
+    name = re.search(r"`([^`]+)`", finding.message).group(1)
+    assert f"<code>{name}</code>" in page
+    assert f"`{name}`" not in page
