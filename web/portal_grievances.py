@@ -50,8 +50,15 @@ class GrievanceForm(forms.Form):
         ]
         self.fields["artefact"].choices = [
             ("", "—"),
-            *[(str(a.pk), f"{a.consumer.name} ← {a.provider.name}") for a in artefacts],
+            # Told apart by status and date: a consent withdrawn and its successor read alike.
+            *[(str(a.pk), _artefact_choice(a)) for a in artefacts],
         ]
+
+
+def _artefact_choice(artefact) -> str:
+    granted = date_format(timezone.localtime(artefact.valid_from), "j M Y")
+    status = labels.ARTEFACT_STATUS.get(artefact.status, artefact.status)
+    return f"{artefact.consumer.name} ← {artefact.provider.name} ({status}, {granted})"
 
 
 class EscalateForm(forms.Form):

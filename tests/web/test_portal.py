@@ -46,6 +46,11 @@ def test_grant_then_withdraw_through_the_forms(world, client):
     assert response.status_code == 302
     artefact = ConsentArtefact.objects.get(request=request)
     assert artefact.status == "active"
+    # The page says what was granted, and until when (it repeated only what was asked).
+    page = client.get(f"/portal/requests/{request.pk}").content.decode()
+    until = timezone.localtime(artefact.valid_until, timezone.get_fixed_timezone(330))
+    assert f"Covers, until {until.day} {until:%B %Y}: {world.dataset.title}" in page
+    assert "Asked to last until" in page and "Consent would end on" not in page
     client.post(f"/portal/requests/{request.pk}/withdraw")
     artefact.refresh_from_db()
     assert artefact.status == "revoked"
@@ -368,3 +373,17 @@ def test_the_menu_marks_the_page_you_are_on(world, client, name, label):
     body = client.get(reverse(name)).content.decode()
     current = re.findall(r'<a href="[^"]*" aria-current="page">([^<]*)</a>', body)
     assert current == [label]
+
+
+def test_the_grievance_forms_consents_are_told_apart(world, client):
+    """A consent withdrawn and the one that followed it read alike in the list."""
+    sign_in(client, "asha@suchi")
+    for _ in range(2):
+        request = ask(world, world.asha, [world.dataset])
+        client.post(f"/portal/requests/{request.pk}/grant", {"datasets": [str(world.dataset.pk)]})
+    first = ConsentArtefact.objects.order_by("created_at").first()
+    client.post(f"/portal/requests/{first.request_id}/withdraw")
+    page = client.get("/portal/grievances").content.decode()
+    options = re.findall(r"<option value=\"[0-9a-f-]{36}\"[^>]*>([^<]*)</option>", page)
+    assert len(options) == 2 and len(set(options)) == 2, options
+    assert any("(Withdrawn," in o for o in options) and any("(Active," in o for o in options)
