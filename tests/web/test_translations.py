@@ -141,3 +141,21 @@ def test_every_page_says_its_time_zone(client, db):
     assert "Times on this page are in UTC." in client.get("/datasets").content.decode()
     portal = client.get("/portal/login").content.decode()
     assert "Times on this page are in Asia/Kolkata." in portal
+
+
+def test_the_password_rules_a_citizen_reads_are_in_hindi():
+    """Django's own Hindi has none of its password rules: the account page showed them in
+    English (a new user's trial). web/django_texts.py keeps them in Suchi's catalogue."""
+    from django.contrib.auth.password_validation import (
+        password_validators_help_texts,
+        validate_password,
+    )
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    with translation.override("hi"):
+        rules = password_validators_help_texts()
+        with pytest.raises(ValidationError) as refused:
+            validate_password("1234")
+    for text in [*rules, *refused.value.messages]:
+        assert not re.search(r"[A-Za-z]{3,}", text), text
