@@ -37,6 +37,7 @@ from .forms import (
     WebhookForm,
     field_label,
 )
+from .forms_harvest import HarvestSourceForm
 from .outcomes import refusal_on
 from .portal import sign_in
 from .security import safe_next
@@ -107,19 +108,33 @@ def console_context(request, **extra) -> dict:
 @member_required()
 @require_GET
 def overview(request):
+    return overview_page(request)
+
+
+def overview_page(request, *, harvest_form=None, http_status: int = 200):
+    """The institution's datasets and harvest sources; `harvest_form` bound when a source
+    being added was refused (web/console_harvest.py)."""
     datasets = list(Dataset.objects.filter(institution=request.institution).order_by("title"))
     for dataset in datasets:
         dataset.status_label = labels.DATASET_STATUS.get(dataset.status, dataset.status)
     sources = harvest_sources_with_last_job(institution=request.institution)
     for source in sources:
         source.frequency_label = labels.HARVEST_FREQUENCY.get(source.frequency, source.frequency)
+        source.kind_label = labels.HARVEST_KIND.get(source.kind, source.kind)
         if source.last_job:
             status = source.last_job.status
             source.last_job.status_label = labels.HARVEST_JOB_STATUS.get(status, status)
     return render(
         request,
         "web/console/overview.html",
-        console_context(request, datasets=datasets, harvest_sources=sources),
+        console_context(
+            request,
+            datasets=datasets,
+            harvest_sources=sources,
+            harvest_form=harvest_form or HarvestSourceForm(),
+            harvest_action=reverse("console-harvest-source-add", args=[request.institution.slug]),
+        ),
+        status=http_status,
     )
 
 

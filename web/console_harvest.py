@@ -1,16 +1,23 @@
-"""The institution console's harvest pages: a job's progress and report (harvest.selectors).
-Starting jobs and registering sources stay with the API and `manage.py harvest`."""
+"""The institution console's harvest pages: a source added, a job started, a job's progress
+and report (harvest.services, harvest.selectors)."""
 
+from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from catalog.pages import CHECK_TITLES
+from core.errors import Conflict, ServiceError
+from harvest.models import HarvestSource
 from harvest.selectors import harvest_job_for, harvest_job_report
+from harvest.services import harvest_job_start, harvest_source_create
 
 from . import labels
-from .console import console_context, member_required
+from .console import console_context, member_required, overview_page
+from .forms_harvest import HarvestSourceForm
+from .outcomes import refusal_on
 
 OUTCOME_LABELS = {
     "published": _("Published"),
@@ -46,3 +53,36 @@ def harvest_job(request, pk):
         refresh=not progress["settled"],
     )
     return render(request, "web/console/harvest_job.html", context)
+
+
+@member_required()
+@require_POST
+def harvest_source_add(request):
+    """Register a catalogue to harvest; refused, the overview again with the form's reasons."""
+    form = HarvestSourceForm(request.POST)
+    if form.is_valid():
+        try:
+            source = harvest_source_create(institution=request.institution, **form.cleaned_data)
+        except ServiceError as exc:
+            refusal_on(form, exc)
+        else:
+            messages.success(
+                request,
+                gettext("%(name)s is added. Harvest it now, or wait for its schedule.")
+                % {"name": source.name},
+            )
+            return redirect("console-overview", request.institution.slug)
+    return overview_page(request, harvest_form=form, http_status=400)
+
+
+@member_required()
+@require_POST
+def harvest_source_run(request, pk):
+    """Start a job of one of the institution's sources, and show its progress."""
+    source = get_object_or_404(HarvestSource, pk=pk, institution=request.institution)
+    try:
+        job = harvest_job_start(source=source)
+    except (Conflict, ServiceError) as exc:
+        messages.error(request, exc.message)
+        return redirect("console-overview", request.institution.slug)
+    return redirect("console-harvest-job", request.institution.slug, job.pk)

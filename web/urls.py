@@ -129,6 +129,16 @@ console_urls = [
         console_harvest.harvest_job,
         name="console-harvest-job",
     ),
+    path(
+        "<slug:slug>/harvest-sources",
+        console_harvest.harvest_source_add,
+        name="console-harvest-source-add",
+    ),
+    path(
+        "<slug:slug>/harvest-sources/<uuid:pk>/run",
+        console_harvest.harvest_source_run,
+        name="console-harvest-source-run",
+    ),
     # --- grievances (web/console_grievances.py) ---
     path("<slug:slug>/grievances", console_grievances.grievances, name="console-grievances"),
     path(

@@ -825,6 +825,26 @@ TABLE = [
         "/console/{x_slug}/harvest-jobs/{job}",
         expect=console(200),
     ),
+    # A source added with nothing filled in: refused on the form, after the check.
+    Row(
+        "console/<slug:slug>/harvest-sources",
+        "/console/{x_slug}/harvest-sources",
+        "POST",
+        expect=console(400),
+    ),
+    # X's source has a job waiting already: started by no one, back to the overview.
+    Row(
+        "console/<slug:slug>/harvest-sources/<uuid:pk>/run",
+        "/console/{x_slug}/harvest-sources/{hs}/run",
+        "POST",
+        expect=console(302),
+    ),
+    Row(
+        "console/<slug:slug>/harvest-sources/<uuid:pk>/run",
+        "/console/{y_slug}/harvest-sources/{hs}/run",
+        "POST",
+        expect=console(404),
+    ),
     # Y's console, with X's harvest job in the URL: nobody here is a member of Y.
     Row(
         "console/<slug:slug>/harvest-jobs/<int:pk>",

@@ -277,3 +277,50 @@ def test_every_error_of_the_form_is_shown_at_once(world, client):
     assert "access_url" in response.context["formset"].forms[0].errors
     assert len(form.errors["description"]) == 1  # the form's own, not repeated by the API's
     assert not Dataset.objects.filter(title="Ward bed occupancy").exists()
+
+
+def test_a_catalogue_is_added_and_harvested_from_the_console(world, client, settings):
+    """A new user's trial: the console had no way to add a harvest source or start a run."""
+    import json
+
+    from harvest.models import HarvestJob, HarvestSource
+    from harvest.services import harvest_job_run
+
+    from ..harvest.conftest import datajson_item
+    from ..sourceserver import SourceServer
+
+    server = SourceServer()
+    settings.SUCHI_SOURCE_ALLOWLIST = [*settings.SUCHI_SOURCE_ALLOWLIST, server.host_port]
+    try:
+        url = server.serve("/data.json", json.dumps({"dataset": [datajson_item()]}).encode())
+        sign_in(client, "health.editor", "/console/login")
+        page = client.get("/console/ka-health/").content.decode()
+        assert "Add a catalogue to harvest" in page
+        refused = client.post(
+            "/console/ka-health/harvest-sources",
+            {
+                "name": "Weather",
+                "kind": "datajson",
+                "url": "http://169.254.169.254/x",
+                "frequency": "daily",
+            },
+        )
+        assert refused.status_code == 400
+        assert "169.254.169.254" in refused.content.decode()  # the reason, on the form
+        assert not HarvestSource.objects.exists()
+        added = client.post(
+            "/console/ka-health/harvest-sources",
+            {"name": "Weather", "kind": "datajson", "url": url, "frequency": "daily"},
+        )
+        assert added.status_code == 302
+        source = HarvestSource.objects.get(name="Weather")
+        assert "Weather is added" in client.get(added["Location"]).content.decode()
+        started = client.post(f"/console/ka-health/harvest-sources/{source.pk}/run")
+        job = HarvestJob.objects.get(source=source)
+        assert started["Location"] == f"/console/ka-health/harvest-jobs/{job.pk}"
+        harvest_job_run(job_id=job.pk)  # what a worker does
+        report = client.get(started["Location"]).content.decode()
+        assert "Finished" in report
+        assert Dataset.objects.filter(title="Rainfall by district").exists()
+    finally:
+        server.stop()
