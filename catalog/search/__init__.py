@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, connections, router
 from django.db.models import Exists, FloatField, OuterRef, QuerySet
 from django.db.models.expressions import RawSQL
@@ -218,11 +219,14 @@ def for_paging(qs: QuerySet[Dataset], query: DatasetQuery) -> QuerySet[Dataset]:
         return qs
     # Compiled on its own, not as a Django subquery: the backends' raw `registry_dataset.…`
     # conditions must name the inner table, which a subquery would alias.
-    sql, params = (
-        qs.order_by("-modified_at", "-id")
-        .values("id")[: settings.SUCHI_SEARCH_RELEVANCE_WINDOW]
-        .query.sql_with_params()
-    )
+    try:
+        sql, params = (
+            qs.order_by("-modified_at", "-id")
+            .values("id")[: settings.SUCHI_SEARCH_RELEVANCE_WINDOW]
+            .query.sql_with_params()
+        )
+    except EmptyResultSet:  # a condition known to match nothing (a field no dataset has)
+        return qs.none()
     return qs.extra(
         where=[f"registry_dataset.id IN (SELECT id FROM ({sql}) AS window_)"], params=params
     )

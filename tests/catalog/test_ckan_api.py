@@ -370,3 +370,15 @@ def test_a_range_bound_lucene_reads_as_not_is_a_search_query_error(ckan, live_se
     )
     assert response.status_code == 400, response.content
     assert response.json()["error"]["__type"] == "Search Query Error"
+
+
+def test_words_with_a_filter_that_matches_nothing_find_nothing(ckan, live_server):
+    """Found by the search state machine: words (ranked by relevance) and an fq known to match
+    nothing (a field no dataset has) made Django refuse to compile the ranking window: a 500."""
+    response = requests.get(
+        f"{live_server.url}/api/3/action/package_search",
+        params={"fq": "colour:blue", "q": "zorb or quix"},
+        timeout=10,
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["result"]["count"] == 0

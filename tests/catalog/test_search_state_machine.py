@@ -433,17 +433,18 @@ def satisfies(meta: Meta, institution: str, name: str, values: list[str]) -> boo
         return True
     if name == "institution":
         return institution in wanted
+    # Codes are matched in any case (theme=heal is HEAL); keywords as written.
     if name == "license":
-        return meta.license in wanted
+        return meta.license.casefold() in {w.casefold() for w in wanted}
     if name == "access":
-        return meta.access in wanted
+        return meta.access in {w.lower() for w in wanted}
     have = {
         "theme": set(meta.themes),
         "keyword": set(meta.keywords),
         "state": set(meta.states),
         "format": {f.upper() for f in meta.formats if f},
     }[name]
-    if name == "format":
+    if name != "keyword":
         wanted = [w.upper() for w in wanted]
     return set(wanted) <= have
 
