@@ -46,6 +46,10 @@ def csv_response(filename: str, header: list[str], rows) -> HttpResponse:
     return response
 
 
+# Answers of a host (or its gateway) too busy now: worth asking again, after its Retry-After.
+BUSY_STATUSES = frozenset({429, 502, 503, 504})
+
+
 def retry_after(value: str | None) -> float | None:
     """Retry-After's seconds, from either of its forms (a number, an HTTP date)."""
     value = (value or "").strip()

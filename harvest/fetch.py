@@ -23,13 +23,12 @@ from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
 
-from core.http import retry_after
+from core.http import BUSY_STATUSES, retry_after
 from registry.sources import Unresolvable, UnsafeURL, network_problem, resolve_safely
 
 USER_AGENT = "Suchi-harvester/1 (+https://github.com/suchi)"
 MAX_REDIRECTS = 3
 _REDIRECTS = {301, 302, 303, 307, 308}
-_BUSY = {429, 502, 503, 504}  # the source (or its gateway) is busy: worth asking again
 
 
 class HarvestError(Exception):
@@ -198,7 +197,7 @@ def _open_once(url: str, accept: str, limit: int, deadline: float) -> Iterator[R
             if response.status in _REDIRECTS and location:
                 current = urljoin(current, location)
                 continue
-            if response.status in _BUSY:
+            if response.status in BUSY_STATUSES:
                 wait = retry_after(response.getheader("Retry-After"))
                 raise Passing(f"{current}: HTTP {response.status}", wait=wait)
             if response.status != 200:

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
-from core.http import retry_after
+from core.http import BUSY_STATUSES, retry_after
 
 from .. import sources
 from .source import data_url, distribution_urls
@@ -47,7 +47,6 @@ class FetchStats:
 
 
 FETCH_STATS = FetchStats()
-BUSY = {429, 502, 503, 504}  # a host (or its gateway) too busy now: worth asking once more
 BUSY_WAIT = 5.0  # seconds a busy host may ask a link check to wait
 
 
@@ -123,7 +122,7 @@ class SharedFetches:
         the host asks (Retry-After, at most BUSY_WAIT s; else 1 s) and the deadline allows: a
         host's busy second is not reported as its dataset's unreachable source."""
         result = fetch(url, resolver=self.resolver)
-        if result.status not in BUSY:
+        if result.status not in BUSY_STATUSES:
             return result
         wait = retry_after(result.headers.get("retry-after"))
         wait = 1.0 if wait is None else wait
